@@ -1,0 +1,208 @@
+package io.interlock.activities.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A tool's argument schema: one declaration that both validates calls (before anything runs) and
+ * publishes JSON Schema (catalog, MCP). Unknown fields are refused, so a typo never silently
+ * changes what runs.
+ */
+public final class ArgsSchema {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private enum Type {
+    STRING,
+    INTEGER,
+    BOOLEAN,
+    OBJECT,
+    STRING_ARRAY
+  }
+
+  private record Field(
+      String name,
+      Type type,
+      boolean required,
+      String description,
+      List<String> allowed,
+      Long min,
+      Long max,
+      Pattern pattern) {}
+
+  private final Map<String, Field> fields = new LinkedHashMap<>();
+
+  public static ArgsSchema create() {
+    return new ArgsSchema();
+  }
+
+  public ArgsSchema string(String name, boolean required, String description) {
+    return add(new Field(name, Type.STRING, required, description, null, null, null, null));
+  }
+
+  /** A DNS-1123 style Kubernetes name. */
+  public ArgsSchema name(String name, boolean required, String description) {
+    return add(
+        new Field(
+            name,
+            Type.STRING,
+            required,
+            description,
+            null,
+            null,
+            null,
+            Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")));
+  }
+
+  public ArgsSchema oneOf(String name, boolean required, String description, String... allowed) {
+    return add(new Field(name, Type.STRING, required, description, List.of(allowed), null, null, null));
+  }
+
+  public ArgsSchema integer(String name, boolean required, String description, long min, long max) {
+    return add(new Field(name, Type.INTEGER, required, description, null, min, max, null));
+  }
+
+  public ArgsSchema bool(String name, String description) {
+    return add(new Field(name, Type.BOOLEAN, false, description, null, null, null, null));
+  }
+
+  public ArgsSchema object(String name, boolean required, String description) {
+    return add(new Field(name, Type.OBJECT, required, description, null, null, null, null));
+  }
+
+  public ArgsSchema strings(String name, boolean required, String description) {
+    return add(new Field(name, Type.STRING_ARRAY, required, description, null, null, null, null));
+  }
+
+  private ArgsSchema add(Field f) {
+    fields.put(f.name(), f);
+    return this;
+  }
+
+  /** Every problem with these arguments, each naming the field; empty when valid. */
+  public List<String> validate(Map<String, Object> args) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> a = args == null ? Map.of() : args;
+    for (String key : a.keySet()) {
+      if (!fields.containsKey(key)) {
+        problems.add("args." + key + ": unknown field; allowed fields are " + fields.keySet());
+      }
+    }
+    for (Field f : fields.values()) {
+      Object v = a.get(f.name());
+      if (v == null) {
+        if (f.required()) {
+          problems.add("args." + f.name() + ": required (" + f.description() + ")");
+        }
+        continue;
+      }
+      String p = check(f, v);
+      if (p != null) {
+        problems.add("args." + f.name() + ": " + p);
+      }
+    }
+    return problems;
+  }
+
+  private static String check(Field f, Object v) {
+    switch (f.type()) {
+      case STRING -> {
+        if (!(v instanceof String s)) {
+          return "must be a string, got " + describe(v);
+        }
+        if (s.isBlank()) {
+          return "must not be empty";
+        }
+        if (f.allowed() != null && !f.allowed().contains(s)) {
+          return "must be one of " + f.allowed() + ", got '" + s + "'";
+        }
+        if (f.pattern() != null && !f.pattern().matcher(s).matches()) {
+          return "'" + s + "' is not a valid Kubernetes name (lower-case letters, digits, '-', '.')";
+        }
+        return null;
+      }
+      case INTEGER -> {
+        if (!(v instanceof Integer || v instanceof Long)
+            && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {
+          return "must be an integer, got " + describe(v);
+        }
+        long n = ((Number) v).longValue();
+        if (n < f.min() || n > f.max()) {
+          return "must be between " + f.min() + " and " + f.max() + ", got " + n;
+        }
+        return null;
+      }
+      case BOOLEAN -> {
+        return v instanceof Boolean ? null : "must be true or false, got " + describe(v);
+      }
+      case OBJECT -> {
+        return v instanceof Map<?, ?> || v instanceof String
+            ? null
+            : "must be an object (or a YAML/JSON string), got " + describe(v);
+      }
+      case STRING_ARRAY -> {
+        if (!(v instanceof List<?> list) || !list.stream().allMatch(x -> x instanceof String)) {
+          return "must be a list of strings, got " + describe(v);
+        }
+        return null;
+      }
+      default -> {
+        return "unsupported field type";
+      }
+    }
+  }
+
+  private static String describe(Object v) {
+    String s = String.valueOf(v);
+    return v.getClass().getSimpleName().toLowerCase() + " '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
+  }
+
+  /** JSON Schema (draft 2020-12 subset) for the catalog and MCP. */
+  public ObjectNode toJsonSchema() {
+    ObjectNode schema = JSON.objectNode();
+    schema.put("type", "object");
+    ObjectNode props = schema.putObject("properties");
+    ArrayNode required = JSON.arrayNode();
+    for (Field f : fields.values()) {
+      ObjectNode p = props.putObject(f.name());
+      switch (f.type()) {
+        case STRING -> p.put("type", "string");
+        case INTEGER -> p.put("type", "integer");
+        case BOOLEAN -> p.put("type", "boolean");
+        case OBJECT -> p.set("type", JSON.arrayNode().add("object").add("string"));
+        case STRING_ARRAY -> {
+          p.put("type", "array");
+          p.putObject("items").put("type", "string");
+        }
+      }
+      p.put("description", f.description());
+      if (f.allowed() != null) {
+        ArrayNode e = p.putArray("enum");
+        f.allowed().forEach(e::add);
+      }
+      if (f.min() != null) {
+        p.put("minimum", f.min());
+        p.put("maximum", f.max());
+      }
+      if (f.pattern() != null) {
+        p.put("pattern", "^" + f.pattern().pattern() + "$");
+      }
+      if (f.required()) {
+        required.add(f.name());
+      }
+    }
+    schema.set("required", required);
+    schema.put("additionalProperties", false);
+    return schema;
+  }
+
+  public JsonNode json() {
+    return toJsonSchema();
+  }
+}

@@ -1,0 +1,17 @@
+package io.interlock.contract.activities;
+
+import io.interlock.contract.values.PendingApproval;
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * Keeps the approvals inbox and sends notifications. Runs on the control-plane queue {@code
+ * interlock-tasks}; a failure here never blocks or breaks a task.
+ */
+@ActivityInterface
+public interface InboxActivities {
+  /** A write started waiting for approval. */
+  void awaitingApproval(PendingApproval pending);
+
+  /** A step left AWAITING_APPROVAL (approved, rejected, expired, blocked, or the task ended). */
+  void settled(String taskId, String stepId, String state);
+}

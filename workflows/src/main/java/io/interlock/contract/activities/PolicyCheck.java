@@ -1,0 +1,29 @@
+package io.interlock.contract.activities;
+
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.ToolSpec;
+import java.util.List;
+
+/**
+ * What the policy activity judges.
+ *
+ * @param stage PROPOSE (before approval is requested) or RECHECK (right before execution)
+ * @param approvals accepted approvals so far (RECHECK confirms they still satisfy policy)
+ * @param breakGlassReason non-null when an approver invoked a break-glass override
+ */
+public record PolicyCheck(
+    String stage,
+    String taskId,
+    String stepId,
+    String requester,
+    String environment,
+    ToolCall call,
+    ToolSpec spec,
+    Preview preview,
+    List<ApprovalRecord> approvals,
+    String breakGlassReason) {
+  public static final String PROPOSE = "PROPOSE";
+  public static final String RECHECK = "RECHECK";
+}

@@ -1,0 +1,9 @@
+package io.interlock.contract.values;
+
+/** Task lifecycle as the {@code status} query reports it. */
+public enum TaskState {
+  RUNNING,
+  AWAITING_APPROVAL,
+  HALTED,
+  COMPLETED
+}

@@ -1,0 +1,14 @@
+package io.interlock.contract.views;
+
+import java.util.Map;
+
+/**
+ * One line of the audit trail.
+ *
+ * @param seq 1-based, gap-free across continue-as-new
+ * @param at ISO-8601 workflow time
+ * @param kind what happened (PROPOSED, POLICY, APPROVED, REFUSED, EXECUTED, VERIFIED, ...)
+ * @param actor who caused it (the requester, an approver, or {@code engine})
+ */
+public record AuditEntry(
+    long seq, String at, String stepId, String kind, String actor, Map<String, Object> detail) {}
