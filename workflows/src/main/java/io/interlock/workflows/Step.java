@@ -1,0 +1,100 @@
+package io.interlock.workflows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interlock.contract.activities.Execution;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.contract.values.Effect;
+import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.Refusal;
+import io.interlock.contract.values.StepState;
+import io.interlock.contract.values.Verification;
+import io.interlock.contract.views.StepView;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Mutable state of one step inside the workflow; every surface sees it as a {@link StepView}. */
+final class Step {
+  final String stepId;
+  final ToolCall call;
+  final String rollbackOf;
+  final String proposedAt;
+  /** Proposed through the {@code propose} update (runs a READ at once) rather than the initial plan. */
+  final boolean interactive;
+
+  Effect effect;
+  StepState state = StepState.PROPOSED;
+  boolean idempotent;
+  boolean destructive;
+  String callHash;
+  Preview preview;
+  PolicyDecision policy;
+  PolicyDecision recheck;
+  final List<ApprovalRecord> approvals = new ArrayList<>();
+  final List<Refusal> refusals = new ArrayList<>();
+  String deadline;
+  long deadlineMillis;
+  boolean rejected;
+  JsonNode result;
+  String error;
+  Verification verification;
+  Execution execution;
+
+  Step(String stepId, ToolCall call, String rollbackOf, String proposedAt, boolean interactive) {
+    this.stepId = stepId;
+    this.call = call;
+    this.rollbackOf = rollbackOf;
+    this.proposedAt = proposedAt;
+    this.interactive = interactive;
+  }
+
+  StepView view() {
+    return new StepView(
+        stepId,
+        call.tool(),
+        call.args(),
+        effect,
+        state,
+        idempotent,
+        destructive,
+        callHash,
+        preview,
+        policy,
+        recheck,
+        List.copyOf(approvals),
+        List.copyOf(refusals),
+        deadline,
+        result,
+        error,
+        verification,
+        execution == null ? null : execution.before(),
+        execution == null ? null : execution.after(),
+        rollbackOf,
+        proposedAt);
+  }
+
+  /** Rebuilds a step carried across continue-as-new. */
+  static Step from(StepView v) {
+    Step s = new Step(v.stepId(), new ToolCall(v.tool(), v.args()), v.rollbackOf(), v.proposedAt(), false);
+    s.effect = v.effect();
+    s.state = v.state();
+    s.idempotent = v.idempotent();
+    s.destructive = v.destructive();
+    s.callHash = v.callHash();
+    s.preview = v.preview();
+    s.policy = v.policy();
+    s.recheck = v.recheck();
+    s.approvals.addAll(v.approvals());
+    s.refusals.addAll(v.refusals());
+    s.deadline = v.deadline();
+    s.deadlineMillis = v.deadline() == null ? 0 : java.time.Instant.parse(v.deadline()).toEpochMilli();
+    s.result = v.result();
+    s.error = v.error();
+    s.verification = v.verification();
+    if (v.before() != null || v.after() != null) {
+      s.execution = new Execution(v.before(), v.after(), null, null, null);
+    }
+    return s;
+  }
+}
