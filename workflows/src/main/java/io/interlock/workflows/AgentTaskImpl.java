@@ -24,6 +24,7 @@ import io.interlock.contract.values.Refusal;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.values.TaskSnapshot;
 import io.interlock.contract.values.TaskState;
+import io.interlock.contract.values.ToolSpec;
 import io.interlock.contract.values.Verdict;
 import io.interlock.contract.values.Verification;
 import io.interlock.contract.views.AuditEntry;
@@ -369,8 +370,9 @@ public class AgentTaskImpl implements AgentTask {
 
   private PolicyDecision checkPolicy(Step s, String stage, String breakGlassReason) {
     try {
+      ToolSpec spec = new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
       return policy.check(new PolicyCheck(stage, taskId, s.stepId, requester, environment, s.call,
-          null, s.preview, List.copyOf(s.approvals), breakGlassReason));
+          spec, s.preview, List.copyOf(s.approvals), breakGlassReason));
     } catch (ActivityFailure f) {
       // Fail closed: no policy answer is a denial.
       return new PolicyDecision(false, "policy.unavailable", "policy could not be evaluated: " + describe(f)

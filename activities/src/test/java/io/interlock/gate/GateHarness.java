@@ -1,0 +1,151 @@
+package io.interlock.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interlock.activities.ToolActivitiesImpl;
+import io.interlock.activities.cluster.SimulatedCluster;
+import io.interlock.activities.k8s.KubernetesCatalog;
+import io.interlock.activities.tools.ToolContext;
+import io.interlock.contract.commands.Approval;
+import io.interlock.contract.commands.TaskRequest;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.StepState;
+import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskView;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.TaskSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The real engine on a test footing: the Temporal test server (time skipping), the AgentTask
+ * workflow, the real tool and policy activities, against the simulated cluster. Nothing of ours is
+ * faked; only the inbox side channel records instead of indexing.
+ */
+final class GateHarness implements AutoCloseable {
+  static final Path POLICY = Path.of("src/test/resources/gate/gate-policy.yaml");
+
+  final SimulatedCluster cluster;
+  final TestWorkflowEnvironment env;
+  final WorkflowClient client;
+  final RecordingInbox inbox = new RecordingInbox();
+
+  GateHarness() {
+    cluster = GateFixtures.startCluster();
+    env = TestWorkflowEnvironment.newInstance();
+    env.registerSearchAttribute(TaskSearchAttributes.TASK_STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(TaskSearchAttributes.PENDING_STEPS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
+    env.registerSearchAttribute(TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(TaskSearchAttributes.REQUESTER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    Worker control = env.newWorker(AgentTask.TASK_QUEUE);
+    control.registerWorkflowImplementationTypes(AgentTaskImpl.class);
+    control.registerActivitiesImplementations(inbox);
+    for (String environment : List.of("staging", "prod")) {
+      Worker w = env.newWorker(AgentTask.environmentQueue(environment));
+      ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100));
+      w.registerActivitiesImplementations(
+          new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx),
+          GateFixtures.policy(POLICY, environment, cluster, env.getWorkflowClient()));
+    }
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  AgentTask start(String requester, String environment, ToolCall... steps) {
+    return start(new TaskRequest(requester, environment, "gate test", List.of(steps)));
+  }
+
+  AgentTask start(TaskRequest request) {
+    AgentTask task =
+        client.newWorkflowStub(
+            AgentTask.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(AgentTask.TASK_QUEUE)
+                .setWorkflowId("task-" + UUID.randomUUID())
+                .build());
+    WorkflowClient.start(task::run, request);
+    return task;
+  }
+
+  static ToolCall scale(String name, int replicas) {
+    return new ToolCall("k8s.scale", Map.of("namespace", "shop", "kind", "Deployment", "name", name, "replicas", replicas));
+  }
+
+  static ToolCall setImage(String name, String image) {
+    return new ToolCall("k8s.set-image", Map.of("namespace", "shop", "kind", "Deployment", "name", name, "image", image));
+  }
+
+  static ToolCall get(String name) {
+    return new ToolCall("k8s.get", Map.of("namespace", "shop", "kind", "Deployment", "name", name));
+  }
+
+  static void approve(AgentTask task, StepView step, String approver) {
+    task.approve(new Approval(step.stepId(), step.callHash(), approver, "ok"));
+  }
+
+  /** Polls the status query (real time, no skipping) until the step matches. */
+  static StepView awaitStep(AgentTask task, String stepId, Predicate<StepView> done) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    StepView last = null;
+    while (System.currentTimeMillis() < deadline) {
+      last = step(task.status(), stepId);
+      if (last != null && done.test(last)) {
+        return last;
+      }
+      pause(50);
+    }
+    throw new AssertionError("step " + stepId + " never reached the expected state; last seen: " + last);
+  }
+
+  static StepView awaitState(AgentTask task, String stepId, StepState state) {
+    return awaitStep(task, stepId, s -> s.state() == state);
+  }
+
+  static StepView step(TaskView view, String stepId) {
+    return view.steps().stream().filter(s -> s.stepId().equals(stepId)).findFirst().orElse(null);
+  }
+
+  int replicas(String name) {
+    return cluster.client().apps().deployments().inNamespace("shop").withName(name).get().getSpec().getReplicas();
+  }
+
+  String image(String name) {
+    return cluster.client().apps().deployments().inNamespace("shop").withName(name).get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** Mutating requests the API server persisted, from anyone but the simulator's own controller. */
+  long mutations() {
+    return cluster.mutations();
+  }
+
+  void assertMutations(long expected) {
+    assertThat(cluster.mutations()).as("mutating requests persisted: %s", cluster.mutationLog()).isEqualTo(expected);
+  }
+
+  static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    cluster.close();
+  }
+}

@@ -1,0 +1,90 @@
+package io.interlock.gate;
+
+import static io.interlock.gate.GateHarness.approve;
+import static io.interlock.gate.GateHarness.awaitStep;
+import static io.interlock.gate.GateHarness.get;
+import static io.interlock.gate.GateHarness.scale;
+import static io.interlock.gate.GateHarness.setImage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interlock.contract.commands.Rejection;
+import io.interlock.contract.views.StepView;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.AgentTaskImpl;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Determinism: committed histories of real tasks replay against the current workflow code, so a
+ * non-deterministic change fails CI. Regenerate with -Dinterlock.histories.write=true (then review
+ * and commit src/test/resources/histories).
+ */
+class HistoryReplayTest {
+  private static final Path FIXTURES = Path.of("src/test/resources/histories");
+
+  @Test
+  @DisplayName("every committed history replays against the current AgentTask code")
+  void committedHistoriesReplay() throws Exception {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(FIXTURES)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(files).as("fixture histories in %s", FIXTURES).hasSizeGreaterThanOrEqualTo(3);
+    for (Path file : files) {
+      WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(Files.readString(file));
+      WorkflowReplayer.replayWorkflowExecution(history, AgentTaskImpl.class);
+    }
+  }
+
+  @Test
+  @DisplayName("fresh histories of approved, rejected and rolled-back tasks replay; optionally saved as fixtures")
+  void freshHistoriesReplay() throws Exception {
+    try (GateHarness h = new GateHarness()) {
+      AgentTask approved = h.start("agent:bot", "staging", get("web"));
+      StepView s = approved.propose(scale("web", 4));
+      approve(approved, s, "alice");
+      awaitStep(approved, s.stepId(), v -> v.state().isFinal());
+      approved.finish();
+      WorkflowStub.fromTyped(approved).getResult(Object.class);
+
+      AgentTask rejected = h.start("agent:bot", "staging", scale("api", 9), get("api"));
+      StepView r = awaitStep(rejected, "s1", v -> v.callHash() != null);
+      approve(rejected, r, "agent:bot");
+      rejected.reject(new Rejection("s1", r.callHash(), "bob", "too many"));
+      awaitStep(rejected, "s2", v -> v.state().isFinal());
+      rejected.finish();
+      WorkflowStub.fromTyped(rejected).getResult(Object.class);
+
+      AgentTask rolledBack = h.start("agent:bot", "staging");
+      StepView w = rolledBack.propose(setImage("web", "nginx:crashloop"));
+      approve(rolledBack, w, "alice");
+      StepView rb = awaitStep(rolledBack, "s2", v -> v.callHash() != null);
+      approve(rolledBack, rb, "bob");
+      awaitStep(rolledBack, "s2", v -> v.state().isFinal());
+      rolledBack.finish();
+      WorkflowStub.fromTyped(rolledBack).getResult(Object.class);
+
+      for (var entry : java.util.Map.of("approved-scale", approved, "rejected-plan", rejected, "rollback", rolledBack).entrySet()) {
+        String id = WorkflowStub.fromTyped(entry.getValue()).getExecution().getWorkflowId();
+        WorkflowExecutionHistory history = h.client.fetchHistory(id);
+        WorkflowReplayer.replayWorkflowExecution(history, AgentTaskImpl.class);
+        if (Boolean.getBoolean("interlock.histories.write")) {
+          write(FIXTURES.resolve(entry.getKey() + ".json"), history.toJson(true));
+        }
+      }
+    }
+  }
+
+  private static void write(Path file, String json) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, json);
+  }
+}

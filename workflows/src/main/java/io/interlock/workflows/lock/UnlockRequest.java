@@ -1,0 +1,4 @@
+package io.interlock.workflows.lock;
+
+/** Clear an environment's lock: who clears it and why (both recorded). */
+public record UnlockRequest(String who, String why) {}
