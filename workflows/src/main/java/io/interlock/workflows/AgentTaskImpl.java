@@ -91,6 +91,8 @@ public class AgentTaskImpl implements AgentTask {
   private final boolean finishWhenDone;
 
   private String taskId;
+  /** First run id of this task's continue-as-new chain: what a call hash binds the task by. */
+  private final String taskRunId;
   private final List<Step> steps = new ArrayList<>();
   private final List<Step> queue = new ArrayList<>();
   private final List<AuditEntry> audit = new ArrayList<>();
@@ -116,6 +118,7 @@ public class AgentTaskImpl implements AgentTask {
     this.finishWhenDone = Boolean.TRUE.equals(request.finishWhenDone());
     this.environmentQueue = AgentTask.environmentQueue(environment);
     this.taskId = Workflow.getInfo().getWorkflowId();
+    this.taskRunId = Workflow.getInfo().getFirstExecutionRunId();
     this.tools = Workflow.newActivityStub(ToolActivities.class, observeOptions(environmentQueue));
     this.policy = Workflow.newActivityStub(PolicyActivities.class, observeOptions(environmentQueue));
     TaskSnapshot resume = request.resume();
@@ -260,12 +263,12 @@ public class AgentTaskImpl implements AgentTask {
       }
       s.deadlineMillis = Workflow.currentTimeMillis() + timeout * 1000;
       s.deadline = Instant.ofEpochMilli(s.deadlineMillis).toString();
-      s.callHash = CallHash.of(s, taskId, environment);
+      s.callHash = CallHash.of(s, taskRunId, environment);
       s.state = StepState.AWAITING_APPROVAL;
       record(s.stepId, "AWAITING_APPROVAL", ENGINE, detail("callHash", s.callHash, "deadline", s.deadline,
           "requiredApprovals", s.policy.requiredApprovals(), "approvers", s.policy.approvers(),
           "breakGlassNeeded", ApprovalRules.needsBreakGlass(s),
-          "canonicalCall", CallHash.canonicalJson(s, taskId, environment)));
+          "canonicalCall", CallHash.canonicalJson(s, taskRunId, environment)));
       upsertSearchAttributes(false);
       notifyAwaiting(s);
     }

@@ -25,9 +25,10 @@ public final class CallHash {
   private CallHash() {}
 
   /** The canonical JSON the hash is taken over (also shown in the audit). */
-  public static String canonicalJson(Step step, String taskId, String environment) {
+  public static String canonicalJson(Step step, String taskRunId, String environment) {
     Map<String, Object> bound = new LinkedHashMap<>();
-    bound.put("taskId", taskId);
+    // The chain's first run id identifies the task inside its own history (a workflow id is not in it).
+    bound.put("task", taskRunId);
     bound.put("stepId", step.stepId);
     bound.put("environment", environment);
     bound.put("tool", step.call.tool());
@@ -47,8 +48,8 @@ public final class CallHash {
     }
   }
 
-  public static String of(Step step, String taskId, String environment) {
-    return "sha256:" + sha256(canonicalJson(step, taskId, environment));
+  public static String of(Step step, String taskRunId, String environment) {
+    return "sha256:" + sha256(canonicalJson(step, taskRunId, environment));
   }
 
   static String sha256(String text) {

@@ -1,6 +1,7 @@
 package io.interlock.workflows.lock;
 
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,19 +19,27 @@ public class EnvironmentLockImpl implements EnvironmentLock {
   /** Continue-as-new well before the server's history limits. */
   static final int MAX_HISTORY_EVENTS = 2_000;
 
-  private String environment;
+  private final String environment;
   private LockState state;
   private final List<LockEvent> events = new ArrayList<>();
   private long nextSeq;
   // Bumped on every change so the main loop re-arms its expiry timer.
   private long changes;
 
-  @Override
-  public void run(LockLedger ledger) {
+  /**
+   * State comes from the ledger here, not in {@link #run}: with update-with-start the first lock
+   * update runs before the workflow method, and must not be overwritten by it.
+   */
+  @WorkflowInit
+  public EnvironmentLockImpl(LockLedger ledger) {
     environment = ledger.environment();
     state = ledger.state();
     events.addAll(ledger.events());
     nextSeq = ledger.nextSeq();
+  }
+
+  @Override
+  public void run(LockLedger ledger) {
     while (true) {
       long seen = changes;
       if (state.locked() && state.until() != null) {

@@ -1,0 +1,38 @@
+package io.interlock.activities.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.Set;
+
+/** A Kubernetes kind the catalog knows, with its typed model class. */
+public record Kind(
+    String name, String apiVersion, Class<? extends HasMetadata> type, boolean namespaced) {
+
+  private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
+
+  /** Deployments, StatefulSets and DaemonSets: things with a rollout. */
+  public boolean workload() {
+    return WORKLOADS.contains(name);
+  }
+
+  public boolean is(String kind) {
+    return name.equals(kind);
+  }
+
+  /** The typed client operation for this kind, seen through its common supertype. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public MixedOperation<HasMetadata, KubernetesResourceList<HasMetadata>, Resource<HasMetadata>> operation(
+      KubernetesClient client) {
+    return (MixedOperation) client.resources((Class) type);
+  }
+
+  /** The REST path of one object (or of the collection when {@code name} is null). */
+  public String path(String namespace, String name) {
+    String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
+    String ns = namespaced ? "/namespaces/" + namespace : "";
+    return base + ns + "/" + HasMetadata.getPlural(type) + (name == null ? "" : "/" + name);
+  }
+}

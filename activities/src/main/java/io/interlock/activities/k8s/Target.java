@@ -1,0 +1,114 @@
+package io.interlock.activities.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.interlock.activities.tools.ToolArgs;
+import io.interlock.activities.tools.ToolException;
+import io.interlock.contract.values.FailureType;
+import io.interlock.contract.values.TargetRef;
+import java.util.List;
+
+/** One named object a tool acts on: kind, namespace (for namespaced kinds) and name. */
+public record Target(Kind kind, String namespace, String name) {
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /** From the {kind, namespace, name} arguments; {@code kinds} are those the tool accepts. */
+  public static Target of(ToolArgs args, String tool, List<String> kinds) {
+    Kind kind = Kinds.of(args.string("kind", kinds.get(0)), tool, kinds);
+    String ns = kind.namespaced() ? args.string("namespace", DEFAULT_NAMESPACE) : null;
+    return new Target(kind, ns, args.string("name"));
+  }
+
+  /** From the {kind, namespace, name} arguments, for any kind the catalog knows. */
+  public static Target of(ToolArgs args) {
+    Kind kind = Kinds.of(args.string("kind"));
+    String ns = kind.namespaced() ? args.string("namespace", DEFAULT_NAMESPACE) : null;
+    return new Target(kind, ns, args.string("name"));
+  }
+
+  /** From a manifest's own apiVersion/kind/metadata. */
+  public static Target of(JsonNode manifest) {
+    Kind kind = Kinds.of(manifest.path("kind").asText());
+    String apiVersion = manifest.path("apiVersion").asText();
+    if (!kind.apiVersion().equals(apiVersion)) {
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          "manifest: " + kind.name() + " is served as apiVersion " + kind.apiVersion() + ", not '" + apiVersion + "'");
+    }
+    String ns = kind.namespaced() ? manifest.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE) : null;
+    return new Target(kind, ns, manifest.path("metadata").path("name").asText());
+  }
+
+  /** "Deployment shop/web", or "Node n1" for cluster-scoped kinds. */
+  @Override
+  public String toString() {
+    return kind.name() + " " + path();
+  }
+
+  public String path() {
+    return namespace == null ? name : namespace + "/" + name;
+  }
+
+  public Resource<HasMetadata> resource(KubernetesClient client) {
+    var op = kind.operation(client);
+    return namespace == null ? op.withName(name) : op.inNamespace(namespace).withName(name);
+  }
+
+  /** The live object as a tree, or null when it does not exist. */
+  public JsonNode fetch(KubernetesClient client) {
+    return Json.tree(ApiErrors.call("get " + this, () -> resource(client).get()));
+  }
+
+  /** The live object, or NOT_FOUND. */
+  public JsonNode require(KubernetesClient client) {
+    JsonNode live = fetch(client);
+    if (live == null) {
+      throw new ToolException(FailureType.NOT_FOUND, toString() + " not found");
+    }
+    return live;
+  }
+
+  /** The snapshot an approval binds to. */
+  public TargetRef ref(JsonNode live) {
+    return new TargetRef(
+        kind.apiVersion(),
+        kind.name(),
+        namespace,
+        name,
+        live == null ? null : Json.at(live, "/metadata/uid"),
+        live == null ? null : Json.at(live, "/metadata/resourceVersion"),
+        live != null);
+  }
+
+  /** Refuses to act on an object other than the approved one (recreated, or changed since). */
+  public void checkUnchanged(TargetRef approved, JsonNode live) {
+    if (approved == null) {
+      throw new ToolException(FailureType.INVALID_ARGS, "no approved target snapshot: execution needs its preconditions");
+    }
+    if (live == null) {
+      if (approved.exists()) {
+        throw new ToolException(
+            FailureType.TARGET_CHANGED, "target changed since approval: " + this + " no longer exists; propose the step again");
+      }
+      return;
+    }
+    if (!approved.exists()) {
+      throw new ToolException(
+          FailureType.TARGET_CHANGED, "target changed since approval: " + this + " was created since; propose the step again");
+    }
+    String uid = Json.at(live, "/metadata/uid");
+    if (approved.uid() != null && !approved.uid().equals(uid)) {
+      throw new ToolException(
+          FailureType.TARGET_CHANGED,
+          "target changed since approval: " + this + " was re-created (uid was " + approved.uid() + ", now " + uid + "); propose the step again");
+    }
+    String rv = Json.at(live, "/metadata/resourceVersion");
+    if (approved.resourceVersion() != null && !approved.resourceVersion().equals(rv)) {
+      throw new ToolException(
+          FailureType.TARGET_CHANGED,
+          "target changed since approval: resourceVersion was " + approved.resourceVersion() + ", now " + rv + "; propose the step again");
+    }
+  }
+}

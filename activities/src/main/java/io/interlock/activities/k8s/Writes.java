@@ -1,0 +1,61 @@
+package io.interlock.activities.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.interlock.activities.tools.ToolException;
+import io.interlock.contract.values.FailureType;
+import java.util.Set;
+
+/** The mutating calls, each carrying its preconditions, and their server-side dry-runs. */
+public final class Writes {
+  /** Answers meaning "this server cannot dry-run that", not "the object is wrong". */
+  private static final Set<Integer> NO_DRY_RUN = Set.of(405, 415, 501);
+
+  private Writes() {}
+
+  /** The would-be object and how it was computed. */
+  public record DryRun(JsonNode object, String how) {}
+
+  /** PUT with ?dryRun=All; falls back to the client-side object only when the server cannot dry-run. */
+  public static DryRun update(KubernetesClient client, Target target, JsonNode intended) {
+    HasMetadata typed = Json.typed(intended, target.kind().type());
+    try {
+      return new DryRun(
+          Json.tree(client.resource(typed).dryRun().update()),
+          "server-side dry-run (PUT ?dryRun=All) of the intended object");
+    } catch (KubernetesClientException e) {
+      if (NO_DRY_RUN.contains(e.getCode())) {
+        return new DryRun(intended, "client-side: the server cannot dry-run (" + e.getCode() + ")");
+      }
+      throw ApiErrors.translate("dry-run of " + target, e);
+    }
+  }
+
+  /** PUT guarded by resourceVersion: a concurrent change is a 409, never overwritten. */
+  public static JsonNode update(KubernetesClient client, Target target, JsonNode intended, String resourceVersion) {
+    ObjectNode body = intended.deepCopy();
+    ((ObjectNode) body.get("metadata")).put("resourceVersion", resourceVersion);
+    HasMetadata typed = Json.typed(body, target.kind().type());
+    try {
+      return Json.tree(client.resource(typed).lockResourceVersion(resourceVersion).update());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw changed(client, target, resourceVersion);
+      }
+      throw ApiErrors.translate("update " + target, e);
+    }
+  }
+
+  /** The operator-facing refusal, naming both versions. */
+  public static ToolException changed(KubernetesClient client, Target target, String approvedVersion) {
+    JsonNode now = target.fetch(client);
+    String current = now == null ? "deleted" : Json.at(now, "/metadata/resourceVersion");
+    return new ToolException(
+        FailureType.TARGET_CHANGED,
+        "target changed since approval: resourceVersion was " + approvedVersion + ", now " + current
+            + "; propose the step again");
+  }
+}

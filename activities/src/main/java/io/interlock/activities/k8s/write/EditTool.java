@@ -1,0 +1,87 @@
+package io.interlock.activities.k8s.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.activities.k8s.Bounded;
+import io.interlock.activities.k8s.Json;
+import io.interlock.activities.k8s.Manifests;
+import io.interlock.activities.k8s.Redaction;
+import io.interlock.activities.k8s.Target;
+import io.interlock.activities.k8s.Writes;
+import io.interlock.activities.k8s.YamlDiff;
+import io.interlock.activities.tools.ToolArgs;
+import io.interlock.activities.tools.ToolContext;
+import io.interlock.activities.tools.WriteTool;
+import io.interlock.contract.activities.Execution;
+import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.TargetRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A write that edits one existing object: the intended object is a pure function of the live one,
+ * previewed by a server-side dry-run and written with a PUT guarded by the approved
+ * resourceVersion (and uid).
+ */
+public abstract class EditTool implements WriteTool {
+
+  /** Kinds this tool accepts; the first is the default. */
+  protected abstract List<String> kinds();
+
+  /** The intended object computed from the live one (pure; a copy may be modified). */
+  protected abstract JsonNode intended(Target target, JsonNode live, ToolArgs args);
+
+  /** One line for the inbox, e.g. "scale Deployment shop/web replicas 2 -> 5". */
+  protected abstract String summary(Target target, JsonNode live, JsonNode intended, ToolArgs args);
+
+  /** What an approver should know beyond the diff. */
+  protected List<String> warnings(Target target, JsonNode live, JsonNode intended, ToolArgs args) {
+    return List.of();
+  }
+
+  protected Target target(ToolArgs args) {
+    return Target.of(args, name(), kinds());
+  }
+
+  @Override
+  public Preview preview(ToolContext ctx, ToolArgs args) {
+    Target t = target(args);
+    JsonNode live = t.require(ctx.client());
+    JsonNode intended = intended(t, live, args);
+    Writes.DryRun dry = Writes.update(ctx.client(), t, intended);
+    List<String> warnings = new ArrayList<>(warnings(t, live, intended, args));
+    String diff = YamlDiff.of(t.path(), live, dry.object());
+    if (diff.isEmpty()) {
+      warnings.add("no change: " + t + " already matches the intended state");
+    }
+    return new Preview(
+        t.ref(live), summary(t, live, intended, args), diff, dry.how(), audit(t, dry.object()), warnings);
+  }
+
+  @Override
+  public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
+    String started = Instant.now(ctx.clock()).toString();
+    Target t = target(args);
+    JsonNode live = t.fetch(ctx.client());
+    t.checkUnchanged(approved, live);
+    JsonNode intended = intended(t, live, args);
+    JsonNode after = Writes.update(ctx.client(), t, intended, approved.resourceVersion());
+    ObjectNode result = Json.object();
+    result.put("summary", summary(t, live, intended, args));
+    result.put("resourceVersion", Json.at(after, "/metadata/resourceVersion"));
+    return new Execution(audit(t, live), audit(t, after), result, started, Instant.now(ctx.clock()).toString());
+  }
+
+  /** The copy kept in previews and the audit: redacted, without managedFields. */
+  protected static JsonNode audit(Target t, JsonNode obj) {
+    return obj == null
+        ? null
+        : Bounded.cap(Redaction.redact(Manifests.forAudit(obj), t.kind().name()), "too large to carry in a payload");
+  }
+
+  /** A mutable copy of the live object to edit. */
+  protected static ObjectNode copy(JsonNode live) {
+    return live.deepCopy();
+  }
+}

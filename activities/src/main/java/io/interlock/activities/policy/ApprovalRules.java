@@ -1,0 +1,21 @@
+package io.interlock.activities.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who may approve a write in an environment and how many distinct approvals it needs.
+ *
+ * @param groups groups whose members may approve
+ * @param required distinct approvals for a write (at least 1)
+ * @param tools per-tool count replacing {@code required}
+ * @param destructive minimum for tools the registry declares destructive (0 = no extra rule)
+ * @param maxApprovalSeconds cap on the approval deadline (0 = no cap)
+ */
+public record ApprovalRules(
+    List<String> groups, int required, Map<String, Integer> tools, int destructive, long maxApprovalSeconds) {
+  public ApprovalRules {
+    groups = List.copyOf(groups);
+    tools = Map.copyOf(tools);
+  }
+}

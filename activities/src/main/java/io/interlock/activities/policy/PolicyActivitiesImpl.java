@@ -1,0 +1,540 @@
+package io.interlock.activities.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.interlock.contract.activities.PolicyActivities;
+import io.interlock.contract.activities.PolicyCheck;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.contract.values.Effect;
+import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.TargetRef;
+import io.interlock.contract.values.ToolSpec;
+import io.interlock.workflows.lock.LockState;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Policy for one environment, served on that environment's activity queue. Checks run in a fixed
+ * order and the first that denies decides, each with its own rule id: {@code environment.unknown},
+ * {@code tools.allowed}, {@code namespace.scope}, {@code environment.lock}, {@code freeze.<id>},
+ * {@code cel.<id>}, {@code approvals}, {@code rbac.ssar}. A freeze that break-glass may override
+ * denies only after every other check passed, with {@code overridableBy} set; at RECHECK with a
+ * valid break-glass approval it allows as {@code break-glass:freeze.<id>}. Anything unexpected
+ * denies ({@code policy.error}): the engine fails closed.
+ *
+ * <p>Deterministic given (policy, check, clock), apart from the lock read and the access review.
+ */
+public class PolicyActivitiesImpl implements PolicyActivities {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmxxx");
+
+  private final PolicyFile policy;
+  private final String environment;
+  private final Clock clock;
+  private final LockReader locks;
+  private final AccessReview access;
+  private final GroupDirectory directory;
+
+  /**
+   * @param policy the loaded policy file
+   * @param environment the one environment this worker serves; checks for any other are denied
+   * @param clock the time freeze windows, locks and rules see
+   * @param locks reads the environment's run-time lock
+   * @param access asks the cluster whether the engine's credentials may do a write
+   */
+  public PolicyActivitiesImpl(PolicyFile policy, String environment, Clock clock, LockReader locks, AccessReview access) {
+    this(policy, environment, clock, locks, access, policy.groupDirectory());
+  }
+
+  /** As above, with groups from {@code directory} instead of the policy file's own. */
+  public PolicyActivitiesImpl(
+      PolicyFile policy, String environment, Clock clock, LockReader locks, AccessReview access, GroupDirectory directory) {
+    this.policy = policy;
+    this.environment = environment;
+    this.clock = clock;
+    this.locks = locks;
+    this.access = access;
+    this.directory = directory;
+  }
+
+  @Override
+  public PolicyDecision check(PolicyCheck check) {
+    String stage = check == null || check.stage() == null ? PolicyCheck.PROPOSE : check.stage();
+    try {
+      return new Evaluation(check, stage).run();
+    } catch (RuntimeException e) {
+      // Fail closed: a bug or bad input never lets a write through.
+      return new PolicyDecision(false, "policy.error", "policy evaluation failed (" + e + "); the call is blocked",
+          0, List.of(), policy.version(), stage, Map.of("error", String.valueOf(e)), 0, 0, List.of());
+    }
+  }
+
+  /** One check's evaluation; fields carry what earlier steps learned. */
+  private final class Evaluation {
+    private final PolicyCheck check;
+    private final String stage;
+    private final Instant now;
+    private EnvironmentPolicy env;
+
+    Evaluation(PolicyCheck check, String stage) {
+      this.check = check;
+      this.stage = stage;
+      this.now = clock.instant();
+    }
+
+    PolicyDecision run() {
+      // 1. environment
+      String asked = check.environment();
+      if (!environment.equals(asked)) {
+        return deny("environment.unknown",
+            "this worker serves environment '" + environment + "', not '" + asked
+                + "'; the call must run on queue interlock-env-" + asked,
+            obs("environment", asked, "served", environment));
+      }
+      Optional<EnvironmentPolicy> found = policy.environment(environment);
+      if (found.isEmpty()) {
+        return deny("environment.unknown",
+            "environment '" + environment + "' is not in policy " + policy.source() + " (configured: "
+                + new TreeSet<>(policy.environments().keySet()) + "); add it there",
+            obs("environment", environment, "configured", List.copyOf(new TreeSet<>(policy.environments().keySet()))));
+      }
+      env = found.get();
+
+      // 2. tool
+      ToolCall call = check.call();
+      if (call == null || call.tool() == null || call.tool().isBlank()) {
+        return deny("tools.allowed", "the call names no tool", obs());
+      }
+      ToolSpec spec = check.spec();
+      // Unknown tools count as writes.
+      Effect effect = spec == null || spec.effect() == null ? Effect.WRITE : spec.effect();
+      boolean write = effect == Effect.WRITE;
+      String toolEntry = env.allowedTools().match(call.tool(), effect);
+      if (toolEntry == null) {
+        return deny("tools.allowed",
+            "tool " + call.tool() + " (" + effect + ") is not allowed in environment " + environment
+                + " (allowedTools: " + env.allowedTools().entries() + "); use an allowed tool or change the policy",
+            obs("tool", call.tool(), "effect", effect.name(), "allowed", env.allowedTools().entries()));
+      }
+
+      // 3. namespace / scope
+      CallTarget target = CallTarget.of(call, check.preview());
+      PolicyDecision scope = scope(target);
+      if (scope != null) {
+        return scope;
+      }
+
+      // 4. lock
+      if (write) {
+        PolicyDecision lock = lock();
+        if (lock != null) {
+          return lock;
+        }
+      }
+
+      // 5. freeze windows: a hard denial returns now, an overridable one waits for the rest.
+      FreezeHit overridable = null;
+      if (write) {
+        FreezeResult freeze = freeze();
+        if (freeze.hardDeny() != null) {
+          return freeze.hardDeny();
+        }
+        overridable = freeze.overridable();
+      }
+
+      // 6. CEL rules
+      int celRequired = 0;
+      String celRequiredBy = null;
+      PolicyRules rules = policy.rules(environment);
+      if (rules != null) {
+        Map<String, Object> vars = celVariables(call, spec, effect, target);
+        for (PolicyRules.Outcome o : rules.evaluate(vars)) {
+          String ruleId = "cel." + o.rule().id();
+          if (o.error() != null) {
+            return deny(ruleId,
+                "rule '" + o.rule().id() + "' could not be evaluated (" + o.error() + "), so the call is denied; fix the rule or the call's arguments",
+                obs("expression", o.rule().expression(), "error", o.error(), "tool", call.tool(), "target", describe(target)));
+          }
+          if (o.fired() && o.rule().deny()) {
+            return deny(ruleId, o.rule().message() + " (rule " + o.rule().id() + ": " + o.rule().expression() + ")",
+                obs("expression", o.rule().expression(), "tool", call.tool(), "target", describe(target)));
+          }
+          if (o.fired() && write && o.rule().requireApprovals() > celRequired) {
+            celRequired = o.rule().requireApprovals();
+            celRequiredBy = ruleId;
+          }
+        }
+      }
+
+      // 7. approvals
+      ApprovalRules ar = env.approvals();
+      int required = 0;
+      String requiredBy = null;
+      if (write) {
+        Integer perTool = ar.tools().get(call.tool());
+        required = perTool != null ? perTool : ar.required();
+        requiredBy = perTool != null ? "approvals.tools." + call.tool() : "approvals.required";
+        boolean destructive = spec == null || spec.destructive();
+        if (destructive && ar.destructive() > required) {
+          required = ar.destructive();
+          requiredBy = "approvals.destructive";
+        }
+        if (celRequired > required) {
+          required = celRequired;
+          requiredBy = celRequiredBy;
+        }
+      }
+      Set<String> approvers = expand(ar.groups());
+      List<String> breakers = overridable == null ? List.of() : List.copyOf(expand(env.breakGlass().groups()));
+      if (overridable != null) {
+        // Break glass costs one approval more, and its holders may approve.
+        required += 1;
+        approvers.addAll(breakers);
+      }
+      if (write && approvers.isEmpty()) {
+        return deny("approvals",
+            "nobody can approve writes in " + environment + ": groups " + ar.groups() + " have no members; add users to them",
+            obs("groups", ar.groups()));
+      }
+
+      // 8. at RECHECK the accepted approvals must still satisfy the rule
+      boolean breakGlassUsed = false;
+      String breakGlassBy = null;
+      boolean recheck = write && PolicyCheck.RECHECK.equals(stage);
+      if (recheck && overridable != null && (check.breakGlassReason() == null || check.breakGlassReason().isBlank())) {
+        // A freeze that began while approvals were pending blocks, whatever was approved.
+        return freezeDeny(overridable, required, approvers, breakers);
+      }
+      if (recheck) {
+        List<ApprovalRecord> approvals = check.approvals() == null ? List.of() : check.approvals();
+        Set<String> valid = new TreeSet<>();
+        List<String> refused = new ArrayList<>();
+        for (ApprovalRecord a : approvals) {
+          if (a == null || a.approver() == null || a.approver().isBlank()) {
+            continue;
+          }
+          if (a.approver().equals(check.requester())) {
+            refused.add(a.approver() + " (the requester)");
+          } else if (!approvers.contains(a.approver())) {
+            refused.add(a.approver() + " (not in " + ar.groups() + ")");
+          } else {
+            valid.add(a.approver());
+          }
+        }
+        if (valid.size() < required) {
+          return deny("approvals",
+              "needs " + required + " distinct approvals from " + groupsText(ar, overridable) + " but has " + valid.size()
+                  + (valid.isEmpty() ? "" : " " + valid) + (refused.isEmpty() ? "" : "; not counted: " + refused)
+                  + "; collect the missing approvals",
+              obs("required", required, "valid", List.copyOf(valid), "notCounted", refused, "approvers", List.copyOf(approvers)));
+        }
+        if (overridable != null) {
+          for (ApprovalRecord a : approvals) {
+            if (a != null && a.breakGlass() != null && !a.breakGlass().isBlank()
+                && breakers.contains(a.approver()) && !a.approver().equals(check.requester())) {
+              breakGlassUsed = true;
+              breakGlassBy = a.approver();
+              break;
+            }
+          }
+        }
+      }
+
+      // 9. the engine's own permission, confirmed by the cluster
+      if (write) {
+        PolicyDecision rbac = rbac(call.tool(), target);
+        if (rbac != null) {
+          return rbac;
+        }
+      }
+
+      if (overridable != null && !breakGlassUsed) {
+        return freezeDeny(overridable, required, approvers, breakers);
+      }
+      if (breakGlassUsed) {
+        return allow("break-glass:" + overridable.ruleId(),
+            "break glass by " + breakGlassBy + " (\"" + check.breakGlassReason() + "\") overrides: " + overridable.reason(),
+            required, approvers,
+            obs("overridden", overridable.ruleId(), "by", breakGlassBy, "breakGlassReason", check.breakGlassReason(),
+                "window", overridable.observed()));
+      }
+      String needs = write
+          ? "needs " + required + " approval" + (required == 1 ? "" : "s") + " from " + ar.groups() + " (" + requiredBy + ")"
+          : "a read needs no approval";
+      return allow("allow",
+          call.tool() + " on " + describe(target) + " is allowed in " + environment + " (tools: '" + toolEntry + "'); " + needs,
+          required, approvers,
+          obs("tool", call.tool(), "namespace", target.namespace(), "kind", target.kind(), "requiredApprovals", required,
+              "requiredBy", requiredBy, "now", now.toString()));
+    }
+
+    private PolicyDecision scope(CallTarget target) {
+      String kind = target.kind();
+      if (KubernetesKinds.clusterScoped(kind)) {
+        if (!env.allowedClusterScopedKinds().contains(kind)) {
+          return deny("namespace.scope",
+              kind + " is cluster-scoped and not in environment " + environment + "'s allowedClusterScopedKinds "
+                  + env.allowedClusterScopedKinds() + "; add it there if the engine should touch it",
+              obs("kind", kind, "allowedClusterScopedKinds", env.allowedClusterScopedKinds()));
+        }
+        return null;
+      }
+      if (target.namespaces().isEmpty()) {
+        return deny("namespace.scope",
+            "the call names no namespace for namespaced kind " + (kind == null ? "(unknown kind)" : kind)
+                + "; name one of " + env.allowedNamespaces(),
+            obs("kind", kind == null ? "" : kind, "allowed", env.allowedNamespaces()));
+      }
+      if (target.namespaces().size() > 1) {
+        return deny("namespace.scope",
+            "the call names several namespaces " + new TreeSet<>(target.namespaces())
+                + " (arguments, manifest and target must agree); name exactly one",
+            obs("namespaces", List.copyOf(new TreeSet<>(target.namespaces())), "allowed", env.allowedNamespaces()));
+      }
+      String ns = target.namespace();
+      if (!env.allowedNamespaces().contains(ns)) {
+        return deny("namespace.scope",
+            "namespace " + ns + " is not allowed in environment " + environment + " (allowed: " + env.allowedNamespaces()
+                + "); target an allowed namespace",
+            obs("namespace", ns, "allowed", env.allowedNamespaces()));
+      }
+      return null;
+    }
+
+    private PolicyDecision lock() {
+      LockState lock;
+      try {
+        lock = locks.read(environment);
+      } catch (RuntimeException e) {
+        return deny("environment.lock",
+            "could not read the lock of " + environment + " (" + e.getMessage() + "); treated as locked, retry when Temporal answers",
+            obs("error", String.valueOf(e)));
+      }
+      if (lock == null || !lock.locked()) {
+        return null;
+      }
+      if (lock.until() != null && !now.isBefore(Instant.parse(lock.until()))) {
+        return null; // expired by the policy's clock, even if the lock's timer has not fired yet
+      }
+      return deny("environment.lock",
+          "environment " + environment + " is locked by " + lock.by() + " since " + lock.since()
+              + (lock.until() == null ? " until unlocked" : " until " + lock.until()) + ": \"" + lock.why()
+              + "\"; wait for it to expire or ask " + lock.by() + " to unlock it",
+          obs("by", lock.by(), "why", lock.why(), "since", lock.since(), "until", lock.until() == null ? "until unlocked" : lock.until(),
+              "now", now.toString()));
+    }
+
+    private FreezeResult freeze() {
+      FreezeHit overridable = null;
+      List<FreezeWindow> allowWindows = new ArrayList<>();
+      boolean insideAllow = false;
+      for (FreezeWindow w : env.freezeWindows()) {
+        Optional<WindowSchedule.Occurrence> o = w.occurrenceAt(now);
+        if (w.type() == FreezeWindow.Type.ALLOW) {
+          allowWindows.add(w);
+          insideAllow |= o.isPresent();
+          continue;
+        }
+        if (o.isEmpty()) {
+          continue;
+        }
+        String at = MINUTE.format(now.atZone(w.zone()));
+        String reason = "freeze window '" + w.id() + "' (" + w.describe(o.get()) + ") is active at " + at
+            + (w.message() == null ? "" : " — " + w.message());
+        Map<String, Object> seen = obs("window", w.id(), "timezone", w.zone().getId(), "start", o.get().start().toString(),
+            "end", o.get().end().toString(), "now", at);
+        FreezeHit hit = new FreezeHit("freeze." + w.id(), reason, seen);
+        if (!w.breakGlass() || env.breakGlass() == null) {
+          return new FreezeResult(deny(hit.ruleId(), reason + "; wait until it ends (this window cannot be overridden)", seen), null);
+        }
+        if (overridable == null) {
+          overridable = hit;
+        }
+      }
+      if (!allowWindows.isEmpty() && !insideAllow) {
+        List<String> ids = allowWindows.stream().map(FreezeWindow::id).toList();
+        ZoneId zone = allowWindows.get(0).zone();
+        return new FreezeResult(deny("freeze.outside-allow-windows",
+            "writes in " + environment + " are allowed only inside change windows " + ids + " and none is open at "
+                + MINUTE.format(now.atZone(zone)) + "; wait for the next one",
+            obs("allowWindows", ids, "now", now.toString())), null);
+      }
+      return new FreezeResult(null, overridable);
+    }
+
+    private PolicyDecision rbac(String tool, CallTarget target) {
+      List<AccessRequest> needed = WriteAccess.required(tool, target);
+      if (needed == null) {
+        return deny("rbac.ssar",
+            "no permission mapping for Kubernetes write tool " + tool + ", so the engine cannot confirm it may run it",
+            obs("tool", tool));
+      }
+      for (AccessRequest r : needed) {
+        AccessVerdict v;
+        try {
+          v = access.review(r);
+        } catch (RuntimeException e) {
+          return deny("rbac.ssar",
+              "could not confirm the engine may " + r.describe() + " in " + environment + " (" + e.getMessage() + "); nothing was changed",
+              obs("request", r.describe(), "error", String.valueOf(e)));
+        }
+        if (v == null || !v.allowed()) {
+          String said = v == null || v.reason() == null || v.reason().isBlank() ? "" : " (cluster said: " + v.reason() + ")";
+          return deny("rbac.ssar",
+              "the engine's credentials for " + environment + " may not " + r.describe() + said
+                  + "; grant it in the worker's Role (deploy/rbac) or drop the step — nothing was changed",
+              obs("verb", r.verb(), "group", r.group(), "resource", r.resource(),
+                  "subresource", r.subresource(), "namespace", r.namespace(), "name", r.name()));
+        }
+      }
+      return null;
+    }
+
+    private Map<String, Object> celVariables(ToolCall call, ToolSpec spec, Effect effect, CallTarget target) {
+      Map<String, Object> callMap = new LinkedHashMap<>();
+      callMap.put("tool", call.tool());
+      callMap.put("args", plain(call.args()));
+      Map<String, Object> targetMap = new LinkedHashMap<>();
+      TargetRef ref = check.preview() == null ? null : check.preview().target();
+      put(targetMap, "apiVersion", target.apiVersion());
+      put(targetMap, "kind", target.kind());
+      put(targetMap, "namespace", target.namespace());
+      put(targetMap, "name", target.name());
+      targetMap.put("exists", target.exists());
+      if (ref != null) {
+        put(targetMap, "uid", ref.uid());
+        put(targetMap, "resourceVersion", ref.resourceVersion());
+      }
+      JsonNode intended = check.preview() == null ? null : check.preview().intended();
+      if (intended != null && !intended.isNull()) {
+        put(targetMap, "intended", plain(JSON.convertValue(intended, Object.class)));
+      }
+      Map<String, Object> specMap = new LinkedHashMap<>();
+      specMap.put("name", call.tool());
+      specMap.put("effect", effect.name());
+      specMap.put("destructive", spec == null || spec.destructive());
+      specMap.put("idempotent", spec != null && spec.idempotent());
+      Map<String, Object> vars = new LinkedHashMap<>();
+      vars.put("call", callMap);
+      vars.put("target", targetMap);
+      vars.put("spec", specMap);
+      vars.put("environment", environment);
+      vars.put("requester", check.requester() == null ? "" : check.requester());
+      vars.put("stage", stage);
+      vars.put("now", now);
+      return vars;
+    }
+
+    private PolicyDecision freezeDeny(FreezeHit h, int required, Set<String> approvers, List<String> breakers) {
+      return new PolicyDecision(false, h.ruleId(),
+          h.reason() + "; wait until it ends or ask a member of " + env.breakGlass().groups() + " " + breakers
+              + " to break glass (an approval with a reason, plus one extra approval)",
+          required, List.copyOf(approvers), policy.version(), stage, h.observed(),
+          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), breakers);
+    }
+
+    private Set<String> expand(Collection<String> groups) {
+      Set<String> users = new TreeSet<>();
+      for (String g : groups) {
+        users.addAll(directory.members(g));
+      }
+      return users;
+    }
+
+    private String groupsText(ApprovalRules ar, FreezeHit overridable) {
+      return overridable == null ? ar.groups().toString() : ar.groups() + " + break-glass " + env.breakGlass().groups();
+    }
+
+    private PolicyDecision deny(String ruleId, String reason, Map<String, Object> observed) {
+      long maxApproval = env == null ? 0 : env.approvals().maxApprovalSeconds();
+      long verify = env == null ? 0 : env.verifyBudgetSeconds();
+      return new PolicyDecision(false, ruleId, reason, 0, List.of(), policy.version(), stage, observed, maxApproval, verify, List.of());
+    }
+
+    private PolicyDecision allow(String ruleId, String reason, int required, Set<String> approvers, Map<String, Object> observed) {
+      return new PolicyDecision(true, ruleId, reason, required, List.copyOf(approvers), policy.version(), stage, observed,
+          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), List.of());
+    }
+  }
+
+  private record FreezeHit(String ruleId, String reason, Map<String, Object> observed) {}
+
+  private record FreezeResult(PolicyDecision hardDeny, FreezeHit overridable) {}
+
+  private static String describe(CallTarget t) {
+    String kind = t.kind() == null ? "object" : t.kind();
+    String ns = t.namespace() == null ? "" : t.namespace() + "/";
+    return kind + " " + ns + (t.name() == null ? "?" : t.name());
+  }
+
+  /** Key/value pairs for {@code observed}; null values are left out (payloads carry no nulls). */
+  private static Map<String, Object> obs(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      if (kv[i + 1] != null) {
+        m.put(String.valueOf(kv[i]), kv[i + 1]);
+      }
+    }
+    return m;
+  }
+
+  private static void put(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  /** Plain CEL values: whole numbers as Long, others as Double, no nulls (absent keys test false with has()). */
+  static Object plain(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> {
+        if (k != null && v != null) {
+          out.put(String.valueOf(k), plain(v));
+        }
+      });
+      return out;
+    }
+    if (value instanceof Collection<?> list) {
+      List<Object> out = new ArrayList<>();
+      for (Object v : list) {
+        if (v != null) {
+          out.add(plain(v));
+        }
+      }
+      return out;
+    }
+    if (value instanceof JsonNode node) {
+      return plain(JSON.convertValue(node, Object.class));
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigInteger b) {
+      return b.longValue();
+    }
+    if (value instanceof BigDecimal d) {
+      return d.stripTrailingZeros().scale() <= 0 ? (Object) d.longValue() : (Object) d.doubleValue();
+    }
+    if (value instanceof Float || value instanceof Double) {
+      return ((Number) value).doubleValue();
+    }
+    if (value instanceof Boolean || value instanceof String) {
+      return value;
+    }
+    return String.valueOf(value);
+  }
+}

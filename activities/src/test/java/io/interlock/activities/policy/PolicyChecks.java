@@ -1,0 +1,63 @@
+package io.interlock.activities.policy;
+
+import io.interlock.contract.activities.PolicyCheck;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.contract.values.Effect;
+import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.TargetRef;
+import io.interlock.contract.values.ToolSpec;
+import io.interlock.workflows.lock.LockState;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/** Test fixtures: checks for the bundled example policy, built the way the AgentTask workflow builds them. */
+final class PolicyChecks {
+  private PolicyChecks() {}
+
+  static final String REQUESTER = "agent:incident-bot";
+  /** A Wednesday afternoon: no freeze window of the example is open. */
+  static final Instant QUIET = Instant.parse("2026-03-11T15:00:00Z");
+
+  static final LockReader UNLOCKED = LockState::unlocked;
+  static final AccessReview ALLOW_ALL = r -> new AccessVerdict(true, "test: allowed");
+
+  static PolicyActivitiesImpl policy(String env, Instant now) {
+    return new PolicyActivitiesImpl(PolicyFile.loadDefault(), env, Clock.fixed(now, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+  }
+
+  static ToolSpec write(String tool, boolean destructive) {
+    return new ToolSpec(tool, Effect.WRITE, false, destructive, tool, "observed state", null);
+  }
+
+  static ToolSpec read(String tool) {
+    return new ToolSpec(tool, Effect.READ, true, false, tool, null, null);
+  }
+
+  static Preview preview(String kind, String namespace, String name) {
+    String api = kind.equals("Node") ? "v1" : "apps/v1";
+    return new Preview(new TargetRef(api, kind, namespace, name, "uid-1", "42", true), "summary", "", "server-side dry-run", null, List.of());
+  }
+
+  static PolicyCheck propose(String env, String tool, Map<String, Object> args, ToolSpec spec, Preview preview) {
+    return new PolicyCheck(PolicyCheck.PROPOSE, "task-1", "s1", REQUESTER, env, new ToolCall(tool, args), spec, preview, List.of(), null);
+  }
+
+  static PolicyCheck recheck(PolicyCheck proposed, List<ApprovalRecord> approvals, String breakGlassReason) {
+    return new PolicyCheck(PolicyCheck.RECHECK, proposed.taskId(), proposed.stepId(), proposed.requester(), proposed.environment(),
+        proposed.call(), proposed.spec(), proposed.preview(), approvals, breakGlassReason);
+  }
+
+  /** k8s.scale of shop/web to {@code replicas} in {@code env}. */
+  static PolicyCheck scale(String env, int replicas) {
+    return propose(env, "k8s.scale", Map.of("namespace", "shop", "name", "web", "kind", "Deployment", "replicas", replicas),
+        write("k8s.scale", false), preview("Deployment", "shop", "web"));
+  }
+
+  static ApprovalRecord approval(String who) {
+    return new ApprovalRecord(who, "2026-03-11T14:00:00Z", "ok");
+  }
+}
