@@ -21,11 +21,12 @@ final class GateFixtures {
     return cluster;
   }
 
-  static PolicyActivitiesImpl policy(Path file, String environment, SimulatedCluster cluster, WorkflowClient client) {
+  static PolicyActivitiesImpl policy(
+      Path file, Clock clock, String environment, SimulatedCluster cluster, WorkflowClient client) {
     return new PolicyActivitiesImpl(
         PolicyFile.load(file),
         environment,
-        Clock.systemUTC(),
+        clock,
         LockReader.temporal(client),
         new SelfSubjectAccessReviewer(cluster.client()));
   }

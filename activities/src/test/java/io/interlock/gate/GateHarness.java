@@ -15,6 +15,7 @@ import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.AgentTaskImpl;
 import io.interlock.workflows.TaskSearchAttributes;
+import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -42,6 +43,11 @@ final class GateHarness implements AutoCloseable {
   final RecordingInbox inbox = new RecordingInbox();
 
   GateHarness() {
+    this(POLICY, Clock.systemUTC());
+  }
+
+  /** With another policy file and the clock the policy sees (freeze windows, lock expiry). */
+  GateHarness(Path policyFile, Clock policyClock) {
     cluster = GateFixtures.startCluster();
     env = TestWorkflowEnvironment.newInstance();
     env.registerSearchAttribute(TaskSearchAttributes.TASK_STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
@@ -49,14 +55,14 @@ final class GateHarness implements AutoCloseable {
     env.registerSearchAttribute(TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute(TaskSearchAttributes.REQUESTER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(AgentTaskImpl.class);
+    control.registerWorkflowImplementationTypes(AgentTaskImpl.class, EnvironmentLockImpl.class);
     control.registerActivitiesImplementations(inbox);
     for (String environment : List.of("staging", "prod")) {
       Worker w = env.newWorker(AgentTask.environmentQueue(environment));
       ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100));
       w.registerActivitiesImplementations(
           new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx),
-          GateFixtures.policy(POLICY, environment, cluster, env.getWorkflowClient()));
+          GateFixtures.policy(policyFile, policyClock, environment, cluster, env.getWorkflowClient()));
     }
     env.start();
     client = env.getWorkflowClient();

@@ -1,0 +1,144 @@
+package io.interlock.gate;
+
+import static io.interlock.gate.GateHarness.approve;
+import static io.interlock.gate.GateHarness.awaitStep;
+import static io.interlock.gate.GateHarness.scale;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interlock.contract.commands.Approval;
+import io.interlock.contract.values.StepState;
+import io.interlock.contract.views.StepView;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.lock.EnvironmentLockClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Policy at the execution boundary: checked when proposed and again right before the write runs. */
+class GateChangeControlTest {
+  private static final Path POLICY = Path.of("src/test/resources/gate/gate-policy-change-control.yaml");
+  private MovableClock clock;
+  private GateHarness h;
+
+  @BeforeEach
+  void start() {
+    clock = new MovableClock(Instant.parse("2029-12-31T23:50:00Z"));
+    h = new GateHarness(POLICY, clock);
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  @Test
+  @DisplayName("given a write approved before a freeze, when the freeze has begun at execution, it is BLOCKED at re-check and nothing mutates")
+  void freezeBeginsWhileApprovalPending() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(scale("web", 4));
+    assertThat(s.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(s.policy().allowed()).isTrue();
+    clock.advance(Duration.ofMinutes(15));
+    approve(task, s, "alice");
+    StepView blocked = awaitStep(task, s.stepId(), v -> v.state().isFinal());
+    assertThat(blocked.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(blocked.recheck().ruleId()).isEqualTo("freeze.new-year");
+    assertThat(blocked.recheck().stage()).isEqualTo("RECHECK");
+    assertThat(blocked.error()).contains("freeze.new-year").contains(blocked.recheck().policyVersion());
+    assertThat(h.replicas("web")).isEqualTo(2);
+    h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName("given an environment lock set while an approval is pending, the write is BLOCKED at re-check naming who locked it")
+  void lockSetWhileApprovalPending() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(scale("web", 3));
+    new EnvironmentLockClient(h.client).lock("staging", "carol", "incident INC-42 in progress", null);
+    approve(task, s, "bob");
+    StepView blocked = awaitStep(task, s.stepId(), v -> v.state().isFinal());
+    assertThat(blocked.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(blocked.recheck().ruleId()).isEqualTo("environment.lock");
+    assertThat(blocked.recheck().reason()).contains("carol").contains("INC-42");
+    h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName("given a freeze without break-glass, the write is BLOCKED at proposal and never waits for approval")
+  void frozenAtProposal() {
+    clock.advance(Duration.ofMinutes(20));
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(scale("web", 3));
+    assertThat(s.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(s.policy().ruleId()).isEqualTo("freeze.new-year");
+    assertThat(s.callHash()).isNull();
+    h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName("given a freeze with break-glass, it needs one extra approval and a reason from a named role, and is recorded as break-glass")
+  void breakGlass() {
+    clock.advance(Duration.ofMinutes(20));
+    AgentTask task = h.start("agent:bot", "prod");
+    StepView s = task.propose(scale("web", 3));
+    assertThat(s.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(s.policy().allowed()).isFalse();
+    assertThat(s.policy().overridableBy()).containsExactly("carol");
+    assertThat(s.policy().requiredApprovals()).isEqualTo(2);
+    task.approve(new Approval(s.stepId(), s.callHash(), "alice", "fine", "I say so"));
+    approve(task, s, "alice");
+    approve(task, s, "carol"); // no reason given: counts, but does not break glass
+    StepView waiting = awaitStep(task, s.stepId(), v -> v.approvals().size() == 2);
+    assertThat(waiting.refusals()).extracting(r -> r.why()).anySatisfy(w -> assertThat(w).contains("break-glass"));
+    GateHarness.pause(300);
+    assertThat(GateHarness.step(task.status(), s.stepId()).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    h.assertMutations(0);
+
+    AgentTask fresh = h.start("agent:bot", "prod");
+    StepView t = fresh.propose(scale("web", 3));
+    approve(fresh, t, "alice");
+    fresh.approve(new Approval(t.stepId(), t.callHash(), "carol", "ok", "payments outage, INC-7"));
+    StepView done = awaitStep(fresh, t.stepId(), v -> v.state().isFinal());
+    assertThat(done.state()).as(done.error()).isEqualTo(StepState.VERIFIED);
+    assertThat(done.recheck().ruleId()).isEqualTo("break-glass:freeze.new-year");
+    assertThat(done.approvals()).anySatisfy(a -> assertThat(a.breakGlass()).contains("INC-7"));
+    h.assertMutations(1);
+  }
+
+  @Test
+  @DisplayName("given CEL rules, one denies at proposal and another raises the approvals a call needs")
+  void celRules() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView denied = task.propose(scale("web", 60));
+    assertThat(denied.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(denied.policy().ruleId()).isEqualTo("cel.no-huge-scale");
+
+    AgentTask second = h.start("agent:bot", "staging");
+    StepView big = second.propose(scale("web", 8));
+    assertThat(big.policy().requiredApprovals()).isEqualTo(2);
+    approve(second, big, "alice");
+    awaitStep(second, big.stepId(), v -> v.approvals().size() == 1);
+    GateHarness.pause(300);
+    assertThat(GateHarness.step(second.status(), big.stepId()).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    approve(second, big, "bob");
+    assertThat(awaitStep(second, big.stepId(), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
+    assertThat(h.replicas("web")).isEqualTo(8);
+    h.assertMutations(1);
+  }
+
+  @Test
+  @DisplayName("given the engine may not patch deployments (SelfSubjectAccessReview), the write is BLOCKED before anything changes")
+  void missingPermission() {
+    h.cluster.denyPermission("patch", "apps", "deployments", "shop");
+    h.cluster.denyPermission("update", "apps", "deployments", "shop");
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(scale("web", 3));
+    assertThat(s.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(s.policy().ruleId()).isEqualTo("rbac.ssar");
+    h.assertMutations(0);
+  }
+}
