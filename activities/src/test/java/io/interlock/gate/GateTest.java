@@ -137,7 +137,7 @@ class GateTest {
   @Test
   @DisplayName("given the deadline passes, the step EXPIRES, nothing mutates and a late approval is refused")
   void deadlineExpires() {
-    AgentTask task = h.start(new TaskRequest("agent:bot", "staging", "expire", null, 600L, null, null, null));
+    AgentTask task = h.start(new TaskRequest("agent:bot", "staging", "expire", null, 600L, null, null, null, null));
     StepView s = task.propose(scale("web", 6));
     h.env.sleep(Duration.ofMinutes(11));
     StepView expired = awaitState(task, s.stepId(), StepState.EXPIRED);
@@ -286,6 +286,29 @@ class GateTest {
     assertThat(described.getTypedSearchAttributes().get(TaskSearchAttributes.TASK_STATE)).isEqualTo("AWAITING_APPROVAL");
     assertThat(described.getTypedSearchAttributes().get(TaskSearchAttributes.PENDING_STEPS)).containsExactly("s1");
     assertThat(described.getTypedSearchAttributes().get(TaskSearchAttributes.ENVIRONMENT)).isEqualTo("staging");
+  }
+
+  @Test
+  @DisplayName("given a long task, it continues as new carrying a pending approval, which still executes once when approved")
+  void continueAsNewCarriesPendingApproval() {
+    AgentTask task = h.start(new TaskRequest("agent:bot", "staging", "long", null, null, null, null, null, 100));
+    StepView s = task.propose(scale("web", 5));
+    String firstRun = WorkflowStub.fromTyped(task).getExecution().getRunId();
+    for (int i = 0; i < 12; i++) {
+      task.propose(get("web"));
+    }
+    AgentTask latest = h.client.newWorkflowStub(AgentTask.class, taskId(task));
+    awaitStep(latest, s.stepId(), v -> true);
+    String currentRun = h.client.newUntypedWorkflowStub(taskId(task)).describe().getExecution().getRunId();
+    assertThat(currentRun).as("a new run after continue-as-new").isNotEqualTo(firstRun);
+    StepView carried = step(latest.status(), s.stepId());
+    assertThat(carried.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(carried.callHash()).isEqualTo(s.callHash());
+    approve(latest, carried, "alice");
+    assertThat(awaitStep(latest, s.stepId(), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
+    assertThat(kinds(latest)).contains("CONTINUED_AS_NEW");
+    assertThat(latest.audit()).extracting(AuditEntry::seq).doesNotHaveDuplicates();
+    h.assertMutations(1);
   }
 
   private static String taskId(AgentTask task) {

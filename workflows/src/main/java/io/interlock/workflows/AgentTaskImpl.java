@@ -61,6 +61,7 @@ public class AgentTaskImpl implements AgentTask {
   static final int MAX_STEPS = 500;
   /** Continue-as-new before the history gets large (the server also suggests it). */
   static final int HISTORY_LIMIT = 8_000;
+  static final int MIN_HISTORY_LIMIT = 100;
 
   private static final String ENGINE = "engine";
 
@@ -89,6 +90,7 @@ public class AgentTaskImpl implements AgentTask {
   private final long approvalTimeoutSeconds;
   private final long idleTimeoutSeconds;
   private final boolean finishWhenDone;
+  private final int historyLimit;
 
   private String taskId;
   /** First run id of this task's continue-as-new chain: what a call hash binds the task by. */
@@ -116,6 +118,7 @@ public class AgentTaskImpl implements AgentTask {
     this.approvalTimeoutSeconds = positive(request.approvalTimeoutSeconds(), DEFAULT_APPROVAL_SECONDS);
     this.idleTimeoutSeconds = positive(request.idleTimeoutSeconds(), DEFAULT_IDLE_SECONDS);
     this.finishWhenDone = Boolean.TRUE.equals(request.finishWhenDone());
+    this.historyLimit = request.historyLimit() == null ? HISTORY_LIMIT : Math.max(MIN_HISTORY_LIMIT, request.historyLimit());
     this.environmentQueue = AgentTask.environmentQueue(environment);
     this.taskId = Workflow.getInfo().getWorkflowId();
     this.taskRunId = Workflow.getInfo().getFirstExecutionRunId();
@@ -644,7 +647,7 @@ public class AgentTaskImpl implements AgentTask {
   }
 
   private boolean continueAsNewDue() {
-    return Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT;
+    return Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > historyLimit;
   }
 
   private void continueAsNew(TaskRequest request) {
@@ -652,7 +655,7 @@ public class AgentTaskImpl implements AgentTask {
     record(null, "CONTINUED_AS_NEW", ENGINE, detail("historyLength", Workflow.getInfo().getHistoryLength()));
     TaskSnapshot snapshot = new TaskSnapshot(views(), List.copyOf(audit), nextStepNumber, finishRequested, haltedBy, taskId);
     Workflow.continueAsNew(new TaskRequest(requester, environment, goal, null, approvalTimeoutSeconds,
-        finishWhenDone, idleTimeoutSeconds, snapshot));
+        finishWhenDone, idleTimeoutSeconds, snapshot, historyLimit));
   }
 
   private void restore(TaskSnapshot snap) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param finishWhenDone optional; true ends the task once the initial plan has run
  * @param idleTimeoutSeconds optional; default 86400: a task with nothing pending completes after it
  * @param resume internal: state carried across continue-as-new; callers leave it out
+ * @param historyLimit optional; default 8000 (min 100): history events after which the task
+ *     continues as new, carrying its steps and pending approvals
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRequest(
@@ -25,9 +27,10 @@ public record TaskRequest(
     Long approvalTimeoutSeconds,
     Boolean finishWhenDone,
     Long idleTimeoutSeconds,
-    TaskSnapshot resume) {
+    TaskSnapshot resume,
+    Integer historyLimit) {
 
   public TaskRequest(String requester, String environment, String goal, List<ToolCall> steps) {
-    this(requester, environment, goal, steps, null, null, null, null);
+    this(requester, environment, goal, steps, null, null, null, null, null);
   }
 }

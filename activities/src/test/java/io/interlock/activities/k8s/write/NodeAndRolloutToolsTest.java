@@ -102,4 +102,19 @@ class NodeAndRolloutToolsTest extends DemoClusterTest {
         .hasMessageContaining("revision 7");
     assertThat(cluster.mutations()).isEqualTo(before);
   }
+
+  @Test
+  @DisplayName("given a StatefulSet with two ControllerRevisions, rollout-undo should restore the previous template")
+  void undoStatefulSet() {
+    approveAndRun(new ToolCall("k8s.set-image", map("kind", "StatefulSet", "namespace", "shop", "name", "db", "image", "postgres:17")));
+    settle();
+    ToolCall undo = new ToolCall("k8s.rollout-undo", map("kind", "StatefulSet", "namespace", "shop", "name", "db"));
+
+    Execution e = approveAndRun(undo);
+    settle();
+
+    assertThat(client.apps().statefulSets().inNamespace("shop").withName("db").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:16");
+    assertThat(observe(undo, e).status()).isEqualTo(Observation.Status.REACHED);
+  }
 }

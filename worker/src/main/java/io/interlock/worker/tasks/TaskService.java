@@ -1,0 +1,235 @@
+package io.interlock.worker.tasks;
+
+import io.interlock.contract.commands.Decision;
+import io.interlock.contract.commands.TaskRequest;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.PendingApproval;
+import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskView;
+import io.interlock.worker.api.ApiException;
+import io.interlock.worker.api.ApiModels.Approve;
+import io.interlock.worker.api.ApiModels.Reject;
+import io.interlock.worker.api.ApiModels.StartTask;
+import io.interlock.worker.api.ApiModels.TaskSummary;
+import io.interlock.worker.auth.Caller;
+import io.interlock.worker.environments.PolicyView;
+import io.interlock.worker.inbox.PendingIndex;
+import io.interlock.worker.temporal.ClientsByIdentity;
+import io.interlock.workflows.AgentTask;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Tasks through the API: start, read, propose, decide, finish. It passes the authenticated
+ * identity and nothing else; whether an approval counts is the workflow's decision alone.
+ */
+@ApplicationScoped
+public class TaskService {
+  private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final WorkflowClient client;
+  private final ClientsByIdentity clients;
+  private final TaskIndex index;
+  private final PendingIndex pending;
+  private final PolicyView policy;
+
+  public TaskService(
+      WorkflowClient client, ClientsByIdentity clients, TaskIndex index, PendingIndex pending, PolicyView policy) {
+    this.client = client;
+    this.clients = clients;
+    this.index = index;
+    this.pending = pending;
+    this.policy = policy;
+  }
+
+  public TaskView start(Caller caller, StartTask body) {
+    if (body == null || body.environment() == null || body.environment().isBlank()) {
+      throw ApiException.badRequest("environment is required",
+          "send {\"environment\":\"staging\",\"goal\":\"...\"}; environments: " + policy.environmentNames());
+    }
+    if (!policy.environmentNames().contains(body.environment())) {
+      throw new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST,
+          new io.interlock.worker.api.ApiError("unknown environment", null, null, body.environment(),
+              "use one of " + policy.environmentNames()));
+    }
+    String taskId = body.taskId() == null || body.taskId().isBlank() ? "task-" + UUID.randomUUID() : body.taskId();
+    if (!TASK_ID.matcher(taskId).matches()) {
+      throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'", "leave taskId out to get task-<uuid>");
+    }
+    TaskRequest request = new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(),
+        body.approvalTimeoutSeconds(), body.finishWhenDone(), null, null, null);
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(taskId)
+        .setTaskQueue(AgentTask.TASK_QUEUE)
+        // A task id names one task for good: a finished one is never silently restarted.
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .build();
+    AgentTask task = clients.of(caller.user()).newWorkflowStub(AgentTask.class, options);
+    try {
+      WorkflowClient.start(task::run, request);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw ApiException.conflict("task " + taskId + " already exists", null, "leave taskId out to get a fresh one");
+    }
+    index.started(taskId, caller.user(), body.environment(), body.goal());
+    return status(taskId);
+  }
+
+  public TaskView status(String taskId) {
+    try {
+      return client.newWorkflowStub(AgentTask.class, taskId).status();
+    } catch (WorkflowNotFoundException e) {
+      throw unknownTask(taskId);
+    } catch (WorkflowQueryException | WorkflowServiceException e) {
+      if (notFound(e)) {
+        throw unknownTask(taskId);
+      }
+      throw e;
+    }
+  }
+
+  /** Recently known tasks with their live state; at most {@code limit}. */
+  public List<TaskSummary> list(int limit) {
+    return index.recent(limit).stream().map(this::summary).toList();
+  }
+
+  private TaskSummary summary(TaskIndex.Known k) {
+    List<String> steps = pending.forTask(k.taskId()).stream().map(PendingApproval::stepId).toList();
+    return new TaskSummary(k.taskId(), k.requester(), k.environment(), k.goal(), stateOf(k.taskId(), steps), steps);
+  }
+
+  /** Pending steps say AWAITING_APPROVAL at once; otherwise one describe call (no query, no replay). */
+  private String stateOf(String taskId, List<String> pendingSteps) {
+    if (!pendingSteps.isEmpty()) {
+      return "AWAITING_APPROVAL";
+    }
+    try {
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(taskId).describe();
+      WorkflowExecutionStatus s = d.getWorkflowExecutionInfo().getStatus();
+      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        String state = d.getTypedSearchAttributes().get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE);
+        return state == null ? "RUNNING" : state;
+      }
+      return s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+          ? Optional.ofNullable(d.getTypedSearchAttributes().get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE))
+              .orElse("COMPLETED")
+          : s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    } catch (RuntimeException e) {
+      return "UNKNOWN";
+    }
+  }
+
+  public StepView propose(Caller caller, String taskId, ToolCall call) {
+    TaskView task = status(taskId);
+    if (!task.requester().equals(caller.user())) {
+      // Anyone else proposing could then approve their own step under the agent's name.
+      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may propose steps",
+          "start your own task with POST /api/tasks");
+    }
+    if (call == null || call.tool() == null || call.tool().isBlank()) {
+      throw ApiException.badRequest("tool is required", "send {\"tool\":\"k8s.get\",\"args\":{...}}; see GET /api/catalog");
+    }
+    AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
+    try {
+      return stub.propose(call);
+    } catch (WorkflowUpdateException e) {
+      throw ApiException.conflict("the task refused the step", reason(e), "read the reason; GET /api/tasks/" + taskId);
+    }
+  }
+
+  public StepView approve(Caller caller, String taskId, String stepId, Approve body) {
+    if (caller.isAgent()) {
+      throw ApiException.forbidden("agents cannot approve: '" + caller.user() + "' is an agent identity",
+          "a human approver signs in with their own token");
+    }
+    if (body == null || body.callHash() == null || body.callHash().isBlank()) {
+      throw ApiException.badRequest("callHash is required",
+          "copy the step's callHash from GET /api/tasks/" + taskId + " so the approval names the exact call");
+    }
+    return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), true, body.comment(), body.breakGlass()));
+  }
+
+  public StepView reject(Caller caller, String taskId, String stepId, Reject body) {
+    if (body == null || body.reason() == null || body.reason().isBlank()) {
+      throw ApiException.badRequest("reason is required", "send {\"callHash\":\"sha256:...\",\"reason\":\"why not\"}");
+    }
+    if (body.callHash() == null || body.callHash().isBlank()) {
+      throw ApiException.badRequest("callHash is required", "copy the step's callHash from GET /api/tasks/" + taskId);
+    }
+    return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), false, body.reason(), null));
+  }
+
+  private StepView decide(Caller caller, String taskId, Decision decision) {
+    TaskView task = status(taskId);
+    if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
+      throw ApiException.notFound("task " + taskId + " has no step '" + decision.stepId() + "'",
+          "steps are " + task.steps().stream().map(StepView::stepId).toList());
+    }
+    AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
+    try {
+      return stub.decide(decision);
+    } catch (WorkflowUpdateException e) {
+      String verb = decision.approve() ? "approval" : "rejection";
+      throw ApiException.conflict(verb + " refused", reason(e), "read 'why'; the refusal is recorded in the task's audit");
+    } catch (WorkflowNotFoundException e) {
+      throw ApiException.conflict("task " + taskId + " has ended", null, "nothing is waiting; GET /api/tasks/" + taskId);
+    }
+  }
+
+  public void finish(Caller caller, String taskId) {
+    TaskView task = status(taskId);
+    if (!task.requester().equals(caller.user())) {
+      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it", null);
+    }
+    try {
+      clients.of(caller.user()).newUntypedWorkflowStub(taskId).signal("finish");
+    } catch (WorkflowNotFoundException e) {
+      throw ApiException.conflict("task " + taskId + " has already ended", null, "nothing to do");
+    }
+  }
+
+  private static String reason(WorkflowUpdateException e) {
+    Throwable c = e.getCause();
+    if (c instanceof ApplicationFailure af) {
+      return af.getOriginalMessage();
+    }
+    return c == null ? e.getMessage() : c.getMessage();
+  }
+
+  private static boolean notFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkflowNotFoundException) {
+        return true;
+      }
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ApiException unknownTask(String taskId) {
+    return ApiException.notFound("unknown task '" + taskId + "'", "list tasks with GET /api/tasks");
+  }
+
+  /** The stub a read-only caller uses (queries need no identity). */
+  WorkflowStub untyped(String taskId) {
+    return client.newUntypedWorkflowStub(taskId);
+  }
+}
