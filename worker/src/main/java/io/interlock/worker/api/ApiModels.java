@@ -1,0 +1,67 @@
+package io.interlock.worker.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.PendingApproval;
+import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.TargetRef;
+import java.util.List;
+
+/** Request and response bodies of the REST API that are not contract records. */
+public final class ApiModels {
+  private ApiModels() {}
+
+  /**
+   * POST /api/tasks. The requester is the authenticated caller, never a body field.
+   *
+   * @param approvalTimeoutSeconds optional; default 3600, capped by policy
+   * @param finishWhenDone optional; true ends the task once the initial steps have run
+   */
+  public record StartTask(
+      String environment,
+      String goal,
+      List<ToolCall> steps,
+      Long approvalTimeoutSeconds,
+      Boolean finishWhenDone,
+      String taskId) {}
+
+  /** POST .../approve. The approver is the authenticated caller. */
+  public record Approve(String callHash, String comment, String breakGlass) {}
+
+  /** POST .../reject: the reason is required. */
+  public record Reject(String callHash, String reason) {}
+
+  /** One line of GET /api/tasks. */
+  public record TaskSummary(
+      String taskId, String requester, String environment, String goal, String state, List<String> pendingSteps) {}
+
+  /** One entry of GET /api/approvals: the pending approval and whether the caller may approve it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PendingView(
+      String taskId,
+      String stepId,
+      String environment,
+      String requester,
+      String goal,
+      String tool,
+      TargetRef target,
+      String summary,
+      String diff,
+      String callHash,
+      PolicyDecision policy,
+      String since,
+      String deadline,
+      boolean canApprove) {
+    public static PendingView of(PendingApproval p, String user) {
+      boolean can = p.policy() != null && p.policy().approvers().contains(user) && !user.equals(p.requester());
+      return new PendingView(p.taskId(), p.stepId(), p.environment(), p.requester(), p.goal(), p.tool(), p.target(),
+          p.summary(), p.diff(), p.callHash(), p.policy(), p.since(), p.deadline(), can);
+    }
+  }
+
+  /** GET /api/me. */
+  public record Me(String user, String kind, List<String> groups) {}
+
+  /** POST /api/environments/{env}/lock. */
+  public record Lock(String reason, String until) {}
+}

@@ -1,0 +1,33 @@
+package io.interlock.worker.api;
+
+import io.interlock.worker.api.ApiModels.PendingView;
+import io.interlock.worker.auth.CurrentCaller;
+import io.interlock.worker.inbox.PendingIndex;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Pending approvals across all tasks, from the in-memory inbox (no visibility queries). */
+@Path("/api/approvals")
+@Produces(MediaType.APPLICATION_JSON)
+public class ApprovalsResource {
+  private final PendingIndex pending;
+  private final CurrentCaller caller;
+
+  public ApprovalsResource(PendingIndex pending, CurrentCaller caller) {
+    this.pending = pending;
+    this.caller = caller;
+  }
+
+  @GET
+  @Operation(summary = "Writes waiting for approval, oldest first; canApprove says whether the caller may approve each")
+  public List<PendingView> list(@QueryParam("limit") @DefaultValue("10000") int limit) {
+    String user = caller.get().isAgent() ? "" : caller.get().user();
+    return pending.list(Math.max(1, limit)).stream().map(p -> PendingView.of(p, user)).toList();
+  }
+}

@@ -1,0 +1,117 @@
+package io.interlock.worker.api;
+
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskView;
+import io.interlock.worker.api.ApiModels.Approve;
+import io.interlock.worker.api.ApiModels.Reject;
+import io.interlock.worker.api.ApiModels.StartTask;
+import io.interlock.worker.api.ApiModels.TaskSummary;
+import io.interlock.worker.audit.AuditReport;
+import io.interlock.worker.audit.AuditService;
+import io.interlock.worker.auth.CurrentCaller;
+import io.interlock.worker.tasks.TaskService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Tasks: start, list, read, propose steps, approve or reject them, finish, audit. */
+@Path("/api/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TasksResource {
+  private final TaskService tasks;
+  private final AuditService audit;
+  private final CurrentCaller caller;
+
+  public TasksResource(TaskService tasks, AuditService audit, CurrentCaller caller) {
+    this.tasks = tasks;
+    this.audit = audit;
+    this.caller = caller;
+  }
+
+  @POST
+  @Operation(summary = "Start a task; the requester is the authenticated caller")
+  public Response start(StartTask body) {
+    TaskView view = tasks.start(caller.get(), body);
+    return Response.created(URI.create("/api/tasks/" + view.taskId())).entity(view).build();
+  }
+
+  @GET
+  @Operation(summary = "Tasks this worker knows of, most recent first, with live state and pending steps")
+  public List<TaskSummary> list(@QueryParam("limit") @DefaultValue("200") int limit) {
+    return tasks.list(Math.max(1, Math.min(limit, 10_000)));
+  }
+
+  @GET
+  @Path("/{id}")
+  @Operation(summary = "The task (the workflow's status query)")
+  public TaskView get(@PathParam("id") String id) {
+    return tasks.status(id);
+  }
+
+  @POST
+  @Path("/{id}/steps")
+  @Operation(summary = "Propose a step (requester only); a READ returns its result, a WRITE returns awaiting approval")
+  public StepView propose(@PathParam("id") String id, ToolCall call) {
+    return tasks.propose(caller.get(), id, call);
+  }
+
+  @POST
+  @Path("/{id}/steps/{stepId}/approve")
+  @Operation(summary = "Approve a step as the authenticated caller (decide update); refusals answer 409 with why")
+  public StepView approve(@PathParam("id") String id, @PathParam("stepId") String stepId, Approve body) {
+    return tasks.approve(caller.get(), id, stepId, body);
+  }
+
+  @POST
+  @Path("/{id}/steps/{stepId}/reject")
+  @Operation(summary = "Reject a step with a reason (decide update)")
+  public StepView reject(@PathParam("id") String id, @PathParam("stepId") String stepId, Reject body) {
+    return tasks.reject(caller.get(), id, stepId, body);
+  }
+
+  @POST
+  @Path("/{id}/finish")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(summary = "The requester is done proposing; the task completes once nothing is pending")
+  public Response finish(@PathParam("id") String id) {
+    tasks.finish(caller.get(), id);
+    return Response.accepted().build();
+  }
+
+  @GET
+  @Path("/{id}/history")
+  @Operation(summary = "The raw workflow history (same JSON as 'temporal workflow show --output json'); run=N picks a run, oldest is 1, default the latest")
+  public Response history(@PathParam("id") String id, @QueryParam("run") @DefaultValue("0") int run) {
+    var runs = audit.runs(id);
+    if (run < 0 || run > runs.size()) {
+      throw ApiException.badRequest("run must be between 1 and " + runs.size(), "leave run out for the latest");
+    }
+    var h = runs.get(run == 0 ? runs.size() - 1 : run - 1);
+    return Response.ok(h.toJson(true), MediaType.APPLICATION_JSON).header("X-Interlock-Runs", runs.size()).build();
+  }
+
+  @GET
+  @Path("/{id}/audit")
+  @Produces({MediaType.APPLICATION_JSON, "text/markdown"})
+  @Operation(summary = "The hash-chained audit report, built from the task's workflow history (all runs)")
+  public Response audit(@PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
+    AuditReport report = audit.report(id);
+    return switch (format) {
+      case "json" -> Response.ok(report.toJson(), MediaType.APPLICATION_JSON).build();
+      case "md", "markdown" -> Response.ok(report.toMarkdown(), "text/markdown; charset=utf-8").build();
+      default -> throw ApiException.badRequest("format must be json or md", "GET /api/tasks/" + id + "/audit?format=md");
+    };
+  }
+}

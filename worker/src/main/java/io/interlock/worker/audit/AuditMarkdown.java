@@ -1,0 +1,116 @@
+package io.interlock.worker.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/** Renders a report for people: task, then each step's record, then the chained event log. */
+final class AuditMarkdown {
+  private final List<ObjectNode> entries;
+  private final String head;
+  private final StringBuilder md = new StringBuilder();
+
+  AuditMarkdown(List<ObjectNode> entries, String head) {
+    this.entries = entries;
+    this.head = head;
+  }
+
+  String render() {
+    JsonNode task = entries.get(0).path("detail");
+    md.append("# Audit report: ").append(task.path("taskId").asText()).append("\n\n");
+    md.append("| | |\n|---|---|\n");
+    row("requester", task.path("requester").asText());
+    row("environment", task.path("environment").asText());
+    row("goal", task.path("goal").asText());
+    row("state", task.path("state").asText());
+    row("started", task.path("startedAt").asText() + " by `" + task.path("startedBy").asText() + "`");
+    row("runs", task.path("runs").toString());
+    row("source", task.path("source").asText());
+    row("chain head", "`" + head + "`");
+    md.append("\nVerify the JSON export with `interlock audit verify <file.json>`; this Markdown is a rendering of it.\n");
+    for (ObjectNode e : entries) {
+      if ("STEP".equals(e.path("kind").asText())) {
+        step(e.path("detail"));
+      }
+    }
+    md.append("\n## Event log (hash-chained)\n\n| seq | at | kind | step | actor | server identity | hash |\n|---|---|---|---|---|---|---|\n");
+    for (ObjectNode e : entries) {
+      md.append("| ").append(e.path("seq").asText()).append(" | ").append(e.path("at").asText()).append(" | ")
+          .append(e.path("kind").asText()).append(" | ").append(e.path("stepId").asText("")).append(" | ")
+          .append(cell(e.path("actor").asText(""))).append(" | ").append(cell(e.path("serverIdentity").asText("")))
+          .append(" | `").append(e.path("hash").asText().substring(7, 19)).append("` |\n");
+    }
+    return md.toString();
+  }
+
+  private void step(JsonNode s) {
+    md.append("\n## Step ").append(s.path("stepId").asText()).append(": `").append(s.path("tool").asText())
+        .append("` (").append(s.path("effect").asText("?")).append(") — **").append(s.path("state").asText()).append("**\n\n");
+    md.append("Exact call:\n\n```json\n").append(s.path("callJson").asText()).append("\n```\n\n");
+    if (s.hasNonNull("callHash")) {
+      md.append("- callHash: `").append(s.path("callHash").asText()).append("`\n");
+    }
+    if (s.hasNonNull("rollbackOf")) {
+      md.append("- rollback of: ").append(s.path("rollbackOf").asText()).append('\n');
+    }
+    if (s.has("approvalRequest")) {
+      md.append("- approval deadline: ").append(s.path("approvalRequest").path("deadline").asText()).append('\n');
+    }
+    if (s.has("error")) {
+      md.append("- error: ").append(s.path("error").asText()).append('\n');
+    }
+    if (s.has("preview")) {
+      JsonNode p = s.path("preview");
+      md.append("\nPreview: ").append(p.path("summary").asText()).append(" (").append(p.path("dryRun").asText()).append(")\n\n");
+      if (!p.path("diff").asText().isEmpty()) {
+        md.append("```diff\n").append(p.path("diff").asText()).append("\n```\n");
+      }
+    }
+    if (s.path("policyDecisions").size() > 0) {
+      md.append("\nPolicy decisions:\n\n| stage | at | allowed | rule | policy version | approvals needed | reason |\n|---|---|---|---|---|---|---|\n");
+      for (JsonNode p : s.path("policyDecisions")) {
+        md.append("| ").append(p.path("stage").asText()).append(" | ").append(p.path("at").asText()).append(" | ")
+            .append(p.path("allowed").asText()).append(" | ").append(p.path("ruleId").asText()).append(" | `")
+            .append(p.path("policyVersion").asText()).append("` | ").append(p.path("requiredApprovals").asText())
+            .append(" | ").append(cell(p.path("reason").asText(p.path("failure").asText()))).append(" |\n");
+      }
+    }
+    if (s.path("approvals").size() > 0) {
+      md.append("\nApprovals and refusals:\n\n| at | decision | via | approver (payload) | server identity | outcome | why / comment |\n|---|---|---|---|---|---|---|\n");
+      for (JsonNode a : s.path("approvals")) {
+        md.append("| ").append(a.path("at").asText()).append(" | ").append(a.path("decision").asText()).append(" | ")
+            .append(a.path("via").asText()).append(" | ").append(cell(a.path("approver").asText())).append(" | ")
+            .append(cell(a.path("serverIdentity").asText())).append(" | ").append(a.path("outcome").asText()).append(" | ")
+            .append(cell(a.path("why").asText(a.path("comment").asText("")))).append(" |\n");
+      }
+    }
+    if (s.has("execution")) {
+      JsonNode x = s.path("execution");
+      md.append("\nExecution: started ").append(x.path("startedAt").asText(x.path("activityStartedAt").asText()))
+          .append(", finished ").append(x.path("finishedAt").asText(x.path("activityEndedAt").asText()))
+          .append(", worker `").append(x.path("workerIdentity").asText()).append("`");
+      if (x.has("failure")) {
+        md.append(", failed: ").append(x.path("failure").asText());
+      }
+      md.append("\n\nBefore → after:\n\n");
+      for (JsonNode d : s.path("delta")) {
+        md.append("- `").append(d.path("path").asText()).append("`: ").append(d.path("before").toString())
+            .append(" → ").append(d.path("after").toString()).append('\n');
+      }
+    }
+    if (s.has("verification")) {
+      JsonNode v = s.path("verification");
+      md.append("\nVerification: **").append(v.path("verdict").asText()).append("**, confidence ")
+          .append(v.path("confidence").asText()).append("\n\n");
+      v.path("evidence").forEach(ev -> md.append("- ").append(ev.asText()).append('\n'));
+    }
+  }
+
+  private void row(String k, String v) {
+    md.append("| ").append(k).append(" | ").append(cell(v)).append(" |\n");
+  }
+
+  private static String cell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+}

@@ -1,0 +1,107 @@
+package io.interlock.worker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the worker is configured with, declared once. Each property can also be given as an
+ * environment variable ({@code interlock.temporal.target} = {@code INTERLOCK_TEMPORAL_TARGET}).
+ */
+@ConfigMapping(prefix = "interlock")
+public interface InterlockConfig {
+
+  /** {@code dev}: embedded Temporal test server and simulated cluster; {@code server}: real ones. */
+  @WithDefault("server")
+  Mode mode();
+
+  /** Policy YAML file; empty = the bundled example policy. Also {@code --policy FILE} or INTERLOCK_POLICY. */
+  Optional<String> policy();
+
+  /** Environments this worker serves (a subset of the policy's); empty = all of them. */
+  Optional<List<String>> environments();
+
+  /** Per-environment cluster access (production); dev mode maps every environment to the simulated cluster. */
+  @WithName("env")
+  Map<String, EnvironmentConfig> env();
+
+  /** How often verification observes the cluster. */
+  @WithDefault("1s")
+  Duration verifyPollInterval();
+
+  Temporal temporal();
+
+  Dev dev();
+
+  Auth auth();
+
+  enum Mode {
+    dev,
+    server
+  }
+
+  interface Temporal {
+    /** host:port of the Temporal frontend (in dev mode the embedded server's address). */
+    @WithDefault("127.0.0.1:7233")
+    String target();
+
+    /** Temporal namespace. */
+    @WithDefault("default")
+    String namespace();
+
+    /** Client certificate (PEM) for mTLS; set together with tls-key. */
+    Optional<String> tlsCert();
+
+    /** Client private key (PEM, PKCS8) for mTLS. */
+    Optional<String> tlsKey();
+
+    /** Temporal Cloud API key (sent as a bearer token over TLS). */
+    Optional<String> apiKey();
+
+    /** Register the search attributes at start-up (needs operator rights on a real server). */
+    @WithDefault("true")
+    boolean registerSearchAttributes();
+
+    /** Rebuild the approvals inbox from visibility at start-up (real servers only). */
+    @WithDefault("true")
+    boolean rebuildInbox();
+  }
+
+  interface EnvironmentConfig {
+    /** kubeconfig file; empty = $KUBECONFIG / ~/.kube/config, or in-cluster config. */
+    Optional<String> kubeconfig();
+
+    /** kubeconfig context for this environment; empty = the file's current context. */
+    Optional<String> context();
+  }
+
+  interface Dev {
+    /** Port of the embedded Temporal server on 127.0.0.1 (0 = a free port). */
+    @WithDefault("7233")
+    int temporalPort();
+
+    /** Where the simulated cluster's kubeconfig is written. */
+    @WithDefault("${user.home}/.interlock/dev-kubeconfig")
+    String kubeconfigPath();
+
+    /** Print the banner with addresses and a copy-pasteable example. */
+    @WithDefault("true")
+    boolean banner();
+
+    /** Demo bearer tokens (token = identity), honoured only in dev mode. */
+    Map<String, String> tokens();
+  }
+
+  interface Auth {
+    /**
+     * Static bearer tokens, token = identity, honoured in every mode (production should prefer
+     * OIDC). Identities starting with {@code agent:} are agents: they start tasks and propose, never
+     * approve.
+     */
+    Map<String, String> tokens();
+  }
+}

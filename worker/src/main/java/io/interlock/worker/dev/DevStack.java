@@ -1,0 +1,65 @@
+package io.interlock.worker.dev;
+
+import io.interlock.activities.cluster.SimulatedCluster;
+import io.interlock.worker.config.InterlockConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+
+/**
+ * The pieces the dev mode embeds, each started on first use: the Temporal test server on
+ * 127.0.0.1 and the simulated cluster seeded with the demo estate (its kubeconfig written to
+ * {@code interlock.dev.kubeconfig-path} so kubectl works).
+ */
+@ApplicationScoped
+public class DevStack {
+  private final InterlockConfig config;
+  private EmbeddedTemporal temporal;
+  private SimulatedCluster cluster;
+  private Path kubeconfig;
+
+  public DevStack(InterlockConfig config) {
+    this.config = config;
+  }
+
+  public synchronized EmbeddedTemporal temporal() {
+    if (config.mode() != InterlockConfig.Mode.dev) {
+      throw new IllegalStateException("the embedded Temporal server runs only in dev mode");
+    }
+    if (temporal == null) {
+      temporal = new EmbeddedTemporal(config.dev().temporalPort());
+    }
+    return temporal;
+  }
+
+  public synchronized SimulatedCluster cluster() {
+    if (cluster == null) {
+      cluster = SimulatedCluster.builder().start().seedDemo();
+      kubeconfig = cluster.writeKubeconfig(Path.of(config.dev().kubeconfigPath()));
+    }
+    return cluster;
+  }
+
+  /** Where the simulated cluster's kubeconfig was written, or null before the cluster started. */
+  public synchronized Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public synchronized boolean temporalRunning() {
+    return temporal != null;
+  }
+
+  public synchronized boolean clusterRunning() {
+    return cluster != null;
+  }
+
+  @PreDestroy
+  synchronized void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (temporal != null) {
+      temporal.close();
+    }
+  }
+}

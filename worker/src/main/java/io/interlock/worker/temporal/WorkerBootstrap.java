@@ -1,0 +1,99 @@
+package io.interlock.worker.temporal;
+
+import io.interlock.activities.ToolActivitiesImpl;
+import io.interlock.activities.k8s.KubernetesCatalog;
+import io.interlock.activities.policy.LockReader;
+import io.interlock.activities.policy.PolicyActivitiesImpl;
+import io.interlock.activities.policy.SelfSubjectAccessReviewer;
+import io.interlock.activities.tools.ToolContext;
+import io.interlock.activities.tools.ToolRegistry;
+import io.interlock.worker.config.InterlockConfig;
+import io.interlock.worker.environments.ClusterClients;
+import io.interlock.worker.environments.PolicyView;
+import io.interlock.worker.inbox.ApprovalNotifier;
+import io.interlock.worker.inbox.InboxActivitiesImpl;
+import io.interlock.worker.inbox.InboxRebuild;
+import io.interlock.worker.inbox.PendingIndex;
+import io.interlock.worker.tasks.TaskIndex;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.lock.EnvironmentLockImpl;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the workers when the application starts: {@code interlock-tasks} (the AgentTask and
+ * EnvironmentLock workflows, the inbox activity) and one {@code interlock-env-<E>} worker per
+ * served environment with that environment's tools and policy, bound to its client only.
+ */
+@ApplicationScoped
+public class WorkerBootstrap {
+  private static final Logger LOG = Logger.getLogger(WorkerBootstrap.class);
+
+  private final InterlockConfig config;
+  private final WorkflowClient client;
+  private final PolicyView policy;
+  private final ClusterClients clusters;
+  private final PendingIndex pending;
+  private final TaskIndex tasks;
+  private final ApprovalNotifier notifier;
+  private final SearchAttributeRegistration searchAttributes;
+  private final InboxRebuild rebuild;
+  private final ToolRegistry registry = KubernetesCatalog.registry();
+  private WorkerFactory factory;
+
+  public WorkerBootstrap(InterlockConfig config, WorkflowClient client, PolicyView policy, ClusterClients clusters,
+      PendingIndex pending, TaskIndex tasks, ApprovalNotifier notifier, SearchAttributeRegistration searchAttributes,
+      InboxRebuild rebuild) {
+    this.config = config;
+    this.client = client;
+    this.policy = policy;
+    this.clusters = clusters;
+    this.pending = pending;
+    this.tasks = tasks;
+    this.notifier = notifier;
+    this.searchAttributes = searchAttributes;
+    this.rebuild = rebuild;
+  }
+
+  /** The catalog every environment worker serves (one registry, read-only). */
+  public ToolRegistry registry() {
+    return registry;
+  }
+
+  void start(@Observes @Priority(100) StartupEvent event) {
+    searchAttributes.register();
+    factory = WorkerFactory.newInstance(client);
+    Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
+    control.registerWorkflowImplementationTypes(AgentTaskImpl.class, EnvironmentLockImpl.class);
+    control.registerActivitiesImplementations(new InboxActivitiesImpl(pending, tasks, notifier));
+    for (String env : policy.served()) {
+      KubernetesClient k8s = clusters.of(env);
+      Worker w = factory.newWorker(AgentTask.environmentQueue(env));
+      w.registerActivitiesImplementations(
+          new ToolActivitiesImpl(registry, new ToolContext(env, k8s, Clock.systemUTC(), config.verifyPollInterval())),
+          new PolicyActivitiesImpl(policy.file(), env, Clock.systemUTC(), LockReader.temporal(client),
+              new SelfSubjectAccessReviewer(k8s)));
+      LOG.infof("serving environment %s on %s (%s)", env, AgentTask.environmentQueue(env), clusters.describe(env));
+    }
+    factory.start();
+    rebuild.rebuild();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (factory != null) {
+      factory.shutdown();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}

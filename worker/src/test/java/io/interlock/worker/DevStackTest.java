@@ -1,0 +1,354 @@
+package io.interlock.worker;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.interlock.worker.audit.HashChain;
+import io.interlock.worker.audit.HistoryRuns;
+import io.interlock.worker.cli.InterlockCli;
+import io.interlock.worker.dev.DevStack;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole dev stack in this JVM (embedded Temporal on a free port, the simulated cluster, the
+ * workers, the REST API): every approval path goes through the workflow's gate, and what happened
+ * is checked where it happened — HTTP answers, the cluster's objects, the history.
+ */
+@QuarkusTest
+class DevStackTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String AGENT = "dev-incident-bot";
+  private static final String ALICE = "dev-alice";
+  private static final String BOB = "dev-bob";
+  private static final String DAVE = "dev-dave";
+
+  @Inject DevStack dev;
+
+  @TestHTTPResource("/")
+  URL server;
+
+  @Test
+  @DisplayName("a write started over REST waits in the inbox, survives every refused approval, and runs once after an allowed one")
+  void restApprovalFlowWithRefusalsAndAudit() throws Exception {
+    String task = start(AGENT, "staging", "ledger capacity");
+    JsonNode step = propose(AGENT, task, scale("payments", "ledger", 3));
+    assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+    String hash = step.path("callHash").asText();
+    String ledger = "/apis/apps/v1/namespaces/payments/deployments/ledger";
+
+    JsonNode inbox = JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").then().statusCode(200).extract().asString());
+    JsonNode mine = find(inbox, task, "s1");
+    assertThat(mine.path("canApprove").asBoolean()).isTrue();
+    assertThat(mine.path("callHash").asText()).isEqualTo(hash);
+    assertThat(mine.path("diff").asText()).contains("+  replicas: 3");
+    JsonNode forAgent = JSON.readTree(given().auth().oauth2(AGENT).get("/api/approvals").asString());
+    assertThat(find(forAgent, task, "s1").path("canApprove").asBoolean()).isFalse();
+
+    // No token, an unknown token, an agent: rejected before anything reaches the workflow.
+    given().contentType(ContentType.JSON).body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(401);
+    given().auth().oauth2("not-a-token").contentType(ContentType.JSON).body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(401);
+    given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(403);
+    // The workflow refuses a wrong hash and an approver the policy does not allow, and records both.
+    Response wrongHash = approve(ALICE, task, "s1", "sha256:" + "0".repeat(64));
+    assertThat(wrongHash.statusCode()).isEqualTo(409);
+    assertThat(wrongHash.jsonPath().getString("why")).contains("callHash mismatch");
+    Response notAllowed = approve(DAVE, task, "s1", hash);
+    assertThat(notAllowed.statusCode()).isEqualTo(409);
+    assertThat(notAllowed.jsonPath().getString("why")).contains("not allowed by policy");
+    assertThat(mutationsOf(ledger)).isZero();
+    JsonNode waiting = status(ALICE, task);
+    assertThat(waiting.path("steps").get(0).path("refusals")).hasSize(2);
+    assertThat(waiting.path("steps").get(0).path("approvals")).isEmpty();
+
+    Response ok = approve(ALICE, task, "s1", hash);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.jsonPath().getString("state")).isIn("APPROVED", "POLICY_RECHECKED", "EXECUTING", "VERIFYING", "VERIFIED");
+    JsonNode verified = awaitStep(task, "s1", "VERIFIED");
+    assertThat(verified.path("approvals").get(0).path("approver").asText()).isEqualTo("alice");
+    assertThat(replicas("payments", "ledger")).isEqualTo(3);
+    assertThat(mutationsOf(ledger)).isEqualTo(1);
+    given().auth().oauth2(ALICE).get("/api/approvals").then().statusCode(200);
+    assertThat(JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").asString()).findValuesAsText("taskId"))
+        .doesNotContain(task);
+
+    given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
+    Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
+
+    // The audit report, from the history alone, has every required field of the step.
+    String exported = given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit?format=json").then().statusCode(200)
+        .extract().asString();
+    JsonNode report = JSON.readTree(exported);
+    assertThat(HashChain.verify(report).intact()).isTrue();
+    JsonNode s1 = stepRecord(report, "s1");
+    assertThat(s1.path("callJson").asText()).isEqualTo("{\"args\":{\"name\":\"ledger\",\"namespace\":\"payments\",\"replicas\":3},\"tool\":\"k8s.scale\"}");
+    assertThat(s1.path("callHash").asText()).isEqualTo(hash);
+    assertThat(s1.path("preview").path("diff").asText()).contains("+  replicas: 3");
+    assertThat(s1.path("policyDecisions").findValuesAsText("stage")).containsExactly("PROPOSE", "RECHECK");
+    assertThat(s1.path("policyDecisions").get(0).path("ruleId").asText()).isNotBlank();
+    assertThat(s1.path("policyDecisions").get(0).path("policyVersion").asText()).startsWith("sha256:");
+    JsonNode decisions = s1.path("approvals");
+    assertThat(decisions).hasSize(3);
+    assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
+    assertThat(decisions.get(0).path("why").asText()).contains("callHash mismatch");
+    assertThat(decisions.get(1).path("approver").asText()).isEqualTo("dave");
+    assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("refused");
+    assertThat(decisions.get(2).path("approver").asText()).isEqualTo("alice");
+    assertThat(decisions.get(2).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
+    assertThat(decisions.get(2).path("outcome").asText()).isEqualTo("accepted");
+    assertThat(decisions.get(2).path("at").asText()).isNotBlank();
+    assertThat(s1.path("execution").path("startedAt").asText()).isNotBlank();
+    assertThat(s1.path("execution").path("finishedAt").asText()).isNotBlank();
+    assertThat(s1.path("delta").toString()).contains("spec.replicas");
+    assertThat(s1.path("verification").path("verdict").asText()).isEqualTo("VERIFIED");
+    assertThat(s1.path("verification").path("confidence").asText()).isIn("HIGH", "MEDIUM");
+    assertThat(s1.path("verification").path("evidence")).isNotEmpty();
+    String md = given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit?format=md").then().statusCode(200).extract().asString();
+    assertThat(md).contains("## Step s1", "interlock-api:alice", "VERIFIED", hash);
+
+    // Any edit to the export is detected, by the library and by the CLI.
+    ObjectNode tampered = (ObjectNode) report.deepCopy();
+    ((ObjectNode) stepRecord(tampered, "s1").path("approvals").get(2)).put("approver", "carol");
+    assertThat(HashChain.verify(tampered).intact()).isFalse();
+    Path file = Files.createTempFile("audit", ".json");
+    Files.writeString(file, JSON.writeValueAsString(tampered));
+    Cli verify = cli("audit", "verify", file.toString());
+    assertThat(verify.code).isEqualTo(1);
+    assertThat(verify.out).contains("TAMPERED");
+    Files.writeString(file, exported);
+    assertThat(cli("audit", "verify", file.toString()).code).isZero();
+    exportHistory(task, "rest-approval-with-refusals");
+  }
+
+  @Test
+  @DisplayName("the requester can never approve their own write: refused by the workflow, recorded, nothing runs")
+  void requesterCannotApprove() throws Exception {
+    String task = start(BOB, "staging", "bob's own change");
+    JsonNode step = propose(BOB, task, scale("shop", "db", 2, "StatefulSet"));
+    Response self = approve(BOB, task, "s1", step.path("callHash").asText());
+    assertThat(self.statusCode()).isEqualTo(409);
+    assertThat(self.jsonPath().getString("why")).contains("self-approval");
+    JsonNode s1 = status(ALICE, task).path("steps").get(0);
+    assertThat(s1.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+    assertThat(s1.path("refusals").get(0).path("approver").asText()).isEqualTo("bob");
+    assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/statefulsets/db")).isZero();
+    Response reject = given().auth().oauth2(ALICE).contentType(ContentType.JSON)
+        .body(Map.of("callHash", step.path("callHash").asText(), "reason", "not during the incident"))
+        .post("/api/tasks/" + task + "/steps/s1/reject");
+    assertThat(reject.statusCode()).isEqualTo(200);
+    assertThat(reject.jsonPath().getString("state")).isEqualTo("REJECTED");
+    assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/statefulsets/db")).isZero();
+    exportHistory(task, "self-approval-refused-then-rejected");
+  }
+
+  @Test
+  @DisplayName("a raw Temporal signal with plain JSON, as 'temporal workflow signal' sends it, is validated by the workflow and audited with the server's identity")
+  void rawTemporalSignal() throws Exception {
+    String task = start(AGENT, "staging", "api capacity");
+    JsonNode step = propose(AGENT, task, scale("shop", "api", 4));
+    String hash = step.path("callHash").asText();
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    try {
+      WorkflowClient raw = WorkflowClient.newInstance(stubs,
+          WorkflowClientOptions.newBuilder().setNamespace("default").setIdentity("temporal-cli@laptop").build());
+      // A payload that claims an approver the policy does not allow: refused.
+      raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "dave"));
+      Eventually.until("dave's refusal", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 1);
+      assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isZero();
+      raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
+    } finally {
+      stubs.shutdown();
+    }
+    awaitStep(task, "s1", "VERIFIED");
+    assertThat(replicas("shop", "api")).isEqualTo(4);
+    assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(1);
+    given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
+    Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
+    JsonNode decisions = stepRecord(JSON.readTree(given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit").asString()), "s1")
+        .path("approvals");
+    assertThat(decisions).hasSize(2);
+    assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal");
+    assertThat(decisions.get(0).path("approver").asText()).isEqualTo("dave");
+    assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
+    assertThat(decisions.get(1).path("approver").asText()).isEqualTo("bob");
+    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
+    assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("accepted");
+    exportHistory(task, "raw-signal-approval");
+  }
+
+  @Test
+  @DisplayName("the CLI lists, shows, approves and audits against the running stack with meaningful exit codes")
+  void cliAgainstTheStack() throws Exception {
+    String task = start(AGENT, "staging", "web rollout");
+    propose(AGENT, task, Map.of("tool", "k8s.set-image", "args", Map.of("namespace", "shop", "name", "web", "image", "nginx:1.27")));
+
+    Cli tasks = cli("tasks", "--token", ALICE);
+    assertThat(tasks.code).isZero();
+    assertThat(tasks.out).contains(task, "AWAITING_APPROVAL");
+    Cli show = cli("show", task, "--token", ALICE);
+    assertThat(show.code).isZero();
+    assertThat(show.out).contains("exact call:", "\"image\":\"nginx:1.27\"", "callHash:", "deadline:", "policy:", "+", "temporal workflow signal");
+    Cli declined = cliWithInput("no\n", "approve", task, "s1", "--token", ALICE);
+    assertThat(declined.code).isEqualTo(1);
+    assertThat(cliWithInput("yes\n", "approve", task, "s1", "--token", AGENT).code).isEqualTo(4);
+    assertThat(status(ALICE, task).path("steps").get(0).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+    Cli approved = cliWithInput("yes\n", "approve", task, "s1", "--token", ALICE);
+    assertThat(approved.code).isZero();
+    assertThat(approved.out).contains("exact call:", "approved:");
+    given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
+    Cli watch = cli("watch", task, "--interval", "0.2", "--token", ALICE);
+    assertThat(watch.code).isZero();
+    assertThat(watch.out).contains("s1", "VERIFIED", "task " + task + " COMPLETED");
+    assertThat(cli("show", "no-such-task", "--token", ALICE).code).isEqualTo(3);
+    assertThat(cli("tasks", "--token", "wrong").code).isEqualTo(4);
+    assertThat(cli("approve", task).code).isEqualTo(2);
+    Cli catalog = cli("catalog", "--token", ALICE);
+    assertThat(catalog.out).contains("k8s.scale", "WRITE", "k8s.get", "READ");
+    Cli audit = cli("audit", task, "--format", "md", "--token", ALICE);
+    assertThat(audit.code).isZero();
+    assertThat(audit.out).contains("# Audit report: " + task, "k8s.set-image");
+    Cli envs = cli("environments", "--token", ALICE);
+    assertThat(envs.out).contains("staging", "prod");
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private String start(String token, String env, String goal) throws Exception {
+    String id = "t-" + UUID.randomUUID();
+    Response r = given().auth().oauth2(token).contentType(ContentType.JSON)
+        .body(Map.of("taskId", id, "environment", env, "goal", goal)).post("/api/tasks");
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+    assertThat(r.jsonPath().getString("requester")).isEqualTo(token.equals(AGENT) ? "agent:incident-bot" : token.substring(4));
+    return id;
+  }
+
+  private JsonNode propose(String token, String task, Map<String, Object> call) throws Exception {
+    Response r = given().auth().oauth2(token).contentType(ContentType.JSON).body(call).post("/api/tasks/" + task + "/steps");
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+    return JSON.readTree(r.asString());
+  }
+
+  private static Map<String, Object> scale(String ns, String name, int replicas) {
+    return Map.of("tool", "k8s.scale", "args", Map.of("namespace", ns, "name", name, "replicas", replicas));
+  }
+
+  private static Map<String, Object> scale(String ns, String name, int replicas, String kind) {
+    return Map.of("tool", "k8s.scale", "args", Map.of("namespace", ns, "name", name, "replicas", replicas, "kind", kind));
+  }
+
+  private static Response approve(String token, String task, String step, String hash) {
+    return given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/" + step + "/approve");
+  }
+
+  private static JsonNode status(String token, String task) {
+    try {
+      return JSON.readTree(given().auth().oauth2(token).get("/api/tasks/" + task).then().statusCode(200).extract().asString());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static JsonNode awaitStep(String task, String step, String state) {
+    return Eventually.until(task + "/" + step + " " + state, () -> {
+      for (JsonNode s : status(ALICE, task).path("steps")) {
+        if (s.path("stepId").asText().equals(step)) {
+          return s;
+        }
+      }
+      return JSON.createObjectNode();
+    }, s -> s.path("state").asText().equals(state) || s.path("state").asText().equals("FAILED"));
+  }
+
+  private static JsonNode find(JsonNode inbox, String task, String step) {
+    for (JsonNode p : inbox) {
+      if (p.path("taskId").asText().equals(task) && p.path("stepId").asText().equals(step)) {
+        return p;
+      }
+    }
+    throw new AssertionError("no pending approval " + task + "/" + step + " in " + inbox);
+  }
+
+  private static JsonNode stepRecord(JsonNode report, String stepId) {
+    for (JsonNode e : report.path("entries")) {
+      if (e.path("kind").asText().equals("STEP") && e.path("stepId").asText().equals(stepId)) {
+        return e.path("detail");
+      }
+    }
+    throw new AssertionError("no STEP " + stepId + " in the report");
+  }
+
+  private int replicas(String ns, String name) {
+    Deployment d = dev.cluster().client().apps().deployments().inNamespace(ns).withName(name).get();
+    return d.getSpec().getReplicas();
+  }
+
+  private long mutationsOf(String path) {
+    List<String> log = dev.cluster().mutationLog();
+    return log.stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
+  }
+
+  /** Leaves the task's history beside the build output, for refreshing the replay fixtures by hand. */
+  private void exportHistory(String task, String name) throws Exception {
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    try {
+      WorkflowClient c = WorkflowClient.newInstance(stubs);
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(name + ".json"), HistoryRuns.fetch(c, task).get(0).toJson(true));
+    } finally {
+      stubs.shutdown();
+    }
+  }
+
+  private record Cli(int code, String out, String err) {}
+
+  private Cli cli(String... args) {
+    return cliWithInput("", args);
+  }
+
+  private Cli cliWithInput(String input, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] withServer = new String[args.length + 2];
+    System.arraycopy(args, 0, withServer, 0, args.length);
+    boolean local = args.length > 1 && args[0].equals("audit") && args[1].equals("verify");
+    int n = args.length;
+    if (!local) {
+      withServer[n] = "--server";
+      withServer[n + 1] = server.toString();
+    }
+    String[] argv = local ? args : withServer;
+    int code = InterlockCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
+        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), argv);
+    return new Cli(code, out.toString(), err.toString());
+  }
+}
