@@ -140,6 +140,22 @@ final class GateHarness implements AutoCloseable {
     assertThat(cluster.mutations()).as("mutating requests persisted: %s", cluster.mutationLog()).isEqualTo(expected);
   }
 
+  /** Retries an assertion until it holds or 10 s pass (for fire-and-forget side channels). */
+  static void eventually(Runnable assertion) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (AssertionError e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        pause(50);
+      }
+    }
+  }
+
   static void pause(long millis) {
     try {
       Thread.sleep(millis);

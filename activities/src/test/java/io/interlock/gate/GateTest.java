@@ -75,7 +75,7 @@ class GateTest {
     assertThat(s.preview().target().resourceVersion()).isNotBlank();
     assertThat(s.policy().allowed()).isTrue();
     assertThat(task.status().state()).isEqualTo(TaskState.AWAITING_APPROVAL);
-    assertThat(h.inbox.awaiting).extracting(p -> p.stepId()).containsExactly(s.stepId());
+    GateHarness.eventually(() -> assertThat(h.inbox.awaiting).extracting(p -> p.stepId()).containsExactly(s.stepId()));
     h.assertMutations(0);
     assertThat(h.replicas("web")).isEqualTo(2);
   }

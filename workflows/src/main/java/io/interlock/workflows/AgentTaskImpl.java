@@ -104,6 +104,9 @@ public class AgentTaskImpl implements AgentTask {
   private String haltedBy;
   private Step active;
   private String lastSearchState;
+  /** Commands are not allowed while the init constructor runs: its entries are marked by run(). */
+  private boolean initializing = true;
+  private final List<AuditEntry> unmarked = new ArrayList<>();
 
   @WorkflowInit
   public AgentTaskImpl(TaskRequest request) {
@@ -138,6 +141,7 @@ public class AgentTaskImpl implements AgentTask {
         }
       }
     }
+    initializing = false;
   }
 
   private static ActivityOptions observeOptions(String queue) {
@@ -152,6 +156,7 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskResult run(TaskRequest request) {
+    markUnmarked();
     upsertSearchAttributes(true);
     while (true) {
       if (queue.isEmpty()) {
@@ -251,7 +256,7 @@ public class AgentTaskImpl implements AgentTask {
         return;
       }
       s.state = StepState.PREVIEWED;
-      record(s.stepId, "PREVIEWED", ENGINE, detail("summary", s.preview.summary(), "target", s.preview.target()));
+      record(s.stepId, "PREVIEWED", ENGINE, detail("summary", s.preview.summary(), "preview", s.preview));
 
       s.policy = checkPolicy(s, PolicyCheck.PROPOSE, null);
       record(s.stepId, "POLICY", ENGINE, policyDetail(s.policy));
@@ -642,8 +647,22 @@ public class AgentTaskImpl implements AgentTask {
   }
 
   private void record(String stepId, String kind, String actor, Map<String, Object> detail) {
-    audit.add(new AuditEntry(audit.size() + 1, now(), stepId, kind, actor, detail));
+    AuditEntry entry = new AuditEntry(audit.size() + 1, now(), stepId, kind, actor, detail);
+    audit.add(entry);
+    unmarked.add(entry);
+    if (!initializing) {
+      markUnmarked();
+    }
     log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
+  }
+
+  /** Writes audit entries into the history as markers: the history alone carries the whole trail. */
+  private void markUnmarked() {
+    List<AuditEntry> batch = List.copyOf(unmarked);
+    unmarked.clear();
+    for (AuditEntry entry : batch) {
+      Workflow.sideEffect(AuditEntry.class, () -> entry);
+    }
   }
 
   private boolean continueAsNewDue() {

@@ -79,7 +79,8 @@ public record Target(Kind kind, String namespace, String name) {
         name,
         live == null ? null : Json.at(live, "/metadata/uid"),
         live == null ? null : Json.at(live, "/metadata/resourceVersion"),
-        live != null);
+        live != null,
+        ContentHash.of(live));
   }
 
   /** Refuses to act on an object other than the approved one (recreated, or changed since). */
@@ -104,6 +105,18 @@ public record Target(Kind kind, String namespace, String name) {
           FailureType.TARGET_CHANGED,
           "target changed since approval: " + this + " was re-created (uid was " + approved.uid() + ", now " + uid + "); propose the step again");
     }
+    if (approved.contentHash() != null) {
+      String now = ContentHash.of(live);
+      if (!approved.contentHash().equals(now)) {
+        throw new ToolException(
+            FailureType.TARGET_CHANGED,
+            "target changed since approval: " + this + " was edited (labels, annotations, spec or data differ from the approved"
+                + " snapshot at resourceVersion " + approved.resourceVersion() + ", now " + Json.at(live, "/metadata/resourceVersion")
+                + "); propose the step again");
+      }
+      return;
+    }
+    // Without a content hash only the exact version can be trusted.
     String rv = Json.at(live, "/metadata/resourceVersion");
     if (approved.resourceVersion() != null && !approved.resourceVersion().equals(rv)) {
       throw new ToolException(

@@ -111,7 +111,7 @@ public final class ApplyTool implements WriteTool {
     t.checkUnchanged(approved, live);
     JsonNode after;
     try {
-      after = apply(ctx.client(), t, m, approved.exists() ? approved.resourceVersion() : null, args.bool("forceConflicts"), false);
+      after = apply(ctx.client(), t, m, live != null ? Json.at(live, "/metadata/resourceVersion") : null, args.bool("forceConflicts"), false);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 && !ApiErrors.translate("", e).type().equals(FailureType.CONFLICT)) {
         throw Writes.changed(ctx.client(), t, approved.resourceVersion());

@@ -95,7 +95,8 @@ public final class DeleteTool implements WriteTool {
     t.checkUnchanged(approved, live);
     JsonNode answer;
     try {
-      answer = delete(ctx.client(), t, args, approved, false);
+      // Preconditions: the approved uid and the version just read (content checked equal above).
+      answer = delete(ctx.client(), t, args, t.ref(live), false);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         throw Writes.changed(ctx.client(), t, approved.resourceVersion());

@@ -11,8 +11,10 @@ import io.interlock.activities.k8s.Writes;
 import io.interlock.activities.k8s.YamlDiff;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
+import io.interlock.activities.tools.ToolException;
 import io.interlock.activities.tools.WriteTool;
 import io.interlock.contract.activities.Execution;
+import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.TargetRef;
 import java.time.Instant;
@@ -25,6 +27,8 @@ import java.util.List;
  * resourceVersion (and uid).
  */
 public abstract class EditTool implements WriteTool {
+  /** Reads-then-writes tried when only status moved in between; bounded so it cannot spin. */
+  private static final int MAX_WRITE_ATTEMPTS = 3;
 
   /** Kinds this tool accepts; the first is the default. */
   protected abstract List<String> kinds();
@@ -63,14 +67,26 @@ public abstract class EditTool implements WriteTool {
   public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
     String started = Instant.now(ctx.clock()).toString();
     Target t = target(args);
-    JsonNode live = t.fetch(ctx.client());
-    t.checkUnchanged(approved, live);
-    JsonNode intended = intended(t, live, args);
-    JsonNode after = Writes.update(ctx.client(), t, intended, approved.resourceVersion());
-    ObjectNode result = Json.object();
-    result.put("summary", summary(t, live, intended, args));
-    result.put("resourceVersion", Json.at(after, "/metadata/resourceVersion"));
-    return new Execution(audit(t, live), audit(t, after), result, started, Instant.now(ctx.clock()).toString());
+    for (int attempt = 1; ; attempt++) {
+      JsonNode live = t.fetch(ctx.client());
+      t.checkUnchanged(approved, live);
+      JsonNode intended = intended(t, live, args);
+      JsonNode after;
+      try {
+        // The fresh resourceVersion locks the write: nothing may slip in between this read and it.
+        after = Writes.update(ctx.client(), t, intended, Json.at(live, "/metadata/resourceVersion"));
+      } catch (ToolException e) {
+        // A 409 from status churn between read and write: read again; the content check decides.
+        if (e.type() != FailureType.TARGET_CHANGED || attempt >= MAX_WRITE_ATTEMPTS) {
+          throw e;
+        }
+        continue;
+      }
+      ObjectNode result = Json.object();
+      result.put("summary", summary(t, live, intended, args));
+      result.put("resourceVersion", Json.at(after, "/metadata/resourceVersion"));
+      return new Execution(audit(t, live), audit(t, after), result, started, Instant.now(ctx.clock()).toString());
+    }
   }
 
   /** The copy kept in previews and the audit: redacted, without managedFields. */

@@ -1,0 +1,50 @@
+package io.interlock.activities.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What an approval binds an object's content to: everything it says apart from status and the
+ * bookkeeping servers and controllers change on their own, so a Deployment rolling out or a Node
+ * heartbeating is not "changed since approval", while any edit to labels, annotations or spec is.
+ */
+public final class ContentHash {
+  private static final ObjectMapper CANONICAL =
+      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+  /** Metadata the server or a controller maintains by itself. */
+  private static final List<String> SERVER_METADATA =
+      List.of("resourceVersion", "generation", "managedFields", "creationTimestamp", "uid", "selfLink");
+  /** Annotations controllers rewrite during normal operation (not an operator's edit). */
+  private static final List<String> CONTROLLER_ANNOTATIONS = List.of("deployment.kubernetes.io/revision");
+
+  private ContentHash() {}
+
+  public static String of(JsonNode live) {
+    if (live == null) {
+      return null;
+    }
+    ObjectNode o = live.deepCopy();
+    o.remove("status");
+    if (o.get("metadata") instanceof ObjectNode m) {
+      SERVER_METADATA.forEach(m::remove);
+      if (m.get("annotations") instanceof ObjectNode a) {
+        CONTROLLER_ANNOTATIONS.forEach(a::remove);
+      }
+    }
+    try {
+      Object sorted = CANONICAL.treeToValue(o, Object.class);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot fingerprint object", e);
+    }
+  }
+}
