@@ -231,6 +231,19 @@ public class McpTools {
     }
   }
 
+  /** The agent is done proposing: the session's task completes once nothing is pending. */
+  void finish(McpSession session, Caller caller) {
+    String taskId = session.taskId();
+    if (taskId == null) {
+      return;
+    }
+    try {
+      tasks.finish(caller, taskId);
+    } catch (ApiException e) {
+      // Already ended: nothing to finish.
+    }
+  }
+
   private ObjectNode taskStatus(McpSession session, JsonNode args) {
     String taskId = taskIdArg(session, args);
     TaskView view = tasks.status(taskId);

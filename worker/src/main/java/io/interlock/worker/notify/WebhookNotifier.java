@@ -85,7 +85,9 @@ public class WebhookNotifier implements ApprovalNotifier {
           .build();
       return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
         if (error != null) {
-          LOG.warnf("webhook notification for %s not delivered: %s", what, error.toString());
+          Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+              ? error.getCause() : error;
+          LOG.warnf("webhook notification for %s not delivered: %s", what, cause.toString());
           return false;
         }
         if (response.statusCode() / 100 != 2) {
