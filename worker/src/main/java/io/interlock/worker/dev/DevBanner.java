@@ -47,6 +47,7 @@ public class DevBanner {
         : "Interlock worker is up (server mode).").append("\n\n");
     line(b, "Web page", api + "/");
     line(b, "REST API", api + "/api   (OpenAPI: " + api + "/q/openapi)");
+    line(b, "MCP", api + "/mcp   (streamable HTTP; agent token e.g. dev-incident-bot)");
     line(b, "Temporal", temporal.target() + "  namespace " + config.temporal().namespace()
         + (isDev ? "  (Temporal Java test server, embedded)" : ""));
     line(b, "Task queues", "interlock-tasks, " + String.join(", ", policy.served().stream().map(e -> "interlock-env-" + e).toList()));
@@ -82,7 +83,7 @@ public class DevBanner {
             -H 'Content-Type: application/json' -d '{"taskId":"demo-1","environment":"staging",
             "goal":"absorb the traffic spike","steps":[
             {"tool":"k8s.scale","args":{"namespace":"shop","name":"web","replicas":4}},
-            {"tool":"k8s.scale","args":{"namespace":"shop","name":"api","replicas":3}},
+            {"tool":"k8s.scale","args":{"namespace":"shop","name":"api","replicas":5}},
             {"tool":"k8s.set-image","args":{"namespace":"shop","name":"web","image":"nginx:1.27"}}]}'
 
           # 2. What waits: the exact call, the diff, the policy decision, the deadline, the callHash,

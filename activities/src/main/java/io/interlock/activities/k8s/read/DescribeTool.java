@@ -46,10 +46,6 @@ public final class DescribeTool implements ReadTool {
     return SCHEMA;
   }
 
-  @Override
-  public boolean idempotent() {
-    return true;
-  }
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

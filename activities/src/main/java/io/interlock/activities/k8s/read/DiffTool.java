@@ -49,10 +49,6 @@ public final class DiffTool implements ReadTool {
     return SCHEMA;
   }
 
-  @Override
-  public boolean idempotent() {
-    return true;
-  }
 
   @Override
   @SuppressWarnings("unchecked")

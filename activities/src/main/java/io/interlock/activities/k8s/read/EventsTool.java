@@ -41,10 +41,6 @@ public final class EventsTool implements ReadTool {
     return SCHEMA;
   }
 
-  @Override
-  public boolean idempotent() {
-    return true;
-  }
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

@@ -35,10 +35,6 @@ public final class GetTool implements ReadTool {
     return SCHEMA;
   }
 
-  @Override
-  public boolean idempotent() {
-    return true;
-  }
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

@@ -50,10 +50,6 @@ public final class ListTool implements ReadTool {
     return SCHEMA;
   }
 
-  @Override
-  public boolean idempotent() {
-    return true;
-  }
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

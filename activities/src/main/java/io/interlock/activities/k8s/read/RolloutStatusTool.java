@@ -35,10 +35,6 @@ public final class RolloutStatusTool implements ReadTool {
     return SCHEMA;
   }
 
-  @Override
-  public boolean idempotent() {
-    return true;
-  }
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {
