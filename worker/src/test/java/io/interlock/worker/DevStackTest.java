@@ -67,6 +67,10 @@ class DevStackTest {
     assertThat(mine.path("diff").asText()).contains("+  replicas: 3");
     JsonNode forAgent = JSON.readTree(given().auth().oauth2(AGENT).get("/api/approvals").asString());
     assertThat(find(forAgent, task, "s1").path("canApprove").asBoolean()).isFalse();
+    JsonNode row = find(JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals/summary").asString()), task, "s1");
+    assertThat(row.path("canApprove").asBoolean()).isTrue();
+    assertThat(row.path("summary").asText()).isEqualTo(mine.path("summary").asText());
+    assertThat(row.has("diff") || row.has("policy") || row.has("callHash")).isFalse();
 
     // No token, an unknown token, an agent: rejected before anything reaches the workflow.
     given().contentType(ContentType.JSON).body(Map.of("callHash", hash))
@@ -113,16 +117,22 @@ class DevStackTest {
     assertThat(s1.path("policyDecisions").findValuesAsText("stage")).containsExactly("PROPOSE", "RECHECK");
     assertThat(s1.path("policyDecisions").get(0).path("ruleId").asText()).isNotBlank();
     assertThat(s1.path("policyDecisions").get(0).path("policyVersion").asText()).startsWith("sha256:");
+    assertThat(s1.path("approvalRequest").path("hashMatchesCanonicalCall").asBoolean()).isTrue();
     JsonNode decisions = s1.path("approvals");
     assertThat(decisions).hasSize(3);
     assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(0).path("why").asText()).contains("callHash mismatch");
+    assertThat(decisions.get(0).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
     assertThat(decisions.get(1).path("approver").asText()).isEqualTo("dave");
     assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("refused");
+    assertThat(decisions.get(1).path("why").asText()).contains("not allowed by policy");
+    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("interlock-api:dave");
     assertThat(decisions.get(2).path("approver").asText()).isEqualTo("alice");
     assertThat(decisions.get(2).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
+    assertThat(decisions.get(2).path("via").asText()).isEqualTo("update decide");
     assertThat(decisions.get(2).path("outcome").asText()).isEqualTo("accepted");
     assertThat(decisions.get(2).path("at").asText()).isNotBlank();
+    assertThat(s1.path("gate").path("outcome").asText()).isEqualTo("APPROVED");
     assertThat(s1.path("execution").path("startedAt").asText()).isNotBlank();
     assertThat(s1.path("execution").path("finishedAt").asText()).isNotBlank();
     assertThat(s1.path("delta").toString()).contains("spec.replicas");
@@ -164,6 +174,14 @@ class DevStackTest {
     assertThat(reject.statusCode()).isEqualTo(200);
     assertThat(reject.jsonPath().getString("state")).isEqualTo("REJECTED");
     assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/statefulsets/db")).isZero();
+    JsonNode decisions = stepRecord(audit(task), "s1").path("approvals");
+    assertThat(decisions).hasSize(2);
+    assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
+    assertThat(decisions.get(0).path("why").asText()).contains("self-approval");
+    assertThat(decisions.get(0).path("serverIdentity").asText()).isEqualTo("interlock-api:bob");
+    assertThat(decisions.get(1).path("decision").asText()).isEqualTo("reject");
+    assertThat(decisions.get(1).path("reason").asText()).isEqualTo("not during the incident");
+    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
     exportHistory(task, "self-approval-refused-then-rejected");
   }
 
@@ -182,6 +200,17 @@ class DevStackTest {
       raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "dave"));
       Eventually.until("dave's refusal", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 1);
       assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isZero();
+      // While the task still runs, its audit already shows the raw signal's refusal, why, and who sent it.
+      JsonNode running = Eventually.until("the refusal in the audit", () -> audit(task), r -> stepRecord(r, "s1").path("approvals").size() == 1);
+      assertThat(running.path("entries").get(0).path("detail").path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+      assertThat(running.path("entries").get(0).path("detail").path("finished").asBoolean()).isFalse();
+      assertThat(HashChain.verify(running).intact()).isTrue();
+      JsonNode refusal = stepRecord(running, "s1").path("approvals").get(0);
+      assertThat(refusal.path("outcome").asText()).isEqualTo("refused");
+      assertThat(refusal.path("approver").asText()).isEqualTo("dave");
+      assertThat(refusal.path("why").asText()).contains("not allowed by policy");
+      assertThat(refusal.path("via").asText()).isEqualTo("signal approve");
+      assertThat(refusal.path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
       raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
     } finally {
       stubs.shutdown();
@@ -191,11 +220,11 @@ class DevStackTest {
     assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(1);
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
     Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
-    JsonNode decisions = stepRecord(JSON.readTree(given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit").asString()), "s1")
-        .path("approvals");
+    JsonNode decisions = stepRecord(audit(task), "s1").path("approvals");
     assertThat(decisions).hasSize(2);
-    assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal");
+    assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal approve");
     assertThat(decisions.get(0).path("approver").asText()).isEqualTo("dave");
+    assertThat(decisions.get(0).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
     assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(1).path("approver").asText()).isEqualTo("bob");
     assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
@@ -268,6 +297,14 @@ class DevStackTest {
         .post("/api/tasks/" + task + "/steps/" + step + "/approve");
   }
 
+  private static JsonNode audit(String task) {
+    try {
+      return JSON.readTree(given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit").then().statusCode(200).extract().asString());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static JsonNode status(String token, String task) {
     try {
       return JSON.readTree(given().auth().oauth2(token).get("/api/tasks/" + task).then().statusCode(200).extract().asString());
@@ -315,13 +352,14 @@ class DevStackTest {
     return log.stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
   }
 
-  /** Leaves the task's history beside the build output, for refreshing the replay fixtures by hand. */
+  /** Saves the task's history in $TMPDIR, or as a replay fixture with -Dhistories.write=true (outside interlock.*, which Quarkus validates). */
   private void exportHistory(String task, String name) throws Exception {
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
     try {
       WorkflowClient c = WorkflowClient.newInstance(stubs);
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
+      Path dir = Boolean.getBoolean("histories.write") ? Path.of("src/test/resources/histories")
+          : Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(name + ".json"), HistoryRuns.fetch(c, task).get(0).toJson(true));
     } finally {

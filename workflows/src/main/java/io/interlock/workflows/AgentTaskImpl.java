@@ -131,7 +131,7 @@ public class AgentTaskImpl implements AgentTask {
     if (resume != null) {
       restore(resume);
     } else {
-      record(null, "TASK_STARTED", requester, detail("environment", environment, "goal", goal,
+      record(null, "TASK_STARTED", requester, detail("taskId", taskId, "environment", environment, "goal", goal,
           "approvalTimeoutSeconds", approvalTimeoutSeconds, "initialSteps",
           request.steps() == null ? 0 : request.steps().size()));
       if (request.steps() != null) {
@@ -220,19 +220,20 @@ public class AgentTaskImpl implements AgentTask {
       resolved = tools.resolve(environment, s.call);
     } catch (ActivityFailure f) {
       s.effect = Effect.WRITE;
-      fail(s, "could not resolve the tool: " + describe(f), "REFUSED");
+      fail(s, "could not resolve the tool: " + describe(f), "TOOL_REFUSED");
       return;
     }
     if (resolved.spec() == null) {
       s.effect = Effect.WRITE;
-      fail(s, String.join("; ", resolved.problems()), "REFUSED");
+      fail(s, String.join("; ", resolved.problems()), "TOOL_REFUSED");
       return;
     }
     s.effect = resolved.spec().effect();
     s.idempotent = resolved.spec().idempotent();
     s.destructive = resolved.spec().destructive();
+    record(s.stepId, "RESOLVED", ENGINE, detail("effect", s.effect, "idempotent", s.idempotent, "destructive", s.destructive));
     if (!resolved.problems().isEmpty()) {
-      fail(s, "invalid arguments for " + s.call.tool() + ": " + String.join("; ", resolved.problems()), "REFUSED");
+      fail(s, "invalid arguments for " + s.call.tool() + ": " + String.join("; ", resolved.problems()), "TOOL_REFUSED");
     }
   }
 
@@ -647,7 +648,16 @@ public class AgentTaskImpl implements AgentTask {
   }
 
   private void record(String stepId, String kind, String actor, Map<String, Object> detail) {
-    AuditEntry entry = new AuditEntry(audit.size() + 1, now(), stepId, kind, actor, detail);
+    Map<String, Object> d = detail;
+    if (!initializing) {
+      // Entries caused by an update name it, so the audit pairs them with the exact update event.
+      var update = Workflow.getCurrentUpdateInfo();
+      if (update.isPresent()) {
+        d = new LinkedHashMap<>(detail);
+        d.put("updateId", update.get().getUpdateId());
+      }
+    }
+    AuditEntry entry = new AuditEntry(audit.size() + 1, now(), stepId, kind, actor, d);
     audit.add(entry);
     unmarked.add(entry);
     if (!initializing) {

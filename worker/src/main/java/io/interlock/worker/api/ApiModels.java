@@ -59,6 +59,30 @@ public final class ApiModels {
     }
   }
 
+  /**
+   * One entry of GET /api/approvals/summary: what an inbox row shows, without the diff, policy and
+   * callHash (about a third of the bytes; GET /api/tasks/{id} has them for the review).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PendingSummary(
+      String taskId,
+      String stepId,
+      String environment,
+      String requester,
+      String goal,
+      String tool,
+      TargetRef target,
+      String summary,
+      String since,
+      String deadline,
+      boolean canApprove) {
+    public static PendingSummary of(PendingApproval p, String user) {
+      PendingView v = PendingView.of(p, user);
+      return new PendingSummary(v.taskId(), v.stepId(), v.environment(), v.requester(), v.goal(), v.tool(), v.target(),
+          v.summary(), v.since(), v.deadline(), v.canApprove());
+    }
+  }
+
   /** GET /api/me. */
   public record Me(String user, String kind, List<String> groups) {}
 

@@ -1,5 +1,6 @@
 package io.interlock.worker.api;
 
+import io.interlock.worker.api.ApiModels.PendingSummary;
 import io.interlock.worker.api.ApiModels.PendingView;
 import io.interlock.worker.auth.CurrentCaller;
 import io.interlock.worker.inbox.PendingIndex;
@@ -29,5 +30,13 @@ public class ApprovalsResource {
   public List<PendingView> list(@QueryParam("limit") @DefaultValue("10000") int limit) {
     String user = caller.get().isAgent() ? "" : caller.get().user();
     return pending.list(Math.max(1, limit)).stream().map(p -> PendingView.of(p, user)).toList();
+  }
+
+  @GET
+  @Path("/summary")
+  @Operation(summary = "The same list without diff, policy and callHash: what an inbox row shows, at about a third of the bytes")
+  public List<PendingSummary> summary(@QueryParam("limit") @DefaultValue("10000") int limit) {
+    String user = caller.get().isAgent() ? "" : caller.get().user();
+    return pending.list(Math.max(1, limit)).stream().map(p -> PendingSummary.of(p, user)).toList();
   }
 }

@@ -1,275 +1,175 @@
 package io.interlock.worker.audit;
 
+import static java.util.Map.entry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Everything the history says about one step, gathered while reading events. */
+/** One step's record, applied from its audit entries in seq order. */
 final class StepRecord {
-  final String stepId;
-  JsonNode call;
-  String callSource;
-  String proposedBy;
-  JsonNode view;
-  String firstSeen;
-  int reads;
-  String executionStartedEvent;
-  int attempts;
+  /** The step state each entry kind leaves behind (as the workflow's StepView says it). */
+  private static final Map<String, String> STATE = Map.ofEntries(entry("PROPOSED", "PROPOSED"),
+      entry("READ", "SUCCEEDED"), entry("READ_FAILED", "FAILED"), entry("PREVIEW_FAILED", "FAILED"),
+      entry("EXECUTION_FAILED", "FAILED"), entry("PREVIEWED", "PREVIEWED"), entry("BLOCKED", "BLOCKED"),
+      entry("AWAITING_APPROVAL", "AWAITING_APPROVAL"), entry("REJECTED", "REJECTED"), entry("EXPIRED", "EXPIRED"),
+      entry("PRE_APPROVED", "APPROVED"), entry("APPROVED", "APPROVED"), entry("EXECUTING", "EXECUTING"),
+      entry("EXECUTED", "VERIFYING"), entry("VERIFIED", "VERIFIED"), entry("VERIFICATION_FAILED", "VERIFICATION_FAILED"),
+      entry("SKIPPED", "SKIPPED"));
+  /** Where each kind's detail goes in the record ({at, outcome: kind, ...detail}). */
+  private static final Map<String, String> SECTION = Map.ofEntries(entry("AWAITING_APPROVAL", "approvalRequest"),
+      entry("PRE_APPROVED", "gate"), entry("APPROVED", "gate"), entry("REJECTED", "gate"), entry("EXPIRED", "gate"),
+      entry("EXECUTING", "execution"), entry("EXECUTED", "execution"), entry("EXECUTION_FAILED", "execution"),
+      entry("VERIFIED", "verification"), entry("VERIFICATION_FAILED", "verification"), entry("HALTED", "halted"),
+      entry("SKIPPED", "skipped"), entry("NO_ROLLBACK", "noRollback"), entry("RESUMED", "resumed"),
+      entry("ROLLBACK_PROPOSED", "rollbackProposal"));
 
-  private JsonNode spec;
-  private ObjectNode preview;
-  private final ArrayNode policy = CanonicalJson.MAPPER.createArrayNode();
-  private final ArrayNode decisions = CanonicalJson.MAPPER.createArrayNode();
-  private final ArrayNode activityFailures = CanonicalJson.MAPPER.createArrayNode();
-  private ObjectNode approvalRequest;
-  private ObjectNode execution;
-  private JsonNode before;
-  private JsonNode after;
-  private JsonNode verification;
-  private JsonNode readResult;
-  private JsonNode rollbackPlan;
-  private String derivedState;
+  final String stepId;
+  private final ObjectNode o = CanonicalJson.MAPPER.createObjectNode();
+  private String firstAt;
 
   StepRecord(String stepId) {
     this.stepId = stepId;
-  }
-
-  void call(JsonNode call, String source) {
-    if (this.call == null && call != null && !call.isMissingNode() && !call.isNull()) {
-      this.call = call;
-      this.callSource = source;
-    }
-  }
-
-  void view(JsonNode view) {
-    this.view = view;
-    if (call == null && view.hasNonNull("tool")) {
-      ObjectNode c = CanonicalJson.MAPPER.createObjectNode();
-      c.set("tool", view.get("tool"));
-      c.set("args", view.path("args"));
-      call(c, "step view");
-    }
-  }
-
-  boolean rejectedBy(String approver) {
-    return view != null && "REJECTED".equals(view.path("state").asText())
-        && view.path("error").asText().startsWith("rejected by " + approver + ":");
-  }
-
-  /** One activity of this step, in history order. */
-  void apply(String activity, JsonNode input, JsonNode result, String failure, String scheduledAt, String endedAt,
-      String worker) {
-    if (firstSeen == null) {
-      firstSeen = scheduledAt;
-    }
-    if (failure != null) {
-      ObjectNode f = activityFailures.addObject();
-      f.put("activity", activity);
-      f.put("at", endedAt);
-      f.put("failure", failure);
-    }
-    switch (activity) {
-      case "Resolve" -> {
-        call(input.path(1), "resolve activity input");
-        if (failure == null) {
-          spec = result.path("spec");
-          if (result.path("problems").size() > 0) {
-            derivedState = "FAILED";
-          }
-        } else {
-          derivedState = "FAILED";
-        }
-      }
-      case "Read" -> {
-        reads++;
-        call(input.path(1), "read activity input");
-        readResult = failure == null ? result : null;
-        derivedState = failure == null ? "SUCCEEDED" : "FAILED";
-      }
-      case "Preview" -> {
-        call(input.path(1), "preview activity input");
-        if (failure == null) {
-          preview = CanonicalJson.MAPPER.createObjectNode();
-          preview.set("summary", result.path("summary"));
-          preview.set("diff", result.path("diff"));
-          preview.set("dryRun", result.path("dryRun"));
-          preview.set("target", result.path("target"));
-          preview.set("warnings", result.path("warnings"));
-          preview.put("computedAt", endedAt);
-          derivedState = "PREVIEWED";
-        } else {
-          derivedState = "FAILED";
-        }
-      }
-      case "Check" -> {
-        call(input.path(0).path("call"), "policy check input");
-        ObjectNode p = policy.addObject();
-        p.set("stage", input.path(0).path("stage"));
-        p.put("at", endedAt);
-        if (failure != null) {
-          p.put("allowed", false);
-          p.put("failure", failure);
-          derivedState = "BLOCKED";
-        } else {
-          for (String f : new String[] {"allowed", "ruleId", "reason", "policyVersion", "requiredApprovals", "approvers",
-              "observed", "overridableBy", "maxApprovalSeconds", "verifyBudgetSeconds"}) {
-            p.set(f, result.path(f));
-          }
-          if (input.path(0).path("approvals").size() > 0) {
-            p.set("approvalsSeen", input.path(0).path("approvals"));
-          }
-          boolean recheck = "RECHECK".equals(input.path(0).path("stage").asText());
-          derivedState = result.path("allowed").asBoolean() ? (recheck ? "POLICY_RECHECKED" : "POLICY_CHECKED") : "BLOCKED";
-        }
-      }
-      case "AwaitingApproval" -> {
-        JsonNode pa = input.path(0);
-        approvalRequest = CanonicalJson.MAPPER.createObjectNode();
-        approvalRequest.set("callHash", pa.path("callHash"));
-        approvalRequest.set("deadline", pa.path("deadline"));
-        approvalRequest.set("since", pa.path("since"));
-        approvalRequest.set("target", pa.path("target"));
-        derivedState = "AWAITING_APPROVAL";
-      }
-      case "Settled" -> derivedState = input.path(2).asText(derivedState);
-      case "Execute" -> {
-        JsonNode req = input.path(0);
-        call(req.path("call"), "execute activity input");
-        execution = CanonicalJson.MAPPER.createObjectNode();
-        execution.set("callHash", req.path("callHash"));
-        execution.set("preconditions", req.path("approvedTarget"));
-        execution.put("scheduledAt", scheduledAt);
-        if (executionStartedEvent != null) {
-          execution.put("activityStartedAt", executionStartedEvent);
-          execution.put("attempt", attempts);
-        }
-        execution.put("activityEndedAt", endedAt);
-        if (worker != null) {
-          execution.put("workerIdentity", worker);
-        }
-        if (failure != null) {
-          execution.put("failure", failure);
-          derivedState = "FAILED";
-        } else {
-          execution.set("startedAt", result.path("startedAt"));
-          execution.set("finishedAt", result.path("finishedAt"));
-          execution.set("result", result.path("result"));
-          before = result.path("before");
-          after = result.path("after");
-          derivedState = "VERIFYING";
-        }
-      }
-      case "Verify" -> {
-        verification = failure == null ? result : null;
-        if (failure == null) {
-          derivedState = result.path("verdict").asText("VERIFICATION_FAILED");
-        } else {
-          ObjectNode v = CanonicalJson.MAPPER.createObjectNode();
-          v.put("verdict", "VERIFICATION_FAILED");
-          v.put("confidence", "LOW");
-          v.putArray("evidence").add("could not observe: " + failure);
-          verification = v;
-          derivedState = "VERIFICATION_FAILED";
-        }
-      }
-      case "PlanRollback" -> rollbackPlan = failure == null ? result : null;
-      default -> {
-        // Other activities carry nothing step-specific.
-      }
-    }
-  }
-
-  void decision(String via, boolean approve, String approver, String serverIdentity, String at, JsonNode payload,
-      Boolean accepted, String why) {
-    ObjectNode d = decisions.addObject();
-    d.put("decision", approve ? "approve" : "reject");
-    d.put("via", via);
-    d.put("approver", approver);
-    d.put("serverIdentity", serverIdentity);
-    d.put("at", at);
-    d.set("callHash", payload.path("callHash"));
-    if (payload.hasNonNull("comment")) {
-      d.set("comment", payload.get("comment"));
-    }
-    if (payload.hasNonNull("reason")) {
-      d.set("comment", payload.get("reason"));
-    }
-    if (payload.hasNonNull("breakGlass")) {
-      d.set("breakGlass", payload.get("breakGlass"));
-    }
-    d.put("outcome", accepted == null ? "unknown (not yet in the history)" : accepted ? "accepted" : "refused");
-    if (why != null) {
-      d.put("why", why);
-    }
-  }
-
-  ObjectNode toJson() {
-    ObjectNode o = CanonicalJson.MAPPER.createObjectNode();
     o.put("stepId", stepId);
-    if (call != null) {
-      o.set("tool", call.path("tool"));
-      o.set("call", call);
-      o.put("callJson", CanonicalJson.of(call));
-      o.put("callSource", callSource);
-    }
-    if (proposedBy != null) {
-      o.put("proposedBy", proposedBy);
-    }
-    JsonNode effect = view != null && view.hasNonNull("effect") ? view.get("effect") : spec == null ? null : spec.path("effect");
-    if (effect != null && !effect.isMissingNode()) {
-      o.set("effect", effect);
-    }
-    String hash = approvalRequest != null ? approvalRequest.path("callHash").asText(null)
-        : view != null ? view.path("callHash").asText(null) : null;
-    if (hash != null) {
-      o.put("callHash", hash);
-    }
-    if (view != null && view.hasNonNull("rollbackOf")) {
-      o.set("rollbackOf", view.get("rollbackOf"));
-    }
-    if (preview != null) {
-      o.set("preview", preview);
-    }
-    o.set("policyDecisions", policy);
-    if (approvalRequest != null) {
-      o.set("approvalRequest", approvalRequest);
-    }
-    o.set("approvals", decisions);
-    if (execution != null) {
-      o.set("execution", execution);
-      o.set("before", before);
-      o.set("after", after);
-      o.set("delta", delta(before, after));
-    }
-    if (verification != null) {
-      o.set("verification", verification);
-    }
-    if (readResult != null) {
-      o.set("readResult", readResult);
-    }
-    if (rollbackPlan != null) {
-      o.set("rollbackPlan", rollbackPlan);
-    }
-    if (activityFailures.size() > 0) {
-      o.set("activityFailures", activityFailures);
-    }
-    String state = view != null && view.hasNonNull("state") && isFinal(view.get("state").asText())
-        ? view.get("state").asText() : derivedState != null ? derivedState : view == null ? "PROPOSED" : view.path("state").asText();
-    o.put("state", state);
-    if (view != null && view.hasNonNull("error")) {
-      o.set("error", view.get("error"));
-    }
+    // Stays so only for entries naming a step the workflow never proposed (an approval for "s9").
+    o.put("state", "UNKNOWN");
+  }
+
+  String state() {
+    return o.path("state").asText();
+  }
+
+  String firstAt() {
+    return firstAt;
+  }
+
+  ObjectNode json() {
     return o;
   }
 
-  private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "BLOCKED", "REJECTED", "EXPIRED", "VERIFIED",
-      "VERIFICATION_FAILED", "SKIPPED");
+  void apply(ObjectNode e) {
+    String kind = e.path("kind").asText();
+    JsonNode d = e.path("detail");
+    firstAt = firstAt == null ? e.path("at").asText() : firstAt;
+    if (STATE.containsKey(kind)) {
+      o.put("state", STATE.get(kind));
+    }
+    if (kind.startsWith("READ")) {
+      o.put("effect", "READ");
+    } else if (kind.startsWith("PREVIEW")) {
+      o.put("effect", "WRITE");
+    }
+    if (d.hasNonNull("error")) {
+      o.set("error", d.get("error")); // failures, and HALTED's account of why the step stopped the task
+    }
+    if (SECTION.containsKey(kind)) {
+      ObjectNode s = o.has(SECTION.get(kind)) ? (ObjectNode) o.get(SECTION.get(kind)) : o.putObject(SECTION.get(kind));
+      s.set("at", e.path("at"));
+      s.put("outcome", kind);
+      s.setAll(obj(d));
+    }
+    switch (kind) {
+      case "PROPOSED" -> {
+        ObjectNode call = call(d.path("tool"), d.path("args"));
+        o.set("tool", d.path("tool"));
+        o.set("call", call);
+        o.put("callJson", CanonicalJson.of(call));
+        o.set("proposedBy", e.path("actor"));
+        o.set("proposedAt", e.path("at"));
+        o.set("proposedVia", e.has("server") ? server(e.get("server")) : e.path("server"));
+        o.set("rollbackOf", d.path("rollbackOf"));
+      }
+      case "PREVIEWED" -> o.putObject("preview").put("at", e.path("at").asText()).setAll(obj(d.path("preview")));
+      case "POLICY", "POLICY_RECHECK" -> {
+        list("policyDecisions").addObject().put("at", e.path("at").asText()).setAll(obj(d));
+        o.put("state", !d.path("allowed").asBoolean() ? state() : kind.equals("POLICY") ? "POLICY_CHECKED" : "POLICY_RECHECKED");
+      }
+      case "AWAITING_APPROVAL" -> {
+        o.set("callHash", d.path("callHash"));
+        // Recomputed here: the canonical call shown is exactly what the approvers' hash names.
+        ((ObjectNode) o.get("approvalRequest")).put("hashMatchesCanonicalCall",
+            CanonicalJson.sha256(d.path("canonicalCall").asText()).equals(d.path("callHash").asText()));
+      }
+      case "EXECUTED" -> o.set("delta", delta(d.path("before"), d.path("after")));
+      case "VERIFIED", "VERIFICATION_FAILED" -> ((ObjectNode) o.get("verification")).put("verdict", kind);
+      case "APPROVAL" -> decision(e, true, "accepted");
+      case "APPROVAL_REPEATED" -> decision(e, true, "repeated (idempotent, not counted again)");
+      case "REJECTED" -> decision(e, false, "accepted");
+      case "REFUSED" -> decision(e, d.path("approving").asBoolean(e.path("server").path("name").asText().equals("approve")), "refused");
+      case "TOOL_REFUSED" -> o.put("state", "FAILED"); // the registry refused the tool or its arguments; detail.error says why
+      case "RESOLVED" -> {
+        o.set("effect", d.path("effect"));
+        o.set("idempotent", d.path("idempotent"));
+        o.set("destructive", d.path("destructive"));
+      }
+      default -> {
+        // Sections and states above cover the rest; the entry log keeps every entry as recorded.
+      }
+    }
+  }
 
-  private static boolean isFinal(String state) {
-    return FINAL.contains(state);
+  void rolledBackBy(String rollbackStepId) {
+    o.put("rolledBackBy", rollbackStepId);
+  }
+
+  /** A signal or update the history holds but the workflow has not (yet) recorded an entry for. */
+  void unrecorded(ObjectNode server) {
+    JsonNode p = server.path("payload");
+    ObjectNode e = CanonicalJson.MAPPER.createObjectNode().put("at", server.path("at").asText());
+    e.set("actor", p.path("approver"));
+    e.putObject("detail").set("callHash", p.path("callHash"));
+    e.set("server", server);
+    firstAt = firstAt == null ? e.path("at").asText() : firstAt;
+    String name = server.path("name").asText();
+    decision(e, name.equals("decide") ? p.path("approve").asBoolean() : name.equals("approve"),
+        "unrecorded (the workflow has not handled it yet)");
+  }
+
+  private void decision(ObjectNode e, boolean approving, String outcome) {
+    ObjectNode a = list("approvals").addObject();
+    a.set("at", e.path("at"));
+    a.put("decision", approving ? "approve" : "reject");
+    a.put("outcome", outcome);
+    a.set("approver", e.path("actor"));
+    if (e.has("server")) {
+      a.setAll(server(e.get("server")));
+    } else {
+      a.put("via", "unknown (no signal or update before this entry in the history)");
+    }
+    a.setAll(obj(e.path("detail")));
+    a.remove("approving");
+    a.set("auditSeq", e.path("auditSeq"));
+  }
+
+  /** Who the Temporal server says sent the signal or update, and the payload it received. */
+  private static ObjectNode server(JsonNode s) {
+    ObjectNode v = CanonicalJson.MAPPER.createObjectNode();
+    v.put("via", s.path("via").asText() + " " + s.path("name").asText());
+    v.set("serverIdentity", s.path("identity"));
+    v.set("serverAt", s.path("at"));
+    v.putObject("serverEvent").put("runId", s.path("runId").asText()).put("eventId", s.path("eventId").asLong());
+    v.set("payload", s.path("payload"));
+    return v;
+  }
+
+  private static ObjectNode obj(JsonNode n) {
+    return n.isObject() ? (ObjectNode) n : CanonicalJson.MAPPER.createObjectNode();
+  }
+
+  private ArrayNode list(String name) {
+    return o.has(name) ? (ArrayNode) o.get(name) : o.putArray(name);
+  }
+
+  /** A call as {tool, args}: absent args are the empty object, as the workflow stores them. */
+  static ObjectNode call(JsonNode tool, JsonNode args) {
+    ObjectNode c = CanonicalJson.MAPPER.createObjectNode();
+    c.set("tool", tool);
+    c.set("args", args.isObject() ? args : CanonicalJson.MAPPER.createObjectNode());
+    return c;
   }
 
   /** Every leaf that differs between before and after, as {path, before, after}. */
@@ -283,9 +183,7 @@ final class StepRecord {
     if (path.endsWith(".managedFields")) {
       return;
     }
-    boolean aObj = a != null && a.isObject();
-    boolean bObj = b != null && b.isObject();
-    if (aObj && bObj) {
+    if (a != null && a.isObject() && b != null && b.isObject()) {
       Set<String> names = new TreeSet<>();
       a.fieldNames().forEachRemaining(names::add);
       for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
@@ -296,12 +194,14 @@ final class StepRecord {
       }
       return;
     }
-    if (a == null || a.isMissingNode() ? b == null || b.isMissingNode() : a.equals(b)) {
+    boolean aMissing = a == null || a.isMissingNode();
+    boolean bMissing = b == null || b.isMissingNode();
+    if (aMissing ? bMissing : a.equals(b)) {
       return;
     }
     ObjectNode d = out.addObject();
     d.put("path", path.isEmpty() ? "." : path);
-    d.set("before", a == null || a.isMissingNode() ? null : a);
-    d.set("after", b == null || b.isMissingNode() ? null : b);
+    d.set("before", aMissing ? null : a);
+    d.set("after", bMissing ? null : b);
   }
 }
