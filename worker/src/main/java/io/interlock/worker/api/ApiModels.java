@@ -61,7 +61,7 @@ public final class ApiModels {
 
   /**
    * One entry of GET /api/approvals/summary: what an inbox row shows, without the diff, policy and
-   * callHash (about a third of the bytes; GET /api/tasks/{id} has them for the review).
+   * callHash (about 40% of the bytes; GET /api/tasks/{id} has them for the review).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PendingSummary(

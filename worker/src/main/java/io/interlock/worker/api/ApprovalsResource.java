@@ -34,7 +34,7 @@ public class ApprovalsResource {
 
   @GET
   @Path("/summary")
-  @Operation(summary = "The same list without diff, policy and callHash: what an inbox row shows, at about a third of the bytes")
+  @Operation(summary = "The same list without diff, policy and callHash: what an inbox row shows, at about 40% of the bytes")
   public List<PendingSummary> summary(@QueryParam("limit") @DefaultValue("10000") int limit) {
     String user = caller.get().isAgent() ? "" : caller.get().user();
     return pending.list(Math.max(1, limit)).stream().map(p -> PendingSummary.of(p, user)).toList();
