@@ -64,7 +64,7 @@ function live(ok, text) {
 
 async function pollInbox() {
   try {
-    renderInbox(await api('/api/approvals'));
+    renderInbox(await api('/api/approvals/summary'));
     live(true, `Live · updated ${when(new Date().toISOString())}`);
   } catch (err) {
     live(false, `Live updates interrupted: ${describe(err)}`);

@@ -5,6 +5,7 @@ import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.views.StepView;
+import io.interlock.contract.values.TaskState;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.api.ApiModels.Approve;
@@ -88,7 +89,12 @@ public class TaskService {
       throw ApiException.conflict("task " + taskId + " already exists", null, "leave taskId out to get a fresh one");
     }
     index.started(taskId, caller.user(), body.environment(), body.goal());
-    return status(taskId);
+    try {
+      return status(taskId);
+    } catch (WorkflowQueryException | WorkflowServiceException e) {
+      // The task started; a busy server only delayed its first answer. GET /api/tasks/{id} shows the steps.
+      return new TaskView(taskId, caller.user(), body.environment(), body.goal(), TaskState.RUNNING, null, false, List.of());
+    }
   }
 
   public TaskView status(String taskId) {
