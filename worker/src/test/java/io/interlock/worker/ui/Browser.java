@@ -63,9 +63,29 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T await(String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(200))
-        .withMessage(() -> "never saw: " + what)
-        .until(condition);
+    try {
+      return new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(200))
+          .withMessage(() -> "never saw: " + what)
+          .until(condition);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("never saw: " + what + "; " + whatThePageShows(), e);
+    }
+  }
+
+  /** What was on screen when a wait failed: URL, visible text, and a screenshot + source kept for CI. */
+  private String whatThePageShows() {
+    String name = "failure-" + System.currentTimeMillis();
+    StringBuilder b = new StringBuilder("page ").append(driver.getCurrentUrl());
+    try {
+      Object text = driver.executeScript("return document.body ? document.body.innerText : '(no body)'");
+      b.append(" showed: ").append(String.valueOf(text).replaceAll("\\s+", " ").strip());
+      Files.createDirectories(screenshots());
+      Files.writeString(screenshots().resolve(name + ".html"), driver.getPageSource());
+      b.append("; saved ").append(screenshot(name));
+    } catch (RuntimeException | IOException e) {
+      b.append(" (could not capture the page: ").append(e.getMessage()).append(')');
+    }
+    return b.length() > 2000 ? b.substring(0, 2000) + "…" : b.toString();
   }
 
   WebElement awaitVisible(String what, By by) {
