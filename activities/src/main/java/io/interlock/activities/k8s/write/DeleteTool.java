@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.ApiErrors;
 import io.interlock.activities.k8s.ApiRequests;
 import io.interlock.activities.k8s.Json;
@@ -153,7 +152,7 @@ public final class DeleteTool implements WriteTool {
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
     Target t = Target.of(args);
-    if (execution == null || execution.before() == null || Bounded.isCut(execution.before())) {
+    if (!EditTool.capturedBefore(execution)) {
       return new RollbackPlan(null, "no complete before-state was captured");
     }
     if (t.kind().is("Secret")) {

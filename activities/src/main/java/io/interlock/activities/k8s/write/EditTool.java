@@ -96,6 +96,11 @@ public abstract class EditTool implements WriteTool {
         : Bounded.cap(Redaction.redact(Manifests.forAudit(obj), t.kind().name()), "too large to carry in a payload");
   }
 
+  /** A rollback needs the whole before-state: none when it was not captured or was cut to fit a payload. */
+  protected static boolean capturedBefore(Execution execution) {
+    return execution != null && execution.before() != null && !Bounded.isCut(execution.before());
+  }
+
   /** A mutable copy of the live object to edit. */
   protected static ObjectNode copy(JsonNode live) {
     return live.deepCopy();

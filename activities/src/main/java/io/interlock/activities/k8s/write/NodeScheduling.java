@@ -2,7 +2,6 @@ package io.interlock.activities.k8s.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Target;
 import io.interlock.activities.tools.ArgsSchema;
 import io.interlock.activities.tools.Observation;
@@ -86,7 +85,7 @@ public abstract class NodeScheduling extends EditTool {
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
-    if (execution == null || execution.before() == null || Bounded.isCut(execution.before())) {
+    if (!capturedBefore(execution)) {
       return new RollbackPlan(null, "no complete before-state was captured");
     }
     boolean was = execution.before().at("/spec/unschedulable").asBoolean(false);

@@ -1,7 +1,6 @@
 package io.interlock.activities.k8s.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Json;
 import io.interlock.activities.k8s.Kinds;
 import io.interlock.activities.k8s.Manifests;
@@ -154,7 +153,7 @@ public final class PatchTool extends EditTool {
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
     Target t = target(args);
-    if (execution == null || execution.before() == null || Bounded.isCut(execution.before())) {
+    if (!capturedBefore(execution)) {
       return new RollbackPlan(null, "no complete before-state was captured");
     }
     JsonNode p = patch(args);

@@ -16,7 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** k8s.rollout-restart: stamps the pod template like kubectl, so every pod is replaced. */
-public final class RolloutRestartTool extends EditTool {
+public final class RolloutRestartTool extends WorkloadEditTool {
   public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
@@ -85,10 +85,6 @@ public final class RolloutRestartTool extends EditTool {
     return Workloads.observe(ctx.client(), t, live);
   }
 
-  @Override
-  public long defaultBudgetSeconds(ToolContext ctx, ToolArgs args) {
-    return Workloads.progressDeadlineSeconds(target(args).fetch(ctx.client()));
-  }
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {

@@ -25,7 +25,7 @@ import java.util.Map;
  * k8s.rollout-undo: like kubectl, copies the pod template recorded by an earlier revision (a
  * Deployment's ReplicaSet, a StatefulSet's or DaemonSet's ControllerRevision) into the workload.
  */
-public final class RolloutUndoTool extends EditTool {
+public final class RolloutUndoTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
@@ -158,10 +158,6 @@ public final class RolloutUndoTool extends EditTool {
     return Workloads.observe(ctx.client(), t, live);
   }
 
-  @Override
-  public long defaultBudgetSeconds(ToolContext ctx, ToolArgs args) {
-    return Workloads.progressDeadlineSeconds(target(args).fetch(ctx.client()));
-  }
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {

@@ -2,7 +2,6 @@ package io.interlock.activities.k8s.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Target;
 import io.interlock.activities.k8s.Workloads;
 import io.interlock.activities.tools.ArgsSchema;
@@ -17,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** k8s.scale: sets spec.replicas with a resourceVersion precondition (never a blind /scale call). */
-public final class ScaleTool extends EditTool {
+public final class ScaleTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet")
@@ -92,14 +91,10 @@ public final class ScaleTool extends EditTool {
     return Workloads.observe(ctx.client(), t, live);
   }
 
-  @Override
-  public long defaultBudgetSeconds(ToolContext ctx, ToolArgs args) {
-    return Workloads.progressDeadlineSeconds(target(args).fetch(ctx.client()));
-  }
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
-    if (execution == null || execution.before() == null || Bounded.isCut(execution.before())) {
+    if (!capturedBefore(execution)) {
       return new RollbackPlan(null, "no complete before-state was captured");
     }
     Target t = target(args);
