@@ -136,7 +136,7 @@ public class AgentTaskImpl implements AgentTask {
           request.steps() == null ? 0 : request.steps().size()));
       if (request.steps() != null) {
         for (ToolCall call : request.steps()) {
-          Step s = newStep(call, null, false, requester);
+          Step s = newStep(call, null, requester);
           queue.add(s);
         }
       }
@@ -432,7 +432,7 @@ public class AgentTaskImpl implements AgentTask {
       record(s.stepId, "NO_ROLLBACK", ENGINE, detail("why", plan == null ? "no plan" : plan.note()));
       return;
     }
-    Step rollback = newStep(plan.call(), s.stepId, false, ENGINE);
+    Step rollback = newStep(plan.call(), s.stepId, ENGINE);
     queue.add(0, rollback);
     record(rollback.stepId, "ROLLBACK_PROPOSED", ENGINE, detail("rollbackOf", s.stepId, "call", plan.call(), "note", plan.note()));
   }
@@ -454,7 +454,7 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public StepView propose(ToolCall call) {
-    Step s = newStep(call, null, true, requester);
+    Step s = newStep(call, null, requester);
     if (haltedBy != null && active == null) {
       record(s.stepId, "RESUMED", requester, detail("haltedBy", haltedBy));
       haltedBy = null;
@@ -570,8 +570,8 @@ public class AgentTaskImpl implements AgentTask {
 
   // ---- bookkeeping ----------------------------------------------------------------------------
 
-  private Step newStep(ToolCall call, String rollbackOf, boolean interactive, String actor) {
-    Step s = new Step("s" + nextStepNumber++, call, rollbackOf, now(), interactive);
+  private Step newStep(ToolCall call, String rollbackOf, String actor) {
+    Step s = new Step("s" + nextStepNumber++, call, rollbackOf, now());
     steps.add(s);
     record(s.stepId, "PROPOSED", actor, detail("tool", call.tool(), "args", call.args(), "rollbackOf", rollbackOf));
     return s;

@@ -20,8 +20,6 @@ final class Step {
   final ToolCall call;
   final String rollbackOf;
   final String proposedAt;
-  /** Proposed through the {@code propose} update (runs a READ at once) rather than the initial plan. */
-  final boolean interactive;
 
   Effect effect;
   StepState state = StepState.PROPOSED;
@@ -41,12 +39,11 @@ final class Step {
   Verification verification;
   Execution execution;
 
-  Step(String stepId, ToolCall call, String rollbackOf, String proposedAt, boolean interactive) {
+  Step(String stepId, ToolCall call, String rollbackOf, String proposedAt) {
     this.stepId = stepId;
     this.call = call;
     this.rollbackOf = rollbackOf;
     this.proposedAt = proposedAt;
-    this.interactive = interactive;
   }
 
   StepView view() {
@@ -76,7 +73,7 @@ final class Step {
 
   /** Rebuilds a step carried across continue-as-new. */
   static Step from(StepView v) {
-    Step s = new Step(v.stepId(), new ToolCall(v.tool(), v.args()), v.rollbackOf(), v.proposedAt(), false);
+    Step s = new Step(v.stepId(), new ToolCall(v.tool(), v.args()), v.rollbackOf(), v.proposedAt());
     s.effect = v.effect();
     s.state = v.state();
     s.idempotent = v.idempotent();

@@ -1,6 +1,5 @@
 package io.interlock.activities.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -164,7 +163,7 @@ public final class ArgsSchema {
   }
 
   /** JSON Schema (draft 2020-12 subset) for the catalog and MCP. */
-  public ObjectNode toJsonSchema() {
+  public ObjectNode json() {
     ObjectNode schema = JSON.objectNode();
     schema.put("type", "object");
     ObjectNode props = schema.putObject("properties");
@@ -200,9 +199,5 @@ public final class ArgsSchema {
     schema.set("required", required);
     schema.put("additionalProperties", false);
     return schema;
-  }
-
-  public JsonNode json() {
-    return toJsonSchema();
   }
 }

@@ -9,9 +9,4 @@ public record ToolCall(String tool, Map<String, Object> args) {
     // Sorted so the same call always serialises (and hashes) the same way.
     args = args == null ? new TreeMap<>() : new TreeMap<>(args);
   }
-
-  public String stringArg(String name) {
-    Object v = args.get(name);
-    return v == null ? null : String.valueOf(v);
-  }
 }
