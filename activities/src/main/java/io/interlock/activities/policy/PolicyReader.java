@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -258,7 +260,13 @@ final class PolicyReader {
   }
 
   private List<FreezeWindow> readWindows(JsonNode node, String path) {
-    List<FreezeWindow> out = new ArrayList<>();
+    return readList(node, path, "window", this::readWindow, FreezeWindow::id);
+  }
+
+  /** A YAML list of items with ids: each item read by {@code item} (null when invalid), ids unique. */
+  private <T> List<T> readList(
+      JsonNode node, String path, String what, BiFunction<JsonNode, String, T> item, Function<T, String> idOf) {
+    List<T> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
     }
@@ -269,25 +277,31 @@ final class PolicyReader {
     Set<String> ids = new LinkedHashSet<>();
     for (int i = 0; i < node.size(); i++) {
       String p = path + "[" + i + "]";
-      FreezeWindow w = readWindow(node.get(i), p);
-      if (w != null) {
-        if (!ids.add(w.id())) {
-          problem(p + ".id", "duplicate window id '" + w.id() + "'");
+      T t = item.apply(node.get(i), p);
+      if (t != null) {
+        if (!ids.add(idOf.apply(t))) {
+          problem(p + ".id", "duplicate " + what + " id '" + idOf.apply(t) + "'");
         }
-        out.add(w);
+        out.add(t);
       }
     }
     return out;
+  }
+
+  /** The id of a window or rule: required, lower-case letters, digits, '-', '_' or '.'. */
+  private String itemId(JsonNode node, String path) {
+    String id = string(node, "id", path, true);
+    if (id != null && !RULE_ID.matcher(id).matches()) {
+      problem(path + ".id", "'" + id + "' must be lower-case letters, digits, '-', '_' or '.'");
+    }
+    return id;
   }
 
   private FreezeWindow readWindow(JsonNode node, String path) {
     if (!object(node, path, WINDOW)) {
       return null;
     }
-    String id = string(node, "id", path, true);
-    if (id != null && !RULE_ID.matcher(id).matches()) {
-      problem(path + ".id", "'" + id + "' must be lower-case letters, digits, '-', '_' or '.'");
-    }
+    String id = itemId(node, path);
     String typeText = string(node, "type", path, false);
     FreezeWindow.Type type = FreezeWindow.Type.DENY;
     if (typeText != null) {
@@ -472,46 +486,30 @@ final class PolicyReader {
   }
 
   private List<CelRule> readRules(JsonNode node, String path) {
-    List<CelRule> out = new ArrayList<>();
-    if (node == null || node.isNull()) {
-      return out;
+    return readList(node, path, "rule", this::readRule, CelRule::id);
+  }
+
+  private CelRule readRule(JsonNode r, String p) {
+    if (!object(r, p, RULE)) {
+      return null;
     }
-    if (!node.isArray()) {
-      problem(path, "must be a list");
-      return out;
+    String id = itemId(r, p);
+    String message = string(r, "message", p, true);
+    String expression = string(r, "expression", p, true);
+    String effect = string(r, "effect", p, false);
+    boolean hasRequire = r.has("requireApprovals");
+    int require = (int) integer(r, "requireApprovals", p, 0, 1, 100);
+    if ((effect == null) == !hasRequire) {
+      problem(p, "set exactly one of effect: deny, requireApprovals: N");
+      return null;
     }
-    Set<String> ids = new LinkedHashSet<>();
-    for (int i = 0; i < node.size(); i++) {
-      String p = path + "[" + i + "]";
-      JsonNode r = node.get(i);
-      if (!object(r, p, RULE)) {
-        continue;
-      }
-      String id = string(r, "id", p, true);
-      String message = string(r, "message", p, true);
-      String expression = string(r, "expression", p, true);
-      String effect = string(r, "effect", p, false);
-      boolean hasRequire = r.has("requireApprovals");
-      int require = (int) integer(r, "requireApprovals", p, 0, 1, 100);
-      if (id != null && !RULE_ID.matcher(id).matches()) {
-        problem(p + ".id", "'" + id + "' must be lower-case letters, digits, '-', '_' or '.'");
-      }
-      if (id != null && !ids.add(id)) {
-        problem(p + ".id", "duplicate rule id '" + id + "'");
-      }
-      if ((effect == null) == !hasRequire) {
-        problem(p, "set exactly one of effect: deny, requireApprovals: N");
-        continue;
-      }
-      if (effect != null && !effect.equals("deny")) {
-        problem(p + ".effect", "'" + effect + "' is not an effect; use deny (or requireApprovals: N)");
-        continue;
-      }
-      if (id != null && message != null && expression != null) {
-        out.add(new CelRule(id, message, expression, effect != null, hasRequire ? require : 0));
-      }
+    if (effect != null && !effect.equals("deny")) {
+      problem(p + ".effect", "'" + effect + "' is not an effect; use deny (or requireApprovals: N)");
+      return null;
     }
-    return out;
+    return id != null && message != null && expression != null
+        ? new CelRule(id, message, expression, effect != null, hasRequire ? require : 0)
+        : null;
   }
 
   private void knownGroups(List<String> names, String path) {
