@@ -53,9 +53,13 @@ public final class ApiModels {
       String deadline,
       boolean canApprove) {
     public static PendingView of(PendingApproval p, String user) {
-      boolean can = p.policy() != null && p.policy().approvers().contains(user) && !user.equals(p.requester());
       return new PendingView(p.taskId(), p.stepId(), p.environment(), p.requester(), p.goal(), p.tool(), p.target(),
-          p.summary(), p.diff(), p.callHash(), p.policy(), p.since(), p.deadline(), can);
+          p.summary(), p.diff(), p.callHash(), p.policy(), p.since(), p.deadline(), canApprove(p, user));
+    }
+
+    /** Mirrors the workflow's rule for the inbox: listed by the policy and not the requester (the workflow decides). */
+    static boolean canApprove(PendingApproval p, String user) {
+      return p.policy() != null && p.policy().approvers().contains(user) && !user.equals(p.requester());
     }
   }
 
@@ -77,9 +81,8 @@ public final class ApiModels {
       String deadline,
       boolean canApprove) {
     public static PendingSummary of(PendingApproval p, String user) {
-      PendingView v = PendingView.of(p, user);
-      return new PendingSummary(v.taskId(), v.stepId(), v.environment(), v.requester(), v.goal(), v.tool(), v.target(),
-          v.summary(), v.since(), v.deadline(), v.canApprove());
+      return new PendingSummary(p.taskId(), p.stepId(), p.environment(), p.requester(), p.goal(), p.tool(), p.target(),
+          p.summary(), p.since(), p.deadline(), PendingView.canApprove(p, user));
     }
   }
 
