@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.ui.TestDeployments;
-import io.interlock.worker.ui.Until;
+import io.interlock.worker.Eventually;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -129,7 +130,7 @@ class McpEndpointTest {
     // A human approves over REST; wait_for_step follows it to VERIFIED, and the cluster changed once.
     given().auth().oauth2("dev-bob").contentType(ContentType.JSON).body(Map.of("callHash", pending.path("callHash").asText()))
         .post("/api/tasks/" + task + "/steps/" + stepId + "/approve").then().statusCode(200);
-    JsonNode done = Until.seen("wait_for_step reports the end", () -> call(session, "tools/call", Map.of("name", "wait_for_step",
+    JsonNode done = Eventually.until(Duration.ofSeconds(90), "wait_for_step reports the end", () -> call(session, "tools/call", Map.of("name", "wait_for_step",
         "arguments", Map.of("taskId", task, "stepId", stepId, "timeoutSeconds", 30))).path("result").path("structuredContent"),
         r -> r.path("done").asBoolean());
     assertThat(done.path("state").asText()).isEqualTo("VERIFIED");
@@ -147,7 +148,7 @@ class McpEndpointTest {
     // Closing the session tells the task the agent is done; with nothing pending it completes.
     assertThat(http.send(HttpRequest.newBuilder(mcp.toURI()).header("Authorization", "Bearer " + AGENT)
         .header("Mcp-Session-Id", session).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
-    Until.seen("the session's task completed", () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task).jsonPath().getString("state"),
+    Eventually.until(Duration.ofSeconds(90), "the session's task completed", () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task).jsonPath().getString("state"),
         "COMPLETED"::equals);
   }
 

@@ -8,12 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.ui.TestDeployments;
-import io.interlock.worker.ui.Until;
+import io.interlock.worker.Eventually;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -91,7 +92,7 @@ class WebhookFlowTest {
     JsonNode step = propose(task, name, 3);
     assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
 
-    JsonNode message = Until.seen("the webhook post for " + task, () -> find(task, "Approval needed"), m -> m != null);
+    JsonNode message = Eventually.until(Duration.ofSeconds(90), "the webhook post for " + task, () -> find(task, "Approval needed"), m -> m != null);
     assertThat(message.path("text").asText()).contains("staging", "agent:incident-bot", "http://interlock.test/task.html?id=" + task);
     assertThat(message.path("blocks").toString()).contains("k8s.scale", "Deployment shop/" + name, "+  replicas: 3",
         step.path("callHash").asText());
@@ -103,7 +104,7 @@ class WebhookFlowTest {
     awaitStep(task, "s1", "VERIFIED");
     JsonNode second = propose(task, name, 4);
     assertThat(second.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
-    Until.seen("the failed post reaching the receiver", RECEIVED::size, n -> n > before);
+    Eventually.until(Duration.ofSeconds(90), "the failed post reaching the receiver", RECEIVED::size, n -> n > before);
     approve(task, "s2", second.path("callHash").asText());
     JsonNode verified = awaitStep(task, "s2", "VERIFIED");
     assertThat(verified.path("verification").path("verdict").asText()).isEqualTo("VERIFIED");
@@ -146,7 +147,7 @@ class WebhookFlowTest {
   }
 
   private static JsonNode awaitStep(String task, String step, String state) {
-    return Until.seen(task + "/" + step + " " + state, () -> {
+    return Eventually.until(Duration.ofSeconds(90), task + "/" + step + " " + state, () -> {
       try {
         JsonNode t = JSON.readTree(given().auth().oauth2("dev-alice").get("/api/tasks/" + task).asString());
         for (JsonNode s : t.path("steps")) {
