@@ -89,7 +89,7 @@ class GateChangeControlTest {
     assertThat(s.policy().allowed()).isFalse();
     assertThat(s.policy().overridableBy()).containsExactly("carol");
     assertThat(s.policy().requiredApprovals()).isEqualTo(2);
-    task.approve(new Approval(s.stepId(), s.callHash(), "alice", "fine", "I say so"));
+    task.approve(TestIdentities.approval(task, s, "alice", "fine", "I say so"));
     approve(task, s, "alice");
     approve(task, s, "carol"); // no reason given: counts, but does not break glass
     StepView waiting = awaitStep(task, s.stepId(), v -> v.approvals().size() == 2);
@@ -101,7 +101,7 @@ class GateChangeControlTest {
     AgentTask fresh = h.start("agent:bot", "prod");
     StepView t = fresh.propose(scale("web", 3));
     approve(fresh, t, "alice");
-    fresh.approve(new Approval(t.stepId(), t.callHash(), "carol", "ok", "payments outage, INC-7"));
+    fresh.approve(TestIdentities.approval(fresh, t, "carol", "ok", "payments outage, INC-7"));
     StepView done = awaitStep(fresh, t.stepId(), v -> v.state().isFinal());
     assertThat(done.state()).as(done.error()).isEqualTo(StepState.VERIFIED);
     assertThat(done.recheck().ruleId()).isEqualTo("break-glass:freeze.new-year");

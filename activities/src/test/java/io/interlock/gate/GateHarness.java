@@ -6,7 +6,6 @@ import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.tools.ToolContext;
-import io.interlock.contract.commands.Approval;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.StepState;
@@ -14,6 +13,7 @@ import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.TaskSearchAttributes;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -24,6 +24,8 @@ import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import io.interlock.workflows.proof.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,20 +51,21 @@ final class GateHarness implements AutoCloseable {
   /** With another policy file and the clock the policy sees (freeze windows, lock expiry). */
   GateHarness(Path policyFile, Clock policyClock) {
     cluster = GateFixtures.startCluster();
+    Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
     env = TestWorkflowEnvironment.newInstance();
     env.registerSearchAttribute(TaskSearchAttributes.TASK_STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute(TaskSearchAttributes.PENDING_STEPS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
     env.registerSearchAttribute(TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute(TaskSearchAttributes.REQUESTER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(AgentTaskImpl.class, EnvironmentLockImpl.class);
+    control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
     control.registerActivitiesImplementations(inbox);
     for (String environment : List.of("staging", "prod")) {
       Worker w = env.newWorker(AgentTask.environmentQueue(environment));
       ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100));
       w.registerActivitiesImplementations(
           new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx),
-          GateFixtures.policy(policyFile, policyClock, environment, cluster, env.getWorkflowClient()));
+          GateFixtures.policy(withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
     }
     env.start();
     client = env.getWorkflowClient();
@@ -72,13 +75,25 @@ final class GateHarness implements AutoCloseable {
     return start(new TaskRequest(requester, environment, "gate test", List.of(steps)));
   }
 
+  /** Starts with a requester proof from the test issuer unless the request carries one. */
   AgentTask start(TaskRequest request) {
+    String workflowId = "task-" + UUID.randomUUID();
+    if (request.requesterProof() == null) {
+      Instant now = TestIdentities.now();
+      request = request.withRequesterProof(TestIdentities.jws(Statement.request(workflowId, request.requester(),
+          request.environment(), now.toString(), now.plusSeconds(600).toString())));
+    }
+    return startAs(workflowId, request);
+  }
+
+  /** Starts exactly this request (no proof added). */
+  AgentTask startAs(String workflowId, TaskRequest request) {
     AgentTask task =
         client.newWorkflowStub(
             AgentTask.class,
             WorkflowOptions.newBuilder()
                 .setTaskQueue(AgentTask.TASK_QUEUE)
-                .setWorkflowId("task-" + UUID.randomUUID())
+                .setWorkflowId(workflowId)
                 .build());
     WorkflowClient.start(task::run, request);
     return task;
@@ -96,8 +111,9 @@ final class GateHarness implements AutoCloseable {
     return new ToolCall("k8s.get", Map.of("namespace", "shop", "kind", "Deployment", "name", name));
   }
 
+  /** An approval proven by the test issuer's signed token, as the Interlock API would send it. */
   static void approve(AgentTask task, StepView step, String approver) {
-    task.approve(new Approval(step.stepId(), step.callHash(), approver, "ok"));
+    task.approve(TestIdentities.approval(task, step, approver, "ok", null));
   }
 
   /** Polls the status query (real time, no skipping) until the step matches. */

@@ -123,12 +123,15 @@ class GateTest {
   void decideAnswersImmediately() {
     AgentTask task = h.start("agent:bot", "staging");
     StepView s = task.propose(scale("web", 3));
-    assertThatThrownBy(() -> task.decide(new Decision(s.stepId(), "sha256:bad", "bob", true, null)))
+    StepView badHash = new StepView(s.stepId(), s.tool(), s.args(), s.effect(), s.state(), s.idempotent(), s.destructive(),
+        "sha256:bad", s.preview(), s.policy(), s.recheck(), s.approvals(), s.refusals(), s.deadline(), s.result(), s.error(),
+        s.verification(), s.before(), s.after(), s.rollbackOf(), s.proposedAt(), 0);
+    assertThatThrownBy(() -> task.decide(TestIdentities.decide(task, badHash, "bob", true, null)))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause().hasMessageContaining("callHash mismatch");
     assertThatThrownBy(() -> task.decide(new Decision("s99", s.callHash(), "bob", true, null)))
         .isInstanceOf(WorkflowUpdateException.class).rootCause().hasMessageContaining("unknown step");
-    StepView approved = task.decide(new Decision(s.stepId(), s.callHash(), "bob", true, "go"));
+    StepView approved = task.decide(TestIdentities.decide(task, s, "bob", true, "go"));
     assertThat(approved.state()).isNotEqualTo(StepState.AWAITING_APPROVAL);
     assertThat(awaitState(task, s.stepId(), StepState.VERIFIED).approvals()).hasSize(1);
     h.assertMutations(1);
@@ -154,7 +157,7 @@ class GateTest {
   void rejectHalts() {
     AgentTask task = h.start("agent:bot", "staging", scale("web", 7), get("web"));
     StepView s1 = awaitState(task, "s1", StepState.AWAITING_APPROVAL);
-    task.reject(new Rejection("s1", s1.callHash(), "bob", "not during the sale"));
+    task.reject(TestIdentities.rejection(task, s1, "bob", "not during the sale"));
     assertThat(awaitState(task, "s1", StepState.REJECTED).error()).contains("not during the sale");
     assertThat(awaitState(task, "s2", StepState.SKIPPED).error()).contains("halted");
     TaskView halted = task.status();
@@ -267,7 +270,16 @@ class GateTest {
     Map<String, Object> step = stub.update("propose", Map.class,
         Map.of("tool", "k8s.scale", "args", Map.of("namespace", "shop", "name", "web", "replicas", 4)));
     assertThat(step).containsEntry("state", "AWAITING_APPROVAL").containsEntry("effect", "WRITE");
-    stub.signal("approve", Map.of("stepId", step.get("stepId"), "callHash", step.get("callHash"), "approver", "alice"));
+    // Signed with alice's SSH key by ssh-keygen itself, and sent as the Temporal CLI sends --input JSON.
+    String taskRunId = (String) stub.query("status", Map.class).get("taskRunId");
+    java.time.Instant now = TestIdentities.now();
+    io.interlock.workflows.proof.Statement st = io.interlock.workflows.proof.Statement.decision(taskRunId,
+        (String) step.get("stepId"), (String) step.get("callHash"), "alice", true, null, null, now.toString(),
+        now.plusSeconds(600).toString());
+    var proof = TestIdentities.ssh("alice", st);
+    stub.signal("approve", Map.of("stepId", step.get("stepId"), "callHash", step.get("callHash"), "approver", "alice",
+        "proof", Map.of("kind", "ssh", "signature", proof.signature(), "issuedAt", proof.issuedAt(),
+            "expiresAt", proof.expiresAt())));
     AgentTask typed = h.client.newWorkflowStub(AgentTask.class, "task-untyped");
     assertThat(awaitStep(typed, (String) step.get("stepId"), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
     stub.signal("finish");
@@ -291,7 +303,7 @@ class GateTest {
   @Test
   @DisplayName("given a long task, it continues as new carrying a pending approval, which still executes once when approved")
   void continueAsNewCarriesPendingApproval() {
-    AgentTask task = h.start(new TaskRequest("agent:bot", "staging", "long", null, null, null, null, null, 100));
+    AgentTask task = h.start(new TaskRequest("agent:bot", "staging", "long", null, null, null, null, 100, null));
     StepView s = task.propose(scale("web", 5));
     String firstRun = WorkflowStub.fromTyped(task).getExecution().getRunId();
     for (int i = 0; i < 12; i++) {

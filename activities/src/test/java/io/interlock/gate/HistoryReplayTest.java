@@ -64,7 +64,7 @@ class HistoryReplayTest {
       AgentTask rejected = h.start("agent:bot", "staging", scale("api", 9), get("api"));
       StepView r = awaitStep(rejected, "s1", v -> v.callHash() != null);
       approve(rejected, r, "agent:bot");
-      rejected.reject(new Rejection("s1", r.callHash(), "bob", "too many"));
+      rejected.reject(TestIdentities.rejection(rejected, r, "bob", "too many"));
       awaitStep(rejected, "s2", v -> v.state().isFinal());
       rejected.finish();
       WorkflowStub.fromTyped(rejected).getResult(Object.class);

@@ -31,6 +31,14 @@ function message(text, kind = 'bad') {
   if (kind === 'ok') messageTimer = setTimeout(() => message(null), 8000);
 }
 
+/** How an approval was proven: "verified (ssh-ed25519 SHA256:…)", "verified (issuer …)" or "unverified claim". */
+function proofLabel(p) {
+  if (!p || !p.verified) {
+    return !p || p.kind === 'claim' ? 'unverified claim' : `refused (${p.problem})`;
+  }
+  return p.keyFingerprint ? `verified (${p.keyType} ${p.keyFingerprint})` : `verified (issuer ${p.issuer})`;
+}
+
 /** What a step's end state means, in words an approver can act on. */
 function explain(step) {
   const e = step.error || '';
@@ -111,7 +119,9 @@ function stepBody(step) {
       el('h4', {}, 'Approvals'),
       (step.approvals || []).length
         ? el('ul', { class: 'approvals' }, ...step.approvals.map((a) => el('li', { dataset: { approver: a.approver } },
-          badge('APPROVED', 'ok'), ' ', el('strong', {}, a.approver), ` at ${when(a.at)}`, a.comment ? ` — “${a.comment}”` : '',
+          badge('APPROVED', 'ok'), ' ', el('strong', {}, a.approver), ` at ${when(a.at)} `,
+          el('span', { class: a.proof && a.proof.verified ? 'proof ok-text' : 'proof bad-text' }, proofLabel(a.proof)),
+          a.comment ? ` — “${a.comment}”` : '',
           a.breakGlass ? el('span', { class: 'bad-text' }, ` (break glass: ${a.breakGlass})`) : null)))
         : el('p', { class: 'muted small' }, 'None yet.'),
       (step.refusals || []).length ? [el('h4', {}, 'Refused'), el('ul', { class: 'refusals' }, ...step.refusals.map((r) => el('li', { dataset: { approver: r.approver } },
@@ -218,7 +228,9 @@ function renderHead() {
   document.getElementById('task').replaceChildren(
     el('div', { class: 'row wrap' }, el('h1', {}, task.taskId), badge(task.state, 'state')),
     el('p', { class: 'goal' }, task.goal || ''),
-    el('p', { class: 'small' }, 'Requested by ', el('strong', { id: 'requester' }, task.requester), ' in ',
+    el('p', { class: 'small' }, 'Requested by ', el('strong', { id: 'requester' }, task.requester), ' ',
+      el('span', { class: task.requesterProof && task.requesterProof.verified ? 'proof ok-text' : 'proof bad-text', id: 'requester-proof' },
+        `(${proofLabel(task.requesterProof)})`), ' in ',
       el('a', { href: `/#env-${task.environment}` }, task.environment),
       ` · ${task.steps.length} step(s)${pending ? ` · ${pending} waiting for approval` : ''}`,
       task.haltedBy ? el('span', { class: 'bad-text' }, ` · halted by ${task.haltedBy}`) : null,

@@ -4,6 +4,8 @@ import io.interlock.contract.activities.ExecuteRequest;
 import io.interlock.contract.activities.InboxActivities;
 import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.PolicyCheck;
+import io.interlock.contract.activities.RequesterCheck;
+import io.interlock.contract.activities.RequesterIdentity;
 import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.activities.RollbackPlan;
 import io.interlock.contract.activities.RollbackRequest;
@@ -14,12 +16,15 @@ import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.Confidence;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.ProofPolicy;
+import io.interlock.contract.values.ProofVerdict;
 import io.interlock.contract.values.Refusal;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.values.TaskSnapshot;
@@ -31,12 +36,15 @@ import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskResult;
 import io.interlock.contract.views.TaskView;
+import io.interlock.workflows.proof.ProofVerifier;
+import io.interlock.workflows.proof.Statement;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -64,6 +72,8 @@ public class AgentTaskImpl implements AgentTask {
   static final int MIN_HISTORY_LIMIT = 100;
 
   private static final String ENGINE = "engine";
+  /** Refusals kept per step; later ones are only counted (the history keeps every one). */
+  static final int MAX_REFUSALS = 50;
 
   /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
   private final InboxActivities inbox =
@@ -107,14 +117,21 @@ public class AgentTaskImpl implements AgentTask {
   /** Commands are not allowed while the init constructor runs: its entries are marked by run(). */
   private boolean initializing = true;
   private final List<AuditEntry> unmarked = new ArrayList<>();
+  private final ApprovalProof requesterProof;
+  /** Who asked, as proven; null until the environment's worker verified it (nothing runs before). */
+  private RequesterIdentity requesterIdentity;
 
   @WorkflowInit
   public AgentTaskImpl(TaskRequest request) {
-    if (request == null || blank(request.requester()) || blank(request.environment())) {
+    TaskRequests.check(request);
+    TaskSnapshot resume = Workflow.getMemo(TaskSnapshot.MEMO, TaskSnapshot.class, TaskSnapshot.class);
+    if (resume != null && Workflow.getInfo().getContinuedExecutionRunId().isEmpty()) {
+      // Only this workflow's own continue-as-new may hand a run its state; a client never can.
       throw ApplicationFailure.newNonRetryableFailure(
-          "TaskRequest needs requester and environment, e.g. {\"requester\":\"agent:bot\",\"environment\":\"staging\"}",
-          FailureType.INVALID_ARGS.type());
+          "refused: memo '" + TaskSnapshot.MEMO + "' carries task state, which only a continue-as-new of the task"
+              + " itself may do; start the task without it", FailureType.INVALID_ARGS.type());
     }
+    this.requesterProof = request.requesterProof();
     this.requester = request.requester();
     this.environment = request.environment();
     this.goal = request.goal() == null ? "" : request.goal();
@@ -127,7 +144,6 @@ public class AgentTaskImpl implements AgentTask {
     this.taskRunId = Workflow.getInfo().getFirstExecutionRunId();
     this.tools = Workflow.newActivityStub(ToolActivities.class, observeOptions(environmentQueue));
     this.policy = Workflow.newActivityStub(PolicyActivities.class, observeOptions(environmentQueue));
-    TaskSnapshot resume = request.resume();
     if (resume != null) {
       restore(resume);
     } else {
@@ -158,6 +174,9 @@ public class AgentTaskImpl implements AgentTask {
   public TaskResult run(TaskRequest request) {
     markUnmarked();
     upsertSearchAttributes(true);
+    if (requesterIdentity == null) {
+      identifyRequester();
+    }
     while (true) {
       if (queue.isEmpty()) {
         if (finishRequested || finishWhenDone) {
@@ -195,6 +214,28 @@ public class AgentTaskImpl implements AgentTask {
     record(null, "COMPLETED", ENGINE, detail("state", taskState(), "haltedBy", haltedBy));
     upsertSearchAttributes(false);
     return new TaskResult(taskId, taskState(), haltedBy, views());
+  }
+
+  /** Nothing runs for a requester the environment requires proof of until the proof checks out. */
+  private void identifyRequester() {
+    RequesterIdentity identity;
+    try {
+      identity = policy.identify(new RequesterCheck(taskId, requester, environment, requesterProof));
+    } catch (ActivityFailure f) {
+      identity = new RequesterIdentity(ProofPolicy.REQUIRED,
+          ProofVerdict.refused("none", null, "the requester could not be verified: " + describe(f)), "unknown");
+    }
+    record(null, "REQUESTER", requester, detail("mode", identity.mode(), "proof", identity.verdict(),
+        "policyVersion", identity.policyVersion()));
+    if (!identity.accepted()) {
+      String why = "requester '" + requester + "' is not proven (" + identity.verdict().problem() + ") and environment "
+          + environment + " requires requests.proof: " + identity.mode()
+          + "; start the task with requesterProof (see `interlock sign --request`) or through the Interlock API";
+      record(null, "REQUEST_REFUSED", ENGINE, detail("why", why));
+      requesterIdentity = identity;
+      throw ApplicationFailure.newNonRetryableFailure(why, "REQUESTER_UNPROVEN");
+    }
+    requesterIdentity = identity;
   }
 
   // ---- the step state machine ---------------------------------------------------------------
@@ -384,7 +425,7 @@ public class AgentTaskImpl implements AgentTask {
     try {
       ToolSpec spec = new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
       return policy.check(new PolicyCheck(stage, taskId, s.stepId, requester, environment, s.call,
-          spec, s.preview, List.copyOf(s.approvals), breakGlassReason));
+          spec, s.preview, List.copyOf(s.approvals), breakGlassReason, taskRunId, s.callHash));
     } catch (ActivityFailure f) {
       // Fail closed: no policy answer is a denial.
       return new PolicyDecision(false, "policy.unavailable", "policy could not be evaluated: " + describe(f)
@@ -454,6 +495,11 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public StepView propose(ToolCall call) {
+    Workflow.await(() -> requesterIdentity != null);
+    if (!requesterIdentity.accepted()) {
+      throw ApplicationFailure.newFailure("the requester of task " + taskId + " is not proven; nothing runs",
+          "REQUESTER_UNPROVEN");
+    }
     Step s = newStep(call, null, requester);
     if (haltedBy != null && active == null) {
       record(s.stepId, "RESUMED", requester, detail("haltedBy", haltedBy));
@@ -480,7 +526,7 @@ public class AgentTaskImpl implements AgentTask {
     if (a == null) {
       return;
     }
-    acceptOrRefuse(a.stepId(), a.callHash(), a.approver(), a.comment(), a.breakGlass(), true);
+    acceptOrRefuse(a.stepId(), a.callHash(), a.approver(), a.comment(), a.breakGlass(), true, a.proof());
   }
 
   @Override
@@ -488,24 +534,29 @@ public class AgentTaskImpl implements AgentTask {
     if (r == null) {
       return;
     }
-    acceptOrRefuse(r.stepId(), r.callHash(), r.approver(), r.reason(), null, false);
+    acceptOrRefuse(r.stepId(), r.callHash(), r.approver(), r.reason(), null, false, r.proof());
   }
 
   @Override
   public void validateDecide(Decision d) {
     if (d == null || blank(d.stepId()) || blank(d.callHash()) || blank(d.approver())) {
-      throw new IllegalArgumentException("decision needs stepId, callHash and approver");
+      throw new IllegalArgumentException("decision needs stepId, callHash, approver and proof");
+    }
+    String tooLong = ApprovalRules.tooLong(d.stepId(), d.callHash(), d.approver(), d.comment(), d.breakGlass(), d.proof());
+    if (tooLong != null) {
+      throw new IllegalArgumentException(tooLong);
     }
     if (find(d.stepId()) == null) {
-      throw new IllegalArgumentException("unknown step '" + d.stepId() + "' in task " + taskId + "; steps are "
-          + steps.stream().map(x -> x.stepId).toList());
+      throw new IllegalArgumentException("unknown step '" + ApprovalRules.shown(d.stepId()) + "' in task " + taskId
+          + "; steps are " + steps.stream().map(x -> x.stepId).limit(20).toList());
     }
   }
 
   @Override
   public StepView decide(Decision d) {
     Step s = find(d.stepId());
-    String refused = acceptOrRefuse(d.stepId(), d.callHash(), d.approver(), d.comment(), d.breakGlass(), d.approve());
+    String refused =
+        acceptOrRefuse(d.stepId(), d.callHash(), d.approver(), d.comment(), d.breakGlass(), d.approve(), d.proof());
     if (refused != null) {
       throw ApplicationFailure.newFailure(refused, "APPROVAL_REFUSED");
     }
@@ -516,27 +567,35 @@ public class AgentTaskImpl implements AgentTask {
 
   /** Records an accepted approval/rejection or a refusal; returns the refusal reason or null. */
   private String acceptOrRefuse(String stepId, String callHash, String approver, String text, String breakGlass,
-      boolean approving) {
+      boolean approving, ApprovalProof proof) {
     long now = Workflow.currentTimeMillis();
     String at = Instant.ofEpochMilli(now).toString();
-    Step s = find(stepId);
+    String tooLong = ApprovalRules.tooLong(stepId, callHash, approver, text, breakGlass, proof);
+    Step s = tooLong == null ? find(stepId) : null;
     if (s == null) {
-      String why = "unknown step '" + stepId + "' in task " + taskId;
-      record(stepId, "REFUSED", approver, detail("why", why, "callHash", callHash));
+      // Bounded: whatever the caller sent, the record of it stays small.
+      String why = tooLong != null ? tooLong : "unknown step '" + ApprovalRules.shown(stepId) + "' in task " + taskId;
+      record(null, "REFUSED", ApprovalRules.shown(approver), detail("why", why, "callHash", ApprovalRules.shown(callHash)));
       return why;
     }
     String why = approving
         ? ApprovalRules.refuseApproval(s, callHash, approver, breakGlass, requester, now)
         : ApprovalRules.refuseRejection(s, callHash, approver, text, requester, now);
+    ProofVerdict verdict = null;
+    if (why == null) {
+      verdict = prove(s, callHash, approver, approving, text, breakGlass, proof, now);
+      if (!verdict.verified() && !ProofVerdict.CLAIM.equals(verdict.kind())) {
+        why = "proof refused for '" + approver + "': " + verdict.problem();
+      }
+    }
     if (why != null) {
-      s.refusals.add(new Refusal(approver, at, why));
-      record(s.stepId, "REFUSED", approver, detail("why", why, "callHash", callHash, "approving", approving));
+      refuse(s, approver, at, why, callHash, approving, verdict);
       return why;
     }
     if (!approving) {
       s.rejected = true;
-      s.error = "rejected by " + approver + ": " + text;
-      record(s.stepId, "REJECTED", approver, detail("reason", text, "callHash", callHash));
+      s.error = "rejected by " + approver + " [" + verdict.label() + "]: " + text;
+      record(s.stepId, "REJECTED", approver, detail("reason", text, "callHash", callHash, "proof", verdict));
       return null;
     }
     boolean repeat = s.approvals.stream().anyMatch(x -> x.approver().equals(approver));
@@ -544,10 +603,39 @@ public class AgentTaskImpl implements AgentTask {
       record(s.stepId, "APPROVAL_REPEATED", approver, detail("callHash", callHash));
       return null;
     }
-    s.approvals.add(new ApprovalRecord(approver, at, text, blank(breakGlass) ? null : breakGlass));
+    s.approvals.add(new ApprovalRecord(approver, at, text, blank(breakGlass) ? null : breakGlass, verdict, proof));
     record(s.stepId, "APPROVAL", approver, detail("callHash", callHash, "comment", text, "breakGlass", breakGlass,
-        "count", s.approvals.size(), "required", s.policy.requiredApprovals()));
+        "count", s.approvals.size(), "required", s.policy.requiredApprovals(), "proof", verdict));
     return null;
+  }
+
+  /**
+   * Checks the proof against the keys the step's policy decision carried, at workflow time. With
+   * no proof, only an environment whose policy says {@code approvals.proof: claimed} takes the
+   * name, marked as an unverified claim.
+   */
+  private ProofVerdict prove(Step s, String callHash, String approver, boolean approving, String text,
+      String breakGlass, ApprovalProof proof, long now) {
+    String issuedAt = proof == null ? null : proof.issuedAt();
+    String expiresAt = proof == null ? null : proof.expiresAt();
+    Statement statement = Statement.decision(taskRunId, s.stepId, callHash, approver, approving, text,
+        approving ? breakGlass : null, issuedAt, expiresAt);
+    if (proof == null && s.policy.proofs().claimsAccepted()) {
+      return ProofVerdict.claim(statement.digest());
+    }
+    return ProofVerifier.verify(proof, statement, s.policy.proofs(), now, s.deadlineMillis);
+  }
+
+  private void refuse(Step s, String approver, String at, String why, String callHash, boolean approving,
+      ProofVerdict verdict) {
+    String who = ApprovalRules.shown(approver);
+    if (s.refusals.size() < MAX_REFUSALS) {
+      s.refusals.add(new Refusal(who, at, why));
+    } else {
+      s.refusalsDropped++;
+    }
+    record(s.stepId, "REFUSED", who, detail("why", why, "callHash", ApprovalRules.shown(callHash),
+        "approving", approving, "proof", verdict));
   }
 
   @Override
@@ -560,7 +648,8 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskView status() {
-    return new TaskView(taskId, requester, environment, goal, taskState(), haltedBy, finishRequested, views());
+    return new TaskView(taskId, requester, environment, goal, taskState(), haltedBy, finishRequested, views(),
+        taskRunId, requesterIdentity == null ? null : requesterIdentity.verdict());
   }
 
   @Override
@@ -682,9 +771,12 @@ public class AgentTaskImpl implements AgentTask {
   private void continueAsNew(TaskRequest request) {
     Workflow.await(Workflow::isEveryHandlerFinished);
     record(null, "CONTINUED_AS_NEW", ENGINE, detail("historyLength", Workflow.getInfo().getHistoryLength()));
-    TaskSnapshot snapshot = new TaskSnapshot(views(), List.copyOf(audit), nextStepNumber, finishRequested, haltedBy, taskId);
-    Workflow.continueAsNew(new TaskRequest(requester, environment, goal, null, approvalTimeoutSeconds,
-        finishWhenDone, idleTimeoutSeconds, snapshot, historyLimit));
+    TaskSnapshot snapshot = new TaskSnapshot(views(), List.copyOf(audit), nextStepNumber, finishRequested, haltedBy,
+        taskId, requesterIdentity);
+    // The carried state rides in the memo; the new run accepts it only as a genuine continuation.
+    ContinueAsNewOptions options = ContinueAsNewOptions.newBuilder().setMemo(Map.of(TaskSnapshot.MEMO, snapshot)).build();
+    Workflow.continueAsNew(options, new TaskRequest(requester, environment, goal, null, approvalTimeoutSeconds,
+        finishWhenDone, idleTimeoutSeconds, historyLimit, null));
   }
 
   private void restore(TaskSnapshot snap) {
@@ -692,6 +784,7 @@ public class AgentTaskImpl implements AgentTask {
     this.nextStepNumber = snap.nextStepNumber();
     this.finishRequested = snap.finishRequested();
     this.haltedBy = snap.haltedBy();
+    this.requesterIdentity = snap.requester();
     this.audit.addAll(snap.audit());
     for (StepView v : snap.steps()) {
       Step s = Step.from(v);

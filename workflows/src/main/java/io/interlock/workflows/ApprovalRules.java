@@ -1,5 +1,6 @@
 package io.interlock.workflows;
 
+import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.StepState;
@@ -10,7 +11,42 @@ import java.time.Instant;
  * step it names. Returns why it is refused, or null when it is accepted.
  */
 final class ApprovalRules {
+  static final int MAX_ID = 128;
+  static final int MAX_TEXT = 2_000;
+  static final int MAX_PROOF = 16_384;
+  private static final int SHOWN = 80;
+
   private ApprovalRules() {}
+
+  /** Bounds on what an approval may carry, so no caller can grow a task's state or history. */
+  static String tooLong(String stepId, String callHash, String approver, String text, String breakGlass,
+      ApprovalProof proof) {
+    if (length(stepId) > MAX_ID || length(callHash) > MAX_ID || length(approver) > MAX_ID) {
+      return "refused: stepId, callHash and approver are at most " + MAX_ID + " characters each (got "
+          + length(stepId) + ", " + length(callHash) + ", " + length(approver) + ")";
+    }
+    if (length(text) > MAX_TEXT || length(breakGlass) > MAX_TEXT) {
+      return "refused: comment, reason and breakGlass are at most " + MAX_TEXT + " characters each";
+    }
+    if (proof != null && (length(proof.signature()) > MAX_PROOF || length(proof.token()) > MAX_PROOF
+        || length(proof.kind()) > MAX_ID || length(proof.issuedAt()) > MAX_ID || length(proof.expiresAt()) > MAX_ID)) {
+      return "refused: a proof's signature or token is at most " + MAX_PROOF + " characters";
+    }
+    return null;
+  }
+
+  /** Caller-supplied text as it may appear in a refusal: short, one line. */
+  static String shown(String s) {
+    if (s == null) {
+      return null;
+    }
+    String line = s.replaceAll("\\p{Cntrl}", "?");
+    return line.length() <= SHOWN ? line : line.substring(0, SHOWN) + "…(" + line.length() + " chars)";
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
+  }
 
   static String refuseApproval(
       Step step, String callHash, String approver, String breakGlass, String requester, long now) {
@@ -23,12 +59,12 @@ final class ApprovalRules {
     }
     PolicyDecision p = step.policy;
     if (p == null || !p.approvers().contains(approver)) {
-      return "approver '" + approver + "' is not allowed by policy (rule " + (p == null ? "none" : p.ruleId())
+      return "approver '" + shown(approver) + "' is not allowed by policy (rule " + (p == null ? "none" : p.ruleId())
           + ", policy " + (p == null ? "?" : p.policyVersion()) + "); allowed approvers: "
           + (p == null ? "[]" : p.approvers());
     }
     if (breakGlass != null && !breakGlass.isBlank() && !p.overridableBy().contains(approver)) {
-      return "break-glass by '" + approver + "' refused: only " + p.overridableBy()
+      return "break-glass by '" + shown(approver) + "' refused: only " + p.overridableBy()
           + " may break glass for rule " + p.ruleId();
     }
     return null;
@@ -43,7 +79,7 @@ final class ApprovalRules {
       return "a rejection needs a reason; send it again with reason set";
     }
     boolean allowed = approver.equals(requester) || (step.policy != null && step.policy.approvers().contains(approver));
-    return allowed ? null : "'" + approver + "' may not reject this call: only the requester or an allowed approver "
+    return allowed ? null : "'" + shown(approver) + "' may not reject this call: only the requester or an allowed approver "
         + (step.policy == null ? "[]" : step.policy.approvers()) + " can";
   }
 
@@ -59,7 +95,7 @@ final class ApprovalRules {
       return "step " + step.stepId + " is " + step.state + ", not AWAITING_APPROVAL; nothing to decide";
     }
     if (callHash == null || !callHash.equals(step.callHash)) {
-      return "callHash mismatch: the approval names " + callHash + " but step " + step.stepId
+      return "callHash mismatch: the approval names " + shown(callHash) + " but step " + step.stepId
           + " is bound to " + step.callHash + "; re-read the step and decide on what it shows";
     }
     return null;

@@ -31,6 +31,7 @@ final class Step {
   PolicyDecision recheck;
   final List<ApprovalRecord> approvals = new ArrayList<>();
   final List<Refusal> refusals = new ArrayList<>();
+  int refusalsDropped;
   String deadline;
   long deadlineMillis;
   boolean rejected;
@@ -68,7 +69,8 @@ final class Step {
         execution == null ? null : execution.before(),
         execution == null ? null : execution.after(),
         rollbackOf,
-        proposedAt);
+        proposedAt,
+        refusalsDropped);
   }
 
   /** Rebuilds a step carried across continue-as-new. */
@@ -84,6 +86,7 @@ final class Step {
     s.recheck = v.recheck();
     s.approvals.addAll(v.approvals());
     s.refusals.addAll(v.refusals());
+    s.refusalsDropped = v.refusalsDropped();
     s.deadline = v.deadline();
     s.deadlineMillis = v.deadline() == null ? 0 : java.time.Instant.parse(v.deadline()).toEpochMilli();
     s.result = v.result();

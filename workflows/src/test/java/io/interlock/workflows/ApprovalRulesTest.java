@@ -74,7 +74,7 @@ class ApprovalRulesTest {
     frozen.approvals.add(new ApprovalRecord("alice", "t", null));
     frozen.approvals.add(new ApprovalRecord("bob", "t", null));
     assertThat(ApprovalRules.satisfied(frozen)).isFalse();
-    frozen.approvals.add(new ApprovalRecord("carol", "t", null, "payment outage"));
+    frozen.approvals.add(new ApprovalRecord("carol", "t", null, "payment outage", null, null));
     assertThat(ApprovalRules.satisfied(frozen)).isTrue();
   }
 

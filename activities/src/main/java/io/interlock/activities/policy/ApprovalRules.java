@@ -11,9 +11,13 @@ import java.util.Map;
  * @param tools per-tool count replacing {@code required}
  * @param destructive minimum for tools the registry declares destructive (0 = no extra rule)
  * @param maxApprovalSeconds cap on the approval deadline (0 = no cap)
+ * @param proof {@code required} (default): each approval carries an SSH signature or a trusted
+ *     issuer's token; {@code claimed} (insecure, sandbox only): a bare name counts, shown as an
+ *     unverified claim
  */
 public record ApprovalRules(
-    List<String> groups, int required, Map<String, Integer> tools, int destructive, long maxApprovalSeconds) {
+    List<String> groups, int required, Map<String, Integer> tools, int destructive, long maxApprovalSeconds,
+    String proof) {
   public ApprovalRules {
     groups = List.copyOf(groups);
     tools = Map.copyOf(tools);

@@ -10,6 +10,8 @@ import java.util.List;
  * @param allowedClusterScopedKinds cluster-scoped kinds writes may target (default none)
  * @param breakGlass null when freezes cannot be overridden
  * @param verifyBudgetSeconds 0 = each tool's default
+ * @param requestProof {@code required} (default) or {@code claimed}: whether a task's requester
+ *     must be proven before anything runs
  */
 public record EnvironmentPolicy(
     String name,
@@ -20,6 +22,7 @@ public record EnvironmentPolicy(
     List<String> allowedClusterScopedKinds,
     ToolAllowance allowedTools,
     ApprovalRules approvals,
+    String requestProof,
     List<FreezeWindow> freezeWindows,
     BreakGlass breakGlass,
     long verifyBudgetSeconds,

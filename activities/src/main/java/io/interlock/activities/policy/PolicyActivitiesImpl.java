@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.PolicyCheck;
+import io.interlock.contract.activities.RequesterCheck;
+import io.interlock.contract.activities.RequesterIdentity;
+import io.interlock.contract.values.ProofPolicy;
+import io.interlock.contract.values.ProofVerdict;
+import io.interlock.workflows.proof.ProofVerifier;
+import io.interlock.workflows.proof.Statement;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
@@ -80,6 +87,23 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return new PolicyDecision(false, "policy.error", "policy evaluation failed (" + e + "); the call is blocked",
           0, List.of(), policy.version(), stage, Map.of("error", String.valueOf(e)), 0, 0, List.of());
     }
+  }
+
+  @Override
+  public RequesterIdentity identify(RequesterCheck check) {
+    Optional<EnvironmentPolicy> env = policy.environment(environment);
+    String mode = env.map(EnvironmentPolicy::requestProof).orElse(ProofPolicy.REQUIRED);
+    if (check == null || env.isEmpty() || !environment.equals(check.environment())) {
+      return new RequesterIdentity(ProofPolicy.REQUIRED, ProofVerdict.refused("none", null,
+          "environment '" + (check == null ? null : check.environment()) + "' is not served here"), policy.version());
+    }
+    var proof = check.proof();
+    Statement statement = Statement.request(check.taskId(), check.requester(), check.environment(),
+        proof == null ? null : proof.issuedAt(), proof == null ? null : proof.expiresAt());
+    ProofVerdict verdict = proof == null
+        ? ProofVerdict.claim(statement.digest())
+        : ProofVerifier.verify(proof, statement, policy.identities().resolve(mode), clock.millis(), 0);
+    return new RequesterIdentity(mode, verdict, policy.version());
   }
 
   /** One check's evaluation; fields carry what earlier steps learned. */
@@ -226,10 +250,13 @@ public class PolicyActivitiesImpl implements PolicyActivities {
           if (a == null || a.approver() == null || a.approver().isBlank()) {
             continue;
           }
+          String unproven = unproven(a, ar.proof());
           if (a.approver().equals(check.requester())) {
             refused.add(a.approver() + " (the requester)");
           } else if (!approvers.contains(a.approver())) {
             refused.add(a.approver() + " (not in " + ar.groups() + ")");
+          } else if (unproven != null) {
+            refused.add(a.approver() + " (proof: " + unproven + ")");
           } else {
             valid.add(a.approver());
           }
@@ -438,12 +465,37 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return vars;
     }
 
+    /**
+     * Verifies an accepted approval's proof again, against the keys policy lists now and at the time
+     * it was accepted: a key revoked since then stops the write. Null when it still holds.
+     */
+    private String unproven(ApprovalRecord a, String mode) {
+      ApprovalProof proof = a.evidence();
+      if (proof == null) {
+        return ProofPolicy.CLAIMED.equals(mode) ? null : "no proof, and approvals.proof is " + mode;
+      }
+      Statement statement = Statement.decision(check.taskRunId(), check.stepId(), check.callHash(), a.approver(), true,
+          a.comment(), a.breakGlass(), proof.issuedAt(), proof.expiresAt());
+      long at;
+      try {
+        at = Instant.parse(a.at()).toEpochMilli();
+      } catch (RuntimeException e) {
+        return "unreadable approval time " + a.at();
+      }
+      ProofVerdict v = ProofVerifier.verify(proof, statement, policy.identities().resolve(mode), at, 0);
+      return v.verified() ? null : v.problem();
+    }
+
+    private ProofPolicy proofs(Collection<String> identities) {
+      return policy.identities().resolve(env.approvals().proof()).forIdentities(identities);
+    }
+
     private PolicyDecision freezeDeny(FreezeHit h, int required, Set<String> approvers, List<String> breakers) {
       return new PolicyDecision(false, h.ruleId(),
           h.reason() + "; wait until it ends or ask a member of " + env.breakGlass().groups() + " " + breakers
               + " to break glass (an approval with a reason, plus one extra approval)",
           required, List.copyOf(approvers), policy.version(), stage, h.observed(),
-          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), breakers);
+          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), breakers, proofs(approvers));
     }
 
     private Set<String> expand(Collection<String> groups) {
@@ -466,7 +518,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
     private PolicyDecision allow(String ruleId, String reason, int required, Set<String> approvers, Map<String, Object> observed) {
       return new PolicyDecision(true, ruleId, reason, required, List.copyOf(approvers), policy.version(), stage, observed,
-          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), List.of());
+          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), List.of(), proofs(approvers));
     }
   }
 

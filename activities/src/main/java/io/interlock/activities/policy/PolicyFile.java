@@ -19,12 +19,14 @@ import java.util.TreeMap;
  *
  * @param source where it was read from (a path, or {@code classpath:...} for the bundled example)
  * @param groups group name to users
+ * @param identities how users and issuers are proven
  * @param environments by name
  */
 public record PolicyFile(
     String source,
     String version,
     Map<String, List<String>> groups,
+    Identities identities,
     Map<String, EnvironmentPolicy> environments,
     Map<String, PolicyRules> compiledRules) {
 

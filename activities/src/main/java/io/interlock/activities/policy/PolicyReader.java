@@ -39,15 +39,20 @@ final class PolicyReader {
   private static final Pattern WEEK_TIME = Pattern.compile("([A-Za-z]+)\\s+(\\S+)");
   private static final Duration MAX_CRON_DURATION = Duration.ofDays(31);
 
-  private static final Set<String> TOP = Set.of("groups", "environments");
+  private static final Set<String> TOP = Set.of("groups", "identities", "environments");
+  private static final Set<String> IDENTITIES = Set.of("allowedSigners", "sshKeys", "issuers", "maxProofSeconds");
+  private static final Set<String> ISSUER = Set.of("jwks", "jwksFile");
+  private static final Set<String> REQUESTS = Set.of("proof");
+  private static final Set<String> PROOF_MODES = Set.of("required", "claimed");
   private static final Set<String> ENV =
       Set.of(
           "cluster", "credentials", "impersonation", "allowedNamespaces", "allowedClusterScopedKinds",
-          "allowedTools", "approvals", "freezeWindows", "breakGlass", "verifyBudgetSeconds", "rules");
+          "allowedTools", "approvals", "requests", "freezeWindows", "breakGlass", "verifyBudgetSeconds", "rules");
   private static final Set<String> CLUSTER = Set.of("simulated", "kubeconfigContext", "inCluster");
   private static final Set<String> CREDENTIALS = Set.of("ref");
   private static final Set<String> IMPERSONATION = Set.of("user", "groups");
-  private static final Set<String> APPROVALS = Set.of("groups", "required", "tools", "destructive", "maxApprovalSeconds");
+  private static final Set<String> APPROVALS =
+      Set.of("groups", "required", "tools", "destructive", "maxApprovalSeconds", "proof");
   private static final Set<String> BREAK_GLASS = Set.of("groups");
   private static final Set<String> WINDOW =
       Set.of("id", "type", "timezone", "message", "breakGlass", "start", "end", "days", "from", "to", "schedule", "duration");
@@ -77,6 +82,7 @@ final class PolicyReader {
       throw new PolicyException(source, problems);
     }
     groups = readGroups(root.get("groups"));
+    Identities identities = readIdentities(root.get("identities"), "identities");
     Map<String, EnvironmentPolicy> environments = new TreeMap<>();
     Map<String, PolicyRules> rules = new TreeMap<>();
     JsonNode envs = root.get("environments");
@@ -101,7 +107,7 @@ final class PolicyReader {
     if (!problems.isEmpty()) {
       throw new PolicyException(source, problems);
     }
-    return new PolicyFile(source, version, groups, environments, rules);
+    return new PolicyFile(source, version, groups, identities, environments, rules);
   }
 
   private String syntaxProblem(JsonParseException e) {
@@ -168,6 +174,7 @@ final class PolicyReader {
       tools = new ToolAllowance(entries);
     }
     ApprovalRules approvals = readApprovals(env.get("approvals"), path + ".approvals");
+    String requestProof = readRequests(env.get("requests"), path + ".requests");
     List<FreezeWindow> windows = readWindows(env.get("freezeWindows"), path + ".freezeWindows");
     BreakGlass breakGlass = readBreakGlass(env.get("breakGlass"), path + ".breakGlass");
     long verifyBudget = integer(env, "verifyBudgetSeconds", path, 0, 0, Integer.MAX_VALUE);
@@ -176,8 +183,85 @@ final class PolicyReader {
       return null;
     }
     return new EnvironmentPolicy(
-        name, cluster, credentials, impersonation, namespaces, kinds, tools, approvals, windows, breakGlass,
-        verifyBudget, rules);
+        name, cluster, credentials, impersonation, namespaces, kinds, tools, approvals, requestProof, windows,
+        breakGlass, verifyBudget, rules);
+  }
+
+  private Identities readIdentities(JsonNode node, String path) {
+    if (node == null || node.isNull()) {
+      return Identities.NONE;
+    }
+    if (!object(node, path, IDENTITIES)) {
+      return Identities.NONE;
+    }
+    List<String> files = stringList(node.get("allowedSigners"), path + ".allowedSigners");
+    Map<String, List<String>> keys = new TreeMap<>();
+    JsonNode ssh = node.get("sshKeys");
+    if (ssh != null && !ssh.isNull() && object(ssh, path + ".sshKeys", null)) {
+      for (Map.Entry<String, JsonNode> e : ssh.properties()) {
+        String p = path + ".sshKeys." + e.getKey();
+        List<String> list = stringList(e.getValue(), p);
+        for (int i = 0; i < list.size(); i++) {
+          if (!io.interlock.workflows.proof.SshKeys.parses(list.get(i))) {
+            problem(p + "[" + i + "]", "not an SSH public key line ('ssh-ed25519 AAAA... comment', as in id_ed25519.pub)");
+          }
+        }
+        keys.put(e.getKey(), list);
+      }
+    }
+    Map<String, Identities.Issuer> issuers = new TreeMap<>();
+    JsonNode iss = node.get("issuers");
+    if (iss != null && !iss.isNull() && object(iss, path + ".issuers", null)) {
+      for (Map.Entry<String, JsonNode> e : iss.properties()) {
+        String p = path + ".issuers." + e.getKey();
+        if (!object(e.getValue(), p, ISSUER)) {
+          continue;
+        }
+        List<String> jwks = new ArrayList<>();
+        JsonNode inline = e.getValue().get("jwks");
+        if (inline != null && !inline.isNull()) {
+          if (!inline.isArray()) {
+            problem(p + ".jwks", "must be a list of public JWKs");
+          } else {
+            for (int i = 0; i < inline.size(); i++) {
+              String json = inline.get(i).toString();
+              if (!inline.get(i).isObject() || !JwkSet.parses(json) || inline.get(i).has("d")) {
+                problem(p + ".jwks[" + i + "]", "must be a public JWK (kty OKP/Ed25519 or EC/P-256, no private 'd')");
+              } else {
+                jwks.add(json);
+              }
+            }
+          }
+        }
+        String file = string(e.getValue(), "jwksFile", p, false);
+        if (jwks.isEmpty() && file == null) {
+          problem(p, "give the issuer's public keys: jwks: [...] or jwksFile: PATH");
+        }
+        issuers.put(e.getKey(), new Identities.Issuer(jwks, file));
+      }
+    }
+    long maxProof = integer(node, "maxProofSeconds", path, 0, 1, 86_400);
+    return new Identities(files, keys, issuers, maxProof);
+  }
+
+  /** {@code requests.proof}: whether a task's requester must be proven (default required). */
+  private String readRequests(JsonNode node, String path) {
+    if (node == null || node.isNull() || !object(node, path, REQUESTS)) {
+      return "required";
+    }
+    return proofMode(node, path);
+  }
+
+  private String proofMode(JsonNode node, String path) {
+    String mode = string(node, "proof", path, false);
+    if (mode == null) {
+      return "required";
+    }
+    if (!PROOF_MODES.contains(mode)) {
+      problem(path + ".proof", "'" + mode + "' is not a proof mode; use required (default) or claimed (insecure, sandbox only)");
+      return "required";
+    }
+    return mode;
   }
 
   private ClusterRef readCluster(JsonNode node, String path) {
@@ -244,7 +328,7 @@ final class PolicyReader {
     }
     int destructive = (int) integer(node, "destructive", path, 0, 1, 100);
     long maxSeconds = integer(node, "maxApprovalSeconds", path, 0, 0, Integer.MAX_VALUE);
-    return new ApprovalRules(approverGroups, required, perTool, destructive, maxSeconds);
+    return new ApprovalRules(approverGroups, required, perTool, destructive, maxSeconds, proofMode(node, path));
   }
 
   private BreakGlass readBreakGlass(JsonNode node, String path) {

@@ -51,7 +51,7 @@ class EnvironmentLockTest {
   }
 
   private PolicyActivitiesImpl policyNow() {
-    return new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(now(), ZoneOffset.UTC), reader, ALLOW_ALL);
+    return new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(now(), ZoneOffset.UTC), reader, ALLOW_ALL);
   }
 
   @Test

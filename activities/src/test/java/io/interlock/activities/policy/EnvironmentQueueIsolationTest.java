@@ -67,6 +67,12 @@ class EnvironmentQueueIsolationTest {
         seenByStagingWorker.add(check.environment());
         return staging.check(check);
       }
+
+      @Override
+      public io.interlock.contract.activities.RequesterIdentity identify(io.interlock.contract.activities.RequesterCheck check) {
+        seenByStagingWorker.add(check.environment());
+        return staging.identify(check);
+      }
     };
     // The staging worker: staging's policy only, polling only staging's queue.
     testEnv.newWorker("interlock-env-staging").registerActivitiesImplementations(recording);

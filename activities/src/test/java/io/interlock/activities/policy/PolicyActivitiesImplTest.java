@@ -130,6 +130,61 @@ class PolicyActivitiesImplTest {
   }
 
   @Nested
+  @DisplayName("proofs")
+  class Proofs {
+    @Test
+    @DisplayName("given approvals whose proofs verify, should allow at RECHECK and hand the approvers' keys out at PROPOSE")
+    void givenProvenApprovals_shouldAllow() {
+      PolicyCheck proposed = scale("staging", 3);
+      PolicyDecision p = policy("staging", QUIET).check(proposed);
+      assertThat(p.proofs().mode()).isEqualTo("required");
+      assertThat(p.proofs().issuers()).containsKey(PolicyChecks.ISSUER);
+      PolicyDecision d = policy("staging", QUIET).check(recheck(proposed, List.of(approval("alice")), null));
+      assertThat(d.allowed()).as(d.reason()).isTrue();
+    }
+
+    @Test
+    @DisplayName("given an approval without proof, or with a proof for another call or another approver, should not count it at RECHECK")
+    void givenUnprovenApprovals_shouldDeny() {
+      PolicyCheck proposed = scale("staging", 3);
+      ApprovalRecord bare = new ApprovalRecord("alice", "2026-03-11T14:00:00Z", "ok");
+      ApprovalRecord bobsProof = approval("bob");
+      ApprovalRecord relabelled = new ApprovalRecord("alice", bobsProof.at(), bobsProof.comment(), null, null, bobsProof.evidence());
+      for (ApprovalRecord a : List.of(bare, relabelled)) {
+        PolicyDecision d = policy("staging", QUIET).check(recheck(proposed, List.of(a), null));
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.ruleId()).isEqualTo("approvals");
+        assertThat(d.reason()).contains("not counted").contains("alice (proof:");
+      }
+      PolicyCheck otherCall = new PolicyCheck(PolicyCheck.RECHECK, "task-1", "s1", REQUESTER, "staging", proposed.call(),
+          proposed.spec(), proposed.preview(), List.of(approval("alice")), null, PolicyChecks.TASK_RUN, "sha256:other");
+      assertThat(policy("staging", QUIET).check(otherCall).allowed()).isFalse();
+    }
+
+    @Test
+    @DisplayName("given a requester proof for this task, should prove the requester; for another task or none, should not (prod requires it)")
+    void identify() {
+      Instant t = QUIET.minusSeconds(10);
+      io.interlock.workflows.proof.Statement st = io.interlock.workflows.proof.Statement.request("task-9", REQUESTER, "prod",
+          t.toString(), t.plusSeconds(600).toString());
+      io.interlock.contract.values.ApprovalProof proof = io.interlock.contract.values.ApprovalProof.jws(
+          io.interlock.workflows.proof.ProofSigner.issueJws(PolicyChecks.ISSUER, PolicyChecks.ISSUER_KEY, st), st.issuedAt(),
+          st.expiresAt());
+      var ok = policy("prod", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-9", REQUESTER, "prod", proof));
+      assertThat(ok.accepted()).isTrue();
+      assertThat(ok.verdict().label()).isEqualTo("verified (issuer test-idp)");
+      var other = policy("prod", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-10", REQUESTER, "prod", proof));
+      assertThat(other.accepted()).isFalse();
+      var none = policy("prod", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-9", REQUESTER, "prod", null));
+      assertThat(none.accepted()).isFalse();
+      assertThat(none.mode()).isEqualTo("required");
+      var claimed = policy("staging", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-9", REQUESTER, "staging", null));
+      assertThat(claimed.accepted()).isTrue();
+      assertThat(claimed.verdict().label()).isEqualTo("unverified claim");
+    }
+  }
+
+  @Nested
   @DisplayName("namespace escapes")
   class NamespaceEscapes {
     @Test
@@ -223,7 +278,7 @@ class PolicyActivitiesImplTest {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
       PolicyCheck proposed = scale("prod", 5);
       List<ApprovalRecord> approvals = List.of(approval("alice"), approval("bob"),
-          new ApprovalRecord("carol", "2026-11-27T14:59:00Z", "checkout is down", "checkout outage, revenue impact"));
+          approval("carol", "2026-11-27T14:59:00Z", "checkout is down", "checkout outage, revenue impact"));
 
       PolicyDecision d = policy("prod", during).check(recheck(proposed, approvals, "checkout outage, revenue impact"));
 
@@ -237,7 +292,7 @@ class PolicyActivitiesImplTest {
     @DisplayName("given break glass with only the usual number of approvals, should deny approvals at RECHECK")
     void givenBreakGlassWithoutExtraApproval_shouldDeny() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
-      List<ApprovalRecord> approvals = List.of(approval("alice"), new ApprovalRecord("carol", "t", "c", "outage"));
+      List<ApprovalRecord> approvals = List.of(approval("alice"), approval("carol", "2026-11-27T14:59:00Z", "c", "outage"));
       PolicyDecision d = policy("prod", during).check(recheck(scale("prod", 5), approvals, "outage"));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("approvals");
@@ -249,7 +304,7 @@ class PolicyActivitiesImplTest {
     void givenBreakGlassReasonFromWrongRole_shouldStayDenied() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
       List<ApprovalRecord> approvals = List.of(approval("carol"), approval("bob"),
-          new ApprovalRecord("alice", "t", "c", "alice is not a lead"));
+          approval("alice", "2026-11-27T14:59:00Z", "c", "alice is not a lead"));
       PolicyDecision d = policy("prod", during).check(recheck(scale("prod", 5), approvals, "alice is not a lead"));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("freeze.black-friday");
@@ -443,7 +498,7 @@ class PolicyActivitiesImplTest {
     @DisplayName("given a lock until later, should deny environment.lock naming who, why and until")
     void givenLock_shouldDeny() {
       LockReader locked = env -> new LockState(env, true, "carol", "incident INC-42", "2026-03-11T14:00:00Z", "2026-03-11T18:00:00Z");
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), locked, ALLOW_ALL);
+      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), locked, ALLOW_ALL);
       PolicyDecision d = p.check(scale("staging", 5));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("environment.lock");
@@ -455,7 +510,7 @@ class PolicyActivitiesImplTest {
     @DisplayName("given a lock whose until has passed by the policy clock, should not block")
     void givenExpiredLock_shouldAllow() {
       LockReader stale = env -> new LockState(env, true, "carol", "x", "2026-03-11T10:00:00Z", "2026-03-11T12:00:00Z");
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), stale, ALLOW_ALL);
+      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), stale, ALLOW_ALL);
       assertThat(p.check(scale("staging", 5)).allowed()).isTrue();
     }
 
@@ -465,7 +520,7 @@ class PolicyActivitiesImplTest {
       LockReader broken = env -> {
         throw new IllegalStateException("temporal unavailable");
       };
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), broken, ALLOW_ALL);
+      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), broken, ALLOW_ALL);
       PolicyDecision d = p.check(scale("staging", 5));
       assertThat(d.ruleId()).isEqualTo("environment.lock");
       assertThat(d.reason()).contains("temporal unavailable");
@@ -483,7 +538,7 @@ class PolicyActivitiesImplTest {
         asked.add(r);
         return new AccessVerdict(true, null);
       };
-      new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, recording)
+      new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, recording)
           .check(scale("staging", 5));
       assertThat(asked).containsExactly(new AccessRequest("patch", "apps", "deployments", "scale", "shop", "web"));
     }
@@ -494,7 +549,7 @@ class PolicyActivitiesImplTest {
       AccessReview failing = r -> {
         throw new IllegalStateException("connection refused");
       };
-      PolicyDecision d = new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, failing)
+      PolicyDecision d = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, failing)
           .check(scale("staging", 5));
       assertThat(d.ruleId()).isEqualTo("rbac.ssar");
       assertThat(d.reason()).contains("connection refused", "nothing was changed");
@@ -504,7 +559,7 @@ class PolicyActivitiesImplTest {
   @Test
   @DisplayName("given a null call, should deny rather than throw (fail closed)")
   void givenGarbage_shouldDeny() {
-    PolicyCheck c = new PolicyCheck(PolicyCheck.PROPOSE, "t", "s", REQUESTER, "staging", null, null, null, null, null);
+    PolicyCheck c = new PolicyCheck(PolicyCheck.PROPOSE, "t", "s", REQUESTER, "staging", null, null, null, null, null, null, null);
     PolicyDecision d = policy("staging", QUIET).check(c);
     assertThat(d.allowed()).isFalse();
     assertThat(d.policyVersion()).startsWith("sha256:");

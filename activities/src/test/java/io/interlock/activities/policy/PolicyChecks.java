@@ -2,7 +2,10 @@ package io.interlock.activities.policy;
 
 import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.workflows.proof.ProofSigner;
+import io.interlock.workflows.proof.Statement;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.TargetRef;
@@ -25,8 +28,22 @@ final class PolicyChecks {
   static final LockReader UNLOCKED = LockState::unlocked;
   static final AccessReview ALLOW_ALL = r -> new AccessVerdict(true, "test: allowed");
 
+  /** The test issuer every approval of these fixtures is proven by (a key made for this JVM). */
+  static final String ISSUER = "test-idp";
+  static final String ISSUER_KEY = ProofSigner.newEd25519Jwk("policy-test");
+  static final String TASK_RUN = "run-1";
+  static final String CALL_HASH = "sha256:test";
+
+  /** The bundled example policy, trusting the test issuer instead of the dev key files. */
+  static PolicyFile defaultPolicy() {
+    PolicyFile p = PolicyFile.loadDefault();
+    Identities ids = new Identities(List.of(), Map.of(),
+        Map.of(ISSUER, new Identities.Issuer(List.of(ProofSigner.publicJwk(ISSUER_KEY)), null)), 0);
+    return new PolicyFile(p.source(), p.version(), p.groups(), ids, p.environments(), p.compiledRules());
+  }
+
   static PolicyActivitiesImpl policy(String env, Instant now) {
-    return new PolicyActivitiesImpl(PolicyFile.loadDefault(), env, Clock.fixed(now, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+    return new PolicyActivitiesImpl(defaultPolicy(), env, Clock.fixed(now, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
   }
 
   static ToolSpec write(String tool, boolean destructive) {
@@ -43,12 +60,13 @@ final class PolicyChecks {
   }
 
   static PolicyCheck propose(String env, String tool, Map<String, Object> args, ToolSpec spec, Preview preview) {
-    return new PolicyCheck(PolicyCheck.PROPOSE, "task-1", "s1", REQUESTER, env, new ToolCall(tool, args), spec, preview, List.of(), null);
+    return new PolicyCheck(PolicyCheck.PROPOSE, "task-1", "s1", REQUESTER, env, new ToolCall(tool, args), spec, preview, List.of(), null,
+        TASK_RUN, CALL_HASH);
   }
 
   static PolicyCheck recheck(PolicyCheck proposed, List<ApprovalRecord> approvals, String breakGlassReason) {
     return new PolicyCheck(PolicyCheck.RECHECK, proposed.taskId(), proposed.stepId(), proposed.requester(), proposed.environment(),
-        proposed.call(), proposed.spec(), proposed.preview(), approvals, breakGlassReason);
+        proposed.call(), proposed.spec(), proposed.preview(), approvals, breakGlassReason, TASK_RUN, CALL_HASH);
   }
 
   /** k8s.scale of shop/web to {@code replicas} in {@code env}. */
@@ -58,6 +76,15 @@ final class PolicyChecks {
   }
 
   static ApprovalRecord approval(String who) {
-    return new ApprovalRecord(who, "2026-03-11T14:00:00Z", "ok");
+    return approval(who, "2026-03-11T14:00:00Z", "ok", null);
+  }
+
+  /** An approval as the workflow records it: with the test issuer's token over its exact statement. */
+  static ApprovalRecord approval(String who, String at, String comment, String breakGlass) {
+    Instant t = Instant.parse(at);
+    Statement st = Statement.decision(TASK_RUN, "s1", CALL_HASH, who, true, comment, breakGlass, t.toString(),
+        t.plusSeconds(600).toString());
+    ApprovalProof proof = ApprovalProof.jws(ProofSigner.issueJws(ISSUER, ISSUER_KEY, st), st.issuedAt(), st.expiresAt());
+    return new ApprovalRecord(who, at, comment, breakGlass, null, proof);
   }
 }

@@ -44,7 +44,7 @@ class SelfSubjectAccessReviewerTest {
   }
 
   private PolicyActivitiesImpl policy() {
-    return new PolicyActivitiesImpl(PolicyFile.loadDefault(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED,
+    return new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED,
         new SelfSubjectAccessReviewer(client));
   }
 

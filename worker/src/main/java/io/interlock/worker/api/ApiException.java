@@ -29,6 +29,10 @@ public class ApiException extends RuntimeException {
     return new ApiException(Response.Status.CONFLICT, new ApiError(error, why, null, null, next));
   }
 
+  public static ApiException unavailable(String error, String next) {
+    return new ApiException(Response.Status.SERVICE_UNAVAILABLE, ApiError.of(error, next));
+  }
+
   public Response.Status status() {
     return status;
   }

@@ -2,6 +2,7 @@ package io.interlock.worker.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.TargetRef;
@@ -25,11 +26,15 @@ public final class ApiModels {
       Boolean finishWhenDone,
       String taskId) {}
 
-  /** POST .../approve. The approver is the authenticated caller. */
-  public record Approve(String callHash, String comment, String breakGlass) {}
+  /**
+   * POST .../approve. The approver is the authenticated caller. Without {@code proof} the API
+   * signs the approval as its issuer; with one (for example from {@code interlock sign --key}) the
+   * caller's own signature is relayed as it is.
+   */
+  public record Approve(String callHash, String comment, String breakGlass, ApprovalProof proof) {}
 
   /** POST .../reject: the reason is required. */
-  public record Reject(String callHash, String reason) {}
+  public record Reject(String callHash, String reason, ApprovalProof proof) {}
 
   /** One line of GET /api/tasks. */
   public record TaskSummary(

@@ -109,8 +109,8 @@ public class TasksResource {
   public Response audit(@PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
     AuditReport report = audit.report(id);
     return switch (format) {
-      case "json" -> Response.ok(report.toJson(), MediaType.APPLICATION_JSON).build();
-      case "md", "markdown" -> Response.ok(report.toMarkdown(), "text/markdown; charset=utf-8").build();
+      case "json" -> Response.ok(audit.json(report), MediaType.APPLICATION_JSON).build();
+      case "md", "markdown" -> Response.ok(audit.markdown(report), "text/markdown; charset=utf-8").build();
       default -> throw ApiException.badRequest("format must be json or md", "GET /api/tasks/" + id + "/audit?format=md");
     };
   }

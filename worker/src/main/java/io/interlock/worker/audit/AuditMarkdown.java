@@ -8,11 +8,18 @@ import java.util.List;
 final class AuditMarkdown {
   private final List<ObjectNode> entries;
   private final String head;
+  /** The key the JSON export is signed with, or null when it is exported unsigned. */
+  private final String signedBy;
   private final StringBuilder md = new StringBuilder();
 
   AuditMarkdown(List<ObjectNode> entries, String head) {
+    this(entries, head, null);
+  }
+
+  AuditMarkdown(List<ObjectNode> entries, String head, String signedBy) {
     this.entries = entries;
     this.head = head;
+    this.signedBy = signedBy;
   }
 
   String render() {
@@ -29,6 +36,9 @@ final class AuditMarkdown {
         + (task.has("missingAuditSeq") ? "; MISSING seq " + task.path("missingAuditSeq") : " (gap-free)"));
     row("source", task.path("source").asText());
     row("chain head", "`" + head + "`");
+    if (signedBy != null) {
+      md.append("\nSigned by ").append(signedBy).append(" (verify the JSON export with `interlock audit verify`)\n");
+    }
     md.append("\nVerify the JSON export with `interlock audit verify <file.json>`; this Markdown is a rendering of it.\n");
     for (ObjectNode e : entries) {
       if ("STEP".equals(e.path("kind").asText())) {
@@ -79,10 +89,11 @@ final class AuditMarkdown {
       }
     }
     if (!s.path("approvals").isEmpty()) {
-      md.append("\nApprovals, rejections and refusals:\n\n| at | decision | outcome | approver (payload) | server identity | via | why / comment |\n|---|---|---|---|---|---|---|\n");
+      md.append("\nApprovals, rejections and refusals:\n\n| at | decision | outcome | approver (payload) | proof | server identity | via | why / comment |\n|---|---|---|---|---|---|---|---|\n");
       for (JsonNode a : s.path("approvals")) {
         md.append("| ").append(a.path("at").asText()).append(" | ").append(a.path("decision").asText()).append(" | ")
             .append(a.path("outcome").asText()).append(" | ").append(cell(a.path("approver").asText())).append(" | ")
+            .append(cell(proof(a.path("proof")))).append(" | ")
             .append(cell(a.path("serverIdentity").asText())).append(" | ").append(cell(a.path("via").asText())).append(" | ")
             .append(cell(a.path("why").asText(a.path("comment").asText(a.path("reason").asText(""))))).append(" |\n");
       }
@@ -116,5 +127,17 @@ final class AuditMarkdown {
 
   private static String cell(String s) {
     return s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** The proof as every view shows it; "—" where the refusal came before any proof was checked. */
+  static String proof(JsonNode p) {
+    if (!p.isObject()) {
+      return "—";
+    }
+    try {
+      return CanonicalJson.MAPPER.treeToValue(p, io.interlock.contract.values.ProofVerdict.class).label();
+    } catch (Exception e) {
+      return "unreadable proof record";
+    }
   }
 }

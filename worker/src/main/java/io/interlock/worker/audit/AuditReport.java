@@ -94,6 +94,11 @@ public final class AuditReport {
     return new AuditMarkdown(entries, head).render();
   }
 
+  /** The Markdown rendering, naming the key its JSON export is signed with ({@link AuditSigner}). */
+  public String toMarkdown(String signedBy) {
+    return new AuditMarkdown(entries, head, signedBy).render();
+  }
+
   /** One pass over the events: the audit markers, and the signals and updates that caused them. */
   private static final class Reader {
     private final ObjectNode task = CanonicalJson.MAPPER.createObjectNode();

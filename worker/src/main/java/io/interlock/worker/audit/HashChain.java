@@ -36,7 +36,8 @@ public final class HashChain {
   /** What verification found; {@code problems} is empty when the report is intact. */
   public record Result(boolean intact, int entries, String head, List<String> problems) {}
 
-  private static final Set<String> TOP_LEVEL = Set.of("format", "chain", "entries");
+  /** {@code signature} ({@link AuditSigner}) is allowed but not chained: it signs the rest. */
+  private static final Set<String> TOP_LEVEL = Set.of("format", "chain", "entries", "signature");
 
   /** Checks a whole exported report (JSON). */
   public static Result verify(JsonNode report) {

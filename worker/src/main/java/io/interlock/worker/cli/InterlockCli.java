@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       TaskCommands.Show.class,
       TaskCommands.Approve.class,
       TaskCommands.Reject.class,
+      SignCommand.class,
       TaskCommands.Finish.class,
       TaskCommands.Watch.class,
       AuditCommands.Audit.class,

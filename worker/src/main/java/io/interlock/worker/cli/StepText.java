@@ -51,6 +51,9 @@ final class StepText {
     for (JsonNode w : s.path("preview").path("warnings")) {
       out.println("  WARNING:     " + w.asText());
     }
+    for (JsonNode a : s.path("approvals")) {
+      out.println("  approved:    " + a.path("approver").asText() + " at " + a.path("at").asText() + "  " + proofLabel(a.path("proof")));
+    }
     for (JsonNode r : s.path("refusals")) {
       out.println("  refused:     " + r.path("approver").asText() + " at " + r.path("at").asText() + ": " + r.path("why").asText());
     }
@@ -80,14 +83,26 @@ final class StepText {
     String step = s.path("stepId").asText();
     String hash = s.path("callHash").asText();
     out.println();
-    out.println("  Approve " + step + " (the approver must be allowed by policy and not the requester):");
+    out.println("  Approve " + step + " (allowed by policy, not the requester, and proven: the API signs for your token,");
+    out.println("  or you sign with your SSH key):");
     out.println("    interlock approve " + id + " " + step + " --server " + server + " --token <your token>");
     out.println("    curl -s -X POST " + server + "/api/tasks/" + id + "/steps/" + step + "/approve \\");
     out.println("      -H 'Authorization: Bearer <your token>' -H 'Content-Type: application/json' -d '{\"callHash\":\"" + hash + "\"}'");
     out.println("    temporal workflow signal --address " + info.path("temporal").path("target").asText() + " --namespace "
         + info.path("temporal").path("namespace").asText() + " \\");
-    out.println("      --workflow-id " + id + " --name approve --input '{\"stepId\":\"" + step + "\",\"callHash\":\"" + hash
-        + "\",\"approver\":\"<your name>\"}'");
+    out.println("      --workflow-id " + id + " --name approve \\");
+    out.println("      --input \"$(interlock sign " + id + " " + step + " --as <you> --key ~/.ssh/id_ed25519 --server " + server
+        + " --token <your token>)\"");
+  }
+
+  /** "verified (ssh-ed25519 SHA256:…)", "verified (issuer interlock-api)" or "unverified claim". */
+  static String proofLabel(JsonNode p) {
+    if (!p.path("verified").asBoolean(false)) {
+      return "claim".equals(p.path("kind").asText("claim")) ? "unverified claim" : "refused (" + p.path("problem").asText() + ")";
+    }
+    return p.hasNonNull("keyFingerprint")
+        ? "verified (" + p.path("keyType").asText() + " " + p.path("keyFingerprint").asText() + ")"
+        : "verified (issuer " + p.path("issuer").asText() + ")";
   }
 
   static String callJson(JsonNode s) {

@@ -39,6 +39,10 @@ public interface InterlockConfig {
 
   Auth auth();
 
+  Api api();
+
+  Audit audit();
+
   enum Mode {
     dev,
     server
@@ -92,8 +96,31 @@ public interface InterlockConfig {
     @WithDefault("true")
     boolean banner();
 
+    /** Where the dev server keeps its demo keys (users' SSH keys, the API's and the audit's JWKs). */
+    @WithDefault("${user.home}/.interlock/keys")
+    String keysDir();
+
     /** Demo bearer tokens (token = identity), honoured only in dev mode. */
     Map<String, String> tokens();
+  }
+
+  interface Api {
+    /** The name the API signs approval tokens as; policy trusts it under identities.issuers. */
+    @WithDefault("interlock-api")
+    String issuer();
+
+    /**
+     * The API's private signing key (a JWK, Ed25519 or P-256), as a credential reference:
+     * {@code env:VAR} or {@code file:/path}. Resolved only in the API process.
+     */
+    @WithDefault("file:${user.home}/.interlock/keys/interlock-api.jwk")
+    String signingKey();
+  }
+
+  interface Audit {
+    /** Key that signs exported audit reports (a private JWK), as {@code env:VAR} or {@code file:/path}. */
+    @WithDefault("file:${user.home}/.interlock/keys/interlock-audit.jwk")
+    String signingKey();
   }
 
   interface Auth {

@@ -5,6 +5,7 @@ import io.interlock.worker.config.InterlockConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The pieces the dev mode embeds, each started on first use: the Temporal test server on
@@ -17,6 +18,7 @@ public class DevStack {
   private EmbeddedTemporal temporal;
   private SimulatedCluster cluster;
   private Path kubeconfig;
+  private Path keys;
 
   public DevStack(InterlockConfig config) {
     this.config = config;
@@ -27,9 +29,20 @@ public class DevStack {
       throw new IllegalStateException("the embedded Temporal server runs only in dev mode");
     }
     if (temporal == null) {
+      keys();
       temporal = new EmbeddedTemporal(config.dev().temporalPort());
     }
     return temporal;
+  }
+
+  /** The demo users' SSH keys and the API's and audit's JWKs, made once (see {@link DemoKeys}). */
+  public synchronized Path keys() {
+    if (keys == null) {
+      List<String> humans = config.dev().tokens().values().stream().filter(u -> !u.startsWith("agent:"))
+          .sorted().distinct().toList();
+      keys = DemoKeys.ensure(Path.of(config.dev().keysDir()), humans);
+    }
+    return keys;
   }
 
   public synchronized SimulatedCluster cluster() {

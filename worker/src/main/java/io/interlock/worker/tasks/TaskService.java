@@ -15,6 +15,10 @@ import io.interlock.worker.api.ApiModels.TaskSummary;
 import io.interlock.worker.auth.Caller;
 import io.interlock.worker.environments.PolicyView;
 import io.interlock.worker.inbox.PendingIndex;
+import io.interlock.worker.proof.ApiIssuer;
+import io.interlock.workflows.proof.Statement;
+import io.interlock.contract.values.ApprovalProof;
+import java.time.Instant;
 import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -50,14 +54,16 @@ public class TaskService {
   private final TaskIndex index;
   private final PendingIndex pending;
   private final PolicyView policy;
+  private final ApiIssuer issuer;
 
-  public TaskService(
-      WorkflowClient client, ClientsByIdentity clients, TaskIndex index, PendingIndex pending, PolicyView policy) {
+  public TaskService(WorkflowClient client, ClientsByIdentity clients, TaskIndex index, PendingIndex pending,
+      PolicyView policy, ApiIssuer issuer) {
     this.client = client;
     this.clients = clients;
     this.index = index;
     this.pending = pending;
     this.policy = policy;
+    this.issuer = issuer;
   }
 
   public TaskView start(Caller caller, StartTask body) {
@@ -74,8 +80,12 @@ public class TaskService {
     if (!TASK_ID.matcher(taskId).matches()) {
       throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'", "leave taskId out to get task-<uuid>");
     }
+    // The API attests who asked: a JWS over the request statement, bound to this workflow id.
+    ApiIssuer.Window w = ApiIssuer.window(Instant.now(), null);
+    ApprovalProof attested =
+        issuer.sign(Statement.request(taskId, caller.user(), body.environment(), w.issuedAt(), w.expiresAt()));
     TaskRequest request = new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(),
-        body.approvalTimeoutSeconds(), body.finishWhenDone(), null, null, null);
+        body.approvalTimeoutSeconds(), body.finishWhenDone(), null, null, attested);
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(taskId)
         .setTaskQueue(AgentTask.TASK_QUEUE)
@@ -93,7 +103,8 @@ public class TaskService {
       return status(taskId);
     } catch (WorkflowQueryException | WorkflowServiceException e) {
       // The task started; a busy server only delayed its first answer. GET /api/tasks/{id} shows the steps.
-      return new TaskView(taskId, caller.user(), body.environment(), body.goal(), TaskState.RUNNING, null, false, List.of());
+      return new TaskView(taskId, caller.user(), body.environment(), body.goal(), TaskState.RUNNING, null, false, List.of(),
+          null, null);
     }
   }
 
@@ -168,7 +179,8 @@ public class TaskService {
       throw ApiException.badRequest("callHash is required",
           "copy the step's callHash from GET /api/tasks/" + taskId + " so the approval names the exact call");
     }
-    return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), true, body.comment(), body.breakGlass()));
+    return decide(caller, taskId,
+        new Decision(stepId, body.callHash(), caller.user(), true, body.comment(), body.breakGlass(), body.proof()));
   }
 
   public StepView reject(Caller caller, String taskId, String stepId, Reject body) {
@@ -178,7 +190,7 @@ public class TaskService {
     if (body.callHash() == null || body.callHash().isBlank()) {
       throw ApiException.badRequest("callHash is required", "copy the step's callHash from GET /api/tasks/" + taskId);
     }
-    return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), false, body.reason(), null));
+    return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), false, body.reason(), null, body.proof()));
   }
 
   private StepView decide(Caller caller, String taskId, Decision decision) {
@@ -186,6 +198,9 @@ public class TaskService {
     if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
       throw ApiException.notFound("task " + taskId + " has no step '" + decision.stepId() + "'",
           "steps are " + task.steps().stream().map(StepView::stepId).toList());
+    }
+    if (decision.proof() == null) {
+      decision = attest(task, decision);
     }
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
@@ -196,6 +211,17 @@ public class TaskService {
     } catch (WorkflowNotFoundException e) {
       throw ApiException.conflict("task " + taskId + " has ended", null, "nothing is waiting; GET /api/tasks/" + taskId);
     }
+  }
+
+  /** Signs the caller's decision as the API issuer, valid for minutes and never past the step's deadline. */
+  private Decision attest(TaskView task, Decision d) {
+    Instant deadline = task.steps().stream().filter(s -> s.stepId().equals(d.stepId())).findFirst()
+        .map(StepView::deadline).map(Instant::parse).orElse(null);
+    ApiIssuer.Window w = ApiIssuer.window(Instant.now(), deadline);
+    Statement statement = Statement.decision(task.taskRunId(), d.stepId(), d.callHash(), d.approver(), d.approve(),
+        d.comment(), d.approve() ? d.breakGlass() : null, w.issuedAt(), w.expiresAt());
+    return new Decision(d.stepId(), d.callHash(), d.approver(), d.approve(), d.comment(), d.breakGlass(),
+        issuer.sign(statement));
   }
 
   public void finish(Caller caller, String taskId) {

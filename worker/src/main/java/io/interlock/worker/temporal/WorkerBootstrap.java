@@ -17,6 +17,7 @@ import io.interlock.worker.inbox.PendingIndex;
 import io.interlock.worker.tasks.TaskIndex;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -75,7 +76,7 @@ public class WorkerBootstrap {
     searchAttributes.register();
     factory = WorkerFactory.newInstance(client);
     Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(AgentTaskImpl.class, EnvironmentLockImpl.class);
+    control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
     control.registerActivitiesImplementations(new InboxActivitiesImpl(pending, tasks, notifier));
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);

@@ -7,4 +7,7 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface PolicyActivities {
   PolicyDecision check(PolicyCheck check);
+
+  /** Verifies the requester's proof with this environment's keys and says what policy requires. */
+  RequesterIdentity identify(RequesterCheck check);
 }

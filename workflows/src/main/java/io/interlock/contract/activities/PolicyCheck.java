@@ -12,6 +12,8 @@ import java.util.List;
  * @param stage PROPOSE (before approval is requested) or RECHECK (right before execution)
  * @param approvals accepted approvals so far (RECHECK confirms they still satisfy policy)
  * @param breakGlassReason non-null when an approver invoked a break-glass override
+ * @param taskRunId the task's first run id, and {@code callHash} the step's: at RECHECK every
+ *     approval's proof is verified again against the keys policy lists now (a revoked key stops it)
  */
 public record PolicyCheck(
     String stage,
@@ -23,7 +25,9 @@ public record PolicyCheck(
     ToolSpec spec,
     Preview preview,
     List<ApprovalRecord> approvals,
-    String breakGlassReason) {
+    String breakGlassReason,
+    String taskRunId,
+    String callHash) {
   public static final String PROPOSE = "PROPOSE";
   public static final String RECHECK = "RECHECK";
 }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param verifyBudgetSeconds verification budget from policy (0 = the tool's default)
  * @param overridableBy when denied: users who may break glass (approval with a reason, plus one
  *     extra approval); empty when the denial cannot be overridden
+ * @param proofs how approvals must be proven here, with the keys of the allowed approvers and the
+ *     trusted issuers: the workflow verifies each approval's proof against exactly these
  */
 public record PolicyDecision(
     boolean allowed,
@@ -30,10 +32,20 @@ public record PolicyDecision(
     Map<String, Object> observed,
     long maxApprovalSeconds,
     long verifyBudgetSeconds,
-    List<String> overridableBy) {
+    List<String> overridableBy,
+    ProofPolicy proofs) {
   public PolicyDecision {
+    proofs = proofs == null ? new ProofPolicy(ProofPolicy.REQUIRED, null, null, 0) : proofs;
     approvers = approvers == null ? List.of() : List.copyOf(approvers);
     overridableBy = overridableBy == null ? List.of() : List.copyOf(overridableBy);
     observed = observed == null ? Map.of() : Map.copyOf(observed);
+  }
+
+  /** A decision that carries no keys: every proof fails against it (fail closed). */
+  public PolicyDecision(boolean allowed, String ruleId, String reason, int requiredApprovals, List<String> approvers,
+      String policyVersion, String stage, Map<String, Object> observed, long maxApprovalSeconds,
+      long verifyBudgetSeconds, List<String> overridableBy) {
+    this(allowed, ruleId, reason, requiredApprovals, approvers, policyVersion, stage, observed, maxApprovalSeconds,
+        verifyBudgetSeconds, overridableBy, null);
   }
 }

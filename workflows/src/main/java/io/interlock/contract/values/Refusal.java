@@ -1,4 +1,4 @@
 package io.interlock.contract.values;
 
-/** An approval or rejection the engine refused, and why. */
+/** An approval or rejection the engine refused: who claimed it, when, and why (bounded text). */
 public record Refusal(String approver, String at, String why) {}

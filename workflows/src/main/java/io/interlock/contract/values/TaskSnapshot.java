@@ -1,14 +1,23 @@
 package io.interlock.contract.values;
 
+import io.interlock.contract.activities.RequesterIdentity;
 import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.StepView;
 import java.util.List;
 
-/** State carried from one run to the next across continue-as-new (pending approvals included). */
+/**
+ * Internal: state carried from one run to the next across continue-as-new (pending approvals
+ * included). It travels in the new run's memo, and a run accepts it only when the server says the
+ * run is a continuation of this workflow: no client can supply it.
+ */
 public record TaskSnapshot(
     List<StepView> steps,
     List<AuditEntry> audit,
     int nextStepNumber,
     boolean finishRequested,
     String haltedBy,
-    String taskId) {}
+    String taskId,
+    RequesterIdentity requester) {
+  /** The memo key it travels under. */
+  public static final String MEMO = "interlock.carried";
+}

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param before target state captured right before the mutation; {@code after} right after it
  * @param rollbackOf the step this one undoes, for a proposed rollback
  * @param proposedAt ISO-8601 instant the step was proposed
+ * @param refusalsDropped refusals beyond the ones kept in {@code refusals} (the history has all)
  */
 public record StepView(
     String stepId,
@@ -41,4 +42,5 @@ public record StepView(
     JsonNode before,
     JsonNode after,
     String rollbackOf,
-    String proposedAt) {}
+    String proposedAt,
+    int refusalsDropped) {}

@@ -1,0 +1,75 @@
+package io.interlock.worker.proof;
+
+import io.interlock.contract.values.ApprovalProof;
+import io.interlock.worker.api.ApiException;
+import io.interlock.worker.config.InterlockConfig;
+import io.interlock.workflows.proof.ProofSigner;
+import io.interlock.workflows.proof.Statement;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The Interlock API as an issuer: every approval, rejection and task start it relays for an
+ * authenticated user carries a JWS it signs over the exact statement. Its private key is a
+ * credential reference resolved only here, in the API process; workflows see the signed token
+ * and policy lists the public key.
+ */
+@ApplicationScoped
+public class ApiIssuer {
+  /** How long a relayed proof stays valid: it is sent at once, so minutes are plenty. */
+  static final long VALID_SECONDS = 300;
+
+  private final InterlockConfig config;
+
+  public ApiIssuer(InterlockConfig config) {
+    this.config = config;
+  }
+
+  public String name() {
+    return config.api().issuer();
+  }
+
+  /** Issued now, valid for a few minutes but never past {@code notAfter} (a step's deadline; null = none). */
+  public static Window window(Instant now, Instant notAfter) {
+    Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
+    Instant expires = issued.plusSeconds(VALID_SECONDS);
+    if (notAfter != null && notAfter.isBefore(expires)) {
+      expires = notAfter.truncatedTo(ChronoUnit.SECONDS);
+    }
+    return new Window(issued.toString(), expires.toString());
+  }
+
+  /** The times a statement is signed for. */
+  public record Window(String issuedAt, String expiresAt) {}
+
+  public ApprovalProof sign(Statement statement) {
+    String token = ProofSigner.issueJws(name(), privateJwk(), statement);
+    return ApprovalProof.jws(token, statement.issuedAt(), statement.expiresAt());
+  }
+
+  private String privateJwk() {
+    String ref = config.api().signingKey();
+    try {
+      if (ref.startsWith("env:")) {
+        String v = System.getenv(ref.substring(4));
+        if (v != null && !v.isBlank()) {
+          return v;
+        }
+      } else if (ref.startsWith("file:")) {
+        Path p = Path.of(ref.substring(5));
+        if (Files.isRegularFile(p)) {
+          return Files.readString(p);
+        }
+      }
+    } catch (IOException e) {
+      // reported below, without the key's contents
+    }
+    throw ApiException.unavailable("the API cannot sign approvals: its signing key " + ref + " is missing or unreadable",
+        "set interlock.api.signing-key to env:VAR or file:/path of a private Ed25519 or P-256 JWK"
+            + " (./interlock dev creates one)");
+  }
+}

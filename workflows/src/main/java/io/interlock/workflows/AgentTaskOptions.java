@@ -1,0 +1,19 @@
+package io.interlock.workflows;
+
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.worker.WorkflowImplementationOptions;
+
+/** How workers register {@link AgentTaskImpl}: the same options in production and in tests. */
+public final class AgentTaskOptions {
+  private AgentTaskOptions() {}
+
+  /**
+   * A start input that cannot be read (a number as text, a step that is null) fails the task at
+   * once with the reason, instead of failing its first workflow task again and again forever.
+   */
+  public static WorkflowImplementationOptions implementation() {
+    return WorkflowImplementationOptions.newBuilder()
+        .setFailWorkflowExceptionTypes(DataConverterException.class)
+        .build();
+  }
+}

@@ -1,0 +1,86 @@
+package io.interlock.workflows.proof;
+
+import java.time.Instant;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import org.jose4j.jwk.OkpJwkGenerator;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.EllipticCurves;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Issues JWS proofs for a trusted issuer (the API, tests). Never called from workflow code: it
+ * generates keys and signs with randomness.
+ */
+public final class ProofSigner {
+  private ProofSigner() {}
+
+  /** A compact JWS over the statement: EdDSA for an Ed25519 key, ES256 for a P-256 key. */
+  public static String issueJws(String issuer, String jwkPrivateJson, Statement statement) {
+    PublicJsonWebKey jwk = privateJwk(jwkPrivateJson);
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer);
+    claims.setSubject(statement.identity());
+    claims.setIssuedAt(NumericDate.fromSeconds(Instant.parse(statement.issuedAt()).getEpochSecond()));
+    claims.setExpirationTime(NumericDate.fromSeconds(Instant.parse(statement.expiresAt()).getEpochSecond()));
+    claims.setClaim(JwsProof.STATEMENT_CLAIM, statement.digest());
+
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setKey(jwk.getPrivateKey());
+    jws.setAlgorithmHeaderValue(algorithm(jwk));
+    jws.setHeader("typ", "JWT");
+    if (jwk.getKeyId() != null) {
+      jws.setKeyIdHeaderValue(jwk.getKeyId());
+    }
+    try {
+      return jws.getCompactSerialization();
+    } catch (JoseException e) {
+      throw new IllegalArgumentException("could not sign with the issuer key: " + e.getMessage(), e);
+    }
+  }
+
+  /** A new private Ed25519 JWK, as JSON. */
+  public static String newEd25519Jwk(String kid) {
+    try {
+      OctetKeyPairJsonWebKey jwk = OkpJwkGenerator.generateJwk(OctetKeyPairJsonWebKey.SUBTYPE_ED25519);
+      jwk.setKeyId(kid);
+      return jwk.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE);
+    } catch (JoseException e) {
+      throw new IllegalStateException("Ed25519 is in every Java 17 runtime", e);
+    }
+  }
+
+  /** The public half of a private JWK, as JSON: what a policy lists under its issuer. */
+  public static String publicJwk(String privateJwkJson) {
+    return privateJwk(privateJwkJson).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+  }
+
+  private static PublicJsonWebKey privateJwk(String json) {
+    JsonWebKey jwk;
+    try {
+      jwk = JsonWebKey.Factory.newJwk(json);
+    } catch (JoseException e) {
+      throw new IllegalArgumentException("not a JWK: " + e.getMessage(), e);
+    }
+    if (!(jwk instanceof PublicJsonWebKey pair) || pair.getPrivateKey() == null) {
+      throw new IllegalArgumentException("not a private OKP or EC JWK (kty " + jwk.getKeyType() + ")");
+    }
+    return pair;
+  }
+
+  private static String algorithm(PublicJsonWebKey jwk) {
+    if (jwk instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
+      return AlgorithmIdentifiers.EDDSA;
+    }
+    if (jwk instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P256.equals(ec.getCurveName())) {
+      return AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
+    }
+    throw new IllegalArgumentException("issuer keys must be Ed25519 (OKP) or P-256 (EC), not kty " + jwk.getKeyType());
+  }
+}

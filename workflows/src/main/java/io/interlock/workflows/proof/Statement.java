@@ -1,0 +1,126 @@
+package io.interlock.workflows.proof;
+
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The exact text a proof signs: canonical JSON (sorted keys, no whitespace, absent fields left
+ * out) of what was decided, on what, by whom, and for how long. Signers and the verifier build it
+ * the same way from the same fields, so any edit to any field breaks the proof.
+ *
+ * <pre>{"approver":"alice","callHash":"sha256:…","comment":"ok","decision":"approve",
+ *  "expiresAt":"2026-11-30T19:15:00Z","issuedAt":"2026-11-30T19:00:00Z","stepId":"s1",
+ *  "task":"<first run id>","v":"interlock-approval/1"}</pre>
+ */
+public final class Statement {
+  /** The SSH signature namespace: {@code ssh-keygen -Y sign -n interlock-approval}. */
+  public static final String SSH_NAMESPACE = "interlock-approval";
+
+  public static final String VERSION = "interlock-approval/1";
+  public static final String APPROVE = "approve";
+  public static final String REJECT = "reject";
+  public static final String REQUEST = "request";
+
+  private static final ObjectMapper CANONICAL =
+      JsonMapper.builder()
+          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
+
+  private final Map<String, String> fields;
+  private final String identity;
+
+  private Statement(String identity, Map<String, String> fields) {
+    this.identity = identity;
+    this.fields = fields;
+  }
+
+  /**
+   * An approval or rejection of one step.
+   *
+   * @param task the task's first run id (what a call hash binds the task by)
+   * @param text the approver's comment, or the rejection's reason
+   */
+  public static Statement decision(String task, String stepId, String callHash, String approver, boolean approve,
+      String text, String breakGlass, String issuedAt, String expiresAt) {
+    Map<String, String> f = new TreeMap<>();
+    put(f, "task", task);
+    put(f, "stepId", stepId);
+    put(f, "callHash", callHash);
+    put(f, "approver", approver);
+    put(f, "decision", approve ? APPROVE : REJECT);
+    put(f, approve ? "comment" : "reason", text);
+    put(f, "breakGlass", breakGlass);
+    put(f, "issuedAt", issuedAt);
+    put(f, "expiresAt", expiresAt);
+    f.put("v", VERSION);
+    return new Statement(approver, f);
+  }
+
+  /**
+   * A requester asking for a task: binds the workflow id the client chose before starting it.
+   */
+  public static Statement request(String workflowId, String requester, String environment, String issuedAt,
+      String expiresAt) {
+    Map<String, String> f = new TreeMap<>();
+    put(f, "task", workflowId);
+    put(f, "requester", requester);
+    put(f, "environment", environment);
+    put(f, "decision", REQUEST);
+    put(f, "issuedAt", issuedAt);
+    put(f, "expiresAt", expiresAt);
+    f.put("v", VERSION);
+    return new Statement(requester, f);
+  }
+
+  /** Who the statement says is speaking: the approver, or the requester. */
+  public String identity() {
+    return identity;
+  }
+
+  public String issuedAt() {
+    return fields.get("issuedAt");
+  }
+
+  public String expiresAt() {
+    return fields.get("expiresAt");
+  }
+
+  /** The bytes that are signed. */
+  public String canonical() {
+    try {
+      return CANONICAL.writeValueAsString(fields);
+    } catch (Exception e) {
+      throw new IllegalStateException("a map of strings always serialises", e);
+    }
+  }
+
+  /** {@code sha256:<hex>} of {@link #canonical()}: the claim a signed token carries. */
+  public String digest() {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static void put(Map<String, String> f, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      f.put(key, value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return canonical();
+  }
+}
