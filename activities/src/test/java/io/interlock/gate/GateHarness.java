@@ -43,6 +43,8 @@ final class GateHarness implements AutoCloseable {
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final RecordingInbox inbox = new RecordingInbox();
+  /** The time the policy sees: a requester's proof is judged by it. */
+  private final Clock policyClock;
 
   GateHarness() {
     this(POLICY, Clock.systemUTC());
@@ -50,6 +52,7 @@ final class GateHarness implements AutoCloseable {
 
   /** With another policy file and the clock the policy sees (freeze windows, lock expiry). */
   GateHarness(Path policyFile, Clock policyClock) {
+    this.policyClock = policyClock;
     cluster = GateFixtures.startCluster();
     Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
     env = TestWorkflowEnvironment.newInstance();
@@ -79,7 +82,7 @@ final class GateHarness implements AutoCloseable {
   AgentTask start(TaskRequest request) {
     String workflowId = "task-" + UUID.randomUUID();
     if (request.requesterProof() == null) {
-      Instant now = TestIdentities.now();
+      Instant now = policyClock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       request = request.withRequesterProof(TestIdentities.jws(Statement.request(workflowId, request.requester(),
           request.environment(), now.toString(), now.plusSeconds(600).toString())));
     }

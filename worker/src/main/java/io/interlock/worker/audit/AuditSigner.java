@@ -199,7 +199,7 @@ public final class AuditSigner {
     if (k instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
       return AlgorithmIdentifiers.EDDSA;
     }
-    if (k instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P256.equals(ec.getCurveName())) {
+    if (k instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P_256.equals(ec.getCurveName())) {
       return AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
     }
     throw new IllegalArgumentException("audit keys must be Ed25519 (OKP) or P-256 (EC), not " + k.getKeyType()
@@ -212,11 +212,7 @@ public final class AuditSigner {
     if (k.getKeyId() != null && !k.getKeyId().isBlank()) {
       return k.getKeyId();
     }
-    try {
-      return k.calculateBase64urlEncodedThumbprint("SHA-256");
-    } catch (JoseException e) {
-      throw new IllegalArgumentException("cannot compute the key's thumbprint: " + e.getMessage(), e);
-    }
+    return k.calculateBase64urlEncodedThumbprint("SHA-256");
   }
 
   /**

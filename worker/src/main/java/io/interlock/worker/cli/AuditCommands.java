@@ -176,8 +176,9 @@ final class AuditCommands {
         if (!f.proofsOk()) {
           why.add(failed + " accepted decision(s) have no valid proof");
         }
+        boolean edited = f.signature().status() == AuditVerification.SignatureStatus.FAILED || !r.intact();
         throw new CliFailure(CliFailure.REFUSED, "verification failed: " + String.join("; ", why)
-            + "; compare with a fresh export ('interlock audit TASK')");
+            + (edited ? "; compare with a fresh export ('interlock audit TASK')" : ""));
       }
     }
 

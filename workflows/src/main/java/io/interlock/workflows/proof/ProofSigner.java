@@ -78,7 +78,7 @@ public final class ProofSigner {
     if (jwk instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
       return AlgorithmIdentifiers.EDDSA;
     }
-    if (jwk instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P256.equals(ec.getCurveName())) {
+    if (jwk instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P_256.equals(ec.getCurveName())) {
       return AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
     }
     throw new IllegalArgumentException("issuer keys must be Ed25519 (OKP) or P-256 (EC), not kty " + jwk.getKeyType());

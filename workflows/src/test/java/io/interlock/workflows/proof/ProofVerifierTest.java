@@ -481,8 +481,10 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       String token = ProofSigner.issueJws("idp", ecPrivate, st);
 
-      assertThat(new JsonWebSignature() {{ setCompactSerialization(token); }}.getAlgorithmHeaderValue())
-          .isEqualTo("ES256");
+      JsonWebSignature parsed = new JsonWebSignature();
+      parsed.setCompactSerialization(token);
+      assertThat(parsed.getAlgorithmHeaderValue()).isEqualTo("ES256");
+      assertThat(parsed.getKeyIdHeaderValue()).isEqualTo("ec-1");
       ProofVerdict v = ProofVerifier.verify(jws(token, st), st,
           policy("idp", edPublic, ProofSigner.publicJwk(ecPrivate)), NOW, DEADLINE);
       assertThat(v.verified()).as(v.problem()).isTrue();
