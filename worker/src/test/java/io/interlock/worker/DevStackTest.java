@@ -211,7 +211,19 @@ class DevStackTest {
       assertThat(refusal.path("why").asText()).contains("not allowed by policy");
       assertThat(refusal.path("via").asText()).isEqualTo("signal approve");
       assertThat(refusal.path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
+      // A payload that claims an allowed approver but carries no proof: refused too.
       raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
+      Eventually.until("bob's unproven claim refused", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 2);
+      assertThat(status(ALICE, task).path("steps").get(0).path("refusals").get(1).path("why").asText()).contains("no proof");
+      assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isZero();
+      // bob signs with his demo SSH key through `interlock sign` (ssh-keygen -Y sign), and the JSON it prints
+      // is sent as the raw signal's input, exactly as `temporal workflow signal --input` would send it.
+      Cli signed = cli("sign", task, "s1", "--as", "bob", "--key", dev.keys().resolve("bob_ed25519").toString(),
+          "--comment", "capacity for the sale", "--token", ALICE);
+      assertThat(signed.code).as(signed.err).isZero();
+      JsonNode input = new com.fasterxml.jackson.databind.ObjectMapper().readTree(signed.out);
+      assertThat(input.path("proof").path("signature").asText()).startsWith("-----BEGIN SSH SIGNATURE-----");
+      raw.newUntypedWorkflowStub(task).signal("approve", input);
     } finally {
       stubs.shutdown();
     }
@@ -221,14 +233,19 @@ class DevStackTest {
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
     Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
     JsonNode decisions = stepRecord(audit(task), "s1").path("approvals");
-    assertThat(decisions).hasSize(2);
+    assertThat(decisions).hasSize(3);
     assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal approve");
     assertThat(decisions.get(0).path("approver").asText()).isEqualTo("dave");
     assertThat(decisions.get(0).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
     assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(1).path("approver").asText()).isEqualTo("bob");
-    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
-    assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("accepted");
+    assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("refused");
+    assertThat(decisions.get(2).path("approver").asText()).isEqualTo("bob");
+    assertThat(decisions.get(2).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
+    assertThat(decisions.get(2).path("outcome").asText()).isEqualTo("accepted");
+    assertThat(decisions.get(2).path("proof").path("keyFingerprint").asText()).startsWith("SHA256:");
+    assertThat(status(ALICE, task).path("steps").get(0).path("approvals").get(0).path("proof").path("keyType").asText())
+        .isEqualTo("ssh-ed25519");
     exportHistory(task, "raw-signal-approval");
   }
 

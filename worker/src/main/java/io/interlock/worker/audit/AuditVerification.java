@@ -53,8 +53,11 @@ public final class AuditVerification {
    *
    * @param label "verified (ssh-ed25519 SHA256:…)", "verified (issuer x)", "unverified claim", or
    *     what is wrong
+   * @param statementDigest the digest of the statement rebuilt from the recorded payload (null
+   *     when it could not be rebuilt, or for a claim)
    */
-  public record ProofFinding(String stepId, String decision, String approver, String at, ProofStatus status, String label) {
+  public record ProofFinding(String stepId, String decision, String approver, String at, ProofStatus status, String label,
+      String statementDigest) {
     public String line() {
       return "step " + stepId + " " + decision + " by " + approver + " at " + at + ": "
           + (status == ProofStatus.FAILED ? "NOT VERIFIED: " : "") + label;
@@ -224,7 +227,7 @@ public final class AuditVerification {
     JsonNode sent = payload.path("proof");
     boolean hasProof = sent.isObject();
     if (ProofVerdict.CLAIM.equals(recorded.path("kind").asText()) && !hasProof) {
-      return new ProofFinding(stepId, decision, approver, at, ProofStatus.CLAIM, "unverified claim");
+      return new ProofFinding(stepId, decision, approver, at, ProofStatus.CLAIM, "unverified claim", null);
     }
     if (task == null) {
       return failure(stepId, decision, approver, at, "the report names no run, so the statement's task is unknown");
@@ -263,12 +266,13 @@ public final class AuditVerification {
     try {
       v = ProofVerifier.verify(proof, statement, keys, atMillis, 0);
     } catch (RuntimeException ex) {
-      return failure(stepId, decision, approver, at, "the proof cannot be checked: " + ex.getMessage());
+      v = ProofVerdict.refused(proof.kind(), statement.digest(), "the proof cannot be checked: " + ex.getMessage());
     }
     if (!v.verified()) {
-      return failure(stepId, decision, approver, at, v.problem() == null ? v.label() : v.problem());
+      return new ProofFinding(stepId, decision, approver, at, ProofStatus.FAILED,
+          v.problem() == null ? v.label() : v.problem(), statement.digest());
     }
-    return new ProofFinding(stepId, decision, approver, at, ProofStatus.VERIFIED, v.label());
+    return new ProofFinding(stepId, decision, approver, at, ProofStatus.VERIFIED, v.label(), statement.digest());
   }
 
   private static String text(JsonNode n, String field) {
@@ -277,6 +281,6 @@ public final class AuditVerification {
   }
 
   private static ProofFinding failure(String stepId, String decision, String approver, String at, String why) {
-    return new ProofFinding(stepId, decision, approver, at, ProofStatus.FAILED, why);
+    return new ProofFinding(stepId, decision, approver, at, ProofStatus.FAILED, why, null);
   }
 }

@@ -67,6 +67,8 @@ public class DevBanner {
       StringBuilder t = new StringBuilder();
       byUser.forEach((user, token) -> t.append(user).append('=').append(token).append("  "));
       line(b, "Tokens (dev)", t.toString().trim());
+      line(b, "Keys (dev)", dev.keys() + "   (demo SSH keys alice_ed25519 ... dave_ed25519,"
+          + " allowed_signers, the API's and the audit's JWKs)");
       b.append(example(api));
     }
     return b.toString();
@@ -90,9 +92,11 @@ public class DevBanner {
           #    and the three approval commands below with the hash filled in:
           ./interlock show demo-1 --server %1$s
 
-          # 3a. s1 with the Temporal CLI (a raw signal; the workflow validates it all the same):
+          # 3a. s1 with the Temporal CLI: a raw signal whose JSON carries alice's SSH signature over
+          #     exactly this task, step, hash and decision (a bare name is refused):
           %2$s \\
-            --workflow-id demo-1 --name approve --input '{"stepId":"s1","callHash":"<callHash of s1>","approver":"alice"}'
+            --workflow-id demo-1 --name approve \\
+            --input "$(./interlock sign demo-1 s1 --as alice --key %4$s/alice_ed25519 --token dev-alice --server %1$s)"
 
           # 3b. s2 with our CLI as bob (it shows the call and asks to confirm):
           INTERLOCK_TOKEN=dev-bob ./interlock approve demo-1 s2 --server %1$s
@@ -105,7 +109,7 @@ public class DevBanner {
           KUBECONFIG=%3$s kubectl get deployments -n shop
           ./interlock audit demo-1 --format md --server %1$s
 
-        """.formatted(api, tcli, dev.kubeconfig());
+        """.formatted(api, tcli, dev.kubeconfig(), dev.keys());
   }
 
   private static void line(StringBuilder b, String label, String value) {

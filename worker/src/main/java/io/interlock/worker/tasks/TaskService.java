@@ -193,14 +193,12 @@ public class TaskService {
     return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), false, body.reason(), null, body.proof()));
   }
 
-  private StepView decide(Caller caller, String taskId, Decision decision) {
+  private StepView decide(Caller caller, String taskId, Decision asked) {
     TaskView task = status(taskId);
+    Decision decision = asked.proof() == null ? attest(task, asked) : asked;
     if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
       throw ApiException.notFound("task " + taskId + " has no step '" + decision.stepId() + "'",
           "steps are " + task.steps().stream().map(StepView::stepId).toList());
-    }
-    if (decision.proof() == null) {
-      decision = attest(task, decision);
     }
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {

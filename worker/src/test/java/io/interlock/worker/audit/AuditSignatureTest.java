@@ -1,6 +1,7 @@
 package io.interlock.worker.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,8 @@ class AuditSignatureTest {
   private static final Path HISTORIES = Path.of("src/test/resources/histories");
   private static final Path APPROVED = HISTORIES.resolve("rest-approval-with-refusals.json");
   private static final Path REJECTED = HISTORIES.resolve("self-approval-refused-then-rejected.json");
+  /** The gate tests' histories (activities/), read in place as HistoryFixturesTest does. */
+  private static final Path GATE_HISTORIES = Path.of("../activities/src/test/resources/histories");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ISSUER = "test-issuer";
   private static final Instant AT = Instant.parse("2026-11-21T09:10:00Z");
@@ -282,6 +285,37 @@ class AuditSignatureTest {
     });
     assertThat(f.count(ProofStatus.CLAIM)).isEqualTo(1);
     assertThat(f.ok()).isTrue();
+  }
+
+  static Stream<Path> gateFixtures() throws IOException {
+    try (Stream<Path> s = Files.list(GATE_HISTORIES)) {
+      return s.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gateFixtures")
+  @DisplayName("given a real history with recorded proofs, the statement rebuilt from each payload is the one the workflow verified")
+  void rebuildsTheVerifiedStatement(Path history) throws IOException {
+    JsonNode report = AuditReport.fromHistory(HistoryRuns.read(List.of(history))).toJsonTree();
+    List<JsonNode> recorded = new ArrayList<>();
+    report.path("entries").forEach(e -> e.path("detail").path("approvals").forEach(a -> {
+      if ("accepted".equals(a.path("outcome").asText()) && a.path("proof").path("verified").asBoolean()) {
+        recorded.add(a.path("proof"));
+      }
+    }));
+    assumeTrue(!recorded.isEmpty(), history + " was recorded before approval proofs");
+
+    // The gate tests' issuer key lived only in their JVM: here no key verifies, but every
+    // statement must be rebuilt exactly as the workflow built it.
+    List<AuditVerification.ProofFinding> found = AuditVerification.proofs(report, identities);
+
+    assertThat(found).hasSameSizeAs(recorded);
+    for (int i = 0; i < found.size(); i++) {
+      assertThat(found.get(i).statementDigest()).as(found.get(i).line())
+          .isEqualTo(recorded.get(i).path("statementDigest").asText());
+      assertThat(found.get(i).status()).isEqualTo(ProofStatus.FAILED);
+    }
   }
 
   @Test
