@@ -127,8 +127,10 @@ class HistoryFixturesTest {
   @DisplayName("given approvals as raw Temporal signals, the report shows the approver claimed and the identity the server recorded")
   void rawSignalApproval() throws IOException {
     JsonNode a = report(OURS.resolve("raw-signal-approval.json")).step("s1").path("approvals");
-    assertThat(values(a, "approver")).containsExactly("dave", "bob");
-    assertThat(values(a, "outcome")).containsExactly("refused", "accepted");
+    assertThat(values(a, "approver")).containsExactly("dave", "bob", "bob");
+    assertThat(values(a, "outcome")).containsExactly("refused", "refused", "accepted");
+    assertThat(a.get(1).path("why").asText()).contains("no proof");
+    assertThat(a.get(2).path("proof").path("keyType").asText()).isEqualTo("ssh-ed25519");
     assertThat(values(a, "serverIdentity")).containsOnly("temporal-cli@laptop");
     assertThat(values(a, "via")).containsOnly("signal approve");
   }

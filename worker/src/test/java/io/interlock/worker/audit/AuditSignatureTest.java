@@ -1,7 +1,6 @@
 package io.interlock.worker.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -304,7 +303,7 @@ class AuditSignatureTest {
         recorded.add(a.path("proof"));
       }
     }));
-    assumeTrue(!recorded.isEmpty(), history + " was recorded before approval proofs");
+    assertThat(recorded).as("proven approvals recorded in " + history).isNotEmpty();
 
     // The gate tests' issuer key lived only in their JVM: here no key verifies, but every
     // statement must be rebuilt exactly as the workflow built it.
@@ -321,7 +320,7 @@ class AuditSignatureTest {
   @Test
   @DisplayName("given an accepted approval recorded before proofs existed, the proof check says there is none")
   void legacyApprovalWithoutProof() throws IOException {
-    AuditReport r = AuditReport.fromHistory(HistoryRuns.read(List.of(APPROVED)));
+    AuditReport r = report(rewrite(APPROVED, "APPROVAL", false, false, null, null, null));
 
     Findings f = check(AuditSigner.of(auditKey).sign(r.toJsonTree(), AT), auditKey);
 
@@ -446,6 +445,11 @@ class AuditSignatureTest {
    */
   private static String rewrite(Path fixture, String kind, boolean prove, String comment, String proofStepId,
       String proofHash) throws IOException {
+    return rewrite(fixture, kind, prove, !prove, comment, proofStepId, proofHash);
+  }
+
+  private static String rewrite(Path fixture, String kind, boolean prove, boolean claim, String comment,
+      String proofStepId, String proofHash) throws IOException {
     ObjectNode h = (ObjectNode) JSON.readTree(Files.readString(fixture));
     String runId = h.path("events").get(0).path("workflowExecutionStartedEventAttributes").path("originalExecutionRunId").asText();
     ObjectNode marker = null;
@@ -490,8 +494,13 @@ class AuditSignatureTest {
       // What the workflow recorded when it accepted it (a wrong-step proof would have been refused;
       // the record is made to claim otherwise, and offline verification must not take its word).
       detail.set("proof", JSON.valueToTree(new ProofVerdict("jws", true, null, null, ISSUER, real.digest(), null)));
-    } else {
+    } else if (claim) {
+      payload.remove("proof");
       detail.set("proof", JSON.valueToTree(ProofVerdict.claim(real.digest())));
+    } else {
+      // As recorded before proofs existed: neither the payload nor the record carries one.
+      payload.remove("proof");
+      detail.remove("proof");
     }
     encode(update, payload);
     encode(marker, entry);
