@@ -12,7 +12,8 @@ final class StepText {
 
   static void task(PrintWriter out, JsonNode t) {
     out.println("task " + t.path("taskId").asText() + "  [" + t.path("state").asText() + "]");
-    out.println("  requester:   " + t.path("requester").asText());
+    out.println("  requester:   " + t.path("requester").asText()
+        + (t.has("requesterProof") ? "  " + proofLabel(t.path("requesterProof")) : ""));
     out.println("  environment: " + t.path("environment").asText());
     out.println("  goal:        " + t.path("goal").asText());
     if (t.hasNonNull("haltedBy")) {
@@ -67,6 +68,10 @@ final class StepText {
   }
 
   static void finishedDetail(PrintWriter out, JsonNode s) {
+    for (JsonNode a : s.path("approvals")) {
+      out.println("  " + s.path("stepId").asText() + " approved by " + a.path("approver").asText() + "  "
+          + proofLabel(a.path("proof")));
+    }
     if (s.hasNonNull("error")) {
       out.println("  " + s.path("stepId").asText() + " error: " + s.path("error").asText());
     }
