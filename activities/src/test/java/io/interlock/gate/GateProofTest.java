@@ -238,6 +238,40 @@ class GateProofTest {
     h.assertMutations(0);
   }
 
+  @Test
+  @DisplayName("malformed, oversized and bursty approval payloads are refused or dropped; the task keeps answering and still approves")
+  void malformedPayloadsLeaveTaskHealthy() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(scale("web", 4));
+    WorkflowStub raw = WorkflowStub.fromTyped(task);
+    raw.signal("approve", Map.of("stepId", Map.of("a", 1), "proof", 5, "bogus", true));
+    raw.signal("approve", "just a string");
+    raw.signal("reject", List.of(1, 2, 3));
+    String huge = "x".repeat(1_000_000);
+    task.approve(new Approval(s.stepId(), huge, "alice", null));
+    task.approve(new Approval(s.stepId(), s.callHash(), "alice", huge, null, ApprovalProof.jws(huge, huge, huge)));
+    for (int i = 0; i < 60; i++) {
+      task.approve(new Approval(s.stepId(), "sha256:wrong" + i, "mallory", null));
+    }
+    assertThatThrownBy(() -> raw.update("decide", Map.class, Map.of("stepId", s.stepId(), "approve", "maybe")))
+        .isInstanceOf(WorkflowUpdateException.class);
+    StepView after = awaitStep(task, s.stepId(), v -> v.refusals().size() + v.refusalsDropped() >= 62);
+    assertThat(after.refusals()).hasSize(AgentTaskRefusalCap.MAX);
+    assertThat(after.refusalsDropped()).isEqualTo(62 - AgentTaskRefusalCap.MAX);
+    assertThat(after.refusals()).allSatisfy(r -> assertThat(r.why().length()).isLessThan(600));
+    assertThat(after.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    h.assertMutations(0);
+
+    task.approve(TestIdentities.approval(task, s, "alice", "ok", null));
+    assertThat(awaitStep(task, s.stepId(), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
+    h.assertMutations(1);
+  }
+
+  /** The refusal cap the workflow applies per step (AgentTaskImpl.MAX_REFUSALS). */
+  private static final class AgentTaskRefusalCap {
+    static final int MAX = 50;
+  }
+
   // ---- proven paths -------------------------------------------------------------------------
 
   @Test

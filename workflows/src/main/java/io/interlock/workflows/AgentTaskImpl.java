@@ -571,12 +571,16 @@ public class AgentTaskImpl implements AgentTask {
     long now = Workflow.currentTimeMillis();
     String at = Instant.ofEpochMilli(now).toString();
     String tooLong = ApprovalRules.tooLong(stepId, callHash, approver, text, breakGlass, proof);
-    Step s = tooLong == null ? find(stepId) : null;
+    Step s = stepId != null && stepId.length() <= ApprovalRules.MAX_ID ? find(stepId) : null;
     if (s == null) {
       // Bounded: whatever the caller sent, the record of it stays small.
       String why = tooLong != null ? tooLong : "unknown step '" + ApprovalRules.shown(stepId) + "' in task " + taskId;
       record(null, "REFUSED", ApprovalRules.shown(approver), detail("why", why, "callHash", ApprovalRules.shown(callHash)));
       return why;
+    }
+    if (tooLong != null) {
+      refuse(s, approver, at, tooLong, callHash, approving, null);
+      return tooLong;
     }
     String why = approving
         ? ApprovalRules.refuseApproval(s, callHash, approver, breakGlass, requester, now)
