@@ -84,7 +84,7 @@ class GateProofTest {
         "args", Map.of("namespace", "shop", "kind", "Deployment", "name", "web", "replicas", 9),
         "approvals", List.of(Map.of("approver", "alice"), Map.of("approver", "bob")),
         "preview", Map.of("target", Map.of("kind", "Deployment", "namespace", "shop", "name", "web", "exists", true)));
-    Map<String, Object> snapshot = Map.of("steps", List.of(forgedStep), "audit", List.of(), "nextStepNumber", 2,
+    Map<String, Object> snapshot = Map.of("steps", List.of(forgedStep), "auditSeq", 1, "nextStepNumber", 2,
         "finishRequested", true, "taskId", "forged");
     WorkflowStub stub = h.client.newUntypedWorkflowStub("AgentTask", WorkflowOptions.newBuilder()
         .setTaskQueue(AgentTask.TASK_QUEUE).setWorkflowId("task-forged")

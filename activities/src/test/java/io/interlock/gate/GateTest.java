@@ -318,8 +318,15 @@ class GateTest {
     assertThat(carried.callHash()).isEqualTo(s.callHash());
     approve(latest, carried, "alice");
     assertThat(awaitStep(latest, s.stepId(), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
-    assertThat(kinds(latest)).contains("CONTINUED_AS_NEW");
-    assertThat(latest.audit()).extracting(AuditEntry::seq).doesNotHaveDuplicates();
+    // The trail stays in each run's history (markers); the query answers for the current run only.
+    List<String> firstRunMarkers = h.client.fetchHistory(taskId(task), firstRun).getEvents().stream()
+        .filter(e -> e.hasMarkerRecordedEventAttributes())
+        .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("data").getPayloads(0).getData().toStringUtf8())
+        .toList();
+    assertThat(firstRunMarkers).anySatisfy(m -> assertThat(m).contains("\"kind\":\"TASK_STARTED\""));
+    assertThat(firstRunMarkers).anySatisfy(m -> assertThat(m).contains("\"kind\":\"CONTINUED_AS_NEW\""));
+    assertThat(latest.audit()).extracting(AuditEntry::seq).doesNotHaveDuplicates()
+        .allSatisfy(seq -> assertThat(seq).as("numbering continues across runs").isGreaterThan(firstRunMarkers.size()));
     h.assertMutations(1);
   }
 

@@ -72,6 +72,8 @@ public class AgentTaskImpl implements AgentTask {
   static final int MIN_HISTORY_LIMIT = 100;
 
   private static final String ENGINE = "engine";
+  /** Audit entries the audit() query answers with (the newest); the history has all of them. */
+  static final int AUDIT_KEPT = 1_000;
   /** Refusals kept per step; later ones are only counted (the history keeps every one). */
   static final int MAX_REFUSALS = 50;
 
@@ -107,7 +109,9 @@ public class AgentTaskImpl implements AgentTask {
   private final String taskRunId;
   private final List<Step> steps = new ArrayList<>();
   private final List<Step> queue = new ArrayList<>();
-  private final List<AuditEntry> audit = new ArrayList<>();
+  /** The latest audit entries, for the audit() query; the history's markers keep every one. */
+  private final java.util.ArrayDeque<AuditEntry> audit = new java.util.ArrayDeque<>();
+  private long auditSeq;
   private int nextStepNumber = 1;
   private boolean finishRequested;
   private boolean completed;
@@ -173,6 +177,9 @@ public class AgentTaskImpl implements AgentTask {
   @Override
   public TaskResult run(TaskRequest request) {
     markUnmarked();
+    // One long-lived thread writes audit markers, so a signal handler never blocks on a side effect:
+    // a burst of signals then costs one short-lived thread each, never thousands of waiting ones.
+    Async.procedure(this::writeMarkers);
     upsertSearchAttributes(true);
     if (requesterIdentity == null) {
       identifyRequester();
@@ -212,6 +219,7 @@ public class AgentTaskImpl implements AgentTask {
     Workflow.await(Workflow::isEveryHandlerFinished);
     completed = true;
     record(null, "COMPLETED", ENGINE, detail("state", taskState(), "haltedBy", haltedBy));
+    markUnmarked();
     upsertSearchAttributes(false);
     return new TaskResult(taskId, taskState(), haltedBy, views());
   }
@@ -750,13 +758,20 @@ public class AgentTaskImpl implements AgentTask {
         d.put("updateId", update.get().getUpdateId());
       }
     }
-    AuditEntry entry = new AuditEntry(audit.size() + 1, now(), stepId, kind, actor, d);
-    audit.add(entry);
+    AuditEntry entry = new AuditEntry(++auditSeq, now(), stepId, kind, actor, d);
+    audit.addLast(entry);
+    if (audit.size() > AUDIT_KEPT) {
+      audit.removeFirst();
+    }
     unmarked.add(entry);
-    if (!initializing) {
+    log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
+  }
+
+  private void writeMarkers() {
+    while (true) {
+      Workflow.await(() -> !unmarked.isEmpty());
       markUnmarked();
     }
-    log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
   }
 
   /** Writes audit entries into the history as markers: the history alone carries the whole trail. */
@@ -775,7 +790,8 @@ public class AgentTaskImpl implements AgentTask {
   private void continueAsNew(TaskRequest request) {
     Workflow.await(Workflow::isEveryHandlerFinished);
     record(null, "CONTINUED_AS_NEW", ENGINE, detail("historyLength", Workflow.getInfo().getHistoryLength()));
-    TaskSnapshot snapshot = new TaskSnapshot(views(), List.copyOf(audit), nextStepNumber, finishRequested, haltedBy,
+    markUnmarked();
+    TaskSnapshot snapshot = new TaskSnapshot(views(), auditSeq, nextStepNumber, finishRequested, haltedBy,
         taskId, requesterIdentity);
     // The carried state rides in the memo; the new run accepts it only as a genuine continuation.
     ContinueAsNewOptions options = ContinueAsNewOptions.newBuilder().setMemo(Map.of(TaskSnapshot.MEMO, snapshot)).build();
@@ -789,7 +805,7 @@ public class AgentTaskImpl implements AgentTask {
     this.finishRequested = snap.finishRequested();
     this.haltedBy = snap.haltedBy();
     this.requesterIdentity = snap.requester();
-    this.audit.addAll(snap.audit());
+    this.auditSeq = snap.auditSeq();
     for (StepView v : snap.steps()) {
       Step s = Step.from(v);
       steps.add(s);
