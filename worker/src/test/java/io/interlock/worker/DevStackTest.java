@@ -188,6 +188,7 @@ class DevStackTest {
   @Test
   @DisplayName("a raw Temporal signal with plain JSON, as 'temporal workflow signal' sends it, is validated by the workflow and audited with the server's identity")
   void rawTemporalSignal() throws Exception {
+    long before = mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api");
     String task = start(AGENT, "staging", "api capacity");
     JsonNode step = propose(AGENT, task, scale("shop", "api", 4));
     String hash = step.path("callHash").asText();
@@ -199,7 +200,7 @@ class DevStackTest {
       // A payload that claims an approver the policy does not allow: refused.
       raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "dave"));
       Eventually.until("dave's refusal", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 1);
-      assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isZero();
+      assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before);
       // While the task still runs, its audit already shows the raw signal's refusal, why, and who sent it.
       JsonNode running = Eventually.until("the refusal in the audit", () -> audit(task), r -> stepRecord(r, "s1").path("approvals").size() == 1);
       assertThat(running.path("entries").get(0).path("detail").path("state").asText()).isEqualTo("AWAITING_APPROVAL");
@@ -215,7 +216,7 @@ class DevStackTest {
       raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
       Eventually.until("bob's unproven claim refused", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 2);
       assertThat(status(ALICE, task).path("steps").get(0).path("refusals").get(1).path("why").asText()).contains("no proof");
-      assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isZero();
+      assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before);
       // bob signs with his demo SSH key through `interlock sign` (ssh-keygen -Y sign), and the JSON it prints
       // is sent as the raw signal's input, exactly as `temporal workflow signal --input` would send it.
       Cli signed = cli("sign", task, "s1", "--as", "bob", "--key", dev.keys().resolve("bob_ed25519").toString(),
@@ -229,7 +230,7 @@ class DevStackTest {
     }
     awaitStep(task, "s1", "VERIFIED");
     assertThat(replicas("shop", "api")).isEqualTo(4);
-    assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(1);
+    assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before + 1);
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
     Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
     JsonNode decisions = stepRecord(audit(task), "s1").path("approvals");
@@ -247,6 +248,26 @@ class DevStackTest {
     assertThat(status(ALICE, task).path("steps").get(0).path("approvals").get(0).path("proof").path("keyType").asText())
         .isEqualTo("ssh-ed25519");
     exportHistory(task, "raw-signal-approval");
+  }
+
+  @Test
+  @DisplayName("'interlock approve --key' signs locally with the approver's SSH key; the API relays that proof, not its own")
+  void cliApprovesWithOwnKey() throws Exception {
+    String api = "/apis/apps/v1/namespaces/shop/deployments/api";
+    long before = mutationsOf(api);
+    String task = start(AGENT, "staging", "worker capacity");
+    propose(AGENT, task, scale("shop", "api", 6));
+    Path bobsKey = dev.keys().resolve("bob_ed25519");
+    Cli asAlice = cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", ALICE);
+    assertThat(asAlice.code).as("alice's token with bob's key: the workflow refuses the proof").isEqualTo(1);
+    assertThat(asAlice.err).contains("proof refused");
+    Cli approved = cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", "dev-bob");
+    assertThat(approved.code).as(approved.err).isZero();
+    awaitStep(task, "s1", "VERIFIED");
+    JsonNode proof = status(ALICE, task).path("steps").get(0).path("approvals").get(0).path("proof");
+    assertThat(proof.path("keyType").asText()).isEqualTo("ssh-ed25519");
+    assertThat(proof.path("keyFingerprint").asText()).startsWith("SHA256:");
+    assertThat(mutationsOf(api)).isEqualTo(before + 1);
   }
 
   @Test

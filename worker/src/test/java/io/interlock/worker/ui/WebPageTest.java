@@ -90,7 +90,9 @@ class WebPageTest {
       WebElement verified = b.driver.findElement(By.id("step-s1"));
       assertThat(verified.findElement(By.cssSelector(".verification")).getText()).contains("VERIFIED", "confidence");
       assertThat(verified.findElements(By.cssSelector(".evidence li"))).isNotEmpty();
-      assertThat(verified.findElement(By.cssSelector(".approvals")).getText()).contains("alice", "capacity looks right");
+      assertThat(verified.findElement(By.cssSelector(".approvals")).getText())
+          .contains("alice", "capacity looks right", "verified (issuer interlock-api)");
+      assertThat(b.driver.findElement(By.id("requester-proof")).getText()).isEqualTo("(verified (issuer interlock-api))");
       assertThat(verified.findElements(By.cssSelector("button.approve"))).isEmpty();
       b.await("the audit timeline with the approval", d -> d.findElement(By.id("audit")).getText().contains("APPROVAL"));
       b.screenshot("task-verified-laptop");
