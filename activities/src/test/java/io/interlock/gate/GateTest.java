@@ -63,6 +63,20 @@ class GateTest {
   }
 
   @Test
+  @DisplayName("given a READ outside the environment's namespaces, it is BLOCKED by namespace.scope and returns nothing")
+  void readObeysScope() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView read = task.propose(new ToolCall("k8s.get", Map.of("namespace", "kube-system", "kind", "Deployment", "name", "log-agent")));
+    assertThat(read.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(read.policy().ruleId()).isEqualTo("namespace.scope");
+    assertThat(read.result() == null || read.result().isNull()).as("no read ran").isTrue();
+    StepView logs = task.propose(new ToolCall("k8s.logs", Map.of("namespace", "kube-system", "name", "log-agent")));
+    assertThat(logs.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(task.propose(get("web")).state()).isEqualTo(StepState.SUCCEEDED);
+    h.assertMutations(0);
+  }
+
+  @Test
   @DisplayName("given a WRITE, it waits for approval with a hash, a deadline and a preview, and mutates nothing")
   void writeWaits() {
     AgentTask task = h.start("agent:bot", "staging");

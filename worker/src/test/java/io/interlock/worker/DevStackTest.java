@@ -255,8 +255,11 @@ class DevStackTest {
   void cliApprovesWithOwnKey() throws Exception {
     String api = "/apis/apps/v1/namespaces/shop/deployments/api";
     long before = mutationsOf(api);
-    String task = start(AGENT, "staging", "worker capacity");
+    String task = start(AGENT, "staging", "worker capacity\u001b[2J\u001b[H\rApprove? all good\u202e");
     propose(AGENT, task, scale("shop", "api", 6));
+    Cli shown = cli("show", task, "--token", ALICE);
+    assertThat(shown.out).as("no control character reaches the terminal").doesNotContain("\u001b", "\r", "\u202e")
+        .contains("worker capacity?[2J?[H?Approve? all good?");
     Path bobsKey = dev.keys().resolve("bob_ed25519");
     Cli asAlice = cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", ALICE);
     assertThat(asAlice.code).as("alice's token with bob's key: the workflow refuses the proof").isEqualTo(1);

@@ -286,7 +286,13 @@ public class AgentTaskImpl implements AgentTask {
     }
   }
 
+  /** Reads need no approval, but obey the environment, its namespaces and its allowed tools. */
   private void runRead(Step s) {
+    s.policy = checkPolicy(s, PolicyCheck.PROPOSE, null);
+    if (!s.policy.allowed()) {
+      block(s, s.policy);
+      return;
+    }
     s.state = StepState.RUNNING;
     try {
       s.result = tools.read(environment, s.call);

@@ -127,13 +127,20 @@ public final class ArgsSchema {
         return null;
       }
       case INTEGER -> {
-        if (!(v instanceof Integer || v instanceof Long)
-            && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {
+        // Exact: a huge number must never wrap into range (18446744073709551621 is not 5).
+        java.math.BigDecimal n;
+        try {
+          n = v instanceof Number ? new java.math.BigDecimal(v.toString()) : null;
+        } catch (NumberFormatException e) {
+          n = null;
+        }
+        if (n == null || n.stripTrailingZeros().scale() > 0) {
           return "must be an integer, got " + describe(v);
         }
-        long n = ((Number) v).longValue();
-        if (n < f.min() || n > f.max()) {
-          return "must be between " + f.min() + " and " + f.max() + ", got " + n;
+        if (n.compareTo(java.math.BigDecimal.valueOf(f.min())) < 0 || n.compareTo(java.math.BigDecimal.valueOf(f.max())) > 0) {
+          String shown = n.toPlainString();
+          return "must be between " + f.min() + " and " + f.max() + ", got "
+              + (shown.length() > 40 ? shown.substring(0, 40) + "…" : shown);
         }
         return null;
       }

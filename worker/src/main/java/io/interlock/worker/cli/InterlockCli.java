@@ -54,8 +54,10 @@ public final class InterlockCli implements Runnable {
   }
 
   /** Runs one command with the given streams; returns the exit code. */
-  public static int run(PrintWriter out, PrintWriter err, InputStream in, String... args) {
+  public static int run(PrintWriter rawOut, PrintWriter rawErr, InputStream in, String... args) {
     stdin = in;
+    PrintWriter out = new PrintWriter(new TerminalSafeWriter(rawOut), true);
+    PrintWriter err = new PrintWriter(new TerminalSafeWriter(rawErr), true);
     CommandLine cli = new CommandLine(new InterlockCli());
     cli.setOut(out);
     cli.setErr(err);

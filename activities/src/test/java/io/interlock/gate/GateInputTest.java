@@ -1,0 +1,94 @@
+package io.interlock.gate;
+
+import static io.interlock.gate.GateHarness.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.StepState;
+import io.interlock.contract.views.StepView;
+import io.interlock.workflows.AgentTask;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad inputs from any Temporal client: each ends its own call (or its own task, for a start) at
+ * once with the field named, never loops, never mutates, and the engine keeps serving new tasks.
+ */
+class GateInputTest {
+  private GateHarness h;
+
+  @BeforeEach
+  void start() {
+    h = new GateHarness();
+  }
+
+  @AfterEach
+  void stop() {
+    AgentTask fresh = h.start("agent:bot", "staging");
+    assertThat(fresh.propose(get("web")).state()).as("a new task still runs").isEqualTo(StepState.SUCCEEDED);
+    h.close();
+  }
+
+  private WorkflowStub startRaw(Object input) {
+    WorkflowStub stub = h.client.newUntypedWorkflowStub("AgentTask", WorkflowOptions.newBuilder()
+        .setTaskQueue(AgentTask.TASK_QUEUE).setWorkflowId("task-" + UUID.randomUUID()).build());
+    stub.start(input);
+    return stub;
+  }
+
+  private static void failsNaming(WorkflowStub stub, String field) {
+    assertThatThrownBy(() -> stub.getResult(10, TimeUnit.SECONDS, Map.class))
+        .isInstanceOf(WorkflowFailedException.class).rootCause().hasMessageContaining(field);
+  }
+
+  @Test
+  @DisplayName("malformed start inputs end the task as FAILED at once, naming the field")
+  void malformedStarts() {
+    failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "approvalTimeoutSeconds", "abc")),
+        "approvalTimeoutSeconds");
+    List<Object> nullStep = new ArrayList<>();
+    nullStep.add(null);
+    Map<String, Object> withNull = new HashMap<>(Map.of("requester", "agent:bot", "environment", "staging"));
+    withNull.put("steps", nullStep);
+    failsNaming(startRaw(withNull), "steps[0]");
+    failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "approvalTimeoutSeconds", 9e18)),
+        "approvalTimeoutSeconds");
+    failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "idleTimeoutSeconds", Long.MAX_VALUE)),
+        "idleTimeoutSeconds");
+    List<Map<String, Object>> tooMany = new ArrayList<>();
+    for (int i = 0; i < 501; i++) {
+      tooMany.add(Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "name", "web")));
+    }
+    failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "steps", tooMany)), "at most 500");
+    failsNaming(startRaw("not an object"), "TaskRequest");
+    h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName("a number beyond the schema's bounds is refused exactly, never wrapped into range")
+  void hugeNumbersRefused() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(new ToolCall("k8s.scale", Map.of("namespace", "shop", "kind", "Deployment", "name", "web",
+        "replicas", new BigInteger("18446744073709551621"))));
+    assertThat(s.state()).isEqualTo(StepState.FAILED);
+    assertThat(s.error()).contains("replicas").contains("between 0 and 1000").contains("18446744073709551621");
+    StepView fraction = task.propose(new ToolCall("k8s.scale", Map.of("namespace", "shop", "kind", "Deployment", "name", "web",
+        "replicas", 4.5)));
+    assertThat(fraction.state()).isEqualTo(StepState.FAILED);
+    h.assertMutations(0);
+    assertThat(h.replicas("web")).isEqualTo(2);
+  }
+}
