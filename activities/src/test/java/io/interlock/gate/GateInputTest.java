@@ -78,6 +78,19 @@ class GateInputTest {
   }
 
   @Test
+  @DisplayName("a call of more than 256 KiB is refused by the propose validator and in a plan; the task keeps working")
+  void oversizedCallsRefused() {
+    AgentTask task = h.start("agent:bot", "staging");
+    assertThatThrownBy(() -> task.propose(new ToolCall("k8s.get", Map.of("namespace", "shop", "name", "web",
+        "kind", "x".repeat(1_000_000))))).isInstanceOf(io.temporal.client.WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("bytes of JSON");
+    assertThat(task.propose(get("web")).state()).isEqualTo(StepState.SUCCEEDED);
+    failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "steps",
+        List.of(Map.of("tool", "k8s.get", "args", Map.of("kind", "x".repeat(300_000)))))), "steps[0]");
+    h.assertMutations(0);
+  }
+
+  @Test
   @DisplayName("a number beyond the schema's bounds is refused exactly, never wrapped into range")
   void hugeNumbersRefused() {
     AgentTask task = h.start("agent:bot", "staging");

@@ -251,6 +251,30 @@ class DevStackTest {
   }
 
   @Test
+  @DisplayName("an oversized REST plan or call is refused with 400 naming the rule; nothing starts and the server keeps serving")
+  void oversizedInputsRefused() throws Exception {
+    List<Map<String, Object>> plan = new java.util.ArrayList<>();
+    for (int i = 0; i < 12_500; i++) {
+      plan.add(Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "name", "web")));
+    }
+    Response big = given().auth().oauth2(AGENT).contentType(ContentType.JSON)
+        .body(Map.of("taskId", "too-big", "environment", "staging", "steps", plan)).post("/api/tasks");
+    assertThat(big.statusCode()).as(big.asString()).isEqualTo(400);
+    assertThat(big.jsonPath().getString("error")).contains("steps: at most 500");
+    assertThat(big.jsonPath().getString("next")).isNotBlank();
+    given().auth().oauth2(ALICE).get("/api/tasks/too-big").then().statusCode(404);
+
+    String task = start(AGENT, "staging", "big kind");
+    Response huge = given().auth().oauth2(AGENT).contentType(ContentType.JSON)
+        .body(Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "name", "web", "kind", "x".repeat(1_000_000))))
+        .post("/api/tasks/" + task + "/steps");
+    assertThat(huge.statusCode()).as(huge.asString()).isEqualTo(409);
+    assertThat(huge.asString()).contains("bytes of JSON");
+    JsonNode small = propose(AGENT, task, Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
+    assertThat(small.path("state").asText()).as(small.toString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
   @DisplayName("'interlock approve --key' signs locally with the approver's SSH key; the API relays that proof, not its own")
   void cliApprovesWithOwnKey() throws Exception {
     String api = "/apis/apps/v1/namespaces/shop/deployments/api";

@@ -499,6 +499,10 @@ public class AgentTaskImpl implements AgentTask {
     if (call == null || blank(call.tool())) {
       throw new IllegalArgumentException("tool: required, e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
     }
+    String big = TaskRequests.tooLarge(call);
+    if (big != null) {
+      throw new IllegalArgumentException(big);
+    }
     if (completed || finishRequested) {
       throw new IllegalArgumentException("task " + taskId + " is finishing; start a new task to propose more steps");
     }

@@ -80,6 +80,12 @@ public class TaskService {
     if (!TASK_ID.matcher(taskId).matches()) {
       throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'", "leave taskId out to get task-<uuid>");
     }
+    String problem = io.interlock.workflows.TaskRequests.problem(
+        new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(), body.approvalTimeoutSeconds(),
+            body.finishWhenDone(), null, null, null));
+    if (problem != null) {
+      throw ApiException.badRequest("invalid task: " + problem, "fix that field and send the task again; nothing was started");
+    }
     // The API attests who asked: a JWS over the request statement, bound to this workflow id.
     ApiIssuer.Window w = ApiIssuer.window(Instant.now(), null);
     ApprovalProof attested =
