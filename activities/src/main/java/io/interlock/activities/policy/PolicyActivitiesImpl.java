@@ -433,7 +433,14 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     private Map<String, Object> celVariables(ToolCall call, ToolSpec spec, Effect effect, CallTarget target) {
       Map<String, Object> callMap = new LinkedHashMap<>();
       callMap.put("tool", call.tool());
-      callMap.put("args", plain(call.args()));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) plain(call.args()));
+      if (args.containsKey("kind") && target.kind() != null) {
+        // Rules see the normalised kind ("cm", "SECRET" and "configmaps" read as ConfigMap, Secret):
+        // an alias must not dodge a rule written for the real name.
+        args.put("kind", target.kind());
+      }
+      callMap.put("args", args);
       Map<String, Object> targetMap = new LinkedHashMap<>();
       TargetRef ref = check.preview() == null ? null : check.preview().target();
       put(targetMap, "apiVersion", target.apiVersion());

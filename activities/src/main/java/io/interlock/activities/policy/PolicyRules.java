@@ -76,7 +76,9 @@ public final class PolicyRules {
           outcomes.add(new Outcome(c.rule(), false, "expression returned " + result + ", not a boolean"));
         }
       } catch (CelEvaluationException | RuntimeException e) {
-        outcomes.add(new Outcome(c.rule(), false, e.getMessage()));
+        // Fail closed: an error is an error even when it carries no message.
+        String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        outcomes.add(new Outcome(c.rule(), false, why));
       }
     }
     return outcomes;

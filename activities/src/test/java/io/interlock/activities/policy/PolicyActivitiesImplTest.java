@@ -394,6 +394,50 @@ class PolicyActivitiesImplTest {
     }
 
     @Test
+    @DisplayName("given an apply or patch whose written object has replicas > 20, should deny cel.max-replicas too")
+    void givenApplyWithTooManyReplicas_shouldDeny() {
+      com.fasterxml.jackson.databind.JsonNode intended = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+          Map.of("apiVersion", "apps/v1", "kind", "Deployment", "metadata", Map.of("name", "web", "namespace", "shop"),
+              "spec", Map.of("replicas", 50)));
+      io.interlock.contract.values.Preview p = new io.interlock.contract.values.Preview(
+          new io.interlock.contract.values.TargetRef("apps/v1", "Deployment", "shop", "web", "uid-1", "42", true),
+          "apply", "", "server-side dry-run", intended, List.of());
+      for (String tool : List.of("k8s.apply", "k8s.patch")) {
+        PolicyCheck c = propose("prod", tool, Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
+            write(tool, false), p);
+        assertThat(policy("prod", QUIET).check(c).ruleId()).as(tool).isEqualTo("cel.max-replicas");
+      }
+    }
+
+    @Test
+    @DisplayName("given a kind alias (cm, SECRET), rules see the normalised kind and cannot be dodged")
+    void givenKindAlias_shouldSeeNormalisedKind() {
+      String yaml = """
+          groups: {sre: [alice]}
+          environments:
+            staging:
+              cluster: {simulated: true}
+              allowedNamespaces: [shop]
+              allowedTools: ["*"]
+              approvals: {groups: [sre], required: 1}
+              rules:
+                - id: no-secret-deletes
+                  message: secrets are deleted by hand
+                  expression: "call.tool == 'k8s.delete' && call.args.kind == 'Secret'"
+                  effect: deny
+          """;
+      PolicyFile file = PolicyFile.parse("alias.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+      PolicyActivitiesImpl p = new PolicyActivitiesImpl(file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+      for (String alias : List.of("SECRET", "secret", "secrets")) {
+        PolicyCheck c = propose("staging", "k8s.delete", Map.of("namespace", "shop", "name", "db", "kind", alias),
+            write("k8s.delete", true), new io.interlock.contract.values.Preview(
+                new io.interlock.contract.values.TargetRef("v1", "Secret", "shop", "db", "uid-1", "42", true),
+                "delete", "", "server-side dry-run", null, List.of()));
+        assertThat(p.check(c).ruleId()).as(alias).isEqualTo("cel.no-secret-deletes");
+      }
+    }
+
+    @Test
     @DisplayName("given a delete in prod, should require 2 approvals via cel.delete-needs-two")
     void givenDeleteInProd_shouldRequireTwo() {
       PolicyCheck c = propose("prod", "k8s.delete", Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
