@@ -251,6 +251,42 @@ class DevStackTest {
   }
 
   @Test
+  @DisplayName("after continue-as-new (twice), the audit reads every run: requester, goal, the executed write, gap-free")
+  void auditSpansEveryRun() throws Exception {
+    String task = "t-can-" + UUID.randomUUID();
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    try {
+      WorkflowClient raw = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      io.interlock.workflows.AgentTask agent = raw.newWorkflowStub(io.interlock.workflows.AgentTask.class,
+          io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue("interlock-tasks").setWorkflowId(task).build());
+      WorkflowClient.start(agent::run, new io.interlock.contract.commands.TaskRequest("agent:sdk-bot", "staging",
+          "long-lived task", null, null, null, null, 100, null));
+      var write = agent.propose(new io.interlock.contract.commands.ToolCall("k8s.scale",
+          Map.of("namespace", "payments", "kind", "Deployment", "name", "ledger", "replicas", 2)));
+      given().auth().oauth2(ALICE).contentType(ContentType.JSON).body(Map.of("callHash", write.callHash()))
+          .post("/api/tasks/" + task + "/steps/" + write.stepId() + "/approve").then().statusCode(200);
+      awaitStep(task, write.stepId(), "VERIFIED");
+      for (int i = 0; i < 40; i++) {
+        raw.newWorkflowStub(io.interlock.workflows.AgentTask.class, task)
+            .propose(new io.interlock.contract.commands.ToolCall("k8s.get", Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
+      }
+    } finally {
+      stubs.shutdown();
+    }
+    JsonNode report = audit(task);
+    JsonNode header = report.path("entries").get(0).path("detail");
+    assertThat(header.path("runs").size()).as("runs read").isGreaterThanOrEqualTo(3);
+    assertThat(header.path("requester").asText()).isEqualTo("agent:sdk-bot");
+    assertThat(header.path("goal").asText()).isEqualTo("long-lived task");
+    assertThat(header.has("missingAuditSeq")).as(header.toString()).isFalse();
+    JsonNode s1 = stepRecord(report, "s1");
+    assertThat(s1.path("tool").asText()).isEqualTo("k8s.scale");
+    assertThat(s1.path("state").asText()).isEqualTo("VERIFIED");
+    assertThat(s1.path("approvals").get(0).path("proof").path("issuer").asText()).isEqualTo("interlock-api");
+  }
+
+  @Test
   @DisplayName("an oversized REST plan or call is refused with 400 naming the rule; nothing starts and the server keeps serving")
   void oversizedInputsRefused() throws Exception {
     List<Map<String, Object>> plan = new java.util.ArrayList<>();

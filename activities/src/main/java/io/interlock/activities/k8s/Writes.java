@@ -21,7 +21,13 @@ public final class Writes {
 
   /** PUT with ?dryRun=All; falls back to the client-side object only when the server cannot dry-run. */
   public static DryRun update(KubernetesClient client, Target target, JsonNode intended) {
-    HasMetadata typed = Json.typed(intended, target.kind().type());
+    // No resourceVersion in a dry-run: a controller's status write in between must not fail the
+    // preview (nothing persists; the real write carries the precondition).
+    ObjectNode body = intended.deepCopy();
+    if (body.get("metadata") instanceof ObjectNode meta) {
+      meta.remove("resourceVersion");
+    }
+    HasMetadata typed = Json.typed(body, target.kind().type());
     try {
       return new DryRun(
           Json.tree(client.resource(typed).dryRun().update()),

@@ -24,11 +24,13 @@ public final class HistoryRuns {
   public static List<WorkflowExecutionHistory> fetch(WorkflowClient client, String workflowId) {
     List<WorkflowExecutionHistory> runs = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    WorkflowExecutionHistory h = client.fetchHistory(workflowId);
-    while (h != null && runs.size() < MAX_RUNS && seen.add(h.getWorkflowExecution().getRunId())) {
+    // The latest run by its id: a history fetched without a run id is not the latest on every server.
+    String runId = client.newUntypedWorkflowStub(workflowId).describe().getWorkflowExecutionInfo().getExecution().getRunId();
+    // Track run ids as asked for: a fetched history does not always carry its own run id.
+    while (runId != null && runs.size() < MAX_RUNS && seen.add(runId)) {
+      WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
       runs.add(h);
-      String previous = previousRunId(h);
-      h = previous == null ? null : client.fetchHistory(workflowId, previous);
+      runId = previousRunId(h);
     }
     Collections.reverse(runs);
     return runs;
