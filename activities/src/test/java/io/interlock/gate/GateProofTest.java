@@ -291,6 +291,44 @@ class GateProofTest {
     }
   }
 
+  @Test
+  @DisplayName("racing approve and reject: an approval answered as accepted always ran; one overtaken by a rejection says so")
+  void approveRejectRace() throws Exception {
+    int rounds = 8;
+    int approvedAnswers = 0;
+    for (int i = 0; i < rounds; i++) {
+      AgentTask task = h.start("agent:bot", "staging");
+      StepView s = task.propose(scale("web", 3 + i));
+      Decision approve = TestIdentities.decide(task, s, "alice", true, "go");
+      Decision reject = TestIdentities.decide(task, s, "bob", false, "stop");
+      java.util.concurrent.CompletableFuture<Object> a = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return task.decide(approve);
+        } catch (WorkflowUpdateException e) {
+          return e;
+        }
+      });
+      java.util.concurrent.CompletableFuture<Object> r = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return task.decide(reject);
+        } catch (WorkflowUpdateException e) {
+          return e;
+        }
+      });
+      Object approveAnswer = a.get();
+      r.get();
+      StepView end = awaitStep(task, s.stepId(), v -> v.state().isFinal());
+      if (approveAnswer instanceof StepView) {
+        approvedAnswers++;
+        assertThat(end.state()).as("an approval answered as accepted").isEqualTo(StepState.VERIFIED);
+      } else {
+        assertThat(end.state()).isEqualTo(StepState.REJECTED);
+        assertThat(((Exception) approveAnswer)).rootCause().message().containsAnyOf("rejected", "not AWAITING_APPROVAL");
+      }
+    }
+    h.assertMutations(approvedAnswers);
+  }
+
   /** The refusal cap the workflow applies per step (AgentTaskImpl.MAX_REFUSALS). */
   private static final class AgentTaskRefusalCap {
     static final int MAX = 50;

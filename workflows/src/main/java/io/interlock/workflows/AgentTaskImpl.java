@@ -580,6 +580,11 @@ public class AgentTaskImpl implements AgentTask {
     }
     // Answer once the gate has reacted, so the caller sees APPROVED/REJECTED (or still waiting for more).
     Workflow.await(() -> s.state != StepState.AWAITING_APPROVAL || (!s.rejected && !ApprovalRules.satisfied(s)));
+    if (d.approve() && s.rejected) {
+      // A rejection that arrived with this approval won: say so, never answer an approval as if it stood.
+      throw ApplicationFailure.newFailure("your approval was recorded, but the step was rejected before it could run ("
+          + s.error + "); nothing ran", "APPROVAL_SUPERSEDED");
+    }
     return s.view();
   }
 
