@@ -62,6 +62,24 @@ class EnvironmentLockTest {
   }
 
   @Test
+  @DisplayName("given an agent's workflow squatting the lock id, writes are not blocked, the squatter is removed, and locking still works")
+  void givenSquatter_shouldReclaimTheLockId() {
+    io.temporal.client.WorkflowStub squatter = testEnv.getWorkflowClient().newUntypedWorkflowStub("AgentTask",
+        WorkflowOptions.newBuilder().setTaskQueue("nobody-polls-this").setWorkflowId(EnvironmentLock.workflowId("staging")).build());
+    squatter.start(java.util.Map.of("requester", "agent:bot", "environment", "staging"));
+
+    assertThat(reader.read("staging")).isEqualTo(LockState.unlocked("staging"));
+    PolicyDecision d = policyNow().check(scale("staging", 3));
+    assertThat(d.allowed()).as(d.reason()).isTrue();
+    assertThat(testEnv.getWorkflowClient().newUntypedWorkflowStub(EnvironmentLock.workflowId("staging")).describe()
+        .getWorkflowExecutionInfo().getStatus())
+        .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+
+    assertThat(locks.lock("staging", "carol", "migration", null).locked()).isTrue();
+    assertThat(reader.read("staging").locked()).isTrue();
+  }
+
+  @Test
   @DisplayName("given a lock, should be visible to the reader and block a write with environment.lock")
   void givenLock_shouldBlockWrites() {
     Instant until = now().plus(Duration.ofHours(1));

@@ -31,6 +31,7 @@ public final class EnvironmentLockClient {
    *     expiry)
    */
   public LockState lock(String environment, String who, String why, Instant until) {
+    reclaim(environment);
     EnvironmentLock stub = startingStub(environment);
     LockRequest request = new LockRequest(who, why, until == null ? null : until.toString());
     return WorkflowClient.executeUpdateWithStart(
@@ -39,6 +40,7 @@ public final class EnvironmentLockClient {
 
   /** Clears the lock of {@code environment}; harmless when it is not locked. */
   public LockState unlock(String environment, String who, String why) {
+    reclaim(environment);
     EnvironmentLock stub = startingStub(environment);
     return WorkflowClient.executeUpdateWithStart(
         stub::unlock,
@@ -50,6 +52,9 @@ public final class EnvironmentLockClient {
   /** The lock as its workflow holds it; an environment never locked has no workflow and is unlocked. */
   public LockState read(String environment) {
     try {
+      if (reclaim(environment)) {
+        return LockState.unlocked(environment);
+      }
       return untyped(environment).query("state", LockState.class);
     } catch (WorkflowNotFoundException e) {
       return LockState.unlocked(environment);
@@ -64,6 +69,33 @@ public final class EnvironmentLockClient {
     } catch (WorkflowNotFoundException e) {
       return List.of();
     }
+  }
+
+  /**
+   * Any client in the namespace can start a workflow under {@code env-lock-<E>} before the real
+   * lock workflow exists. Such a squatter is not a lock: it is terminated and the environment reads
+   * as unlocked (the id was free, so no lock was ever set). Returns true when one was removed.
+   */
+  private boolean reclaim(String environment) {
+    WorkflowStub stub = untyped(environment);
+    io.temporal.client.WorkflowExecutionDescription d;
+    try {
+      d = stub.describe();
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+    var info = d.getWorkflowExecutionInfo();
+    boolean running = info.getStatus() == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    boolean ours = EnvironmentLock.TYPE.equals(info.getType().getName()) && EnvironmentLock.TASK_QUEUE.equals(info.getTaskQueue());
+    if (ours) {
+      return false;
+    }
+    if (running) {
+      client.newUntypedWorkflowStub(EnvironmentLock.workflowId(environment), Optional.of(info.getExecution().getRunId()),
+          Optional.empty()).terminate("not an Interlock lock: a " + info.getType().getName() + " on " + info.getTaskQueue()
+              + " took the lock id " + EnvironmentLock.workflowId(environment));
+    }
+    return true;
   }
 
   private WorkflowStub untyped(String environment) {
