@@ -301,20 +301,8 @@ class GateProofTest {
       StepView s = task.propose(scale("web", 3 + i));
       Decision approve = TestIdentities.decide(task, s, "alice", true, "go");
       Decision reject = TestIdentities.decide(task, s, "bob", false, "stop");
-      java.util.concurrent.CompletableFuture<Object> a = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          return task.decide(approve);
-        } catch (WorkflowUpdateException e) {
-          return e;
-        }
-      });
-      java.util.concurrent.CompletableFuture<Object> r = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          return task.decide(reject);
-        } catch (WorkflowUpdateException e) {
-          return e;
-        }
-      });
+      var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> answer(task, approve));
+      var r = java.util.concurrent.CompletableFuture.supplyAsync(() -> answer(task, reject));
       Object approveAnswer = a.get();
       r.get();
       StepView end = awaitStep(task, s.stepId(), v -> v.state().isFinal());
@@ -327,6 +315,15 @@ class GateProofTest {
       }
     }
     h.assertMutations(approvedAnswers);
+  }
+
+  /** The decide update's answer: the step, or the failure it was refused with. */
+  private static Object answer(AgentTask task, Decision d) {
+    try {
+      return task.decide(d);
+    } catch (WorkflowUpdateException e) {
+      return e;
+    }
   }
 
   /** The refusal cap the workflow applies per step (AgentTaskImpl.MAX_REFUSALS). */

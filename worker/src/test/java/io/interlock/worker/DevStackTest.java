@@ -287,6 +287,20 @@ class DevStackTest {
   }
 
   @Test
+  @DisplayName("DNS rebinding: a request for another host name gets 421, one from another site's page 403, and no demo token")
+  void foreignHostsRefused() {
+    for (String path : List.of("/ui/sign-in", "/api/tasks", "/mcp")) {
+      Response r = given().header("Host", "attacker.example").auth().oauth2(ALICE).get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(421);
+      assertThat(r.asString()).doesNotContain("dev-alice").contains("attacker.example", "next");
+    }
+    Response fromPage = given().header("Origin", "http://attacker.example").get("/ui/sign-in");
+    assertThat(fromPage.statusCode()).isEqualTo(403);
+    assertThat(fromPage.asString()).doesNotContain("dev-alice");
+    given().get("/ui/sign-in").then().statusCode(200);
+  }
+
+  @Test
   @DisplayName("an oversized REST plan or call is refused with 400 naming the rule; nothing starts and the server keeps serving")
   void oversizedInputsRefused() throws Exception {
     List<Map<String, Object>> plan = new java.util.ArrayList<>();

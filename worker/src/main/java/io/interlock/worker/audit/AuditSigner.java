@@ -84,25 +84,11 @@ public final class AuditSigner {
     if (ref == null || ref.isBlank()) {
       return Optional.empty();
     }
-    String json;
-    if (ref.startsWith("env:")) {
-      json = System.getenv(ref.substring(4));
-      if (json == null || json.isBlank()) {
-        return Optional.empty();
-      }
-    } else if (ref.startsWith("file:")) {
-      Path p = path(ref.substring(5));
-      if (!Files.isRegularFile(p)) {
-        return Optional.empty();
-      }
-      try {
-        json = Files.readString(p);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read the audit signing key " + p + ": " + e.getMessage(), e);
-      }
-    } else {
-      throw new IllegalArgumentException("the audit signing key must be a reference env:VAR or file:/path, not '" + ref + "'");
+    Optional<String> key = io.interlock.worker.proof.KeyReference.read(ref);
+    if (key.isEmpty()) {
+      return Optional.empty();
     }
+    String json = key.get();
     try {
       return Optional.of(of(json));
     } catch (IllegalArgumentException e) {
@@ -112,7 +98,7 @@ public final class AuditSigner {
 
   /** {@code ~/x} is the home folder; other paths as given. */
   static Path path(String file) {
-    return file.startsWith("~/") ? Path.of(System.getProperty("user.home"), file.substring(2)) : Path.of(file);
+    return io.interlock.worker.proof.KeyReference.path(file);
   }
 
   public String keyId() {

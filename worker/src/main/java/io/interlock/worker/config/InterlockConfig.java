@@ -29,6 +29,13 @@ public interface InterlockConfig {
   @WithName("env")
   Map<String, EnvironmentConfig> env();
 
+  /**
+   * Host names (the HTTP Host header, without port) this server answers to; anything else gets
+   * 421, so a page on another site cannot reach it by DNS rebinding. Empty: loopback names in dev
+   * mode (localhost, 127.0.0.1, [::1]); any host in server mode (put the public name here).
+   */
+  Optional<List<String>> allowedHosts();
+
   /** How often verification observes the cluster. */
   @WithDefault("1s")
   Duration verifyPollInterval();

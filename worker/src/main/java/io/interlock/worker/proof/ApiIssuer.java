@@ -6,9 +6,7 @@ import io.interlock.worker.config.InterlockConfig;
 import io.interlock.workflows.proof.ProofSigner;
 import io.interlock.workflows.proof.Statement;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -54,18 +52,11 @@ public class ApiIssuer {
   private String privateJwk() {
     String ref = config.api().signingKey();
     try {
-      if (ref.startsWith("env:")) {
-        String v = System.getenv(ref.substring(4));
-        if (v != null && !v.isBlank()) {
-          return v;
-        }
-      } else if (ref.startsWith("file:")) {
-        Path p = Path.of(ref.substring(5));
-        if (Files.isRegularFile(p)) {
-          return Files.readString(p);
-        }
+      Optional<String> key = KeyReference.read(ref);
+      if (key.isPresent()) {
+        return key.get();
       }
-    } catch (IOException e) {
+    } catch (IllegalArgumentException e) {
       // reported below, without the key's contents
     }
     throw ApiException.unavailable("the API cannot sign approvals: its signing key " + ref + " is missing or unreadable",
