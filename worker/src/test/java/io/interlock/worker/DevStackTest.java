@@ -301,6 +301,26 @@ class DevStackTest {
   }
 
   @Test
+  @DisplayName("ambiguous or malformed bodies (trailing garbage, two documents, duplicate keys, wrong types) get a JSON 400; nothing starts")
+  void strictJsonErrors() {
+    List<String> bodies = List.of(
+        "{\"environment\":\"staging\",\"taskId\":\"strict-1\"} trailing",
+        "{\"environment\":\"staging\",\"taskId\":\"strict-2\"}{\"environment\":\"prod\"}",
+        "{\"environment\":\"staging\",\"environment\":\"prod\",\"taskId\":\"strict-3\"}",
+        "{\"environment\":{\"a\":1},\"taskId\":\"strict-4\"}",
+        "[1,2,3]");
+    for (String body : bodies) {
+      Response r = given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(body).post("/api/tasks");
+      assertThat(r.statusCode()).as(body).isEqualTo(400);
+      assertThat(r.jsonPath().getString("error")).as(body).isNotBlank();
+      assertThat(r.jsonPath().getString("next")).as(body).isNotBlank();
+    }
+    for (int i = 1; i <= 4; i++) {
+      given().auth().oauth2(ALICE).get("/api/tasks/strict-" + i).then().statusCode(404);
+    }
+  }
+
+  @Test
   @DisplayName("an oversized REST plan or call is refused with 400 naming the rule; nothing starts and the server keeps serving")
   void oversizedInputsRefused() throws Exception {
     List<Map<String, Object>> plan = new java.util.ArrayList<>();
