@@ -194,7 +194,13 @@ public class AgentTaskImpl implements AgentTask {
                 Duration.ofSeconds(idleTimeoutSeconds),
                 () -> !queue.isEmpty() || finishRequested || continueAsNewDue());
         if (continueAsNewDue() && queue.isEmpty() && !finishRequested) {
-          continueAsNew(request);
+          // A write proposal still resolving will enqueue and then wait for this loop: let it in
+          // rather than wait for it (which it never could finish) before continuing as new.
+          Workflow.await(() -> Workflow.isEveryHandlerFinished() || !queue.isEmpty());
+          if (queue.isEmpty()) {
+            continueAsNew(request);
+          }
+          continue;
         }
         if (!woke) {
           record(null, "IDLE_TIMEOUT", ENGINE, detail("idleTimeoutSeconds", idleTimeoutSeconds));
