@@ -229,6 +229,14 @@ class GateProofTest {
         new TaskRequest("agent:bot", "prod", "stolen proof", List.of(scale("web", 9))).withRequesterProof(forAnother));
     assertThatThrownBy(() -> WorkflowStub.fromTyped(stolen).getResult(Object.class))
         .isInstanceOf(WorkflowFailedException.class).rootCause().hasMessageContaining("not proven");
+    for (String id : List.of("task-bare", "task-stolen")) {
+      List<String> markers = h.client.fetchHistory(id).getEvents().stream()
+          .filter(e -> e.hasMarkerRecordedEventAttributes())
+          .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("data").getPayloads(0).getData().toStringUtf8())
+          .toList();
+      assertThat(markers).as("the refusal is in %s's history", id)
+          .anySatisfy(m -> assertThat(m).contains("\"kind\":\"REQUEST_REFUSED\""));
+    }
     h.assertMutations(0);
   }
 

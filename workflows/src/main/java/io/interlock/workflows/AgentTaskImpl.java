@@ -247,6 +247,7 @@ public class AgentTaskImpl implements AgentTask {
           + "; start the task with requesterProof (see `interlock sign --request`) or through the Interlock API";
       record(null, "REQUEST_REFUSED", ENGINE, detail("why", why));
       requesterIdentity = identity;
+      markUnmarked(); // the refusal is in the history before the task fails
       throw ApplicationFailure.newNonRetryableFailure(why, "REQUESTER_UNPROVEN");
     }
     requesterIdentity = identity;
