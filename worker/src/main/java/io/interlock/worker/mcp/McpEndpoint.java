@@ -86,10 +86,16 @@ public class McpEndpoint {
       return json(400, error(NullNode.getInstance(), McpError.INVALID_REQUEST,
           "unsupported " + VERSION_HEADER + " '" + version + "'; this server speaks " + VERSIONS));
     }
+    String sessionId = headers.getHeaderString(SESSION_HEADER);
     if (isInitialize(message)) {
+      if (sessionId != null && !sessionId.isBlank()) {
+        // Initialize belongs before a session: inside one it would silently swap the session's task.
+        return json(400, error(idOf(message), McpError.INVALID_REQUEST,
+            "this request already names session " + (sessionId.length() > 64 ? sessionId.substring(0, 64) + "…" : sessionId)
+                + "; initialize only without " + SESSION_HEADER + " (end the session with DELETE to start another)"));
+      }
       return initialize(message, caller.get(), headers);
     }
-    String sessionId = headers.getHeaderString(SESSION_HEADER);
     if (sessionId == null || sessionId.isBlank()) {
       return json(400, error(idOf(message), McpError.INVALID_REQUEST,
           SESSION_HEADER + " header required: send initialize first and repeat the session id it returns"));

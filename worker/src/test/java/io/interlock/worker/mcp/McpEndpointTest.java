@@ -165,6 +165,13 @@ class McpEndpointTest {
         .headers().firstValue("Mcp-Session-Id").orElseThrow();
     // Another identity presenting this session id is treated as unknown.
     assertThat(post("dev-alice", session, Map.of(), request("tools/list", Map.of())).statusCode()).isEqualTo(404);
+    // initialize inside a session is refused; it never swaps the session's task or environment.
+    HttpResponse<String> again = post(AGENT, session, Map.of("Interlock-Environment", "prod"),
+        request("initialize", Map.of("protocolVersion", "2025-03-26")));
+    assertThat(again.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(again.body()).path("error").path("message").asText()).contains("already names session");
+    assertThat(again.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    assertThat(call(session, "ping", Map.of()).has("result")).isTrue();
     assertThat(call(session, "resources/list", Map.of()).path("error").path("code").asInt()).isEqualTo(-32601);
     HttpResponse<String> garbled = http.send(HttpRequest.newBuilder(mcp.toURI()).header("Authorization", "Bearer " + AGENT)
         .header("Mcp-Session-Id", session).header("Content-Type", "application/json")
