@@ -110,6 +110,46 @@ class PolicyFileTest {
   }
 
   @Test
+  @DisplayName("given broken identities (a non-key line, a private JWK, an issuer without keys, an unknown proof mode), should name each field")
+  void givenBrokenIdentities_shouldNameEachField() {
+    String yaml = """
+        groups: {sre: [alice]}
+        identities:
+          sshKeys:
+            alice: ["not a key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN1oycvkJfhDB6N/bU9rwSK+shRnnc1GTzWyV5W/TzPY alice"]
+          issuers:
+            leaky: {jwks: [{kty: OKP, crv: Ed25519, x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", d: "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}]}
+            empty: {}
+          maxProofSeconds: 0
+          tokens: []
+        environments:
+          qa:
+            cluster: {simulated: true}
+            allowedTools: ["*"]
+            approvals: {groups: [sre], required: 1, proof: maybe}
+            requests: {proof: sometimes}
+        """;
+    assertThatThrownBy(() -> PolicyFile.parse("ids.yaml", yaml.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("identities.sshKeys.alice[0]: not an SSH public key line")
+        .hasMessageContaining("identities.issuers.leaky.jwks[0]: must be a public JWK")
+        .hasMessageContaining("identities.issuers.empty: give the issuer's public keys")
+        .hasMessageContaining("identities.maxProofSeconds: must be between 1 and 86400")
+        .hasMessageContaining("identities.tokens: unknown field")
+        .hasMessageContaining("environments.qa.approvals.proof: 'maybe' is not a proof mode")
+        .hasMessageContaining("environments.qa.requests.proof: 'sometimes' is not a proof mode");
+  }
+
+  @Test
+  @DisplayName("given the bundled policy, every environment requires approval proofs and prod requires requester proofs")
+  void bundledPolicyRequiresProofs() {
+    PolicyFile policy = PolicyFile.loadDefault();
+    assertThat(policy.environments().values()).allSatisfy(e -> assertThat(e.approvals().proof()).isEqualTo("required"));
+    assertThat(policy.environment("prod").orElseThrow().requestProof()).isEqualTo("required");
+    assertThat(policy.identities().issuers()).containsKey("interlock-api");
+  }
+
+  @Test
   @DisplayName("given a missing file, should say it cannot be read")
   void givenMissingFile_shouldSaySo() {
     assertThatThrownBy(() -> PolicyFile.load(Path.of("no/such/policy.yaml")))
