@@ -40,7 +40,7 @@ final class ApprovalRules {
     if (s == null) {
       return null;
     }
-    String line = s.replaceAll("\\p{Cntrl}", "?");
+    String line = s.replaceAll("[\\p{Cc}\\p{Cf}]", "?");
     return line.length() <= SHOWN ? line : line.substring(0, SHOWN) + "…(" + line.length() + " chars)";
   }
 

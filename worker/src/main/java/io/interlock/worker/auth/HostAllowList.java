@@ -100,7 +100,7 @@ public class HostAllowList implements ContainerRequestFilter {
     if (s == null) {
       return "";
     }
-    String t = s.replaceAll("\\p{Cntrl}", "?");
+    String t = s.replaceAll("[\\p{Cc}\\p{Cf}]", "?");
     return t.length() > 80 ? t.substring(0, 80) + "…" : t;
   }
 
