@@ -11,24 +11,14 @@ import io.interlock.workflows.AgentTask;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** A burst of signals from any client never wedges a task: it answers, and a proven approval still runs. */
 class GateBurstTest {
-  private GateHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new GateHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  /** A fresh engine per test, closed after it (JUnit creates one instance per test method). */
+  @AutoClose private final GateHarness h = new GateHarness();
 
   @Test
   @DisplayName("given 10,000 wrong-hash approve signals in a burst, the task still answers status and executes a proven approval once")

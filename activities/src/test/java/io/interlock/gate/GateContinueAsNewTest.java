@@ -12,24 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Continue-as-new never waits on a handler that itself waits for the main loop. */
 class GateContinueAsNewTest {
-  private GateHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new GateHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  /** A fresh engine per test, closed after it (JUnit creates one instance per test method). */
+  @AutoClose private final GateHarness h = new GateHarness();
 
   @Test
   @DisplayName("given continue-as-new due while write proposals are in their resolve activity, every proposal still answers")

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -28,18 +28,12 @@ import org.junit.jupiter.api.Test;
  * once with the field named, never loops, never mutates, and the engine keeps serving new tasks.
  */
 class GateInputTest {
-  private GateHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new GateHarness();
-  }
+  @AutoClose private final GateHarness h = new GateHarness();
 
   @AfterEach
-  void stop() {
+  void aNewTaskStillRuns() {
     AgentTask fresh = h.start("agent:bot", "staging");
     assertThat(fresh.propose(get("web")).state()).as("a new task still runs").isEqualTo(StepState.SUCCEEDED);
-    h.close();
   }
 
   private WorkflowStub startRaw(Object input) {

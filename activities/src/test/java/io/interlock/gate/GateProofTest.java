@@ -29,8 +29,7 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.keys.HmacKey;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -40,17 +39,8 @@ import org.junit.jupiter.api.Test;
  * proven path executes exactly once.
  */
 class GateProofTest {
-  private GateHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new GateHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  /** A fresh engine per test, closed after it (JUnit creates one instance per test method). */
+  @AutoClose private final GateHarness h = new GateHarness();
 
   // ---- attacks ------------------------------------------------------------------------------
 

@@ -28,8 +28,7 @@ import io.temporal.client.WorkflowUpdateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -38,17 +37,8 @@ import org.junit.jupiter.api.Test;
  * counted and must match the approved steps exactly — no write without approval, none twice.
  */
 class GateTest {
-  private GateHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new GateHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  /** A fresh engine per test, closed after it (JUnit creates one instance per test method). */
+  @AutoClose private final GateHarness h = new GateHarness();
 
   @Test
   @DisplayName("given a READ, propose returns its result at once with no approval and no mutation")

@@ -112,6 +112,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     private final String stage;
     private final Instant now;
     private EnvironmentPolicy env;
+    private ProofPolicy keys;
 
     Evaluation(PolicyCheck check, String stage) {
       this.check = check;
@@ -489,12 +490,20 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       } catch (RuntimeException e) {
         return "unreadable approval time " + a.at();
       }
-      ProofVerdict v = ProofVerifier.verify(proof, statement, policy.identities().resolve(mode), at, 0);
+      ProofVerdict v = ProofVerifier.verify(proof, statement, keys(), at, 0);
       return v.verified() ? null : v.problem();
     }
 
+    /** The keys, read once per evaluation (their files are read on use, not per approval or decision). */
+    private ProofPolicy keys() {
+      if (keys == null) {
+        keys = policy.identities().resolve(env.approvals().proof());
+      }
+      return keys;
+    }
+
     private ProofPolicy proofs(Collection<String> identities) {
-      return policy.identities().resolve(env.approvals().proof()).forIdentities(identities);
+      return keys().forIdentities(identities);
     }
 
     private PolicyDecision freezeDeny(FreezeHit h, int required, Set<String> approvers, List<String> breakers) {

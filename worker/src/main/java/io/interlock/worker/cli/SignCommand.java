@@ -2,6 +2,7 @@ package io.interlock.worker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.worker.proof.ApiIssuer;
 import io.interlock.workflows.proof.Statement;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -96,14 +97,10 @@ final class SignCommand implements Runnable {
       throw new CliFailure(CliFailure.REFUSED, "step " + stepId + " of " + taskId + " is "
           + (step == null ? "unknown" : step.path("state").asText()) + ", not AWAITING_APPROVAL: nothing to sign");
     }
-    Instant expires = now.plusSeconds(validSeconds);
-    Instant deadline = Instant.parse(step.path("deadline").asText());
-    if (deadline.isBefore(expires)) {
-      expires = deadline.truncatedTo(ChronoUnit.SECONDS);
-    }
+    ApiIssuer.Window w = ApiIssuer.window(now, validSeconds, Instant.parse(step.path("deadline").asText()));
     String callHash = step.path("callHash").asText();
     Statement st = Statement.decision(task.path("taskRunId").asText(), stepId, callHash, who, approve, text,
-        approve ? breakGlass : null, now.toString(), expires.toString());
+        approve ? breakGlass : null, w.issuedAt(), w.expiresAt());
     ObjectNode body = ApiClient.JSON.createObjectNode();
     body.put("stepId", stepId);
     body.put("callHash", callHash);

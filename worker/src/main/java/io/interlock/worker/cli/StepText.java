@@ -100,14 +100,16 @@ final class StepText {
         + " --token <your token>)\"");
   }
 
-  /** "verified (ssh-ed25519 SHA256:…)", "verified (issuer interlock-api)" or "unverified claim". */
+  /** The contract's own label ({@link io.interlock.contract.values.ProofVerdict#label()}); no verdict is an unverified claim. */
   static String proofLabel(JsonNode p) {
-    if (!p.path("verified").asBoolean(false)) {
-      return "claim".equals(p.path("kind").asText("claim")) ? "unverified claim" : "refused (" + p.path("problem").asText() + ")";
+    if (!p.isObject()) {
+      return "unverified claim";
     }
-    return p.hasNonNull("keyFingerprint")
-        ? "verified (" + p.path("keyType").asText() + " " + p.path("keyFingerprint").asText() + ")"
-        : "verified (issuer " + p.path("issuer").asText() + ")";
+    try {
+      return ApiClient.JSON.treeToValue(p, io.interlock.contract.values.ProofVerdict.class).label();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "unreadable proof record";
+    }
   }
 
   static String callJson(JsonNode s) {

@@ -33,8 +33,13 @@ public class ApiIssuer {
 
   /** Issued now, valid for a few minutes but never past {@code notAfter} (a step's deadline; null = none). */
   public static Window window(Instant now, Instant notAfter) {
+    return window(now, VALID_SECONDS, notAfter);
+  }
+
+  /** Issued now, valid {@code seconds} but never past {@code notAfter} (null = none). */
+  public static Window window(Instant now, long seconds, Instant notAfter) {
     Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
-    Instant expires = issued.plusSeconds(VALID_SECONDS);
+    Instant expires = issued.plusSeconds(seconds);
     if (notAfter != null && notAfter.isBefore(expires)) {
       expires = notAfter.truncatedTo(ChronoUnit.SECONDS);
     }
