@@ -68,6 +68,8 @@ class GateInputTest {
     }
     failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "steps", tooMany)), "at most 500");
     failsNaming(startRaw("not an object"), "TaskRequest");
+    failsNaming(startRaw(Map.of("requester", "agent:bot", "environment", "staging", "requesterProof",
+        Map.of("kind", "ssh", "signature", "x".repeat(1_000_000)))), "requesterProof");
     h.assertMutations(0);
   }
 

@@ -54,6 +54,10 @@ public final class TaskRequests {
         }
       }
     }
+    if (r.requesterProof() != null
+        && ApprovalRules.tooLong(null, null, null, null, null, r.requesterProof()) != null) {
+      return "requesterProof: " + ApprovalRules.tooLong(null, null, null, null, null, r.requesterProof());
+    }
     String timeout = range("approvalTimeoutSeconds", r.approvalTimeoutSeconds());
     return timeout != null ? timeout : range("idleTimeoutSeconds", r.idleTimeoutSeconds());
   }
