@@ -8,6 +8,7 @@ import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
+import io.temporal.client.WorkflowStub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,5 +46,43 @@ class GateContinueAsNewTest {
     assertThat(h.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
         .as("the task continued as new while proposals were in flight").isNotEqualTo(firstRun);
     h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName("given continue-as-new due on the idle branch while a write is in its resolve activity, the write"
+      + " still answers, is approved in the next run and runs exactly once")
+  void continueAsNewDueWhileAWriteResolves() throws Exception {
+    HeldResolve[] held = new HeldResolve[1];
+    try (GateHarness slow = new GateHarness((environment, real) ->
+        environment.equals("staging") ? (held[0] = new HeldResolve(real, "k8s.scale")) : real)) {
+      AgentTask task = slow.start(new TaskRequest("agent:bot", "staging", "slow", null, null, null, null, 100, null));
+      WorkflowStub stub = WorkflowStub.fromTyped(task);
+      String id = stub.getExecution().getWorkflowId();
+      String firstRun = stub.getExecution().getRunId();
+      while (historyLength(slow, id, firstRun) < 70) {
+        task.propose(get("web"));
+      }
+      CompletableFuture<StepView> write = CompletableFuture.supplyAsync(() -> task.propose(scale("web", 4)));
+      assertThat(held[0].entered.await(20, TimeUnit.SECONDS)).as("the write is in its resolve activity").isTrue();
+      // Signals grow the history past the limit while the write resolves: continue-as-new falls due idle.
+      WorkflowStub raw = slow.client.newUntypedWorkflowStub(id);
+      while (historyLength(slow, id, firstRun) <= 110) {
+        raw.signal("approve", java.util.Map.of("stepId", "s999", "callHash", "sha256:none", "approver", "mallory"));
+      }
+      held[0].release.countDown();
+      StepView proposed = write.get(30, TimeUnit.SECONDS);
+      assertThat(proposed.state()).as("the write answered").isIn(StepState.AWAITING_APPROVAL, StepState.PROPOSED);
+      StepView waiting = GateHarness.awaitState(task, proposed.stepId(), StepState.AWAITING_APPROVAL);
+      GateHarness.eventually(() -> assertThat(slow.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
+          .as("the task continued as new").isNotEqualTo(firstRun));
+      GateHarness.approve(slow.client.newWorkflowStub(AgentTask.class, id), waiting, "bob");
+      GateHarness.awaitState(task, proposed.stepId(), StepState.VERIFIED);
+      assertThat(slow.replicas("web")).isEqualTo(4);
+      slow.assertMutations(1);
+    }
+  }
+
+  private static int historyLength(GateHarness h, String id, String runId) {
+    return h.client.fetchHistory(id, runId).getHistory().getEventsCount();
   }
 }

@@ -6,6 +6,7 @@ import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.tools.ToolContext;
+import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.StepState;
@@ -51,7 +52,17 @@ final class GateHarness implements AutoCloseable {
   }
 
   /** With another policy file and the clock the policy sees (freeze windows, lock expiry). */
+  /** With each environment's tool activities wrapped (a slow worker, say). */
+  GateHarness(java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools) {
+    this(POLICY, Clock.systemUTC(), tools);
+  }
+
   GateHarness(Path policyFile, Clock policyClock) {
+    this(policyFile, policyClock, (environment, real) -> real);
+  }
+
+  private GateHarness(Path policyFile, Clock policyClock,
+      java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools) {
     this.policyClock = policyClock;
     cluster = GateFixtures.startCluster();
     Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
@@ -67,7 +78,7 @@ final class GateHarness implements AutoCloseable {
       Worker w = env.newWorker(AgentTask.environmentQueue(environment));
       ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100));
       w.registerActivitiesImplementations(
-          new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx),
+          tools.apply(environment, new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx)),
           GateFixtures.policy(withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
     }
     env.start();

@@ -129,7 +129,7 @@ class GateTest {
     StepView s = task.propose(scale("web", 3));
     StepView badHash = new StepView(s.stepId(), s.tool(), s.args(), s.effect(), s.state(), s.idempotent(), s.destructive(),
         "sha256:bad", s.preview(), s.policy(), s.recheck(), s.approvals(), s.refusals(), s.deadline(), s.result(), s.error(),
-        s.verification(), s.before(), s.after(), s.rollbackOf(), s.proposedAt(), 0);
+        s.verification(), s.before(), s.after(), s.rollbackOf(), s.proposedAt(), 0, false);
     assertThatThrownBy(() -> task.decide(TestIdentities.decide(task, badHash, "bob", true, null)))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause().hasMessageContaining("callHash mismatch");

@@ -101,7 +101,12 @@ function stepBody(step) {
     step.effect === 'WRITE' && step.deadline ? el('div', { class: 'deadline' }, el('span', { class: 'label' }, 'Deadline'), ' ',
       step.state === 'AWAITING_APPROVAL' ? countdown(step.deadline) : when(step.deadline)) : null,
     step.callHash ? el('div', { class: 'hash' }, el('span', { class: 'label' }, 'Call hash'), ' ', el('code', { class: 'call-hash' }, step.callHash)) : null));
-  parts.push(el('div', { class: 'block' }, el('h4', {}, 'Exact call'), el('pre', { class: 'json call' }, JSON.stringify({ tool: step.tool, args: step.args }, null, 2))));
+  if (step.compacted) {
+    // Finished steps beyond the task's byte budget are held compact; the audit keeps the whole call.
+    parts.push(el('div', { class: 'block' }, el('h4', {}, 'Exact call'), el('p', { class: 'muted' }, step.tool + ': arguments, preview body and result are left out of this older finished step to keep the task small; the audit export has them whole.')));
+  } else {
+    parts.push(el('div', { class: 'block' }, el('h4', {}, 'Exact call'), el('pre', { class: 'json call' }, JSON.stringify({ tool: step.tool, args: step.args }, null, 2))));
+  }
   if (step.preview) {
     const p = step.preview;
     parts.push(el('div', { class: 'block preview' },

@@ -16,6 +16,7 @@ import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.Confidence;
@@ -72,7 +73,7 @@ public class AgentTaskImpl implements AgentTask {
   static final int MIN_HISTORY_LIMIT = 100;
 
   private static final String ENGINE = "engine";
-  /** Audit entries the audit() query answers with (the newest); the history has all of them. */
+  /** Audit entries the audit() query answers with (the newest, within StepBudget.AUDIT_BYTES); the history has all. */
   static final int AUDIT_KEPT = 1_000;
   /** Refusals kept per step; later ones are only counted (the history keeps every one). */
   static final int MAX_REFUSALS = 50;
@@ -111,6 +112,8 @@ public class AgentTaskImpl implements AgentTask {
   private final List<Step> queue = new ArrayList<>();
   /** The latest audit entries, for the audit() query; the history's markers keep every one. */
   private final java.util.ArrayDeque<AuditEntry> audit = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Integer> auditSizes = new java.util.ArrayDeque<>();
+  private long auditBytes;
   private long auditSeq;
   private int nextStepNumber = 1;
   private boolean finishRequested;
@@ -217,6 +220,7 @@ public class AgentTaskImpl implements AgentTask {
       }
       queue.remove(step);
       active = null;
+      keepBounded(false);
       if (step.state.halts()) {
         halt(step);
       }
@@ -313,7 +317,7 @@ public class AgentTaskImpl implements AgentTask {
   private void gate(Step s) {
     if (s.state == StepState.PROPOSED) {
       try {
-        s.preview = tools.preview(environment, s.call);
+        s.preview = StepBudget.bounded(tools.preview(environment, s.call));
       } catch (ActivityFailure f) {
         fail(s, "preview failed, nothing was changed: " + describe(f), "PREVIEW_FAILED");
         return;
@@ -445,8 +449,8 @@ public class AgentTaskImpl implements AgentTask {
   private PolicyDecision checkPolicy(Step s, String stage, String breakGlassReason) {
     try {
       ToolSpec spec = new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
-      return policy.check(new PolicyCheck(stage, taskId, s.stepId, requester, environment, s.call,
-          spec, s.preview, List.copyOf(s.approvals), breakGlassReason, taskRunId, s.callHash));
+      return StepBudget.bounded(policy.check(new PolicyCheck(stage, taskId, s.stepId, requester, environment, s.call,
+          spec, s.preview, List.copyOf(s.approvals), breakGlassReason, taskRunId, s.callHash)));
     } catch (ActivityFailure f) {
       // Fail closed: no policy answer is a denial.
       return new PolicyDecision(false, "policy.unavailable", "policy could not be evaluated: " + describe(f)
@@ -463,8 +467,8 @@ public class AgentTaskImpl implements AgentTask {
 
   private void fail(Step s, String why, String kind) {
     s.state = StepState.FAILED;
-    s.error = why;
-    record(s.stepId, kind, ENGINE, detail("tool", s.call.tool(), "error", why));
+    s.error = CallerText.bounded(why, StepBudget.ERROR_CHARS);
+    record(s.stepId, kind, ENGINE, detail("tool", s.call.tool(), "error", s.error));
   }
 
   /** A halt stops everything queued behind it until an explicit new proposal. */
@@ -516,6 +520,40 @@ public class AgentTaskImpl implements AgentTask {
     if (steps.size() >= MAX_STEPS) {
       throw new IllegalArgumentException("task " + taskId + " has " + MAX_STEPS + " steps, the limit; start a new task");
     }
+    String open = StepBudget.openProblem(taskId, openBytes(), StepBudget.bytes(call));
+    if (open != null) {
+      throw new IllegalArgumentException(open);
+    }
+  }
+
+  private int openBytes() {
+    return steps.stream().filter(s -> !s.state.isFinal()).mapToInt(s -> StepBudget.bytes(s.view())).sum();
+  }
+
+  /**
+   * Keeps finished steps bounded: the newest one stays whole (its caller reads it), then whole ones
+   * while they fit {@link StepBudget#FINISHED_BYTES}; older ones are held compact.
+   */
+  private void keepBounded(boolean compactAll) {
+    int held = 0;
+    boolean newest = !compactAll;
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      Step s = steps.get(i);
+      if (!s.state.isFinal() || s.compacted) {
+        continue;
+      }
+      if (s.finishedBytes == 0) {
+        s.finishedBytes = StepBudget.bytes(s.view());
+      }
+      if (newest) {
+        newest = false;
+        continue;
+      }
+      held += s.finishedBytes;
+      if (compactAll || held > StepBudget.FINISHED_BYTES) {
+        s.compact();
+      }
+    }
   }
 
   @Override
@@ -532,13 +570,17 @@ public class AgentTaskImpl implements AgentTask {
     }
     resolve(s);
     if (s.state.isFinal()) {
-      return s.view();
+      StepView answer = s.view();
+      keepBounded(false);
+      return answer;
     }
     if (s.effect == Effect.READ) {
       // Reads never wait for approvals, only for a write that is executing right now.
       Workflow.await(() -> active == null || !mutating(active));
       runRead(s);
-      return s.view();
+      StepView answer = s.view();
+      keepBounded(false);
+      return answer;
     }
     enqueueInOrder(s);
     Workflow.await(() -> s.state.isFinal() || s.state == StepState.AWAITING_APPROVAL
@@ -781,9 +823,13 @@ public class AgentTaskImpl implements AgentTask {
       }
     }
     AuditEntry entry = new AuditEntry(++auditSeq, now(), stepId, kind, actor, d);
+    int size = StepBudget.bytes(entry);
     audit.addLast(entry);
-    if (audit.size() > AUDIT_KEPT) {
+    auditSizes.addLast(size);
+    auditBytes += size;
+    while (audit.size() > 1 && (audit.size() > AUDIT_KEPT || auditBytes > StepBudget.AUDIT_BYTES)) {
       audit.removeFirst();
+      auditBytes -= auditSizes.removeFirst();
     }
     unmarked.add(entry);
     log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
@@ -813,6 +859,7 @@ public class AgentTaskImpl implements AgentTask {
     Workflow.await(Workflow::isEveryHandlerFinished);
     record(null, "CONTINUED_AS_NEW", ENGINE, detail("historyLength", Workflow.getInfo().getHistoryLength()));
     markUnmarked();
+    keepBounded(true); // the next run carries open steps whole and finished ones compact
     TaskSnapshot snapshot = new TaskSnapshot(views(), auditSeq, nextStepNumber, finishRequested, haltedBy,
         taskId, requesterIdentity);
     // The carried state rides in the memo; the new run accepts it only as a genuine continuation.
@@ -838,6 +885,10 @@ public class AgentTaskImpl implements AgentTask {
   }
 
   private String describe(ActivityFailure f) {
+    return CallerText.bounded(cause(f), StepBudget.ERROR_CHARS);
+  }
+
+  private String cause(ActivityFailure f) {
     Throwable c = f.getCause();
     if (c instanceof ApplicationFailure af) {
       return af.getOriginalMessage() + " [" + af.getType() + "]";

@@ -14,7 +14,6 @@ final class ApprovalRules {
   static final int MAX_ID = 128;
   static final int MAX_TEXT = 2_000;
   static final int MAX_PROOF = 16_384;
-  private static final int SHOWN = 80;
 
   private ApprovalRules() {}
 
@@ -37,11 +36,7 @@ final class ApprovalRules {
 
   /** Caller-supplied text as it may appear in a refusal: short, one line. */
   static String shown(String s) {
-    if (s == null) {
-      return null;
-    }
-    String line = s.replaceAll("[\\p{Cc}\\p{Cf}]", "?");
-    return line.length() <= SHOWN ? line : line.substring(0, SHOWN) + "…(" + line.length() + " chars)";
+    return io.interlock.contract.values.CallerText.shown(s);
   }
 
   private static int length(String s) {

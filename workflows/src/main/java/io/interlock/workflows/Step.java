@@ -17,7 +17,8 @@ import java.util.List;
 /** Mutable state of one step inside the workflow; every surface sees it as a {@link StepView}. */
 final class Step {
   final String stepId;
-  final ToolCall call;
+  /** Replaced by the tool name alone when the step is compacted. */
+  ToolCall call;
   final String rollbackOf;
   final String proposedAt;
 
@@ -39,6 +40,10 @@ final class Step {
   String error;
   Verification verification;
   Execution execution;
+  /** Args, preview details, result and before/after dropped: the history keeps them whole. */
+  boolean compacted;
+  /** Bytes of the whole view, measured once the step finished (0 until then). */
+  int finishedBytes;
 
   Step(String stepId, ToolCall call, String rollbackOf, String proposedAt) {
     this.stepId = stepId;
@@ -51,7 +56,7 @@ final class Step {
     return new StepView(
         stepId,
         call.tool(),
-        call.args(),
+        compacted ? null : call.args(),
         effect,
         state,
         idempotent,
@@ -70,7 +75,36 @@ final class Step {
         execution == null ? null : execution.after(),
         rollbackOf,
         proposedAt,
-        refusalsDropped);
+        refusalsDropped,
+        compacted);
+  }
+
+  /**
+   * Drops what only a whole view needs (args, preview body, result, before/after, proof evidence,
+   * kept refusals) and keeps what the step was and how it ended.
+   */
+  void compact() {
+    compacted = true;
+    call = new ToolCall(call.tool(), null);
+    if (preview != null) {
+      preview = new Preview(preview.target(), preview.summary(), null, null, null, preview.warnings());
+    }
+    policy = withoutKeys(policy);
+    recheck = withoutKeys(recheck);
+    approvals.replaceAll(a -> new ApprovalRecord(a.approver(), a.at(), a.comment(), a.breakGlass(), a.proof(), null));
+    refusalsDropped += refusals.size();
+    refusals.clear();
+    result = null;
+    execution = null;
+    error = io.interlock.contract.values.CallerText.bounded(error, 512);
+  }
+
+  /** The decision without the keys and observations it carried: a finished step is never verified again. */
+  private static PolicyDecision withoutKeys(PolicyDecision d) {
+    return d == null ? null : new PolicyDecision(d.allowed(), d.ruleId(),
+        io.interlock.contract.values.CallerText.bounded(d.reason(), 512), d.requiredApprovals(),
+        d.approvers(), d.policyVersion(), d.stage(), null, d.maxApprovalSeconds(), d.verifyBudgetSeconds(),
+        d.overridableBy());
   }
 
   /** Rebuilds a step carried across continue-as-new. */
@@ -87,6 +121,7 @@ final class Step {
     s.approvals.addAll(v.approvals());
     s.refusals.addAll(v.refusals());
     s.refusalsDropped = v.refusalsDropped();
+    s.compacted = v.compacted();
     s.deadline = v.deadline();
     s.deadlineMillis = v.deadline() == null ? 0 : java.time.Instant.parse(v.deadline()).toEpochMilli();
     s.result = v.result();

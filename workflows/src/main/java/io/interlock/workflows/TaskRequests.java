@@ -53,6 +53,12 @@ public final class TaskRequests {
           return "steps[" + i + "]: " + big;
         }
       }
+      int planBytes = r.steps().stream().mapToInt(StepBudget::bytes).sum();
+      String open = StepBudget.openProblem("of this plan", 0, planBytes);
+      if (open != null) {
+        return "steps: the plan's calls are " + planBytes + " bytes of JSON; with the first preview they would exceed"
+            + " the " + StepBudget.OPEN_BYTES + " byte budget of open calls; split the plan over tasks or steps";
+      }
     }
     if (r.requesterProof() != null
         && ApprovalRules.tooLong(null, null, null, null, null, r.requesterProof()) != null) {

@@ -84,7 +84,7 @@ public final class Kinds {
     Kind k = name == null ? null : ALIASES.get(name.toLowerCase(Locale.ROOT));
     if (k == null) {
       throw new ToolException(
-          FailureType.INVALID_ARGS, "args.kind: unsupported kind '" + name + "'; supported kinds are " + names());
+          FailureType.INVALID_ARGS, "args.kind: unsupported kind '" + io.interlock.contract.values.CallerText.shown(name) + "'; supported kinds are " + names());
     }
     return k;
   }

@@ -6,6 +6,7 @@ import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.activities.RequesterCheck;
 import io.interlock.contract.activities.RequesterIdentity;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.ProofPolicy;
 import io.interlock.contract.values.ProofVerdict;
 import io.interlock.workflows.proof.ProofVerifier;
@@ -305,7 +306,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return allow("allow",
           call.tool() + " on " + describe(target) + " is allowed in " + environment + " (tools: '" + toolEntry + "'); " + needs,
           required, approvers,
-          obs("tool", call.tool(), "namespace", target.namespace(), "kind", target.kind(), "requiredApprovals", required,
+          obs("tool", call.tool(), "namespace", CallerText.shown(target.namespace()), "kind", CallerText.shown(target.kind()), "requiredApprovals", required,
               "requiredBy", requiredBy, "now", now.toString()));
     }
 
@@ -543,9 +544,10 @@ public class PolicyActivitiesImpl implements PolicyActivities {
   private record FreezeResult(PolicyDecision hardDeny, FreezeHit overridable) {}
 
   private static String describe(CallTarget t) {
-    String kind = t.kind() == null ? "object" : t.kind();
-    String ns = t.namespace() == null ? "" : t.namespace() + "/";
-    return kind + " " + ns + (t.name() == null ? "?" : t.name());
+    // The call's own words, repeated short: a reason never grows with the input.
+    String kind = t.kind() == null ? "object" : CallerText.shown(t.kind());
+    String ns = t.namespace() == null ? "" : CallerText.shown(t.namespace()) + "/";
+    return kind + " " + ns + (t.name() == null ? "?" : CallerText.shown(t.name()));
   }
 
   /** Key/value pairs for {@code observed}; null values are left out (payloads carry no nulls). */

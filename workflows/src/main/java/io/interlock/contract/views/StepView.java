@@ -20,6 +20,8 @@ import java.util.Map;
  * @param rollbackOf the step this one undoes, for a proposed rollback
  * @param proposedAt ISO-8601 instant the step was proposed
  * @param refusalsDropped refusals beyond the ones kept in {@code refusals} (the history has all)
+ * @param compacted true for a finished step held compact to keep the task bounded: args, preview
+ *     diff, result, before/after and proof evidence are left out (the history and audit keep them)
  */
 public record StepView(
     String stepId,
@@ -43,4 +45,5 @@ public record StepView(
     JsonNode after,
     String rollbackOf,
     String proposedAt,
-    int refusalsDropped) {}
+    int refusalsDropped,
+    boolean compacted) {}
