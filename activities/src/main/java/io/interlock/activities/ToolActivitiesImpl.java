@@ -67,7 +67,7 @@ public final class ToolActivitiesImpl implements ToolActivities {
   public Execution execute(ExecuteRequest request) {
     return guarded(
         request.environment(),
-        () -> write(request.call()).execute(ctx, args(request.call()), request.approvedTarget()));
+        () -> write(request.call()).execute(ctx, args(request.call()), request.approvedTarget(), request.callHash()));
   }
 
   @Override

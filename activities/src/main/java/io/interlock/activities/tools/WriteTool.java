@@ -20,6 +20,14 @@ public interface WriteTool extends Tool {
    */
   Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved);
 
+  /**
+   * Runs the approved write of the call with this hash. Tools that stamp their writes with it
+   * recognise, on a retry, a first attempt whose answer was lost.
+   */
+  default Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved, String callHash) {
+    return execute(ctx, args, approved);
+  }
+
   /** One observation of the real state against the intended one. */
   Observation observe(ToolContext ctx, ToolArgs args, Execution execution);
 

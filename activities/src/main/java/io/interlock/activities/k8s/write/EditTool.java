@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Json;
+import io.interlock.activities.k8s.OwnWrite;
 import io.interlock.activities.k8s.Manifests;
 import io.interlock.activities.k8s.Redaction;
 import io.interlock.activities.k8s.Target;
@@ -65,12 +66,20 @@ public abstract class EditTool implements WriteTool {
 
   @Override
   public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
+    return execute(ctx, args, approved, null);
+  }
+
+  @Override
+  public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved, String callHash) {
     String started = Instant.now(ctx.clock()).toString();
     Target t = target(args);
     for (int attempt = 1; ; attempt++) {
       JsonNode live = t.fetch(ctx.client());
+      if (OwnWrite.isOurs(live, callHash)) {
+        return recognised(t, live, started, ctx);
+      }
       t.checkUnchanged(approved, live);
-      JsonNode intended = intended(t, live, args);
+      JsonNode intended = OwnWrite.stamp(intended(t, live, args), callHash);
       JsonNode after;
       try {
         // The fresh resourceVersion locks the write: nothing may slip in between this read and it.
@@ -87,6 +96,20 @@ public abstract class EditTool implements WriteTool {
       result.put("resourceVersion", Json.at(after, "/metadata/resourceVersion"));
       return new Execution(audit(t, live), audit(t, after), result, started, Instant.now(ctx.clock()).toString());
     }
+  }
+
+  /**
+   * This call's own write, made by an attempt whose answer was lost: executed, not a concurrent
+   * change. Its before-state went with that answer, so no rollback can be planned from it.
+   */
+  private Execution recognised(Target t, JsonNode live, String started, ToolContext ctx) {
+    ObjectNode result = Json.object();
+    result.put("summary", "already executed: " + t + " carries this call's own write ("
+        + OwnWrite.CALL_ANNOTATION + ", field manager " + OwnWrite.FIELD_MANAGER + ") from an attempt whose answer"
+        + " was lost; not written again");
+    result.put("recognisedOwnWrite", true);
+    result.put("resourceVersion", Json.at(live, "/metadata/resourceVersion"));
+    return new Execution(null, audit(t, live), result, started, Instant.now(ctx.clock()).toString());
   }
 
   /** The copy kept in previews and the audit: redacted, without managedFields. */
