@@ -40,7 +40,12 @@ public final class ApplyTool implements WriteTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .object("manifest", true, "one Kubernetes object, as a JSON object or a YAML/JSON string")
-          .bool("forceConflicts", "take ownership of fields another manager owns (default false: a conflict fails the call)");
+          .bool("forceConflicts", "take ownership of fields another manager owns (default false: a conflict fails the call)")
+          // The manifest's names become the request path: checked before anything runs.
+          .rule(args -> {
+            manifest(args);
+            return List.of();
+          });
 
   @Override
   public String name() {
@@ -75,6 +80,7 @@ public final class ApplyTool implements WriteTool {
       throw new ToolException(FailureType.INVALID_ARGS, "args.manifest: one object per call; propose one k8s.apply per document");
     }
     ObjectNode m = Manifests.requireObject(args.object("manifest"), "manifest").deepCopy();
+    Manifests.requireValidNames(m, "manifest");
     Target t = Target.of(m);
     if (t.namespace() != null) {
       ((ObjectNode) m.get("metadata")).put("namespace", t.namespace());

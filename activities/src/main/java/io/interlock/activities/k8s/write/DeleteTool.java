@@ -32,7 +32,7 @@ public final class DeleteTool implements WriteTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod, ConfigMap")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name")
           .oneOf("propagationPolicy", false, "what happens to dependents (default Background)", "Background", "Foreground", "Orphan");
 

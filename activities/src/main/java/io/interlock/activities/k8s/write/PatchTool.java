@@ -29,7 +29,7 @@ public final class PatchTool extends EditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, ConfigMap, Service")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name")
           .object("patch", true, "JSON merge patch (RFC 7386), e.g. {\"spec\":{\"minReadySeconds\":10}}; lists are replaced whole, null deletes a field");
 

@@ -29,7 +29,7 @@ public final class RolloutUndoTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name")
           .integer("toRevision", false, "revision to return to (default: the one before the current)", 0, Integer.MAX_VALUE);
 
