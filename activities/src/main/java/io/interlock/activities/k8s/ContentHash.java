@@ -27,6 +27,17 @@ public final class ContentHash {
 
   private ContentHash() {}
 
+  /** {@code sha256:} of a node's canonical JSON (keys sorted, no whitespace). */
+  public static String digest(JsonNode node) {
+    try {
+      Object sorted = CANONICAL.treeToValue(node, Object.class);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot fingerprint object", e);
+    }
+  }
+
   public static String of(JsonNode live) {
     if (live == null) {
       return null;
@@ -39,12 +50,6 @@ public final class ContentHash {
         CONTROLLER_ANNOTATIONS.forEach(a::remove);
       }
     }
-    try {
-      Object sorted = CANONICAL.treeToValue(o, Object.class);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot fingerprint object", e);
-    }
+    return digest(o);
   }
 }

@@ -9,6 +9,10 @@ import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.TargetRef;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** One named object a tool acts on: kind, namespace (for namespaced kinds) and name. */
 public record Target(Kind kind, String namespace, String name) {
@@ -81,6 +85,26 @@ public record Target(Kind kind, String namespace, String name) {
         live == null ? null : Json.at(live, "/metadata/resourceVersion"),
         live != null,
         ContentHash.of(live));
+  }
+
+  /**
+   * Refuses when what the write copies from elsewhere (a revision's template, a referenced Secret
+   * value) is not what the approval bound: each source's digest must be as approved.
+   */
+  public void checkSources(TargetRef approved, Map<String, String> now) {
+    Set<String> names = new TreeSet<>(approved.sources().keySet());
+    names.addAll(now.keySet());
+    for (String source : names) {
+      String was = approved.sources().get(source);
+      String is = now.get(source);
+      if (!Objects.equals(was, is)) {
+        throw new ToolException(
+            FailureType.TARGET_CHANGED,
+            "source changed since approval: " + source + " for " + this + " is "
+                + (is == null ? "no longer used" : is) + ", the approval bound " + (was == null ? "no such source" : was)
+                + "; nothing was written; propose the step again");
+      }
+    }
   }
 
   /** Refuses to act on an object other than the approved one (recreated, or changed since). */
