@@ -52,6 +52,10 @@ public final class TaskRequests {
         if (big != null) {
           return "steps[" + i + "]: " + big;
         }
+        String secret = SecretLiterals.problem(c);
+        if (secret != null) {
+          return "steps[" + i + "]." + secret;
+        }
       }
     }
     if (r.requesterProof() != null

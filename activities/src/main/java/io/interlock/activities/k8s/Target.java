@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
@@ -74,8 +75,8 @@ public record Target(Kind kind, String namespace, String name) {
     return live;
   }
 
-  /** The snapshot an approval binds to. */
-  public TargetRef ref(JsonNode live) {
+  /** The snapshot an approval binds to; a Secret's content digest is keyed by the worker's {@code key}. */
+  public TargetRef ref(JsonNode live, DigestKey key) {
     return new TargetRef(
         kind.apiVersion(),
         kind.name(),
@@ -84,7 +85,7 @@ public record Target(Kind kind, String namespace, String name) {
         live == null ? null : Json.at(live, "/metadata/uid"),
         live == null ? null : Json.at(live, "/metadata/resourceVersion"),
         live != null,
-        ContentHash.of(live));
+        ContentHash.of(live, key));
   }
 
   /**
@@ -108,7 +109,7 @@ public record Target(Kind kind, String namespace, String name) {
   }
 
   /** Refuses to act on an object other than the approved one (recreated, or changed since). */
-  public void checkUnchanged(TargetRef approved, JsonNode live) {
+  public void checkUnchanged(TargetRef approved, JsonNode live, DigestKey key) {
     if (approved == null) {
       throw new ToolException(FailureType.INVALID_ARGS, "no approved target snapshot: execution needs its preconditions");
     }
@@ -130,7 +131,7 @@ public record Target(Kind kind, String namespace, String name) {
           "target changed since approval: " + this + " was re-created (uid was " + approved.uid() + ", now " + uid + "); propose the step again");
     }
     if (approved.contentHash() != null) {
-      String now = ContentHash.of(live);
+      String now = ContentHash.of(live, key);
       if (!approved.contentHash().equals(now)) {
         throw new ToolException(
             FailureType.TARGET_CHANGED,

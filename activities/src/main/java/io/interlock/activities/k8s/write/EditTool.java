@@ -60,7 +60,7 @@ public abstract class EditTool implements WriteTool {
       warnings.add("no change: " + t + " already matches the intended state");
     }
     return new Preview(
-        t.ref(live), summary(t, live, intended, args), diff, dry.how(), audit(t, dry.object()), warnings);
+        t.ref(live, ctx.digestKey()), summary(t, live, intended, args), diff, dry.how(), audit(t, dry.object()), warnings);
   }
 
   @Override
@@ -69,7 +69,7 @@ public abstract class EditTool implements WriteTool {
     Target t = target(args);
     for (int attempt = 1; ; attempt++) {
       JsonNode live = t.fetch(ctx.client());
-      t.checkUnchanged(approved, live);
+      t.checkUnchanged(approved, live, ctx.digestKey());
       JsonNode intended = intended(t, live, args);
       JsonNode after;
       try {

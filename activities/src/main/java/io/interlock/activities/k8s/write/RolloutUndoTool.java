@@ -103,7 +103,7 @@ public final class RolloutUndoTool extends WorkloadEditTool {
   public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
     Target t = target(args);
     JsonNode live = t.fetch(ctx.client());
-    t.checkUnchanged(approved, live);
+    t.checkUnchanged(approved, live, ctx.digestKey());
     long from = select(ctx, t, live, args);
     try {
       // The revision is read again here: its template must be the one the approvers saw.
