@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.interlock.activities.secrets.DigestKey;
+import io.interlock.activities.tools.NameRule;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
@@ -18,6 +19,17 @@ import java.util.TreeSet;
 /** One named object a tool acts on: kind, namespace (for namespaced kinds) and name. */
 public record Target(Kind kind, String namespace, String name) {
   public static final String DEFAULT_NAMESPACE = "default";
+
+  public Target {
+    // Every tool reaches the API through a Target: a name that could bend a request path stops here too.
+    String problem = NameRule.OBJECT_NAME.problem(name);
+    if (problem == null && namespace != null) {
+      problem = NameRule.NAMESPACE.problem(namespace);
+    }
+    if (problem != null) {
+      throw new ToolException(FailureType.INVALID_ARGS, kind.name() + " " + problem);
+    }
+  }
 
   /** From the {kind, namespace, name} arguments; {@code kinds} are those the tool accepts. */
   public static Target of(ToolArgs args, String tool, List<String> kinds) {

@@ -82,4 +82,13 @@ class ObjectNamesTest extends DemoClusterTest {
     assertThat(Kinds.of("Deployment").path("shop", "web")).isEqualTo("/apis/apps/v1/namespaces/shop/deployments/web");
     assertThatThrownBy(() -> configMaps.path("shop", "..")).hasMessageContaining("path-segment-name");
   }
+
+  @Test
+  @DisplayName("a target (what every tool acts on) cannot be made with a name or namespace outside the rules, whatever path led there")
+  void targetsRefuseBadNames() {
+    assertThatThrownBy(() -> new Target(Kinds.of("ConfigMap"), "shop", "web-config/../secrets"))
+        .hasMessageContaining("ConfigMap 'web-config/../secrets' is not a valid object name (rule dns-1123-subdomain");
+    assertThatThrownBy(() -> new Target(Kinds.of("ConfigMap"), "shop#", "web-config")).hasMessageContaining("rule dns-1123-label");
+    assertThat(new Target(Kinds.of("Node"), null, "node-1").path()).isEqualTo("node-1");
+  }
 }
