@@ -112,7 +112,8 @@ public final class ToolActivitiesImpl implements ToolActivities {
   }
 
   private ToolArgs args(ToolCall call) {
-    List<String> problems = tool(call).schema().validate(call.args());
+    tool(call);
+    List<String> problems = registry.resolve(call).problems();
     if (!problems.isEmpty()) {
       throw new ToolException(FailureType.INVALID_ARGS, String.join("; ", problems));
     }

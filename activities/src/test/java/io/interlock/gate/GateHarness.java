@@ -22,6 +22,11 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.interlock.activities.secrets.DigestKey;
+import io.interlock.activities.secrets.SecretStores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +49,9 @@ final class GateHarness implements AutoCloseable {
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final RecordingInbox inbox = new RecordingInbox();
+  /** The workers' secret store {@value #SECRET_STORE}: a directory whose files are values referenced by Secrets. */
+  static final String SECRET_STORE = "gate";
+  final Path secretStore;
   /** The time the policy sees: a requester's proof is judged by it. */
   private final Clock policyClock;
 
@@ -71,12 +79,19 @@ final class GateHarness implements AutoCloseable {
     env.registerSearchAttribute(TaskSearchAttributes.PENDING_STEPS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
     env.registerSearchAttribute(TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute(TaskSearchAttributes.REQUESTER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    try {
+      secretStore = Files.createTempDirectory("interlock-gate-secrets");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    SecretStores stores = SecretStores.of(Map.of(SECRET_STORE, secretStore));
+    DigestKey digestKey = DigestKey.ephemeral();
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
     control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
     control.registerActivitiesImplementations(inbox);
     for (String environment : List.of("staging", "prod")) {
       Worker w = env.newWorker(AgentTask.environmentQueue(environment));
-      ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100));
+      ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100), stores, digestKey);
       w.registerActivitiesImplementations(
           tools.apply(environment, new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx)),
           GateFixtures.policy(withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
@@ -195,9 +210,24 @@ final class GateHarness implements AutoCloseable {
     }
   }
 
+  /** Puts {@code value} in the workers' store under {@code key}; returns the reference a call carries instead. */
+  Map<String, Object> secretRef(String key, String value) {
+    try {
+      Files.writeString(secretStore.resolve(key), value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of("valueFrom", Map.of("secretRef", Map.of("store", SECRET_STORE, "key", key)));
+  }
+
   @Override
   public void close() {
     env.close();
     cluster.close();
+    try (var files = Files.walk(secretStore)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

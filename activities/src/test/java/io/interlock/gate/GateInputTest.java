@@ -100,4 +100,22 @@ class GateInputTest {
     h.assertMutations(0);
     assertThat(h.replicas("web")).isEqualTo(2);
   }
+
+  @Test
+  @DisplayName("names that would change the request path ('#' drops ?dryRun=All; '/', '..', '?') are refused at resolve, naming the rule; nothing mutates")
+  void pathChangingNamesRefused() {
+    AgentTask task = h.start("agent:bot", "staging");
+    for (String bad : List.of("flags#x", "flags?dryRun=All", "flags/../web-config", "Flags")) {
+      StepView apply = task.propose(new ToolCall("k8s.apply", Map.of("manifest", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+          "metadata", Map.of("name", bad, "namespace", "shop"), "data", Map.of("k", "v")))));
+      assertThat(apply.state()).as(bad).isEqualTo(StepState.FAILED);
+      assertThat(apply.error()).contains("args.manifest.metadata.name", "rule dns-1123-subdomain");
+      assertThat(apply.callHash()).as("never offered for approval").isNull();
+    }
+    StepView namespace = task.propose(new ToolCall("k8s.apply", Map.of("manifest", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+        "metadata", Map.of("name", "flags", "namespace", "shop/configmaps/web-config#"), "data", Map.of("k", "v")))));
+    assertThat(namespace.state()).isEqualTo(StepState.FAILED);
+    assertThat(namespace.error()).contains("args.manifest.metadata.namespace", "rule dns-1123-label");
+    h.assertMutations(0);
+  }
 }

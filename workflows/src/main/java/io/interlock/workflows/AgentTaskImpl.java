@@ -514,6 +514,11 @@ public class AgentTaskImpl implements AgentTask {
     if (big != null) {
       throw new IllegalArgumentException(big);
     }
+    // Refused here, a Secret value is never written to the history (a rejected update is not recorded).
+    String secret = SecretLiterals.problem(call);
+    if (secret != null) {
+      throw new IllegalArgumentException(secret);
+    }
     if (completed || finishRequested) {
       throw new IllegalArgumentException("task " + taskId + " is finishing; start a new task to propose more steps");
     }

@@ -52,6 +52,10 @@ public final class TaskRequests {
         if (big != null) {
           return "steps[" + i + "]: " + big;
         }
+        String secret = SecretLiterals.problem(c);
+        if (secret != null) {
+          return "steps[" + i + "]." + secret;
+        }
       }
       int planBytes = r.steps().stream().mapToInt(StepBudget::bytes).sum();
       String open = StepBudget.openProblem("of this plan", 0, planBytes);

@@ -125,7 +125,7 @@ final class ApiDispatcher extends Dispatcher {
         return rescale(request, p, t, cur, body);
       }
       checkKind(t, body);
-      checkPreconditions(t, p.name(), cur, body);
+      checkPreconditions(t, p, cur, body);
       boolean statusWrite = "status".equals(p.subresource());
       ObjectNode next = store.updatedObject(t, cur, body, statusWrite);
       if (!statusWrite) {
@@ -143,8 +143,9 @@ final class ApiDispatcher extends Dispatcher {
         Optional<ObjectNode> cur = store.get(t, p.namespace(), p.name());
         ObjectNode applied = Json.parseObject(body);
         checkKind(t, applied);
+        checkNames(t, p, applied);
         if (cur.isPresent()) {
-          checkPreconditions(t, p.name(), cur.get(), applied);
+          checkPreconditions(t, p, cur.get(), applied);
         }
         ObjectNode next = ssa.apply(t, p.namespace(), p.name(), cur.orElse(null), applied, p.param("fieldManager"), "true".equals(p.param("force")));
         if (cur.isPresent()) {
@@ -158,7 +159,7 @@ final class ApiDispatcher extends Dispatcher {
         return rescale(request, p, t, cur, merge.apply(scaleOf(cur), body));
       }
       ObjectNode patched = merge.apply(cur, body);
-      checkPreconditions(t, p.name(), cur, patched);
+      checkPreconditions(t, p, cur, patched);
       boolean statusWrite = "status".equals(p.subresource());
       ObjectNode next = store.updatedObject(t, cur, patched, statusWrite);
       if (!statusWrite) {
@@ -213,7 +214,7 @@ final class ApiDispatcher extends Dispatcher {
     if (!t.hasScale()) {
       throw noSuchPath();
     }
-    checkPreconditions(t, p.name(), cur, scale);
+    checkPreconditions(t, p, cur, scale);
     ObjectNode wanted = cur.deepCopy();
     Json.child(wanted, "spec").set("replicas", scale.path("spec").path("replicas"));
     ObjectNode next = store.updatedObject(t, cur, wanted, false);
@@ -247,8 +248,12 @@ final class ApiDispatcher extends Dispatcher {
     return store.get(t, p.namespace(), p.name()).orElseThrow(() -> ApiError.notFound(t, p.name()));
   }
 
-  /** Optimistic concurrency: a resourceVersion or uid in the request must match the stored one. */
-  private static void checkPreconditions(ResourceType t, String name, ObjectNode cur, JsonNode incoming) {
+  /**
+   * Optimistic concurrency: a resourceVersion or uid in the request must match the stored one; and
+   * like the real API server, the body names the object the URL names (name and namespace).
+   */
+  private static void checkPreconditions(ResourceType t, ApiPath p, ObjectNode cur, JsonNode incoming) {
+    String name = p.name();
     JsonNode m = incoming.path("metadata");
     String rv = m.path("resourceVersion").asText("");
     if (!rv.isEmpty() && !rv.equals(cur.path("metadata").path("resourceVersion").asText())) {
@@ -259,9 +264,19 @@ final class ApiDispatcher extends Dispatcher {
     if (!uid.isEmpty() && !uid.equals(curUid)) {
       throw ApiError.conflict(t, name, "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + curUid);
     }
+    checkNames(t, p, incoming);
+  }
+
+  /** A body naming another object than its URL is refused (400), never stored under the URL's name. */
+  private static void checkNames(ResourceType t, ApiPath p, JsonNode incoming) {
+    JsonNode m = incoming.path("metadata");
     String bodyName = m.path("name").asText("");
-    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
-      throw ApiError.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
+    if (!bodyName.isEmpty() && !bodyName.equals(p.name())) {
+      throw ApiError.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + p.name() + ")");
+    }
+    String bodyNamespace = m.path("namespace").asText("");
+    if (t.namespaced() && !bodyNamespace.isEmpty() && !bodyNamespace.equals(p.namespace())) {
+      throw ApiError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
     }
   }
 

@@ -29,8 +29,9 @@ record ApiPath(
     int q = rawPath.indexOf('?');
     String path = q < 0 ? rawPath : rawPath.substring(0, q);
     Map<String, String> query = parseQuery(q < 0 ? "" : rawPath.substring(q + 1));
+    // Split first, then decode: an escaped '/' (%2F) inside a name never becomes a separator.
     List<String> seg =
-        Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).map(ApiPath::decodeSegment).toList();
     String group;
     int rest;
     if (seg.size() >= 2 && seg.get(0).equals("api")) {
@@ -84,6 +85,11 @@ record ApiPath(
       out.put(decode(k), decode(v));
     }
     return out;
+  }
+
+  /** Percent-decoding of one path segment ('+' is a plus in a path, not a space). */
+  private static String decodeSegment(String s) {
+    return decode(s.replace("+", "%2B"));
   }
 
   private static String decode(String s) {

@@ -2,11 +2,13 @@ package io.interlock.activities.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -170,8 +172,11 @@ final class ObjectStore {
     return o;
   }
 
-  /** The API server's defaulting for workload specs that rollouts and kubectl read. */
+  /** The API server's defaulting for workload specs that rollouts and kubectl read, and a Secret's stringData. */
   private static void defaults(ResourceType t, ObjectNode o) {
+    if (t.equals(ResourceType.SECRET)) {
+      mergeStringData(o);
+    }
     if (!t.isWorkload() || !(o.get("spec") instanceof ObjectNode spec)) {
       return;
     }
@@ -194,6 +199,16 @@ final class ObjectStore {
     if (t.equals(ResourceType.DAEMONSET) && !spec.has("updateStrategy")) {
       spec.putObject("updateStrategy").put("type", "RollingUpdate").putObject("rollingUpdate").put("maxUnavailable", 1).put("maxSurge", 0);
     }
+  }
+
+  /** As the API server does: stringData is written into data (base64, overriding) and never stored. */
+  private static void mergeStringData(ObjectNode secret) {
+    if (!(secret.remove("stringData") instanceof ObjectNode strings) || strings.isEmpty()) {
+      return;
+    }
+    ObjectNode data = Json.child(secret, "data");
+    strings.fields().forEachRemaining(e -> data.put(e.getKey(),
+        Base64.getEncoder().encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Stores an object made by newObject/updatedObject, assigning the next resourceVersion. */

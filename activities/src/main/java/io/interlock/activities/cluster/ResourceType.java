@@ -66,6 +66,7 @@ record ResourceType(
   static final ResourceType POD = byPlural("", "pods").orElseThrow();
   static final ResourceType NAMESPACE = byPlural("", "namespaces").orElseThrow();
   static final ResourceType NODE = byPlural("", "nodes").orElseThrow();
+  static final ResourceType SECRET = byPlural("", "secrets").orElseThrow();
   static final ResourceType DEPLOYMENT = byPlural("apps", "deployments").orElseThrow();
   static final ResourceType REPLICASET = byPlural("apps", "replicasets").orElseThrow();
   static final ResourceType STATEFULSET = byPlural("apps", "statefulsets").orElseThrow();

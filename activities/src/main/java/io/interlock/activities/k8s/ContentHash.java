@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.activities.secrets.DigestKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +28,21 @@ public final class ContentHash {
 
   private ContentHash() {}
 
-  public static String of(JsonNode live) {
+  /** {@code sha256:} of a node's canonical JSON (keys sorted, no whitespace). */
+  public static String digest(JsonNode node) {
+    try {
+      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical(node)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /**
+   * The object's content digest: {@code sha256:} of its canonical JSON, except a Secret's, which is
+   * keyed by the worker ({@code hmac-sha256:}) so a low-entropy value cannot be guessed offline from
+   * a history while an edited value still changes the digest.
+   */
+  public static String of(JsonNode live, DigestKey key) {
     if (live == null) {
       return null;
     }
@@ -39,11 +54,13 @@ public final class ContentHash {
         CONTROLLER_ANNOTATIONS.forEach(a::remove);
       }
     }
+    return "Secret".equals(o.path("kind").asText()) ? key.digest("secret-content", canonical(o)) : digest(o);
+  }
+
+  private static byte[] canonical(JsonNode node) {
     try {
-      Object sorted = CANONICAL.treeToValue(o, Object.class);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      return CANONICAL.writeValueAsString(CANONICAL.treeToValue(node, Object.class)).getBytes(StandardCharsets.UTF_8);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot fingerprint object", e);
     }
   }

@@ -1,16 +1,21 @@
 package io.interlock.activities.k8s;
 
+import com.google.common.escape.Escaper;
+import com.google.common.net.UrlEscapers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.interlock.activities.tools.ToolException;
+import io.interlock.contract.values.FailureType;
 import java.util.Set;
 
 /** A Kubernetes kind the catalog knows, with its typed model class. */
 public record Kind(
     String name, String apiVersion, Class<? extends HasMetadata> type, boolean namespaced) {
 
+  private static final Escaper SEGMENT = UrlEscapers.urlPathSegmentEscaper();
   private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
 
   /** Deployments, StatefulSets and DaemonSets: things with a rollout. */
@@ -29,10 +34,21 @@ public record Kind(
     return (MixedOperation) client.resources((Class) type);
   }
 
-  /** The REST path of one object (or of the collection when {@code name} is null). */
+  /**
+   * The REST path of one object (or of the collection when {@code name} is null), namespace and
+   * name escaped as path segments so no character of theirs can change the path or its query.
+   */
   public String path(String namespace, String name) {
     String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
-    String ns = namespaced ? "/namespaces/" + namespace : "";
-    return base + ns + "/" + HasMetadata.getPlural(type) + (name == null ? "" : "/" + name);
+    String ns = namespaced ? "/namespaces/" + segment(namespace) : "";
+    return base + ns + "/" + HasMetadata.getPlural(type) + (name == null ? "" : "/" + segment(name));
+  }
+
+  /** One escaped path segment; '.' and '..' stay dots once escaped, so they are refused (as the API server does). */
+  private static String segment(String value) {
+    if (value.equals(".") || value.equals("..")) {
+      throw new ToolException(FailureType.INVALID_ARGS, "'" + value + "' cannot be a name or namespace (rule path-segment-name)");
+    }
+    return SEGMENT.escape(value);
   }
 }

@@ -2,6 +2,7 @@ package io.interlock.activities.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.activities.tools.NameRule;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
 import java.util.Iterator;
@@ -78,6 +79,21 @@ public final class Manifests {
       throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + ".metadata.name: required");
     }
     return o;
+  }
+
+  /** The manifest's name and namespace by Kubernetes' rules; INVALID_ARGS naming the field otherwise. */
+  public static void requireValidNames(JsonNode manifest, String arg) {
+    String name = NameRule.OBJECT_NAME.problem(manifest.path("metadata").path("name").asText());
+    if (name != null) {
+      throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + ".metadata.name: " + name);
+    }
+    JsonNode ns = manifest.path("metadata").path("namespace");
+    if (!ns.isMissingNode() && !ns.isNull()) {
+      String problem = ns.isTextual() ? NameRule.NAMESPACE.problem(ns.asText()) : "must be a string, got " + ns.getNodeType();
+      if (problem != null) {
+        throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + ".metadata.namespace: " + problem);
+      }
+    }
   }
 
   /** RFC 7386 JSON merge patch applied to a copy of {@code target}. */

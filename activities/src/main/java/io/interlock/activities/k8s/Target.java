@@ -4,15 +4,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.interlock.activities.secrets.DigestKey;
+import io.interlock.activities.tools.NameRule;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.TargetRef;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** One named object a tool acts on: kind, namespace (for namespaced kinds) and name. */
 public record Target(Kind kind, String namespace, String name) {
   public static final String DEFAULT_NAMESPACE = "default";
+
+  public Target {
+    // Every tool reaches the API through a Target: a name that could bend a request path stops here too.
+    String problem = NameRule.OBJECT_NAME.problem(name);
+    if (problem == null && namespace != null) {
+      problem = NameRule.NAMESPACE.problem(namespace);
+    }
+    if (problem != null) {
+      throw new ToolException(FailureType.INVALID_ARGS, kind.name() + " " + problem);
+    }
+  }
 
   /** From the {kind, namespace, name} arguments; {@code kinds} are those the tool accepts. */
   public static Target of(ToolArgs args, String tool, List<String> kinds) {
@@ -70,8 +87,8 @@ public record Target(Kind kind, String namespace, String name) {
     return live;
   }
 
-  /** The snapshot an approval binds to. */
-  public TargetRef ref(JsonNode live) {
+  /** The snapshot an approval binds to; a Secret's content digest is keyed by the worker's {@code key}. */
+  public TargetRef ref(JsonNode live, DigestKey key) {
     return new TargetRef(
         kind.apiVersion(),
         kind.name(),
@@ -80,11 +97,31 @@ public record Target(Kind kind, String namespace, String name) {
         live == null ? null : Json.at(live, "/metadata/uid"),
         live == null ? null : Json.at(live, "/metadata/resourceVersion"),
         live != null,
-        ContentHash.of(live));
+        ContentHash.of(live, key));
+  }
+
+  /**
+   * Refuses when what the write copies from elsewhere (a revision's template, a referenced Secret
+   * value) is not what the approval bound: each source's digest must be as approved.
+   */
+  public void checkSources(TargetRef approved, Map<String, String> now) {
+    Set<String> names = new TreeSet<>(approved.sources().keySet());
+    names.addAll(now.keySet());
+    for (String source : names) {
+      String was = approved.sources().get(source);
+      String is = now.get(source);
+      if (!Objects.equals(was, is)) {
+        throw new ToolException(
+            FailureType.TARGET_CHANGED,
+            "source changed since approval: " + source + " for " + this + " is "
+                + (is == null ? "no longer used" : is) + ", the approval bound " + (was == null ? "no such source" : was)
+                + "; nothing was written; propose the step again");
+      }
+    }
   }
 
   /** Refuses to act on an object other than the approved one (recreated, or changed since). */
-  public void checkUnchanged(TargetRef approved, JsonNode live) {
+  public void checkUnchanged(TargetRef approved, JsonNode live, DigestKey key) {
     if (approved == null) {
       throw new ToolException(FailureType.INVALID_ARGS, "no approved target snapshot: execution needs its preconditions");
     }
@@ -106,7 +143,7 @@ public record Target(Kind kind, String namespace, String name) {
           "target changed since approval: " + this + " was re-created (uid was " + approved.uid() + ", now " + uid + "); propose the step again");
     }
     if (approved.contentHash() != null) {
-      String now = ContentHash.of(live);
+      String now = ContentHash.of(live, key);
       if (!approved.contentHash().equals(now)) {
         throw new ToolException(
             FailureType.TARGET_CHANGED,

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * A tool's argument schema: one declaration that both validates calls (before anything runs) and
@@ -33,9 +33,10 @@ public final class ArgsSchema {
       List<String> allowed,
       Long min,
       Long max,
-      Pattern pattern) {}
+      NameRule nameRule) {}
 
   private final Map<String, Field> fields = new LinkedHashMap<>();
+  private final List<Function<ToolArgs, List<String>>> rules = new ArrayList<>();
 
   public static ArgsSchema create() {
     return new ArgsSchema();
@@ -45,18 +46,23 @@ public final class ArgsSchema {
     return add(new Field(name, Type.STRING, required, description, null, null, null, null));
   }
 
-  /** A DNS-1123 style Kubernetes name. */
+  /** An object name, by Kubernetes' rule (DNS-1123 subdomain, at most 253 characters). */
   public ArgsSchema name(String name, boolean required, String description) {
-    return add(
-        new Field(
-            name,
-            Type.STRING,
-            required,
-            description,
-            null,
-            null,
-            null,
-            Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")));
+    return add(new Field(name, Type.STRING, required, description, null, null, null, NameRule.OBJECT_NAME));
+  }
+
+  /** A namespace name, by Kubernetes' rule (DNS-1123 label, at most 63 characters). */
+  public ArgsSchema namespace(String name, boolean required, String description) {
+    return add(new Field(name, Type.STRING, required, description, null, null, null, NameRule.NAMESPACE));
+  }
+
+  /**
+   * A check of the arguments as a whole (what a field's type cannot say, e.g. the names inside a
+   * manifest); it runs only once every field is valid and returns its problems, each naming the field.
+   */
+  public ArgsSchema rule(Function<ToolArgs, List<String>> rule) {
+    rules.add(rule);
+    return this;
   }
 
   public ArgsSchema oneOf(String name, boolean required, String description, String... allowed) {
@@ -106,6 +112,17 @@ public final class ArgsSchema {
         problems.add("args." + f.name() + ": " + p);
       }
     }
+    if (problems.isEmpty()) {
+      ToolArgs valid = new ToolArgs(a);
+      for (Function<ToolArgs, List<String>> r : rules) {
+        try {
+          problems.addAll(r.apply(valid));
+        } catch (ToolException e) {
+          // A rule may reuse the tool's own parsing, whose refusals already name the field.
+          problems.add(e.getMessage());
+        }
+      }
+    }
     return problems;
   }
 
@@ -121,10 +138,7 @@ public final class ArgsSchema {
         if (f.allowed() != null && !f.allowed().contains(s)) {
           return "must be one of " + f.allowed() + ", got '" + s + "'";
         }
-        if (f.pattern() != null && !f.pattern().matcher(s).matches()) {
-          return "'" + s + "' is not a valid Kubernetes name (lower-case letters, digits, '-', '.')";
-        }
-        return null;
+        return f.nameRule() == null ? null : f.nameRule().problem(s);
       }
       case INTEGER -> {
         // Exact: a huge number must never wrap into range (18446744073709551621 is not 5).
@@ -196,8 +210,9 @@ public final class ArgsSchema {
         p.put("minimum", f.min());
         p.put("maximum", f.max());
       }
-      if (f.pattern() != null) {
-        p.put("pattern", "^" + f.pattern().pattern() + "$");
+      if (f.nameRule() != null) {
+        p.put("pattern", f.nameRule().jsonPattern());
+        p.put("maxLength", f.nameRule().maxLength());
       }
       if (f.required()) {
         required.add(f.name());

@@ -4,6 +4,7 @@ import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.ToolSpec;
+import io.interlock.workflows.SecretLiterals;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -66,6 +67,12 @@ public final class ToolRegistry {
                   + "' is not in the catalog; it is refused and nothing ran. Known tools: "
                   + tools.keySet()));
     }
-    return new ResolvedCall(spec(tool), tool.schema().validate(call.args()));
+    List<String> problems = new ArrayList<>(tool.schema().validate(call.args()));
+    // The workflow refused these before storing the call; checked again for any call that reaches a worker.
+    String secret = problems.isEmpty() ? SecretLiterals.problem(call) : null;
+    if (secret != null) {
+      problems.add(secret);
+    }
+    return new ResolvedCall(spec(tool), problems);
   }
 }

@@ -209,4 +209,50 @@ class SimulatedClusterCrudTest {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
     assertThat(cluster.mutations()).isZero();
   }
+
+  private static java.net.http.HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.url() + path))
+        .header("Content-Type", contentType)
+        .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @DisplayName("given a body naming another object or namespace than its URL (PUT, merge patch, server-side apply), should answer 400 BadRequest like the API server and persist nothing")
+  void givenBodyNotMatchingUrl_shouldBeBadRequest() throws Exception {
+    String url = "/api/v1/namespaces/shop/configmaps/web-config";
+    String rv = client.configMaps().inNamespace("shop").withName("web-config").get().getMetadata().getResourceVersion();
+    String otherName = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"api-credentials\",\"namespace\":\"shop\",\"resourceVersion\":\"" + rv + "\"},\"data\":{\"k\":\"v\"}}";
+    String otherNamespace = otherName.replace("api-credentials", "web-config").replace("\"shop\"", "\"payments\"");
+
+    var putName = send("PUT", url, "application/json", otherName);
+    var putNamespace = send("PUT", url, "application/json", otherNamespace);
+    var mergeNamespace = send("PATCH", url, "application/merge-patch+json", "{\"metadata\":{\"namespace\":\"payments\"}}");
+    var applyNamespace = send("PATCH", url + "?fieldManager=test", "application/apply-patch+yaml", otherNamespace.replace(",\"resourceVersion\":\"" + rv + "\"", ""));
+    var applyNewNamespace = send("PATCH", "/api/v1/namespaces/shop/configmaps/fresh?fieldManager=test", "application/apply-patch+yaml",
+        otherNamespace.replace("web-config", "fresh").replace(",\"resourceVersion\":\"" + rv + "\"", ""));
+
+    assertThat(putName.statusCode()).isEqualTo(400);
+    assertThat(putName.body()).contains("the name of the object (api-credentials) does not match the name on the URL (web-config)", "BadRequest");
+    for (var r : java.util.List.of(putNamespace, mergeNamespace, applyNamespace, applyNewNamespace)) {
+      assertThat(r.statusCode()).as(r.request().method() + " " + r.body()).isEqualTo(400);
+      assertThat(r.body()).contains("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    assertThat(client.configMaps().inNamespace("payments").withName("web-config").get()).isNull();
+    assertThat(client.configMaps().inNamespace("shop").withName("fresh").get()).isNull();
+    assertThat(cluster.mutations()).isZero();
+  }
+
+  @Test
+  @DisplayName("given a name escaped in the path, should decode each segment on its own (an escaped '/' never splits it)")
+  void givenEscapedPathSegments_shouldDecodeEach() throws Exception {
+    var escaped = send("GET", "/api/v1/namespaces/shop/configmaps/web%2Dconfig", "application/json", "");
+    var slash = send("GET", "/api/v1/namespaces/shop/configmaps/web-config%2Fstatus", "application/json", "");
+
+    assertThat(escaped.statusCode()).isEqualTo(200);
+    assertThat(escaped.body()).contains("\"name\":\"web-config\"");
+    assertThat(slash.statusCode()).isEqualTo(404);
+    assertThat(slash.body()).contains("web-config/status");
+  }
 }

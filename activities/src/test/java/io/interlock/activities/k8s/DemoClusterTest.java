@@ -12,10 +12,18 @@ import io.interlock.contract.activities.Execution;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.Verification;
+import io.interlock.activities.secrets.DigestKey;
+import io.interlock.activities.secrets.SecretStores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -34,16 +42,37 @@ public abstract class DemoClusterTest {
   protected KubernetesClient client;
   protected ToolContext ctx;
 
+  /** The worker's secret store named {@value #STORE}: a directory whose files are the values. */
+  protected static final String STORE = "test";
+  protected Path secretStore;
+  protected DigestKey digestKey;
+
   @BeforeEach
-  void startCluster() {
+  void startCluster() throws IOException {
     cluster = SimulatedCluster.builder().runController(false).start().seedDemo();
     client = cluster.client();
-    ctx = new ToolContext("test", client, Clock.systemUTC(), Duration.ofMillis(5));
+    secretStore = Files.createTempDirectory("interlock-secret-store");
+    digestKey = DigestKey.ephemeral();
+    ctx = new ToolContext("test", client, Clock.systemUTC(), Duration.ofMillis(5),
+        SecretStores.of(Map.of(STORE, secretStore)), digestKey);
   }
 
   @AfterEach
-  void stopCluster() {
+  void stopCluster() throws IOException {
     cluster.close();
+    try (var files = Files.walk(secretStore)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  /** Puts {@code value} in the store under {@code key}; returns the reference a call carries instead. */
+  protected Map<String, Object> secretRef(String key, String value) {
+    try {
+      Files.writeString(secretStore.resolve(key), value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Fixtures.map("valueFrom", Fixtures.map("secretRef", Fixtures.map("store", STORE, "key", key)));
   }
 
   /** Lets the simulated controllers run until the estate is still. */

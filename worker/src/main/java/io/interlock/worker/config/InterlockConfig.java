@@ -50,6 +50,8 @@ public interface InterlockConfig {
 
   Audit audit();
 
+  Secrets secrets();
+
   enum Mode {
     dev,
     server
@@ -109,6 +111,30 @@ public interface InterlockConfig {
 
     /** Demo bearer tokens (token = identity), honoured only in dev mode. */
     Map<String, String> tokens();
+
+    /** The dev secret store {@code dev}: a directory whose files are values Secrets reference (made on first use). */
+    @WithDefault("${user.home}/.interlock/secrets")
+    String secretsDir();
+  }
+
+  /** What the worker holds for Secrets and never hands out: value stores and the key of Secret digests. */
+  interface Secrets {
+    /**
+     * Secret stores by name (a DNS-1123 label): a directory whose files are the values, file name =
+     * key (a mounted Kubernetes Secret, a Vault Agent or Secrets Store CSI volume). A Secret in a call
+     * names a value as {@code {"valueFrom":{"secretRef":{"store":NAME,"key":FILE}}}}; dev mode adds
+     * store {@code dev} = {@code interlock.dev.secrets-dir} unless one is named here.
+     */
+    Map<String, String> stores();
+
+    /**
+     * Key of the digests of Secret content (base64 of at least 32 random bytes), as {@code env:VAR} or
+     * {@code file:/path}. Every worker serving one environment needs the same key. Dev mode creates
+     * the file; a server without one uses a key of its own process (an approval of a Secret write then
+     * holds only on the worker that previewed it).
+     */
+    @WithDefault("file:${user.home}/.interlock/keys/interlock-digest.key")
+    String digestKey();
   }
 
   interface Api {

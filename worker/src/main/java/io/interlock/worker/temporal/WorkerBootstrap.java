@@ -10,6 +10,7 @@ import io.interlock.activities.tools.ToolRegistry;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.environments.ClusterClients;
 import io.interlock.worker.environments.PolicyView;
+import io.interlock.worker.environments.WorkerSecrets;
 import io.interlock.worker.inbox.ApprovalNotifier;
 import io.interlock.worker.inbox.InboxActivitiesImpl;
 import io.interlock.worker.inbox.InboxRebuild;
@@ -50,12 +51,13 @@ public class WorkerBootstrap {
   private final ApprovalNotifier notifier;
   private final SearchAttributeRegistration searchAttributes;
   private final InboxRebuild rebuild;
+  private final WorkerSecrets secrets;
   private final ToolRegistry registry = KubernetesCatalog.registry();
   private WorkerFactory factory;
 
   public WorkerBootstrap(InterlockConfig config, WorkflowClient client, PolicyView policy, ClusterClients clusters,
       PendingIndex pending, TaskIndex tasks, ApprovalNotifier notifier, SearchAttributeRegistration searchAttributes,
-      InboxRebuild rebuild) {
+      InboxRebuild rebuild, WorkerSecrets secrets) {
     this.config = config;
     this.client = client;
     this.policy = policy;
@@ -65,6 +67,7 @@ public class WorkerBootstrap {
     this.notifier = notifier;
     this.searchAttributes = searchAttributes;
     this.rebuild = rebuild;
+    this.secrets = secrets;
   }
 
   /** The catalog every environment worker serves (one registry, read-only). */
@@ -82,7 +85,8 @@ public class WorkerBootstrap {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
       w.registerActivitiesImplementations(
-          new ToolActivitiesImpl(registry, new ToolContext(env, k8s, Clock.systemUTC(), config.verifyPollInterval())),
+          new ToolActivitiesImpl(registry, new ToolContext(env, k8s, Clock.systemUTC(), config.verifyPollInterval(),
+              secrets.stores(), secrets.digestKey())),
           new PolicyActivitiesImpl(policy.file(), env, Clock.systemUTC(), LockReader.temporal(client),
               new SelfSubjectAccessReviewer(k8s)));
       LOG.infof("serving environment %s on %s (%s)", env, AgentTask.environmentQueue(env), clusters.describe(env));

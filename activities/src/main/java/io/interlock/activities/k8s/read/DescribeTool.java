@@ -26,7 +26,7 @@ public final class DescribeTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod, Node")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name");
 
   @Override

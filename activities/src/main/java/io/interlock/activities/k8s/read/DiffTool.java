@@ -20,13 +20,17 @@ import java.util.TreeMap;
  * run), so this runs without approval; the write itself still goes through the gate.
  */
 public final class DiffTool implements ReadTool {
-  private static final ArgsSchema SCHEMA =
+  private final Map<String, WriteTool> writes = new TreeMap<>();
+  private final ArgsSchema schema =
       ArgsSchema.create()
           .object("manifest", false, "a manifest to compare with the live object (what k8s.apply would change)")
           .string("tool", false, "a k8s write tool, e.g. k8s.scale, whose call to preview")
-          .object("args", false, "the arguments of that would-be call");
-
-  private final Map<String, WriteTool> writes = new TreeMap<>();
+          .object("args", false, "the arguments of that would-be call")
+          // The would-be call obeys its own tool's schema, checked before anything runs.
+          .rule(args -> {
+            call(args);
+            return List.of();
+          });
 
   public DiffTool(List<WriteTool> writes) {
     writes.forEach(w -> this.writes.put(w.name(), w));
@@ -46,13 +50,11 @@ public final class DiffTool implements ReadTool {
 
   @Override
   public ArgsSchema schema() {
-    return SCHEMA;
+    return schema;
   }
 
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public JsonNode read(ToolContext ctx, ToolArgs args) {
+  /** The would-be call: a write tool and its arguments, valid by that tool's schema. */
+  private Map.Entry<WriteTool, ToolArgs> call(ToolArgs args) {
     if (args.has("manifest") == args.has("tool")) {
       throw new ToolException(FailureType.INVALID_ARGS, "give exactly one of args.manifest or args.tool (with args.args)");
     }
@@ -66,14 +68,26 @@ public final class DiffTool implements ReadTool {
       callArgs = Map.of("manifest", args.values().get("manifest"));
     } else {
       Object a = args.values().get("args");
-      callArgs = a instanceof Map<?, ?> m ? (Map<String, Object>) m : a == null ? Map.of()
-          : Json.MAPPER.convertValue(args.object("args"), Map.class);
+      callArgs = a instanceof Map<?, ?> m ? castArgs(m) : a == null ? Map.of() : castArgs(Json.MAPPER.convertValue(args.object("args"), Map.class));
     }
     List<String> problems = tool.schema().validate(callArgs);
     if (!problems.isEmpty()) {
       throw new ToolException(FailureType.INVALID_ARGS, toolName + ": " + String.join("; ", problems));
     }
-    Preview p = tool.preview(ctx, new ToolArgs(callArgs));
+    return Map.entry(tool, new ToolArgs(callArgs));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castArgs(Map<?, ?> m) {
+    return (Map<String, Object>) m;
+  }
+
+
+  @Override
+  public JsonNode read(ToolContext ctx, ToolArgs args) {
+    Map.Entry<WriteTool, ToolArgs> call = call(args);
+    String toolName = call.getKey().name();
+    Preview p = call.getKey().preview(ctx, call.getValue());
     ObjectNode out = Json.object();
     out.put("tool", toolName);
     out.put("summary", p.summary());

@@ -19,7 +19,7 @@ public final class EventsTool implements ReadTool {
   static final int MAX_LIMIT = 200;
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .string("kind", false, "only events about objects of this kind, e.g. Pod")
           .name("name", false, "only events about the object with this name")
           .oneOf("type", false, "only Normal or only Warning events", "Normal", "Warning")

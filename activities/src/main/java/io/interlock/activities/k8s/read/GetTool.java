@@ -16,7 +16,7 @@ public final class GetTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod, Secret (plural and short names work)")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name");
 
   @Override

@@ -27,7 +27,7 @@ public final class ListTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod (plural and short names work)")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .bool("allNamespaces", "list across all namespaces (namespace is then ignored)")
           .string("labelSelector", false, "label selector, e.g. app=web,tier!=db")
           .string("fieldSelector", false, "field selector, e.g. status.phase=Running")

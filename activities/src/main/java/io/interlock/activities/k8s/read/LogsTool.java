@@ -25,7 +25,7 @@ public final class LogsTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "Pod (default), or a workload whose first current pod is read", "Pod", "Deployment", "StatefulSet", "DaemonSet")
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "pod (or workload) name")
           .string("container", false, "container name; optional when the pod has one container")
           .integer("tailLines", false, "last lines to return (default " + DEFAULT_LINES + ")", 1, MAX_LINES)

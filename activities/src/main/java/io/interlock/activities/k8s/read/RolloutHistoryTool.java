@@ -19,7 +19,7 @@ public final class RolloutHistoryTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name");
 
   @Override

@@ -9,6 +9,7 @@ import io.interlock.activities.k8s.ApiRequests;
 import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Json;
 import io.interlock.activities.k8s.Manifests;
+import io.interlock.activities.k8s.SecretValues;
 import io.interlock.activities.k8s.Target;
 import io.interlock.activities.k8s.Workloads;
 import io.interlock.activities.k8s.Writes;
@@ -24,7 +25,9 @@ import io.interlock.contract.activities.RollbackPlan;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.SecretRef;
 import io.interlock.contract.values.TargetRef;
+import io.interlock.workflows.SecretLiterals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,8 +42,14 @@ public final class ApplyTool implements WriteTool {
   private static final Pattern SECOND_DOCUMENT = Pattern.compile("(?m)^---\\s*$\\s*\\S");
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .object("manifest", true, "one Kubernetes object, as a JSON object or a YAML/JSON string")
-          .bool("forceConflicts", "take ownership of fields another manager owns (default false: a conflict fails the call)");
+          .object("manifest", true, "one Kubernetes object, as a JSON object or a YAML/JSON string; a Secret is a JSON"
+              + " object whose data/stringData values are references " + SecretRef.SHAPE)
+          .bool("forceConflicts", "take ownership of fields another manager owns (default false: a conflict fails the call)")
+          // The manifest's names become the request path: checked before anything runs.
+          .rule(args -> {
+            manifest(args);
+            return List.of();
+          });
 
   @Override
   public String name() {
@@ -68,18 +77,31 @@ public final class ApplyTool implements WriteTool {
     return "the object exists with the intended fields; a workload is also rolled out (kubectl rollout status rules)";
   }
 
-  /** The manifest argument, checked: exactly one object of a known kind. */
+  /** The manifest argument, checked: one object of a known kind, valid names, a Secret's values by reference. */
   static ObjectNode manifest(ToolArgs args) {
     Object raw = args.values().get("manifest");
     if (raw instanceof String s && SECOND_DOCUMENT.matcher(s).find()) {
       throw new ToolException(FailureType.INVALID_ARGS, "args.manifest: one object per call; propose one k8s.apply per document");
     }
     ObjectNode m = Manifests.requireObject(args.object("manifest"), "manifest").deepCopy();
+    Manifests.requireValidNames(m, "manifest");
     Target t = Target.of(m);
     if (t.namespace() != null) {
       ((ObjectNode) m.get("metadata")).put("namespace", t.namespace());
     }
+    if (t.kind().is("Secret")) {
+      if (raw instanceof String) {
+        throw new ToolException(FailureType.INVALID_ARGS, "args.manifest: a Secret given as text; give it as a JSON object whose"
+            + " data values are references " + SecretRef.SHAPE + " (rule " + SecretLiterals.RULE + ")");
+      }
+      SecretValues.requireReferences(m, "args.manifest");
+    }
     return m;
+  }
+
+  /** The manifest to send: a Secret's references replaced by their values (read by this worker only). */
+  private static SecretValues.Resolved withValues(ToolContext ctx, ObjectNode m, Target t) {
+    return t.kind().is("Secret") ? SecretValues.resolve(m, "args.manifest", ctx) : new SecretValues.Resolved(m, Map.of(), List.of());
   }
 
   @Override
@@ -87,8 +109,10 @@ public final class ApplyTool implements WriteTool {
     ObjectNode m = manifest(args);
     Target t = Target.of(m);
     JsonNode live = t.fetch(ctx.client());
-    JsonNode intended = ApiErrors.call("dry-run apply of " + t, () -> apply(ctx.client(), t, m, null, args.bool("forceConflicts"), true));
-    List<String> warnings = new ArrayList<>();
+    SecretValues.Resolved body = withValues(ctx, m, t);
+    JsonNode intended = ApiErrors.call("dry-run apply of " + t,
+        () -> apply(ctx.client(), t, body.object(), null, args.bool("forceConflicts"), true));
+    List<String> warnings = new ArrayList<>(body.notes());
     if (args.bool("forceConflicts")) {
       warnings.add("forceConflicts: takes ownership of fields other managers own");
     }
@@ -97,7 +121,7 @@ public final class ApplyTool implements WriteTool {
       warnings.add("no change: " + t + " already matches the manifest");
     }
     return new Preview(
-        t.ref(live), "apply " + t + (live == null ? " (create)" : " (update)"), diff,
+        t.ref(live, ctx.digestKey()).withSources(body.sources()), "apply " + t + (live == null ? " (create)" : " (update)"), diff,
         "server-side dry-run of server-side apply (fieldManager=" + FIELD_MANAGER + ", force=" + args.bool("forceConflicts") + ")",
         EditTool.audit(t, intended), warnings);
   }
@@ -108,10 +132,13 @@ public final class ApplyTool implements WriteTool {
     ObjectNode m = manifest(args);
     Target t = Target.of(m);
     JsonNode live = t.fetch(ctx.client());
-    t.checkUnchanged(approved, live);
+    t.checkUnchanged(approved, live, ctx.digestKey());
+    SecretValues.Resolved body = withValues(ctx, m, t);
+    // A value read again from its store must be the one the approvers' digest bound.
+    t.checkSources(approved, body.sources());
     JsonNode after;
     try {
-      after = apply(ctx.client(), t, m, live != null ? Json.at(live, "/metadata/resourceVersion") : null, args.bool("forceConflicts"), false);
+      after = apply(ctx.client(), t, body.object(), live != null ? Json.at(live, "/metadata/resourceVersion") : null, args.bool("forceConflicts"), false);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 && !ApiErrors.translate("", e).type().equals(FailureType.CONFLICT)) {
         throw Writes.changed(ctx.client(), t, approved.resourceVersion());
@@ -140,8 +167,8 @@ public final class ApplyTool implements WriteTool {
 
   @Override
   public Observation observe(ToolContext ctx, ToolArgs args, Execution execution) {
-    ObjectNode m = manifest(args);
-    Target t = Target.of(m);
+    Target t = Target.of(manifest(args));
+    ObjectNode m = withValues(ctx, manifest(args), t).asStored();
     JsonNode live = t.fetch(ctx.client());
     if (live == null) {
       return Observation.failed(t + " does not exist");

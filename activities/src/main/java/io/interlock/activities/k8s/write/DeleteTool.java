@@ -32,7 +32,7 @@ public final class DeleteTool implements WriteTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod, ConfigMap")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name")
           .oneOf("propagationPolicy", false, "what happens to dependents (default Background)", "Background", "Foreground", "Orphan");
 
@@ -66,7 +66,7 @@ public final class DeleteTool implements WriteTool {
   public Preview preview(ToolContext ctx, ToolArgs args) {
     Target t = Target.of(args);
     JsonNode live = t.require(ctx.client());
-    ApiErrors.call("dry-run delete of " + t, () -> delete(ctx.client(), t, args, t.ref(live), true));
+    ApiErrors.call("dry-run delete of " + t, () -> delete(ctx.client(), t, args, t.ref(live, ctx.digestKey()), true));
     List<String> warnings = new ArrayList<>();
     warnings.add("destructive: " + t + " will be deleted");
     if (t.kind().is("Namespace")) {
@@ -81,7 +81,7 @@ public final class DeleteTool implements WriteTool {
           + ", which may re-create it");
     }
     return new Preview(
-        t.ref(live), "delete " + t, YamlDiff.of(t.path(), live, null),
+        t.ref(live, ctx.digestKey()), "delete " + t, YamlDiff.of(t.path(), live, null),
         "server-side dry-run (DELETE ?dryRun=All with uid/resourceVersion preconditions)",
         null, warnings);
   }
@@ -91,11 +91,11 @@ public final class DeleteTool implements WriteTool {
     String started = Instant.now(ctx.clock()).toString();
     Target t = Target.of(args);
     JsonNode live = t.fetch(ctx.client());
-    t.checkUnchanged(approved, live);
+    t.checkUnchanged(approved, live, ctx.digestKey());
     JsonNode answer;
     try {
       // Preconditions: the approved uid and the version just read (content checked equal above).
-      answer = delete(ctx.client(), t, args, t.ref(live), false);
+      answer = delete(ctx.client(), t, args, t.ref(live, ctx.digestKey()), false);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         throw Writes.changed(ctx.client(), t, approved.resourceVersion());

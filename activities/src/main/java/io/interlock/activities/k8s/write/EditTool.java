@@ -61,11 +61,12 @@ public abstract class EditTool implements WriteTool {
       warnings.add("no change: " + t + " already matches the intended state");
     }
     return new Preview(
-        t.ref(live), summary(t, live, intended, args), diff, dry.how(), audit(t, dry.object()), warnings);
+        t.ref(live, ctx.digestKey()), summary(t, live, intended, args), diff, dry.how(), audit(t, dry.object()), warnings);
   }
 
+  /** Final: subclasses add their checks to the call-hash form, the one the activity calls. */
   @Override
-  public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
+  public final Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
     return execute(ctx, args, approved, null);
   }
 
@@ -78,7 +79,7 @@ public abstract class EditTool implements WriteTool {
       if (OwnWrite.isOurs(live, callHash)) {
         return recognised(t, live, started, ctx);
       }
-      t.checkUnchanged(approved, live);
+      t.checkUnchanged(approved, live, ctx.digestKey());
       JsonNode intended = OwnWrite.stamp(intended(t, live, args), callHash);
       JsonNode after;
       try {

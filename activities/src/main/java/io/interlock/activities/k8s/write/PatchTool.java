@@ -1,9 +1,11 @@
 package io.interlock.activities.k8s.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.activities.k8s.Json;
 import io.interlock.activities.k8s.Kinds;
 import io.interlock.activities.k8s.Manifests;
+import io.interlock.activities.k8s.SecretValues;
 import io.interlock.activities.k8s.Target;
 import io.interlock.activities.k8s.Workloads;
 import io.interlock.activities.tools.ArgsSchema;
@@ -15,6 +17,10 @@ import io.interlock.contract.activities.Execution;
 import io.interlock.contract.activities.RollbackPlan;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.FailureType;
+import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.SecretRef;
+import io.interlock.contract.values.TargetRef;
+import io.interlock.workflows.SecretLiterals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +35,15 @@ public final class PatchTool extends EditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, ConfigMap, Service")
-          .name("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name")
-          .object("patch", true, "JSON merge patch (RFC 7386), e.g. {\"spec\":{\"minReadySeconds\":10}}; lists are replaced whole, null deletes a field");
+          .object("patch", true, "JSON merge patch (RFC 7386), e.g. {\"spec\":{\"minReadySeconds\":10}}; lists are replaced whole,"
+              + " null deletes a field; a Secret's data/stringData values are references " + SecretRef.SHAPE)
+          // Checked before anything runs: the kind, the patch's shape, and a Secret's values by reference.
+          .rule(args -> {
+            checkPatch(Target.of(args), args);
+            return List.of();
+          });
 
   @Override
   public String name() {
@@ -67,6 +79,52 @@ public final class PatchTool extends EditTool {
   @Override
   protected Target target(ToolArgs args) {
     return Target.of(args);
+  }
+
+  /** For a Secret: the patch, given as an object, with references only; INVALID_ARGS otherwise. */
+  private static void checkPatch(Target t, ToolArgs args) {
+    JsonNode p = patch(args);
+    if (t.kind().is("Secret")) {
+      if (args.values().get("patch") instanceof String) {
+        throw new ToolException(FailureType.INVALID_ARGS, "args.patch: the patch of a Secret is given as a JSON object (its"
+            + " values as references " + SecretRef.SHAPE + "), not as text (rule " + SecretLiterals.RULE + ")");
+      }
+      SecretValues.requireReferences(p, "args.patch");
+    }
+  }
+
+  /** The patch to send: a Secret's references replaced by their values (read by this worker only). */
+  private static SecretValues.Resolved withValues(ToolContext ctx, Target t, ToolArgs args) {
+    JsonNode p = patch(args);
+    return t.kind().is("Secret")
+        ? SecretValues.resolve((ObjectNode) p, "args.patch", ctx)
+        : new SecretValues.Resolved((ObjectNode) p, Map.of(), List.of());
+  }
+
+  /** The same call with its patch replaced. */
+  private static ToolArgs withPatch(ToolArgs args, ObjectNode patch) {
+    Map<String, Object> a = new LinkedHashMap<>(args.values());
+    a.put("patch", Json.MAPPER.convertValue(patch, Map.class));
+    return new ToolArgs(a);
+  }
+
+  @Override
+  public Preview preview(ToolContext ctx, ToolArgs args) {
+    Target t = target(args);
+    SecretValues.Resolved body = withValues(ctx, t, args);
+    Preview p = super.preview(ctx, withPatch(args, body.object()));
+    List<String> warnings = new ArrayList<>(body.notes());
+    warnings.addAll(p.warnings());
+    return new Preview(p.target().withSources(body.sources()), p.summary(), p.diff(), p.dryRun(), p.intended(), warnings);
+  }
+
+  @Override
+  public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved, String callHash) {
+    Target t = target(args);
+    SecretValues.Resolved body = withValues(ctx, t, args);
+    // A value read again from its store must be the one the approvers' digest bound.
+    t.checkSources(approved, body.sources());
+    return super.execute(ctx, withPatch(args, body.object()), approved, callHash);
   }
 
   static JsonNode patch(ToolArgs args) {
@@ -119,8 +177,9 @@ public final class PatchTool extends EditTool {
     if (live == null) {
       return Observation.failed(t + " no longer exists");
     }
-    JsonNode want = Manifests.mergePatch(live, patch(args));
-    List<String> diffs = Manifests.mismatches(strippedNulls(patch(args), want), live, t.kind().name());
+    JsonNode patch = withValues(ctx, t, args).asStored();
+    JsonNode want = Manifests.mergePatch(live, patch);
+    List<String> diffs = Manifests.mismatches(strippedNulls(patch, want), live, t.kind().name());
     if (!diffs.isEmpty()) {
       return Observation.failed(t.kind().is("Secret") ? List.of(t + " patched fields differ").toArray(String[]::new) : diffs.toArray(String[]::new));
     }

@@ -2,6 +2,7 @@ package io.interlock.activities.k8s.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.activities.k8s.ContentHash;
 import io.interlock.activities.k8s.Manifests;
 import io.interlock.activities.k8s.Revisions;
 import io.interlock.activities.k8s.Revisions.Revision;
@@ -17,6 +18,7 @@ import io.interlock.contract.activities.RollbackPlan;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.Preview;
+import io.interlock.contract.values.TargetRef;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ public final class RolloutUndoTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name")
           .integer("toRevision", false, "revision to return to (default: the one before the current)", 0, Integer.MAX_VALUE);
 
@@ -80,27 +82,33 @@ public final class RolloutUndoTool extends WorkloadEditTool {
             "no rollout history found for " + t + " before revision " + current));
   }
 
+  /** What the approval binds besides the workload: the chosen revision's template, by digest. */
+  static Map<String, String> sources(Revision r) {
+    return Map.of("revision " + r.number() + " template", ContentHash.digest(r.template()));
+  }
+
   @Override
   public Preview preview(ToolContext ctx, ToolArgs args) {
     Target t = target(args);
     select(ctx, t, t.require(ctx.client()), args);
     try {
-      return super.preview(ctx, args);
+      Preview p = super.preview(ctx, args);
+      return new Preview(p.target().withSources(sources(chosen.get())), p.summary(), p.diff(), p.dryRun(), p.intended(), p.warnings());
     } finally {
       chosen.remove();
     }
   }
 
   @Override
-  public Execution execute(ToolContext ctx, ToolArgs args, io.interlock.contract.values.TargetRef approved) {
+  public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved, String callHash) {
     Target t = target(args);
     JsonNode live = t.fetch(ctx.client());
-    if (live == null) {
-      t.checkUnchanged(approved, null);
-    }
+    t.checkUnchanged(approved, live, ctx.digestKey());
     long from = select(ctx, t, live, args);
     try {
-      Execution e = super.execute(ctx, args, approved);
+      // The revision is read again here: its template must be the one the approvers saw.
+      t.checkSources(approved, sources(chosen.get()));
+      Execution e = super.execute(ctx, args, approved, callHash);
       ObjectNode result = (ObjectNode) e.result();
       result.put("fromRevision", from);
       result.put("toRevision", chosen.get().number());

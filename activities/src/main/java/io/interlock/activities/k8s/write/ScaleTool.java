@@ -20,7 +20,7 @@ public final class ScaleTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet")
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name")
           .integer("replicas", true, "desired replica count", 0, 1000);
 

@@ -20,7 +20,7 @@ public final class SetImageTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
-          .name("namespace", false, "namespace (default 'default')")
+          .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name")
           .string("container", false, "container name; optional when the pod template has one container")
           .string("image", true, "the new image, e.g. registry/app:1.2.3");

@@ -91,6 +91,39 @@ class NodeAndRolloutToolsTest extends DemoClusterTest {
     assertThat(image("shop", "web")).isEqualTo("nginx:1.26");
   }
 
+  /** Rewrites the pod template a Deployment's ReplicaSet records for {@code revision}. */
+  void editRevision(String name, String revision, String image) {
+    var rs = client.apps().replicaSets().inNamespace("shop").list().getItems().stream()
+        .filter(r -> r.getMetadata().getName().startsWith(name + "-"))
+        .filter(r -> revision.equals(r.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")))
+        .findFirst().orElseThrow();
+    client.apps().replicaSets().inNamespace("shop").withName(rs.getMetadata().getName()).edit(r -> {
+      r.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+      return r;
+    });
+  }
+
+  @Test
+  @DisplayName("given an undo previewed to revision 1, the preview should bind revision 1's template; when that template is edited before execution, execute should fail TARGET_CHANGED naming it and mutate nothing")
+  void undoRefusesEditedRevision() {
+    approveAndRun(new ToolCall("k8s.set-image", map("namespace", "shop", "name", "web", "image", "nginx:1.26")));
+    settle();
+    ToolCall undo = new ToolCall("k8s.rollout-undo", map("namespace", "shop", "name", "web", "toRevision", 1));
+    Preview p = write("k8s.rollout-undo").preview(ctx, valid(undo));
+    assertThat(p.target().sources()).containsOnlyKeys("revision 1 template");
+    assertThat(p.target().sources().get("revision 1 template")).matches("sha256:[0-9a-f]{64}");
+
+    editRevision("web", "1", "registry.example/evil:1");
+    long before = cluster.mutations();
+
+    assertThatThrownBy(() -> write("k8s.rollout-undo").execute(ctx, valid(undo), p.target()))
+        .hasMessageContaining("source changed since approval: revision 1 template for Deployment shop/web")
+        .hasMessageContaining("propose the step again")
+        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.TARGET_CHANGED);
+    assertThat(cluster.mutations()).isEqualTo(before);
+    assertThat(image("shop", "web")).isEqualTo("nginx:1.26");
+  }
+
   @Test
   @DisplayName("given no earlier revision or an unknown one, rollout-undo should fail NOT_FOUND and mutate nothing")
   void undoWithoutHistory() {
