@@ -44,6 +44,7 @@ class DevStackTest {
   private static final String AGENT = "dev-incident-bot";
   private static final String ALICE = "dev-alice";
   private static final String BOB = "dev-bob";
+  private static final String CAROL = "dev-carol";
   private static final String DAVE = "dev-dave";
 
   @Inject DevStack dev;
@@ -79,11 +80,14 @@ class DevStackTest {
         .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(401);
     given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(Map.of("callHash", hash))
         .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(403);
-    // The workflow refuses a wrong hash and an approver the policy does not allow, and records both.
+    // dave has no say in staging: he cannot even see the task, and his attempt never reaches it.
+    assertThat(approve(DAVE, task, "s1", hash).statusCode()).isEqualTo(404);
+    // The workflow refuses a wrong hash and an approver the policy does not allow (carol reviews, never
+    // approves, in staging), and records both.
     Response wrongHash = approve(ALICE, task, "s1", "sha256:" + "0".repeat(64));
     assertThat(wrongHash.statusCode()).isEqualTo(409);
     assertThat(wrongHash.jsonPath().getString("why")).contains("callHash mismatch");
-    Response notAllowed = approve(DAVE, task, "s1", hash);
+    Response notAllowed = approve(CAROL, task, "s1", hash);
     assertThat(notAllowed.statusCode()).isEqualTo(409);
     assertThat(notAllowed.jsonPath().getString("why")).contains("not allowed by policy");
     assertThat(mutationsOf(ledger)).isZero();
@@ -123,10 +127,10 @@ class DevStackTest {
     assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(0).path("why").asText()).contains("callHash mismatch");
     assertThat(decisions.get(0).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
-    assertThat(decisions.get(1).path("approver").asText()).isEqualTo("dave");
+    assertThat(decisions.get(1).path("approver").asText()).isEqualTo("carol");
     assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(1).path("why").asText()).contains("not allowed by policy");
-    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("interlock-api:dave");
+    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("interlock-api:carol");
     assertThat(decisions.get(2).path("approver").asText()).isEqualTo("alice");
     assertThat(decisions.get(2).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
     assertThat(decisions.get(2).path("via").asText()).isEqualTo("update decide");

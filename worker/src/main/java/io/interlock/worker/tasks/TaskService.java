@@ -55,15 +55,17 @@ public class TaskService {
   private final PendingIndex pending;
   private final PolicyView policy;
   private final ApiIssuer issuer;
+  private final TaskReaders readers;
 
   public TaskService(WorkflowClient client, ClientsByIdentity clients, TaskIndex index, PendingIndex pending,
-      PolicyView policy, ApiIssuer issuer) {
+      PolicyView policy, ApiIssuer issuer, TaskReaders readers) {
     this.client = client;
     this.clients = clients;
     this.index = index;
     this.pending = pending;
     this.policy = policy;
     this.issuer = issuer;
+    this.readers = readers;
   }
 
   public TaskView start(Caller caller, StartTask body) {
@@ -106,7 +108,7 @@ public class TaskService {
     }
     index.started(taskId, caller.user(), body.environment(), body.goal());
     try {
-      return status(taskId);
+      return query(taskId);
     } catch (WorkflowQueryException | WorkflowServiceException e) {
       // The task started; a busy server only delayed its first answer. GET /api/tasks/{id} shows the steps.
       return new TaskView(taskId, caller.user(), body.environment(), body.goal(), TaskState.RUNNING, null, false, List.of(),
@@ -114,7 +116,14 @@ public class TaskService {
     }
   }
 
-  public TaskView status(String taskId) {
+  /** The task, for a caller who may read it; anyone else gets the unknown-task 404. */
+  public TaskView status(Caller caller, String taskId) {
+    TaskView view = query(taskId);
+    readers.require(caller, taskId, view.requester(), view.environment());
+    return view;
+  }
+
+  private TaskView query(String taskId) {
     try {
       return client.newWorkflowStub(AgentTask.class, taskId).status();
     } catch (WorkflowNotFoundException e) {
@@ -127,9 +136,10 @@ public class TaskService {
     }
   }
 
-  /** Recently known tasks with their live state; at most {@code limit}. */
-  public List<TaskSummary> list(int limit) {
-    return index.recent(limit).stream().map(this::summary).toList();
+  /** Recently known tasks the caller may read, with their live state; at most {@code limit}. */
+  public List<TaskSummary> list(Caller caller, int limit) {
+    TaskReaders.ReadScope scope = readers.scopeOf(caller);
+    return index.recent(limit, k -> scope.covers(k.requester(), k.environment())).stream().map(this::summary).toList();
   }
 
   private TaskSummary summary(TaskIndex.Known k) {
@@ -159,7 +169,7 @@ public class TaskService {
   }
 
   public StepView propose(Caller caller, String taskId, ToolCall call) {
-    TaskView task = status(taskId);
+    TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
       // Anyone else proposing could then approve their own step under the agent's name.
       throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may propose steps",
@@ -200,7 +210,7 @@ public class TaskService {
   }
 
   private StepView decide(Caller caller, String taskId, Decision asked) {
-    TaskView task = status(taskId);
+    TaskView task = status(caller, taskId);
     Decision decision = asked.proof() == null ? attest(task, asked) : asked;
     if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
       throw ApiException.notFound("task " + taskId + " has no step '" + decision.stepId() + "'",
@@ -229,7 +239,7 @@ public class TaskService {
   }
 
   public void finish(Caller caller, String taskId) {
-    TaskView task = status(taskId);
+    TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
       throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it", null);
     }
@@ -261,7 +271,7 @@ public class TaskService {
   }
 
   private static ApiException unknownTask(String taskId) {
-    return ApiException.notFound("unknown task '" + taskId + "'", "list tasks with GET /api/tasks");
+    return TaskReaders.unknownTask(taskId);
   }
 
   /** The stub a read-only caller uses (queries need no identity). */
