@@ -215,11 +215,11 @@ public class McpTools {
     return result(out, halted, halted ? why : null);
   }
 
-  /** The session's task, started on first use; a task that completed is replaced by a fresh one. */
+  /** The session's task, started on first use; a task that completed or was ended (410) is replaced by a fresh one. */
   private String taskOf(McpSession session, Caller caller) {
     synchronized (session) {
       String id = session.taskId();
-      if (id != null && tasks.status(caller, id).state() != TaskState.COMPLETED) {
+      if (id != null && open(caller, id)) {
         return id;
       }
       String fresh = "mcp-" + caller.user().replaceAll("[^A-Za-z0-9._-]", "-") + "-"
@@ -228,6 +228,17 @@ public class McpTools {
           + (session.client == null ? "" : " of " + session.client), null, null, null, fresh));
       session.taskId(fresh);
       return fresh;
+    }
+  }
+
+  private boolean open(Caller caller, String taskId) {
+    try {
+      return tasks.status(caller, taskId).state() != TaskState.COMPLETED;
+    } catch (ApiException e) {
+      if (e.status() == jakarta.ws.rs.core.Response.Status.GONE) {
+        return false;
+      }
+      throw e;
     }
   }
 

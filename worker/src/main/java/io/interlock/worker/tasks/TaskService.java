@@ -36,8 +36,12 @@ import io.temporal.failure.ApplicationFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -48,6 +52,10 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class TaskService {
   private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Set<WorkflowExecutionStatus> ENDED_FROM_OUTSIDE = EnumSet.of(
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
 
   private final WorkflowClient client;
   private final ClientsByIdentity clients;
@@ -116,11 +124,45 @@ public class TaskService {
     }
   }
 
-  /** The task, for a caller who may read it; anyone else gets the unknown-task 404. */
+  /**
+   * The task, for a caller who may read it; anyone else gets the unknown-task 404. A task ended
+   * from outside (terminated, timed out, cancelled) answers 410 saying so: its last status would
+   * still claim it waits for approvals that can never run.
+   */
   public TaskView status(Caller caller, String taskId) {
+    WorkflowExecutionInfo run = describe(taskId);
+    if (ENDED_FROM_OUTSIDE.contains(run.getStatus())) {
+      throw ended(caller, taskId, run.getExecution().getRunId());
+    }
     TaskView view = query(taskId);
     readers.require(caller, taskId, view.requester(), view.environment());
     return view;
+  }
+
+  private WorkflowExecutionInfo describe(String taskId) {
+    try {
+      return client.newUntypedWorkflowStub(taskId).describe().getWorkflowExecutionInfo();
+    } catch (RuntimeException e) {
+      if (notFound(e)) {
+        throw unknownTask(taskId);
+      }
+      throw e;
+    }
+  }
+
+  /** The 410 for a task that has ended (the unknown-task 404 first, for a caller who may not read it). */
+  private ApiException ended(Caller caller, String taskId, String runId) {
+    WorkflowExecutionHistory run = client.fetchHistory(taskId, runId);
+    TaskParties parties = TaskParties.of(run);
+    readers.require(caller, taskId, parties.requester(), parties.environment());
+    // Nothing in it can be approved any more, so the inbox stops offering it.
+    pending.removeTask(taskId);
+    return TaskEnding.of(taskId, run).gone();
+  }
+
+  /** For a command that found the task closed: it ended after it was read. */
+  private ApiException ended(Caller caller, String taskId) {
+    return ended(caller, taskId, describe(taskId).getExecution().getRunId());
   }
 
   private TaskView query(String taskId) {
@@ -183,6 +225,8 @@ public class TaskService {
       return stub.propose(call);
     } catch (WorkflowUpdateException e) {
       throw ApiException.conflict("the task refused the step", reason(e), "read the reason; GET /api/tasks/" + taskId);
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
@@ -222,8 +266,8 @@ public class TaskService {
     } catch (WorkflowUpdateException e) {
       String verb = decision.approve() ? "approval" : "rejection";
       throw ApiException.conflict(verb + " refused", reason(e), "read 'why'; the refusal is recorded in the task's audit");
-    } catch (WorkflowNotFoundException e) {
-      throw ApiException.conflict("task " + taskId + " has ended", null, "nothing is waiting; GET /api/tasks/" + taskId);
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
@@ -245,8 +289,8 @@ public class TaskService {
     }
     try {
       clients.of(caller.user()).newUntypedWorkflowStub(taskId).signal("finish");
-    } catch (WorkflowNotFoundException e) {
-      throw ApiException.conflict("task " + taskId + " has already ended", null, "nothing to do");
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
