@@ -7,6 +7,7 @@ import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.values.TaskState;
 import io.interlock.contract.views.TaskView;
+import io.interlock.worker.api.ApiError;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.api.ApiModels.Approve;
 import io.interlock.worker.api.ApiModels.Reject;
@@ -21,6 +22,7 @@ import io.interlock.contract.values.ApprovalProof;
 import java.time.Instant;
 import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.TaskRequests;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -36,6 +38,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.util.EnumSet;
@@ -82,7 +85,7 @@ public class TaskService {
           "send {\"environment\":\"staging\",\"goal\":\"...\"}; environments: " + policy.environmentNames());
     }
     if (!policy.environmentNames().contains(body.environment())) {
-      throw new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST,
+      throw new ApiException(Response.Status.BAD_REQUEST,
           new io.interlock.worker.api.ApiError("unknown environment", null, null, body.environment(),
               "use one of " + policy.environmentNames()));
     }
@@ -90,7 +93,7 @@ public class TaskService {
     if (!TASK_ID.matcher(taskId).matches()) {
       throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'", "leave taskId out to get task-<uuid>");
     }
-    String problem = io.interlock.workflows.TaskRequests.problem(
+    String problem = TaskRequests.problem(
         new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(), body.approvalTimeoutSeconds(),
             body.finishWhenDone(), null, null, null));
     if (problem != null) {
@@ -219,6 +222,12 @@ public class TaskService {
     }
     if (call == null || call.tool() == null || call.tool().isBlank()) {
       throw ApiException.badRequest("tool is required", "send {\"tool\":\"k8s.get\",\"args\":{...}}; see GET /api/catalog");
+    }
+    String tooLarge = TaskRequests.tooLarge(call);
+    if (tooLarge != null) {
+      // Refused here, by the workflow's own rule, so an oversized call never travels to the server at all.
+      throw new ApiException(Response.Status.BAD_REQUEST,
+          new ApiError("call too large", tooLarge, null, null, "nothing was proposed; the task goes on"));
     }
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
