@@ -294,7 +294,8 @@ public class TaskService {
   public void finish(Caller caller, String taskId) {
     TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
-      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it", null);
+      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it",
+          "ask them to finish it; your own tasks are in GET /api/tasks");
     }
     try {
       clients.of(caller.user()).newUntypedWorkflowStub(taskId).signal("finish");
