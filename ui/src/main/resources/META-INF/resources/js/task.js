@@ -294,6 +294,10 @@ async function refresh() {
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
       live(false, `No such task: ${describe(err)}`);
+    } else if (err instanceof ApiError && err.status === 410) {
+      // Ended from outside (terminated, timed out): nothing will change, but its record still reads.
+      live(false, `Task ended: ${describe(err)}`);
+      refreshAudit();
     } else {
       live(false, `Live updates interrupted — what you see may be stale. ${describe(err)}`);
     }

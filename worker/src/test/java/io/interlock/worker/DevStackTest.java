@@ -44,6 +44,7 @@ class DevStackTest {
   private static final String AGENT = "dev-incident-bot";
   private static final String ALICE = "dev-alice";
   private static final String BOB = "dev-bob";
+  private static final String CAROL = "dev-carol";
   private static final String DAVE = "dev-dave";
 
   @Inject DevStack dev;
@@ -79,11 +80,14 @@ class DevStackTest {
         .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(401);
     given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(Map.of("callHash", hash))
         .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(403);
-    // The workflow refuses a wrong hash and an approver the policy does not allow, and records both.
+    // dave has no say in staging: he cannot even see the task, and his attempt never reaches it.
+    assertThat(approve(DAVE, task, "s1", hash).statusCode()).isEqualTo(404);
+    // The workflow refuses a wrong hash and an approver the policy does not allow (carol reviews, never
+    // approves, in staging), and records both.
     Response wrongHash = approve(ALICE, task, "s1", "sha256:" + "0".repeat(64));
     assertThat(wrongHash.statusCode()).isEqualTo(409);
     assertThat(wrongHash.jsonPath().getString("why")).contains("callHash mismatch");
-    Response notAllowed = approve(DAVE, task, "s1", hash);
+    Response notAllowed = approve(CAROL, task, "s1", hash);
     assertThat(notAllowed.statusCode()).isEqualTo(409);
     assertThat(notAllowed.jsonPath().getString("why")).contains("not allowed by policy");
     assertThat(mutationsOf(ledger)).isZero();
@@ -123,10 +127,10 @@ class DevStackTest {
     assertThat(decisions.get(0).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(0).path("why").asText()).contains("callHash mismatch");
     assertThat(decisions.get(0).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
-    assertThat(decisions.get(1).path("approver").asText()).isEqualTo("dave");
+    assertThat(decisions.get(1).path("approver").asText()).isEqualTo("carol");
     assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("refused");
     assertThat(decisions.get(1).path("why").asText()).contains("not allowed by policy");
-    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("interlock-api:dave");
+    assertThat(decisions.get(1).path("serverIdentity").asText()).isEqualTo("interlock-api:carol");
     assertThat(decisions.get(2).path("approver").asText()).isEqualTo("alice");
     assertThat(decisions.get(2).path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
     assertThat(decisions.get(2).path("via").asText()).isEqualTo("update decide");
@@ -338,10 +342,67 @@ class DevStackTest {
     Response huge = given().auth().oauth2(AGENT).contentType(ContentType.JSON)
         .body(Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "name", "web", "kind", "x".repeat(1_000_000))))
         .post("/api/tasks/" + task + "/steps");
-    assertThat(huge.statusCode()).as(huge.asString()).isEqualTo(409);
-    assertThat(huge.asString()).contains("bytes of JSON");
+    assertThat(huge.statusCode()).as(huge.asString()).isEqualTo(400);
+    assertThat(huge.jsonPath().getString("error")).isEqualTo("call too large");
+    assertThat(huge.jsonPath().getString("why")).contains("bytes of JSON; at most 262144");
     JsonNode small = propose(AGENT, task, Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
     assertThat(small.path("state").asText()).as(small.toString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  @DisplayName("a 10 MB body, declared or streamed, is answered 413 with a JSON error naming the limit; nothing starts and the server keeps serving")
+  void tenMegabyteBodiesRefused() throws Exception {
+    String task = start(AGENT, "staging", "big bodies");
+    String tenMegabytes = "{\"tool\":\"k8s.get\",\"args\":{\"kind\":\"" + "x".repeat(10_000_000) + "\"}}";
+    for (String path : List.of("/api/tasks", "/api/tasks/" + task + "/steps")) {
+      Response r = given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(tenMegabytes).post(path);
+      assertThat(r.statusCode()).as(path + ": " + r.asString()).isEqualTo(413);
+      assertThat(r.jsonPath().getString("error")).isEqualTo("request body too large");
+      assertThat(r.jsonPath().getString("why")).contains("at most 4194304 bytes", "quarkus.http.limits.max-body-size");
+      assertThat(r.jsonPath().getString("next")).contains("262144");
+    }
+    // Streamed (chunked, no Content-Length): the limit holds while it is read, with the same kind of answer.
+    java.net.http.HttpResponse<String> streamed = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+        java.net.http.HttpRequest.newBuilder(server.toURI().resolve("api/tasks/" + task + "/steps"))
+            .header("Authorization", "Bearer " + AGENT).header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(tenMegabytes.getBytes(StandardCharsets.UTF_8)))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
+    assertThat(JSON.readTree(streamed.body()).path("next").asText()).as(streamed.body()).isNotBlank();
+    JsonNode after = status(AGENT, task);
+    assertThat(after.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(after.path("steps")).isEmpty();
+    // A small streamed body is still served.
+    byte[] get = "{\"tool\":\"k8s.get\",\"args\":{\"namespace\":\"shop\",\"kind\":\"Deployment\",\"name\":\"web\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    java.net.http.HttpResponse<String> small = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+        java.net.http.HttpRequest.newBuilder(server.toURI().resolve("api/tasks/" + task + "/steps"))
+            .header("Authorization", "Bearer " + AGENT).header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(get))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+    assertThat(JSON.readTree(small.body()).path("state").asText()).as(small.body()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  @DisplayName("what the framework refuses (no such path, wrong method, wrong media type, unreadable parameter) is JSON {error, why, next} too")
+  void frameworkErrorsAreJson() throws Exception {
+    List<Response> answers = List.of(
+        given().auth().oauth2(ALICE).get("/api/no-such-thing"),
+        given().auth().oauth2(ALICE).delete("/api/tasks"),
+        given().auth().oauth2(AGENT).contentType(ContentType.TEXT).body("hello").post("/api/tasks"),
+        given().auth().oauth2(ALICE).get("/api/tasks?limit=lots"));
+    for (Response r : answers) {
+      assertThat(r.statusCode()).as(r.asString()).isBetween(400, 499);
+      assertThat(r.contentType()).as(r.asString()).startsWith("application/json");
+      JsonNode body = JSON.readTree(r.asString());
+      assertThat(body.path("error").asText()).as(r.asString()).isNotBlank();
+      assertThat(body.path("why").asText()).as(r.asString()).isNotBlank();
+      assertThat(body.path("next").asText()).as(r.asString()).isNotBlank();
+    }
   }
 
   @Test

@@ -16,7 +16,7 @@ public final class TaskRequests {
   static final int MAX_GOAL = 4_000;
   static final long MAX_TIMEOUT_SECONDS = 366L * 86_400;
   /** One call's JSON: well under Temporal's 2 MB payload limit even after preview and diff are added. */
-  static final int MAX_CALL_BYTES = 256 * 1024;
+  public static final int MAX_CALL_BYTES = 256 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TaskRequests() {}

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  *
  * @param source where it was read from (a path, or {@code classpath:...} for the bundled example)
  * @param groups group name to users
+ * @param reviewers groups that may read every task (besides its requester and its environment's approvers)
  * @param identities how users and issuers are proven
  * @param environments by name
  */
@@ -26,6 +27,7 @@ public record PolicyFile(
     String source,
     String version,
     Map<String, List<String>> groups,
+    Reviewers reviewers,
     Identities identities,
     Map<String, EnvironmentPolicy> environments,
     Map<String, PolicyRules> compiledRules) {

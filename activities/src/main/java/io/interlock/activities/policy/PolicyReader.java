@@ -39,7 +39,8 @@ final class PolicyReader {
   private static final Pattern WEEK_TIME = Pattern.compile("([A-Za-z]+)\\s+(\\S+)");
   private static final Duration MAX_CRON_DURATION = Duration.ofDays(31);
 
-  private static final Set<String> TOP = Set.of("groups", "identities", "environments");
+  private static final Set<String> TOP = Set.of("groups", "reviewers", "identities", "environments");
+  private static final Set<String> REVIEWERS = Set.of("groups");
   private static final Set<String> IDENTITIES = Set.of("allowedSigners", "sshKeys", "issuers", "maxProofSeconds");
   private static final Set<String> ISSUER = Set.of("jwks", "jwksFile");
   private static final Set<String> REQUESTS = Set.of("proof");
@@ -82,6 +83,7 @@ final class PolicyReader {
       throw new PolicyException(source, problems);
     }
     groups = readGroups(root.get("groups"));
+    Reviewers reviewers = readReviewers(root.get("reviewers"));
     Identities identities = readIdentities(root.get("identities"), "identities");
     Map<String, EnvironmentPolicy> environments = new TreeMap<>();
     Map<String, PolicyRules> rules = new TreeMap<>();
@@ -107,7 +109,7 @@ final class PolicyReader {
     if (!problems.isEmpty()) {
       throw new PolicyException(source, problems);
     }
-    return new PolicyFile(source, version, groups, identities, environments, rules);
+    return new PolicyFile(source, version, groups, reviewers, identities, environments, rules);
   }
 
   private String syntaxProblem(JsonParseException e) {
@@ -139,6 +141,18 @@ final class PolicyReader {
       out.put(e.getKey(), users);
     });
     return out;
+  }
+
+  private Reviewers readReviewers(JsonNode node) {
+    if (node == null || node.isNull() || !object(node, "reviewers", REVIEWERS)) {
+      return Reviewers.NONE;
+    }
+    List<String> g = stringList(node.get("groups"), "reviewers.groups");
+    if (g.isEmpty()) {
+      problem("reviewers.groups", "name the groups that may read every task (or remove reviewers)");
+    }
+    knownGroups(g, "reviewers.groups");
+    return new Reviewers(g);
   }
 
   private EnvironmentPolicy readEnvironment(String name, JsonNode env, String path) {

@@ -39,7 +39,7 @@ final class PolicyChecks {
     PolicyFile p = PolicyFile.loadDefault();
     Identities ids = new Identities(List.of(), Map.of(),
         Map.of(ISSUER, new Identities.Issuer(List.of(ProofSigner.publicJwk(ISSUER_KEY)), null)), 0);
-    return new PolicyFile(p.source(), p.version(), p.groups(), ids, p.environments(), p.compiledRules());
+    return new PolicyFile(p.source(), p.version(), p.groups(), p.reviewers(), ids, p.environments(), p.compiledRules());
   }
 
   static PolicyActivitiesImpl policy(String env, Instant now) {

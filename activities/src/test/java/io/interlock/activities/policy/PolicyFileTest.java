@@ -26,6 +26,7 @@ class PolicyFileTest {
     assertThat(policy.environments()).containsOnlyKeys("dev", "staging", "prod");
     assertThat(policy.groups()).containsEntry("sre", List.of("alice", "bob")).containsEntry("sre-leads", List.of("carol"))
         .containsEntry("developers", List.of("dave"));
+    assertThat(policy.reviewers().groups()).containsExactly("sre-leads");
     assertThat(policy.version()).matches("sha256:[0-9a-f]{64}");
     assertThat(policy.shortVersion()).hasSize(12);
     EnvironmentPolicy staging = policy.environment("staging").orElseThrow();
@@ -65,6 +66,7 @@ class PolicyFileTest {
         Arguments.of("duplicate-environment.yaml", "environments", "duplicate key 'prod'"),
         Arguments.of("zero-approvals.yaml", "environments.staging.approvals.required", "must be between 1 and 100, got 0"),
         Arguments.of("unknown-group.yaml", "environments.prod.approvals.groups[1]", "unknown group 'sre-lead'"),
+        Arguments.of("unknown-reviewer-group.yaml", "reviewers.groups[0]", "unknown group 'auditor'"),
         Arguments.of("inline-credential.yaml", "environments.prod.credentials.ref", "must name a credential as env:VARIABLE or file:/path"),
         Arguments.of("two-clusters.yaml", "environments.prod.cluster", "set exactly one of simulated: true, kubeconfigContext: NAME, inCluster: true"),
         Arguments.of("wildcard-namespace.yaml", "environments.prod.allowedNamespaces[0]", "list each namespace explicitly (no wildcards)"));
@@ -88,6 +90,26 @@ class PolicyFileTest {
     assertThatThrownBy(() -> PolicyFile.load(BROKEN.resolve("inline-credential.yaml")))
         .isInstanceOf(PolicyException.class)
         .satisfies(e -> assertThat(((PolicyException) e).problems()).hasSize(1));
+  }
+
+  @Test
+  @DisplayName("given no reviewers block, should have no reviewers; given an empty one, should say to name groups")
+  void givenReviewers_shouldBeOptionalButNeverEmpty() {
+    String base = """
+        groups: {sre: [alice]}
+        environments:
+          qa:
+            cluster: {simulated: true}
+            allowedTools: ["*"]
+            approvals: {groups: [sre], required: 1}
+        """;
+    assertThat(PolicyFile.parse("none.yaml", base.getBytes(StandardCharsets.UTF_8)).reviewers()).isEqualTo(Reviewers.NONE);
+    assertThatThrownBy(() -> PolicyFile.parse("empty.yaml", ("reviewers: {groups: []}\n" + base).getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("reviewers.groups: name the groups that may read every task");
+    assertThatThrownBy(() -> PolicyFile.parse("typo.yaml", ("reviewers: {group: [sre]}\n" + base).getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("reviewers.group");
   }
 
   @Test

@@ -2,8 +2,11 @@ package io.interlock.worker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Every error leaves the API as JSON {error, why?, rule?, value?, next}. */
@@ -31,17 +34,32 @@ public class ApiExceptionMappers {
     return badJson(e);
   }
 
+  /** What the framework refuses before any resource runs, said in the API's own terms. */
   @ServerExceptionMapper
-  public Response web(WebApplicationException e) {
+  public Response web(WebApplicationException e, Request request, UriInfo uri, HttpHeaders headers) {
     int status = e.getResponse().getStatus();
-    return json(status, ApiError.of(e.getMessage(), status == 404 ? "see /q/openapi for the API's paths" : "see /q/openapi"));
+    String call = request.getMethod() + " /" + uri.getPath().replaceFirst("^/", "");
+    if (status == 404 && e.getCause() != null) {
+      // JAX-RS answers 404 for a query or path parameter it cannot convert; it is the caller's input.
+      return json(400, new ApiError("a parameter of " + call + " could not be read", e.getCause().getMessage(), null, null,
+          "see /q/openapi for each parameter's type"));
+    }
+    return json(status, switch (status) {
+      case 404 -> new ApiError("no such API path", "nothing answers " + call, null, null, "see /q/openapi for the API's paths");
+      case 405 -> new ApiError("method not allowed", call + " is not offered", null, null, "see /q/openapi for what this path takes");
+      case 415 -> new ApiError("unsupported Content-Type", "'" + headers.getHeaderString(HttpHeaders.CONTENT_TYPE)
+          + "' is not accepted by " + call, null, null, "send Content-Type: application/json");
+      case 406 -> new ApiError("cannot answer in the Accept'ed type", "'" + headers.getHeaderString(HttpHeaders.ACCEPT)
+          + "' is not offered by " + call, null, null, "accept application/json");
+      default -> new ApiError(e.getMessage(), "HTTP " + status + " for " + call, null, null, "see /q/openapi");
+    });
   }
 
   /** Anything unforeseen still answers JSON, with an id to find it in the log. */
   @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-  public Response unexpected(RuntimeException e) {
+  public Response unexpected(RuntimeException e, Request request, UriInfo uri, HttpHeaders headers) {
     if (e instanceof WebApplicationException w) {
-      return web(w);
+      return web(w, request, uri, headers);
     }
     String id = java.util.UUID.randomUUID().toString();
     org.jboss.logging.Logger.getLogger(ApiExceptionMappers.class).errorf(e, "error %s", id);

@@ -48,16 +48,16 @@ public class TasksResource {
   }
 
   @GET
-  @Operation(summary = "Tasks this worker knows of, most recent first, with live state and pending steps")
+  @Operation(summary = "Tasks this worker knows of that the caller may read, most recent first, with live state and pending steps")
   public List<TaskSummary> list(@QueryParam("limit") @DefaultValue("200") int limit) {
-    return tasks.list(Math.max(1, Math.min(limit, 10_000)));
+    return tasks.list(caller.get(), Math.max(1, Math.min(limit, 10_000)));
   }
 
   @GET
   @Path("/{id}")
-  @Operation(summary = "The task (the workflow's status query)")
+  @Operation(summary = "The task (the workflow's status query); 404 unless the caller is its requester, an approver of its environment or a reviewer")
   public TaskView get(@PathParam("id") String id) {
-    return tasks.status(id);
+    return tasks.status(caller.get(), id);
   }
 
   @POST
@@ -94,7 +94,7 @@ public class TasksResource {
   @Path("/{id}/history")
   @Operation(summary = "The raw workflow history (same JSON as 'temporal workflow show --output json'); run=N picks a run, oldest is 1, default the latest")
   public Response history(@PathParam("id") String id, @QueryParam("run") @DefaultValue("0") int run) {
-    var runs = audit.runs(id);
+    var runs = audit.runs(caller.get(), id);
     if (run < 0 || run > runs.size()) {
       throw ApiException.badRequest("run must be between 1 and " + runs.size(), "leave run out for the latest");
     }
@@ -107,7 +107,7 @@ public class TasksResource {
   @Produces({MediaType.APPLICATION_JSON, "text/markdown"})
   @Operation(summary = "The hash-chained audit report, built from the task's workflow history (all runs)")
   public Response audit(@PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
-    AuditReport report = audit.report(id);
+    AuditReport report = audit.report(caller.get(), id);
     return switch (format) {
       case "json" -> Response.ok(audit.json(report), MediaType.APPLICATION_JSON).build();
       case "md", "markdown" -> Response.ok(audit.markdown(report), "text/markdown; charset=utf-8").build();

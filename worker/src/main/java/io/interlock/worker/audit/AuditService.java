@@ -1,7 +1,10 @@
 package io.interlock.worker.audit;
 
 import io.interlock.worker.api.ApiException;
+import io.interlock.worker.auth.Caller;
 import io.interlock.worker.config.InterlockConfig;
+import io.interlock.worker.tasks.TaskParties;
+import io.interlock.worker.tasks.TaskReaders;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -24,15 +27,26 @@ public class AuditService {
 
   private final WorkflowClient client;
   private final InterlockConfig config;
+  private final TaskReaders readers;
   private final AtomicBoolean warnedUnsigned = new AtomicBoolean();
 
-  public AuditService(WorkflowClient client, InterlockConfig config) {
+  public AuditService(WorkflowClient client, InterlockConfig config, TaskReaders readers) {
     this.client = client;
     this.config = config;
+    this.readers = readers;
   }
 
-  public AuditReport report(String taskId) {
-    return AuditReport.fromHistory(runs(taskId));
+  /** The report, for a caller who may read the task (anyone else gets the unknown-task 404). */
+  public AuditReport report(Caller caller, String taskId) {
+    return AuditReport.fromHistory(runs(caller, taskId));
+  }
+
+  /** Every run of the task, oldest first, for a caller who may read it. */
+  public List<WorkflowExecutionHistory> runs(Caller caller, String taskId) {
+    List<WorkflowExecutionHistory> runs = runs(taskId);
+    TaskParties parties = TaskParties.of(runs.get(runs.size() - 1));
+    readers.require(caller, taskId, parties.requester(), parties.environment());
+    return runs;
   }
 
   /** The JSON export: signed when the audit signing key is there. */
@@ -64,7 +78,7 @@ public class AuditService {
     return signer;
   }
 
-  /** Every run of the task, oldest first, exactly as the server holds them. */
+  /** Every run of the task, oldest first, exactly as the server holds them (for the worker itself, not a caller). */
   public List<WorkflowExecutionHistory> runs(String taskId) {
     try {
       return HistoryRuns.fetch(client, taskId);
@@ -84,6 +98,6 @@ public class AuditService {
   }
 
   private static ApiException notFound(String taskId) {
-    return ApiException.notFound("unknown task '" + taskId + "'", "list tasks with GET /api/tasks");
+    return TaskReaders.unknownTask(taskId);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 
 /**
  * Every write waiting for approval, across tasks, kept in memory as the workflows report it. It
@@ -41,12 +42,19 @@ public class PendingIndex {
 
   /** Oldest first; at most {@code limit} entries. */
   public List<PendingApproval> list(int limit) {
+    return list(limit, p -> true);
+  }
+
+  /** Oldest first; at most {@code limit} of the entries {@code shown} accepts. */
+  public List<PendingApproval> list(int limit, Predicate<PendingApproval> shown) {
     List<PendingApproval> out = new ArrayList<>(Math.min(limit, bySince.size()));
     for (PendingApproval p : bySince.values()) {
       if (out.size() >= limit) {
         break;
       }
-      out.add(p);
+      if (shown.test(p)) {
+        out.add(p);
+      }
     }
     return out;
   }

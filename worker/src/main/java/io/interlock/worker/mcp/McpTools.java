@@ -154,10 +154,10 @@ public class McpTools {
     }
     try {
       if (TASK_STATUS.equals(name)) {
-        return taskStatus(session, args);
+        return taskStatus(session, caller, args);
       }
       if (WAIT_FOR_STEP.equals(name)) {
-        return waitForStep(session, args);
+        return waitForStep(session, caller, args);
       }
       ToolSpec spec = find(name).orElseThrow(() -> McpError.invalidParams("unknown tool '" + name
           + "'; tools/list names every tool"));
@@ -215,11 +215,11 @@ public class McpTools {
     return result(out, halted, halted ? why : null);
   }
 
-  /** The session's task, started on first use; a task that completed is replaced by a fresh one. */
+  /** The session's task, started on first use; a task that completed or was ended (410) is replaced by a fresh one. */
   private String taskOf(McpSession session, Caller caller) {
     synchronized (session) {
       String id = session.taskId();
-      if (id != null && tasks.status(id).state() != TaskState.COMPLETED) {
+      if (id != null && open(caller, id)) {
         return id;
       }
       String fresh = "mcp-" + caller.user().replaceAll("[^A-Za-z0-9._-]", "-") + "-"
@@ -228,6 +228,17 @@ public class McpTools {
           + (session.client == null ? "" : " of " + session.client), null, null, null, fresh));
       session.taskId(fresh);
       return fresh;
+    }
+  }
+
+  private boolean open(Caller caller, String taskId) {
+    try {
+      return tasks.status(caller, taskId).state() != TaskState.COMPLETED;
+    } catch (ApiException e) {
+      if (e.status() == jakarta.ws.rs.core.Response.Status.GONE) {
+        return false;
+      }
+      throw e;
     }
   }
 
@@ -244,14 +255,14 @@ public class McpTools {
     }
   }
 
-  private ObjectNode taskStatus(McpSession session, JsonNode args) {
+  private ObjectNode taskStatus(McpSession session, Caller caller, JsonNode args) {
     String taskId = taskIdArg(session, args);
-    TaskView view = tasks.status(taskId);
+    TaskView view = tasks.status(caller, taskId);
     ObjectNode out = mapper.valueToTree(view);
     return result(out, false, null);
   }
 
-  private ObjectNode waitForStep(McpSession session, JsonNode args) {
+  private ObjectNode waitForStep(McpSession session, Caller caller, JsonNode args) {
     String taskId = taskIdArg(session, args);
     String stepId = args.path("stepId").asText("");
     if (stepId.isBlank()) {
@@ -262,7 +273,7 @@ public class McpTools {
       throw McpError.invalidParams("timeoutSeconds must be between 1 and " + config.maxWaitSeconds());
     }
     Instant until = Instant.now().plusSeconds(timeout);
-    StepView step = step(taskId, stepId);
+    StepView step = step(caller, taskId, stepId);
     while (!step.state().isFinal() && Instant.now().isBefore(until)) {
       try {
         Thread.sleep(POLL.toMillis());
@@ -270,7 +281,7 @@ public class McpTools {
         Thread.currentThread().interrupt();
         break;
       }
-      step = step(taskId, stepId);
+      step = step(caller, taskId, stepId);
     }
     ObjectNode out = JSON.objectNode().put("taskId", taskId).put("stepId", stepId)
         .put("state", step.state().name()).put("done", step.state().isFinal()).put("timedOut", !step.state().isFinal());
@@ -279,8 +290,8 @@ public class McpTools {
     return result(out, bad, bad ? stepId + " " + step.state() + (step.error() == null ? "" : ": " + step.error()) : null);
   }
 
-  private StepView step(String taskId, String stepId) {
-    return tasks.status(taskId).steps().stream().filter(s -> s.stepId().equals(stepId)).findFirst()
+  private StepView step(Caller caller, String taskId, String stepId) {
+    return tasks.status(caller, taskId).steps().stream().filter(s -> s.stepId().equals(stepId)).findFirst()
         .orElseThrow(() -> McpError.invalidParams("task " + taskId + " has no step '" + stepId + "'"));
   }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Tasks this worker knows of: started through its API, or heard of through the inbox activity
@@ -32,9 +33,10 @@ public class TaskIndex {
     return Optional.ofNullable(tasks.get(taskId));
   }
 
-  /** Most recently seen first. */
-  public List<Known> recent(int limit) {
+  /** Most recently seen first, of the tasks {@code shown} accepts. */
+  public List<Known> recent(int limit, Predicate<Known> shown) {
     return tasks.values().stream()
+        .filter(shown)
         .sorted(Comparator.comparing(Known::seenAt).reversed().thenComparing(Known::taskId))
         .limit(limit)
         .toList();

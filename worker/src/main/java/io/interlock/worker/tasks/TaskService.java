@@ -7,6 +7,7 @@ import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.values.TaskState;
 import io.interlock.contract.views.TaskView;
+import io.interlock.worker.api.ApiError;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.api.ApiModels.Approve;
 import io.interlock.worker.api.ApiModels.Reject;
@@ -21,6 +22,7 @@ import io.interlock.contract.values.ApprovalProof;
 import java.time.Instant;
 import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.TaskRequests;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -36,8 +38,13 @@ import io.temporal.failure.ApplicationFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -48,6 +55,10 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class TaskService {
   private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Set<WorkflowExecutionStatus> ENDED_FROM_OUTSIDE = EnumSet.of(
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
 
   private final WorkflowClient client;
   private final ClientsByIdentity clients;
@@ -55,15 +66,17 @@ public class TaskService {
   private final PendingIndex pending;
   private final PolicyView policy;
   private final ApiIssuer issuer;
+  private final TaskReaders readers;
 
   public TaskService(WorkflowClient client, ClientsByIdentity clients, TaskIndex index, PendingIndex pending,
-      PolicyView policy, ApiIssuer issuer) {
+      PolicyView policy, ApiIssuer issuer, TaskReaders readers) {
     this.client = client;
     this.clients = clients;
     this.index = index;
     this.pending = pending;
     this.policy = policy;
     this.issuer = issuer;
+    this.readers = readers;
   }
 
   public TaskView start(Caller caller, StartTask body) {
@@ -72,7 +85,7 @@ public class TaskService {
           "send {\"environment\":\"staging\",\"goal\":\"...\"}; environments: " + policy.environmentNames());
     }
     if (!policy.environmentNames().contains(body.environment())) {
-      throw new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST,
+      throw new ApiException(Response.Status.BAD_REQUEST,
           new io.interlock.worker.api.ApiError("unknown environment", null, null, body.environment(),
               "use one of " + policy.environmentNames()));
     }
@@ -80,7 +93,7 @@ public class TaskService {
     if (!TASK_ID.matcher(taskId).matches()) {
       throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'", "leave taskId out to get task-<uuid>");
     }
-    String problem = io.interlock.workflows.TaskRequests.problem(
+    String problem = TaskRequests.problem(
         new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(), body.approvalTimeoutSeconds(),
             body.finishWhenDone(), null, null, null));
     if (problem != null) {
@@ -106,7 +119,7 @@ public class TaskService {
     }
     index.started(taskId, caller.user(), body.environment(), body.goal());
     try {
-      return status(taskId);
+      return query(taskId);
     } catch (WorkflowQueryException | WorkflowServiceException e) {
       // The task started; a busy server only delayed its first answer. GET /api/tasks/{id} shows the steps.
       return new TaskView(taskId, caller.user(), body.environment(), body.goal(), TaskState.RUNNING, null, false, List.of(),
@@ -114,7 +127,48 @@ public class TaskService {
     }
   }
 
-  public TaskView status(String taskId) {
+  /**
+   * The task, for a caller who may read it; anyone else gets the unknown-task 404. A task ended
+   * from outside (terminated, timed out, cancelled) answers 410 saying so: its last status would
+   * still claim it waits for approvals that can never run.
+   */
+  public TaskView status(Caller caller, String taskId) {
+    WorkflowExecutionInfo run = describe(taskId);
+    if (ENDED_FROM_OUTSIDE.contains(run.getStatus())) {
+      throw ended(caller, taskId, run.getExecution().getRunId());
+    }
+    TaskView view = query(taskId);
+    readers.require(caller, taskId, view.requester(), view.environment());
+    return view;
+  }
+
+  private WorkflowExecutionInfo describe(String taskId) {
+    try {
+      return client.newUntypedWorkflowStub(taskId).describe().getWorkflowExecutionInfo();
+    } catch (RuntimeException e) {
+      if (notFound(e)) {
+        throw unknownTask(taskId);
+      }
+      throw e;
+    }
+  }
+
+  /** The 410 for a task that has ended (the unknown-task 404 first, for a caller who may not read it). */
+  private ApiException ended(Caller caller, String taskId, String runId) {
+    WorkflowExecutionHistory run = client.fetchHistory(taskId, runId);
+    TaskParties parties = TaskParties.of(run);
+    readers.require(caller, taskId, parties.requester(), parties.environment());
+    // Nothing in it can be approved any more, so the inbox stops offering it.
+    pending.removeTask(taskId);
+    return TaskEnding.of(taskId, run).gone();
+  }
+
+  /** For a command that found the task closed: it ended after it was read. */
+  private ApiException ended(Caller caller, String taskId) {
+    return ended(caller, taskId, describe(taskId).getExecution().getRunId());
+  }
+
+  private TaskView query(String taskId) {
     try {
       return client.newWorkflowStub(AgentTask.class, taskId).status();
     } catch (WorkflowNotFoundException e) {
@@ -127,9 +181,10 @@ public class TaskService {
     }
   }
 
-  /** Recently known tasks with their live state; at most {@code limit}. */
-  public List<TaskSummary> list(int limit) {
-    return index.recent(limit).stream().map(this::summary).toList();
+  /** Recently known tasks the caller may read, with their live state; at most {@code limit}. */
+  public List<TaskSummary> list(Caller caller, int limit) {
+    TaskReaders.ReadScope scope = readers.scopeOf(caller);
+    return index.recent(limit, k -> scope.covers(k.requester(), k.environment())).stream().map(this::summary).toList();
   }
 
   private TaskSummary summary(TaskIndex.Known k) {
@@ -159,7 +214,7 @@ public class TaskService {
   }
 
   public StepView propose(Caller caller, String taskId, ToolCall call) {
-    TaskView task = status(taskId);
+    TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
       // Anyone else proposing could then approve their own step under the agent's name.
       throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may propose steps",
@@ -168,11 +223,19 @@ public class TaskService {
     if (call == null || call.tool() == null || call.tool().isBlank()) {
       throw ApiException.badRequest("tool is required", "send {\"tool\":\"k8s.get\",\"args\":{...}}; see GET /api/catalog");
     }
+    String tooLarge = TaskRequests.tooLarge(call);
+    if (tooLarge != null) {
+      // Refused here, by the workflow's own rule, so an oversized call never travels to the server at all.
+      throw new ApiException(Response.Status.BAD_REQUEST,
+          new ApiError("call too large", tooLarge, null, null, "nothing was proposed; the task goes on"));
+    }
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
       return stub.propose(call);
     } catch (WorkflowUpdateException e) {
       throw ApiException.conflict("the task refused the step", reason(e), "read the reason; GET /api/tasks/" + taskId);
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
@@ -200,7 +263,7 @@ public class TaskService {
   }
 
   private StepView decide(Caller caller, String taskId, Decision asked) {
-    TaskView task = status(taskId);
+    TaskView task = status(caller, taskId);
     Decision decision = asked.proof() == null ? attest(task, asked) : asked;
     if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
       throw ApiException.notFound("task " + taskId + " has no step '" + decision.stepId() + "'",
@@ -212,8 +275,8 @@ public class TaskService {
     } catch (WorkflowUpdateException e) {
       String verb = decision.approve() ? "approval" : "rejection";
       throw ApiException.conflict(verb + " refused", reason(e), "read 'why'; the refusal is recorded in the task's audit");
-    } catch (WorkflowNotFoundException e) {
-      throw ApiException.conflict("task " + taskId + " has ended", null, "nothing is waiting; GET /api/tasks/" + taskId);
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
@@ -229,14 +292,15 @@ public class TaskService {
   }
 
   public void finish(Caller caller, String taskId) {
-    TaskView task = status(taskId);
+    TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
-      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it", null);
+      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it",
+          "ask them to finish it; your own tasks are in GET /api/tasks");
     }
     try {
       clients.of(caller.user()).newUntypedWorkflowStub(taskId).signal("finish");
-    } catch (WorkflowNotFoundException e) {
-      throw ApiException.conflict("task " + taskId + " has already ended", null, "nothing to do");
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
@@ -261,7 +325,7 @@ public class TaskService {
   }
 
   private static ApiException unknownTask(String taskId) {
-    return ApiException.notFound("unknown task '" + taskId + "'", "list tasks with GET /api/tasks");
+    return TaskReaders.unknownTask(taskId);
   }
 
   /** The stub a read-only caller uses (queries need no identity). */

@@ -187,6 +187,43 @@ class McpEndpointTest {
     assertThat(post(AGENT, session, Map.of(), request("ping", Map.of())).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  @DisplayName("a 10 MB request is refused as too large, naming the limit; a 1 MB call is a tool error; the session and its task keep working")
+  void oversizedRequestLeavesTheSessionWorking() throws Exception {
+    String name = TestDeployments.ready(dev, "mcp-big");
+    String session = post(AGENT, null, Map.of("Interlock-Environment", "staging"), request("initialize",
+        Map.of("protocolVersion", "2025-06-18"))).headers().firstValue("Mcp-Session-Id").orElseThrow();
+    JsonNode read = call(session, "tools/call", Map.of("name", "k8s_get",
+        "arguments", Map.of("kind", "Deployment", "namespace", "shop", "name", name))).path("result");
+    String task = read.path("structuredContent").path("taskId").asText();
+
+    HttpResponse<String> huge = post(AGENT, session, Map.of(), request("tools/call", Map.of("name", "k8s_scale",
+        "arguments", Map.of("namespace", "shop", "name", name, "replicas", 3, "kind", "x".repeat(10_000_000)))));
+    assertThat(huge.statusCode()).as(huge.body()).isEqualTo(413);
+    JsonNode error = JSON.readTree(huge.body()).path("error");
+    assertThat(error.path("code").asInt()).as(huge.body()).isEqualTo(-32600);
+    assertThat(error.path("message").asText()).contains("request too large", "at most 4194304 bytes",
+        "quarkus.http.limits.max-body-size", "262144");
+
+    // Under the transport's limit but over a call's: a tool error the model can read, nothing proposed.
+    JsonNode big = call(session, "tools/call", Map.of("name", "k8s_scale",
+        "arguments", Map.of("namespace", "shop", "name", name, "replicas", 3, "kind", "x".repeat(1_000_000)))).path("result");
+    assertThat(big.path("isError").asBoolean()).as(big.toString()).isTrue();
+    assertThat(big.path("structuredContent").path("status").asInt()).isEqualTo(400);
+    assertThat(big.path("structuredContent").path("why").asText()).contains("at most 262144");
+
+    JsonNode status = call(session, "tools/call", Map.of("name", "task_status", "arguments", Map.of())).path("result");
+    assertThat(status.path("isError").asBoolean()).as(status.toString()).isFalse();
+    assertThat(status.path("structuredContent").path("taskId").asText()).isEqualTo(task);
+    assertThat(status.path("structuredContent").path("state").asText()).isEqualTo("RUNNING");
+    assertThat(status.path("structuredContent").path("steps")).hasSize(1);
+    JsonNode write = call(session, "tools/call", Map.of("name", "k8s_scale",
+        "arguments", Map.of("namespace", "shop", "name", name, "replicas", 3))).path("result").path("structuredContent");
+    assertThat(write.path("state").asText()).as(write.toString()).isEqualTo("AWAITING_APPROVAL");
+    assertThat(write.path("taskId").asText()).isEqualTo(task);
+    assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + name)).isZero();
+  }
+
   private Map<String, Object> request(String method, Map<String, Object> params) {
     return Map.of("jsonrpc", "2.0", "id", ids.incrementAndGet(), "method", method, "params", params);
   }

@@ -105,7 +105,7 @@ class WebPageTest {
   }
 
   @Test
-  @DisplayName("the approve button is absent for the requester, for users the policy does not allow, and for agents; an expired step says so")
+  @DisplayName("the approve button is absent for the requester and for a reviewer; users with no say in the environment and other agents cannot open the task; an expired step says so")
   void noButtonForThoseWhoMayNotApprove() throws Exception {
     String name = deployment("bobs");
     String task = start("dev-bob", "staging", "bob's own change", null);
@@ -122,15 +122,19 @@ class WebPageTest {
       assertThat(step.findElement(By.cssSelector(".not-yours")).getText()).contains("You requested this call");
 
       signOut(b);
-      signIn(b, "dev-dave", task);
-      b.awaitVisible("why dave cannot approve", By.cssSelector("#step-s1 .not-yours"));
+      signIn(b, "dev-carol", task);
+      b.awaitVisible("why carol, a reviewer, cannot approve", By.cssSelector("#step-s1 .not-yours"));
       assertThat(b.driver.findElements(By.cssSelector("button.approve"))).isEmpty();
       assertThat(b.driver.findElement(By.cssSelector("#step-s1 .not-yours")).getText()).contains("Only alice, bob may approve");
 
-      signOut(b);
-      signIn(b, AGENT, task);
-      b.awaitVisible("the step for the agent", By.cssSelector("#step-s1 .not-yours"));
-      assertThat(b.driver.findElements(By.cssSelector("button.approve"))).isEmpty();
+      // Neither dave (no say in staging) nor an agent that did not ask for it may even read the task.
+      for (String outsider : List.of("dev-dave", AGENT)) {
+        signOut(b);
+        signIn(b, outsider, task);
+        b.await(outsider + " told there is no such task", d -> d.findElement(By.id("live")).getText().contains("No such task"));
+        assertThat(b.driver.findElements(By.id("step-s1"))).isEmpty();
+        assertThat(b.driver.findElements(By.cssSelector("button.approve"))).isEmpty();
+      }
 
       signOut(b);
       signIn(b, "dev-alice", expiring);
