@@ -46,4 +46,19 @@ class GateLostAnswerTest {
     assertThat(h.image("web")).isEqualTo("shop/web:evil");
     h.assertMutations(1);
   }
+
+  @Test
+  @DisplayName("an apply that created a ConfigMap but lost its answer is recognised on retry: created once, verified")
+  void lostApplyAnswerRecognised() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(new io.interlock.contract.commands.ToolCall("k8s.apply", java.util.Map.of("manifest",
+        java.util.Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", java.util.Map.of("name", "lost", "namespace", "shop"),
+            "data", java.util.Map.of("mode", "on")))));
+    GateHarness.approve(task, s, "bob");
+    StepView done = GateHarness.awaitStep(task, s.stepId(), v -> v.state().isFinal());
+    assertThat(done.state()).as("state; error: %s", done.error()).isEqualTo(StepState.VERIFIED);
+    assertThat(done.result().path("recognisedOwnWrite").asBoolean()).isTrue();
+    assertThat(done.result().path("created").asBoolean()).isTrue();
+    h.assertMutations(1);
+  }
 }

@@ -8,6 +8,7 @@ import io.interlock.activities.k8s.ApiErrors;
 import io.interlock.activities.k8s.ApiRequests;
 import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Json;
+import io.interlock.activities.k8s.OwnWrite;
 import io.interlock.activities.k8s.Manifests;
 import io.interlock.activities.k8s.SecretValues;
 import io.interlock.activities.k8s.Target;
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
 
 /** k8s.apply: server-side apply of one object as field manager {@value #FIELD_MANAGER}. */
 public final class ApplyTool implements WriteTool {
-  public static final String FIELD_MANAGER = "interlock";
+  public static final String FIELD_MANAGER = OwnWrite.FIELD_MANAGER;
   private static final Pattern SECOND_DOCUMENT = Pattern.compile("(?m)^---\\s*$\\s*\\S");
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
@@ -128,12 +129,28 @@ public final class ApplyTool implements WriteTool {
 
   @Override
   public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved) {
+    return execute(ctx, args, approved, null);
+  }
+
+  @Override
+  public Execution execute(ToolContext ctx, ToolArgs args, TargetRef approved, String callHash) {
     String started = Instant.now(ctx.clock()).toString();
     ObjectNode m = manifest(args);
     Target t = Target.of(m);
     JsonNode live = t.fetch(ctx.client());
+    if (OwnWrite.isOurs(live, callHash)) {
+      // An attempt whose answer was lost applied it: executed once, not a concurrent change.
+      boolean created = approved != null && !approved.exists();
+      ObjectNode result = Json.object();
+      result.put("summary", "already " + (created ? "created " : "applied ") + t + ": it carries this call's own write ("
+          + OwnWrite.CALL_ANNOTATION + ", field manager " + FIELD_MANAGER + ") from an attempt whose answer was lost");
+      result.put("created", created);
+      result.put("recognisedOwnWrite", true);
+      result.put("resourceVersion", Json.at(live, "/metadata/resourceVersion"));
+      return new Execution(null, EditTool.audit(t, live), result, started, Instant.now(ctx.clock()).toString());
+    }
     t.checkUnchanged(approved, live, ctx.digestKey());
-    SecretValues.Resolved body = withValues(ctx, m, t);
+    SecretValues.Resolved body = withValues(ctx, OwnWrite.stamp(m, callHash), t);
     // A value read again from its store must be the one the approvers' digest bound.
     t.checkSources(approved, body.sources());
     JsonNode after;
@@ -212,6 +229,10 @@ public final class ApplyTool implements WriteTool {
     Target t = Target.of(m);
     if (execution == null) {
       return new RollbackPlan(null, "no execution was recorded");
+    }
+    if (execution.before() == null && execution.result() != null
+        && execution.result().path("recognisedOwnWrite").asBoolean() && !execution.result().path("created").asBoolean()) {
+      return new RollbackPlan(null, "the previous " + t + " went with the lost answer of the write; re-apply it from its source");
     }
     if (execution.before() == null) {
       Map<String, Object> a = new LinkedHashMap<>();
