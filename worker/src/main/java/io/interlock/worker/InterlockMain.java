@@ -30,12 +30,17 @@ public final class InterlockMain {
           System.setProperty("interlock.policy", rest.get(++i));
         } else if (a.startsWith("--policy=")) {
           System.setProperty("interlock.policy", a.substring("--policy=".length()));
+        } else if (a.equals("--temporal-target") && i + 1 < rest.size()) {
+          // dev: an external server instead of the embedded one; serve: the server to connect to.
+          System.setProperty(args[0].equals("dev") ? "interlock.dev.temporal-target" : "interlock.temporal.target", rest.get(++i));
         } else if (a.equals("--port") && i + 1 < rest.size()) {
           System.setProperty("quarkus.http.port", rest.get(++i));
         } else if (a.equals("--help") || a.equals("-h")) {
-          System.out.println("usage: interlock " + args[0] + " [--policy FILE] [--port 8080]\n"
+          System.out.println("usage: interlock " + args[0] + " [--policy FILE] [--port 8080] [--temporal-target HOST:PORT]\n"
               + "  --policy FILE   policy YAML (default: INTERLOCK_POLICY, else the bundled example)\n"
               + "  --port N        HTTP port of the API and web page (default 8080)\n"
+              + "  --temporal-target HOST:PORT  the Temporal server (dev: instead of the embedded one,"
+              + " e.g. temporal server start-dev; default " + (args[0].equals("dev") ? "embedded" : "127.0.0.1:7233") + ")\n"
               + "Any interlock.* setting can also be given as -Dinterlock.x=y or INTERLOCK_X=y; see worker/README.md.");
           System.exit(0);
         } else {

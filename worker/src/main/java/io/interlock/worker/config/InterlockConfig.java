@@ -97,6 +97,12 @@ public interface InterlockConfig {
     @WithDefault("7233")
     int temporalPort();
 
+    /**
+     * HOST:PORT of an external Temporal server (e.g. {@code temporal server start-dev}) to use instead
+     * of the embedded one; unset = embed the Java test server.
+     */
+    Optional<String> temporalTarget();
+
     /** Where the simulated cluster's kubeconfig is written. */
     @WithDefault("${user.home}/.interlock/dev-kubeconfig")
     String kubeconfigPath();

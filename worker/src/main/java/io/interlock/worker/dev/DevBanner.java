@@ -42,14 +42,15 @@ public class DevBanner {
     String api = "http://" + host + ":" + httpPort;
     StringBuilder b = new StringBuilder();
     boolean isDev = config.mode() == InterlockConfig.Mode.dev;
-    b.append('\n').append(isDev
-        ? "Interlock dev server is up. Everything runs in this process and state is in memory; Ctrl-C stops it."
-        : "Interlock worker is up (server mode).").append("\n\n");
+    b.append('\n').append(!isDev ? "Interlock worker is up (server mode)."
+        : dev.usesExternalTemporal()
+            ? "Interlock dev server is up, on the external Temporal server below (tasks live there); Ctrl-C stops it."
+            : "Interlock dev server is up. Everything runs in this process and state is in memory; Ctrl-C stops it.").append("\n\n");
     line(b, "Web page", api + "/");
     line(b, "REST API", api + "/api   (OpenAPI: " + api + "/q/openapi)");
     line(b, "MCP", api + "/mcp   (streamable HTTP; agent token e.g. dev-incident-bot)");
     line(b, "Temporal", temporal.target() + "  namespace " + config.temporal().namespace()
-        + (isDev ? "  (Temporal Java test server, embedded)" : ""));
+        + (!isDev ? "" : dev.usesExternalTemporal() ? "  (external Temporal server)" : "  (Temporal Java test server, embedded)"));
     line(b, "Task queues", "interlock-tasks, " + String.join(", ", policy.served().stream().map(e -> "interlock-env-" + e).toList()));
     for (String env : policy.served()) {
       line(b, "  " + env, clusters.describe(env));

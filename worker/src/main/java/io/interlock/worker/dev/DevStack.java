@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The pieces the dev mode embeds, each started on first use: the Temporal test server on
- * 127.0.0.1 and the simulated cluster seeded with the demo estate (its kubeconfig written to
+ * 127.0.0.1 (unless {@code interlock.dev.temporal-target} names an external server) and the simulated cluster seeded with the demo estate (its kubeconfig written to
  * {@code interlock.dev.kubeconfig-path} so kubectl works).
  */
 @ApplicationScoped
@@ -24,9 +24,25 @@ public class DevStack {
     this.config = config;
   }
 
+  /** Where dev mode's Temporal server is: the external one if configured, else the embedded one (started now). */
+  public synchronized String temporalTarget() {
+    if (usesExternalTemporal()) {
+      keys();
+      return config.dev().temporalTarget().get().trim();
+    }
+    return temporal().target();
+  }
+
+  public boolean usesExternalTemporal() {
+    return config.dev().temporalTarget().filter(t -> !t.isBlank()).isPresent();
+  }
+
   public synchronized EmbeddedTemporal temporal() {
     if (config.mode() != InterlockConfig.Mode.dev) {
       throw new IllegalStateException("the embedded Temporal server runs only in dev mode");
+    }
+    if (usesExternalTemporal()) {
+      throw new IllegalStateException("interlock.dev.temporal-target is set: dev mode uses that server, not the embedded one");
     }
     if (temporal == null) {
       keys();

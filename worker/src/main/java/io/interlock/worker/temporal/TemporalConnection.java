@@ -32,7 +32,7 @@ public class TemporalConnection {
   @Produces
   @Singleton
   WorkflowServiceStubs stubs() {
-    String target = config.mode() == InterlockConfig.Mode.dev ? dev.temporal().target() : config.temporal().target();
+    String target = config.mode() == InterlockConfig.Mode.dev ? dev.temporalTarget() : config.temporal().target();
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
     InterlockConfig.Temporal t = config.temporal();
     if (t.tlsCert().isPresent() != t.tlsKey().isPresent()) {
@@ -76,6 +76,6 @@ public class TemporalConnection {
 
   /** Kept for callers that want a descriptive target in messages. */
   public String target() {
-    return config.mode() == InterlockConfig.Mode.dev ? dev.temporal().target() : config.temporal().target();
+    return config.mode() == InterlockConfig.Mode.dev ? dev.temporalTarget() : config.temporal().target();
   }
 }
