@@ -1,0 +1,121 @@
+package io.interlock.worker.temporal;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Temporal server ({@code temporal server start-dev}, SQLite in a temp dir) as its own
+ * process for one test class; dev mode is pointed at it through {@code interlock.dev.temporal-target}.
+ */
+public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager {
+  private static final Duration STARTUP = Duration.ofSeconds(45);
+
+  private Process server;
+  private Path dir;
+
+  @Override
+  public Map<String, String> start() {
+    Path binary = TemporalCli.binary();
+    String version = TemporalCli.exec(binary, List.of("--version")).ok().out();
+    if (!version.contains("temporal version " + TemporalCli.VERSION)) {
+      throw new AssertionError("expected the Temporal CLI " + TemporalCli.VERSION + ", found: " + version.trim()
+          + "; run ./interlock test");
+    }
+    int[] ports = freePorts(3);
+    String address = "127.0.0.1:" + ports[0];
+    try {
+      dir = Files.createTempDirectory("interlock-temporal");
+      server = new ProcessBuilder(binary.toString(), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+          "--port", String.valueOf(ports[0]), "--http-port", String.valueOf(ports[1]),
+          "--metrics-port", String.valueOf(ports[2]), "--db-filename", dir.resolve("temporal.db").toString(),
+          "--log-level", "error")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitServing(binary, address);
+    return Map.of("interlock.dev.temporal-target", address);
+  }
+
+  private void awaitServing(Path binary, String address) {
+    Instant give = Instant.now().plus(STARTUP);
+    while (true) {
+      TemporalCli.Result health = TemporalCli.exec(binary, List.of("operator", "cluster", "health", "--address", address));
+      if (health.code() == 0 && health.out().contains("SERVING")) {
+        return;
+      }
+      if (!server.isAlive() || Instant.now().isAfter(give)) {
+        String log = read(dir.resolve("server.log"));
+        stop();
+        throw new AssertionError("temporal server start-dev never answered SERVING on " + address + "; its log:\n" + log);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for the Temporal server");
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (server != null) {
+      server.descendants().forEach(ProcessHandle::destroy);
+      server.destroy();
+      try {
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+          server.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        server.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      server = null;
+    }
+    if (dir != null) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException ignored) {
+        // a temp dir left behind is harmless
+      }
+      dir = null;
+    }
+  }
+
+  private static int[] freePorts(int n) {
+    ServerSocket[] sockets = new ServerSocket[n];
+    int[] ports = new int[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}
