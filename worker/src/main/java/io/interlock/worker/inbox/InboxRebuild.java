@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * After a restart against a real server, refills the in-memory inbox from visibility (tasks whose
  * {@code InterlockTaskState} is AWAITING_APPROVAL) and one status query each. The embedded server
- * has no list queries and starts empty, so dev mode skips this.
+ * has no list queries and starts empty, so dev mode on it skips this (dev mode on an external
+ * server rebuilds like a server).
  */
 @ApplicationScoped
 public class InboxRebuild {
@@ -35,7 +36,8 @@ public class InboxRebuild {
   }
 
   public void rebuild() {
-    if (config.mode() == InterlockConfig.Mode.dev || !config.temporal().rebuildInbox()) {
+    boolean embedded = config.mode() == InterlockConfig.Mode.dev && config.dev().temporalTarget().isEmpty();
+    if (embedded || !config.temporal().rebuildInbox()) {
       return;
     }
     try {
