@@ -66,12 +66,16 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
     }
   }
 
-  /**
-   * The JSON parser decodes some ill-formed UTF-8 (an overlong "/" as C0 AF, a lone surrogate) as
-   * if it were text: a payload must be well-formed UTF-8 before it is read at all.
-   */
   private static String notUtf8(Payload content) {
-    ByteBuffer bytes = content.getData().asReadOnlyByteBuffer();
+    String problem = notWellFormedUtf8(content.getData().asReadOnlyByteBuffer());
+    return problem == null ? null : problem + "; send JSON encoded as UTF-8";
+  }
+
+  /**
+   * Why {@code bytes} are not well-formed UTF-8, or null. The JSON parser decodes some ill-formed
+   * UTF-8 (an overlong "/" as C0 AF, a lone surrogate) as if it were text, so JSON is checked first.
+   */
+  public static String notWellFormedUtf8(ByteBuffer bytes) {
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -79,7 +83,7 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
           .decode(bytes);
       return null;
     } catch (CharacterCodingException e) {
-      return "not well-formed UTF-8 (ill-formed bytes at offset " + bytes.position() + "); send JSON encoded as UTF-8";
+      return "not well-formed UTF-8 (ill-formed bytes at offset " + bytes.position() + ")";
     }
   }
 

@@ -1,12 +1,13 @@
 package io.interlock.worker.audit;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.interlock.contract.values.CallerText;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.config.InterlockConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -84,6 +85,7 @@ public class AuditService {
   }
 
   private static ApiException notFound(String taskId) {
-    return ApiException.notFound("unknown task '" + taskId + "'", "list tasks with GET /api/tasks");
+    return ApiException.notFound("unknown task '" + CallerText.shown(taskId) + "'",
+        "no task has this id (ids are case-sensitive)", "list tasks with GET /api/tasks");
   }
 }
