@@ -19,7 +19,9 @@ import io.interlock.workflows.TaskSearchAttributes;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.interlock.activities.secrets.DigestKey;
@@ -74,7 +76,10 @@ final class GateHarness implements AutoCloseable {
     this.policyClock = policyClock;
     cluster = GateFixtures.startCluster();
     Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
-    env = TestWorkflowEnvironment.newInstance();
+    // Payloads are converted as the worker converts them in production (read strictly).
+    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(AgentTaskOptions.dataConverter()).build())
+        .build());
     env.registerSearchAttribute(TaskSearchAttributes.TASK_STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute(TaskSearchAttributes.PENDING_STEPS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
     env.registerSearchAttribute(TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);

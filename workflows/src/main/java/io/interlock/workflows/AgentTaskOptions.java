@@ -1,9 +1,11 @@
 package io.interlock.workflows;
 
+import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DataConverterException;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.worker.WorkflowImplementationOptions;
 
-/** How workers register {@link AgentTaskImpl}: the same options in production and in tests. */
+/** How workers register {@link AgentTaskImpl} and read its payloads: the same in production and in tests. */
 public final class AgentTaskOptions {
   private AgentTaskOptions() {}
 
@@ -15,5 +17,10 @@ public final class AgentTaskOptions {
     return WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
+  }
+
+  /** How Interlock's clients and workers convert payloads: the SDK's defaults, JSON read strictly. */
+  public static DataConverter dataConverter() {
+    return DefaultDataConverter.newDefaultInstance().withPayloadConverterOverrides(new StrictJsonPayloadConverter());
   }
 }

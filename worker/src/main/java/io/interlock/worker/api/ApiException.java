@@ -13,24 +13,24 @@ public class ApiException extends RuntimeException {
     this.body = body;
   }
 
-  public static ApiException notFound(String error, String next) {
-    return new ApiException(Response.Status.NOT_FOUND, ApiError.of(error, next));
+  public static ApiException notFound(String error, String why, String next) {
+    return new ApiException(Response.Status.NOT_FOUND, ApiError.of(error, why, next));
   }
 
-  public static ApiException badRequest(String error, String next) {
-    return new ApiException(Response.Status.BAD_REQUEST, ApiError.of(error, next));
+  public static ApiException badRequest(String error, String why, String next) {
+    return new ApiException(Response.Status.BAD_REQUEST, ApiError.of(error, why, next));
   }
 
-  public static ApiException forbidden(String error, String next) {
-    return new ApiException(Response.Status.FORBIDDEN, ApiError.of(error, next));
+  public static ApiException forbidden(String error, String why, String next) {
+    return new ApiException(Response.Status.FORBIDDEN, ApiError.of(error, why, next));
   }
 
   public static ApiException conflict(String error, String why, String next) {
-    return new ApiException(Response.Status.CONFLICT, new ApiError(error, why, null, null, next));
+    return new ApiException(Response.Status.CONFLICT, ApiError.of(error, why, next));
   }
 
-  public static ApiException unavailable(String error, String next) {
-    return new ApiException(Response.Status.SERVICE_UNAVAILABLE, ApiError.of(error, next));
+  public static ApiException unavailable(String error, String why, String next) {
+    return new ApiException(Response.Status.SERVICE_UNAVAILABLE, ApiError.of(error, why, next));
   }
 
   public Response.Status status() {

@@ -1,6 +1,7 @@
 package io.interlock.worker.api;
 
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.api.ApiModels.Approve;
@@ -96,7 +97,9 @@ public class TasksResource {
   public Response history(@PathParam("id") String id, @QueryParam("run") @DefaultValue("0") int run) {
     var runs = audit.runs(caller.get(), id);
     if (run < 0 || run > runs.size()) {
-      throw ApiException.badRequest("run must be between 1 and " + runs.size(), "leave run out for the latest");
+      throw ApiException.badRequest("run must be between 1 and " + runs.size(),
+          "task " + id + " has " + runs.size() + " run(s) (continue-as-new starts another); got " + run,
+          "leave run out for the latest");
     }
     var h = runs.get(run == 0 ? runs.size() - 1 : run - 1);
     return Response.ok(h.toJson(true), MediaType.APPLICATION_JSON).header("X-Interlock-Runs", runs.size()).build();
@@ -111,7 +114,8 @@ public class TasksResource {
     return switch (format) {
       case "json" -> Response.ok(audit.json(report), MediaType.APPLICATION_JSON).build();
       case "md", "markdown" -> Response.ok(audit.markdown(report), "text/markdown; charset=utf-8").build();
-      default -> throw ApiException.badRequest("format must be json or md", "GET /api/tasks/" + id + "/audit?format=md");
+      default -> throw ApiException.badRequest("format must be json or md",
+          "'" + CallerText.shown(format) + "' is neither", "GET /api/tasks/" + id + "/audit?format=md");
     };
   }
 }

@@ -1,5 +1,8 @@
 package io.interlock.worker.audit;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.interlock.contract.values.CallerText;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.auth.Caller;
 import io.interlock.worker.config.InterlockConfig;
@@ -8,8 +11,6 @@ import io.interlock.worker.tasks.TaskReaders;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;

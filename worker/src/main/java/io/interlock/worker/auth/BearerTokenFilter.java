@@ -27,7 +27,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      request.abortWith(unauthorized("authentication required",
+      request.abortWith(unauthorized("authentication required", "every /api request names its caller by a bearer token",
           "send 'Authorization: Bearer <token>' (dev tokens are printed by the dev server)"));
       return;
     }
@@ -35,15 +35,15 @@ public class BearerTokenFilter implements ContainerRequestFilter {
         .authenticate(header.substring(7).trim())
         .ifPresentOrElse(
             current::set,
-            () -> request.abortWith(unauthorized("unknown token",
+            () -> request.abortWith(unauthorized("unknown token", "the bearer token is not one this server knows",
                 "check the token; dev mode prints the valid ones, production uses your OIDC login")));
   }
 
-  private static Response unauthorized(String error, String next) {
+  private static Response unauthorized(String error, String why, String next) {
     return Response.status(Response.Status.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"interlock\"")
         .type(MediaType.APPLICATION_JSON)
-        .entity(ApiError.of(error, next))
+        .entity(ApiError.of(error, why, next))
         .build();
   }
 }

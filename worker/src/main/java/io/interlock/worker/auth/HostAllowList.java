@@ -65,6 +65,7 @@ public class HostAllowList implements ContainerRequestFilter {
     if (!hosts.allows(host)) {
       // 421 Misdirected Request: the name is not this server's.
       request.abortWith(refused(421, "host '" + shorten(host) + "' is not one this server answers to",
+          "a page served under another name could read this server's answers (DNS rebinding)",
           "use one of " + allowed + " (interlock.allowed-hosts)"));
       return;
     }
@@ -78,7 +79,8 @@ public class HostAllowList implements ContainerRequestFilter {
       }
       if (!hosts.allows(originHost)) {
         request.abortWith(refused(Response.Status.FORBIDDEN.getStatusCode(), "origin '" + shorten(origin)
-            + "' may not call this server", "open the web page from one of " + allowed));
+            + "' may not call this server", "a page of another site must not act with your session",
+            "open the web page from one of " + allowed));
       }
     }
   }
@@ -104,7 +106,7 @@ public class HostAllowList implements ContainerRequestFilter {
     return t.length() > 80 ? t.substring(0, 80) + "…" : t;
   }
 
-  private static Response refused(int status, String error, String next) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiError.of(error, next)).build();
+  private static Response refused(int status, String error, String why, String next) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiError.of(error, why, next)).build();
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.interlock.activities.policy.EnvironmentPolicy;
 import io.interlock.activities.policy.FreezeWindow;
 import io.interlock.activities.policy.WindowSchedule;
+import io.interlock.contract.values.CallerText;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.auth.Caller;
 import io.interlock.worker.temporal.ClientsByIdentity;
@@ -122,17 +123,20 @@ public class EnvironmentService {
   public LockState lock(Caller caller, String env, String reason, String until) {
     require(env);
     if (caller.isAgent()) {
-      throw ApiException.forbidden("agents cannot lock or unlock environments", "ask a human operator");
+      throw ApiException.forbidden("agents cannot lock or unlock environments",
+          "'" + caller.user() + "' is an agent: a lock changes what everyone may do, so only people set it", "ask a human operator");
     }
     if (reason == null || reason.isBlank()) {
-      throw ApiException.badRequest("reason is required", "send {\"reason\":\"incident 123\",\"until\":\"2030-01-01T00:00:00Z\"}");
+      throw ApiException.badRequest("reason is required", "a lock stops every write; the reason tells everyone why",
+          "send {\"reason\":\"incident 123\",\"until\":\"2030-01-01T00:00:00Z\"}");
     }
     Instant untilAt = null;
     if (until != null && !until.isBlank()) {
       try {
         untilAt = Instant.parse(until);
       } catch (DateTimeParseException e) {
-        throw ApiException.badRequest("until must be an ISO-8601 instant such as 2030-01-01T00:00:00Z", "or leave it out");
+        throw ApiException.badRequest("until must be an ISO-8601 instant such as 2030-01-01T00:00:00Z",
+            "'" + CallerText.shown(until) + "' is not one", "or leave it out");
       }
     }
     try {
@@ -145,12 +149,13 @@ public class EnvironmentService {
   public LockState unlock(Caller caller, String env, String reason) {
     EnvironmentPolicy e = require(env);
     if (caller.isAgent()) {
-      throw ApiException.forbidden("agents cannot lock or unlock environments", "ask a human operator");
+      throw ApiException.forbidden("agents cannot lock or unlock environments",
+          "'" + caller.user() + "' is an agent: a lock changes what everyone may do, so only people set it", "ask a human operator");
     }
     if (!expand(e.approvals().groups()).contains(caller.user())) {
       // Unlocking re-opens writes: only people who could approve them may do it.
       throw ApiException.forbidden("only approvers of " + env + " may unlock it: " + expand(e.approvals().groups()),
-          "ask one of them");
+          "unlocking re-opens writes, so only people who could approve them may do it", "ask one of them");
     }
     try {
       return new EnvironmentLockClient(clients.of(caller.user())).unlock(env, caller.user(),
@@ -162,7 +167,8 @@ public class EnvironmentService {
 
   private EnvironmentPolicy require(String name) {
     return policy.environment(name).orElseThrow(() ->
-        ApiException.notFound("unknown environment '" + name + "'", "environments: " + policy.environmentNames()));
+        ApiException.notFound("unknown environment '" + CallerText.shown(name) + "'",
+            "the policy defines the environments: " + policy.environmentNames(), "use one of them"));
   }
 
   private static String reason(WorkflowUpdateException e) {

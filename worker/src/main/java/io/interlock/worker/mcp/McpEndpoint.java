@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.contract.values.CallerText;
 import io.interlock.worker.auth.Caller;
 import io.interlock.worker.auth.TokenAuthenticator;
 import io.interlock.worker.environments.PolicyView;
+import io.interlock.workflows.StrictJsonPayloadConverter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,7 +22,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +67,7 @@ public class McpEndpoint {
   @POST
   @Consumes(MediaType.WILDCARD)
   @Operation(summary = "MCP (streamable HTTP): JSON-RPC 2.0 initialize, ping, tools/list, tools/call")
-  public Response post(String body, @Context HttpHeaders headers, @Context UriInfo uri) {
+  public Response post(byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
     Optional<Response> refused = originRefused(headers, uri);
     if (refused.isPresent()) {
       return refused.get();
@@ -72,11 +76,17 @@ public class McpEndpoint {
     if (caller.isEmpty()) {
       return unauthorized();
     }
+    // JSON is UTF-8, well-formed: an overlong or surrogate sequence is no character to decode leniently.
+    String notUtf8 = body == null ? null : StrictJsonPayloadConverter.notWellFormedUtf8(ByteBuffer.wrap(body));
+    if (notUtf8 != null) {
+      return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: the body is " + notUtf8));
+    }
     JsonNode message;
     try {
-      message = mapper.readTree(body == null ? "" : body);
-    } catch (JsonProcessingException e) {
-      return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: " + e.getOriginalMessage()));
+      message = body == null || body.length == 0 ? null : mapper.readTree(body);
+    } catch (IOException e) {
+      String why = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: " + CallerText.shown(why, 500)));
     }
     if (message == null || message.isMissingNode()) {
       return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: empty body"));
@@ -84,7 +94,7 @@ public class McpEndpoint {
     String version = headers.getHeaderString(VERSION_HEADER);
     if (version != null && !VERSIONS.contains(version)) {
       return json(400, error(NullNode.getInstance(), McpError.INVALID_REQUEST,
-          "unsupported " + VERSION_HEADER + " '" + version + "'; this server speaks " + VERSIONS));
+          "unsupported " + VERSION_HEADER + " '" + CallerText.shown(version) + "'; this server speaks " + VERSIONS));
     }
     String sessionId = headers.getHeaderString(SESSION_HEADER);
     if (isInitialize(message)) {
@@ -198,7 +208,8 @@ public class McpEndpoint {
         case "tools/list" -> success(id, tools.list());
         case "tools/call" -> success(id, tools.call(session, caller, m.path("params").path("name").asText(null),
             m.path("params").get("arguments"), baseUrl));
-        default -> error(id, McpError.METHOD_NOT_FOUND, "method '" + method + "' is not offered; tools only");
+        default -> error(id, McpError.METHOD_NOT_FOUND, "method '" + CallerText.shown(method) + "' is not offered;"
+            + " this server offers initialize, ping, tools/list and tools/call");
       };
     } catch (McpError e) {
       return error(id, e.code, e.getMessage());
@@ -209,11 +220,12 @@ public class McpEndpoint {
   }
 
   private static boolean isInitialize(JsonNode m) {
-    return m.isObject() && "initialize".equals(m.path("method").asText()) && m.has("id");
+    return !isInvalid(m) && "initialize".equals(m.path("method").asText()) && m.has("id");
   }
 
   private static boolean isInvalid(JsonNode m) {
-    if (!m.isObject() || !"2.0".equals(m.path("jsonrpc").asText())) {
+    // Exactly the string "2.0" (the number 2.0 reads as that text, but is not JSON-RPC 2.0).
+    if (!m.isObject() || !m.path("jsonrpc").isTextual() || !"2.0".equals(m.path("jsonrpc").asText())) {
       return true;
     }
     JsonNode id = m.get("id");
@@ -250,9 +262,11 @@ public class McpEndpoint {
   }
 
   private static Response unauthorized() {
+    ObjectNode body = JSON.objectNode().put("error", "authentication required")
+        .put("why", "the session's caller is the bearer token's identity, never an argument")
+        .put("next", "send 'Authorization: Bearer <agent token>'");
     return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"interlock\"")
-        .type(MediaType.APPLICATION_JSON)
-        .entity("{\"error\":\"authentication required\",\"next\":\"send 'Authorization: Bearer <agent token>'\"}").build();
+        .type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
   }
 
   /** Browsers on other sites must not reach a local server (the spec's DNS-rebinding guard). */
@@ -270,8 +284,11 @@ public class McpEndpoint {
     if (host != null && (LOCAL_HOSTS.contains(host) || host.equals(uri.getBaseUri().getHost()))) {
       return Optional.empty();
     }
-    return Optional.of(Response.status(403).type(MediaType.APPLICATION_JSON)
-        .entity("{\"error\":\"origin " + origin.replace("\"", "") + " may not call this MCP endpoint\"}").build());
+    // Built as JSON, not by concatenation: an Origin is caller text (quotes, backslashes).
+    ObjectNode body = JSON.objectNode().put("error", "origin " + CallerText.shown(origin) + " may not call this MCP endpoint")
+        .put("why", "a page of another site must not reach a local server (DNS rebinding)")
+        .put("next", "call it from a local client, not from a web page");
+    return Optional.of(Response.status(403).type(MediaType.APPLICATION_JSON).entity(body.toString()).build());
   }
 
   private static Response json(int status, JsonNode body) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.StepState;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -159,7 +161,7 @@ public class McpTools {
       if (WAIT_FOR_STEP.equals(name)) {
         return waitForStep(session, caller, args);
       }
-      ToolSpec spec = find(name).orElseThrow(() -> McpError.invalidParams("unknown tool '" + name
+      ToolSpec spec = find(name).orElseThrow(() -> McpError.invalidParams("unknown tool '" + CallerText.shown(name)
           + "'; tools/list names every tool"));
       return propose(session, caller, spec, args, baseUrl);
     } catch (ApiException e) {
@@ -256,6 +258,7 @@ public class McpTools {
   }
 
   private ObjectNode taskStatus(McpSession session, Caller caller, JsonNode args) {
+    onlyArguments(TASK_STATUS, args, "taskId");
     String taskId = taskIdArg(session, args);
     TaskView view = tasks.status(caller, taskId);
     ObjectNode out = mapper.valueToTree(view);
@@ -263,14 +266,20 @@ public class McpTools {
   }
 
   private ObjectNode waitForStep(McpSession session, Caller caller, JsonNode args) {
+    onlyArguments(WAIT_FOR_STEP, args, "taskId", "stepId", "timeoutSeconds");
     String taskId = taskIdArg(session, args);
-    String stepId = args.path("stepId").asText("");
-    if (stepId.isBlank()) {
-      throw McpError.invalidParams("stepId is required");
+    JsonNode stepArg = args.path("stepId");
+    if (!stepArg.isTextual() || stepArg.asText().isBlank()) {
+      throw McpError.invalidParams("stepId is required: the step to wait for as text, for example \"s2\" (got "
+          + shown(stepArg) + ")");
     }
-    int timeout = args.path("timeoutSeconds").asInt(30);
+    String stepId = stepArg.asText();
+    // Exactly a whole number in range: never text, a fraction, or a huge number wrapped into range.
+    JsonNode seconds = args.path("timeoutSeconds");
+    int timeout = seconds.isMissingNode() ? 30 : seconds.isIntegralNumber() && seconds.canConvertToInt() ? seconds.intValue() : 0;
     if (timeout < 1 || timeout > config.maxWaitSeconds()) {
-      throw McpError.invalidParams("timeoutSeconds must be between 1 and " + config.maxWaitSeconds());
+      throw McpError.invalidParams("timeoutSeconds must be a whole number between 1 and " + config.maxWaitSeconds()
+          + " (got " + shown(seconds) + ")");
     }
     Instant until = Instant.now().plusSeconds(timeout);
     StepView step = step(caller, taskId, stepId);
@@ -292,18 +301,37 @@ public class McpTools {
 
   private StepView step(Caller caller, String taskId, String stepId) {
     return tasks.status(caller, taskId).steps().stream().filter(s -> s.stepId().equals(stepId)).findFirst()
-        .orElseThrow(() -> McpError.invalidParams("task " + taskId + " has no step '" + stepId + "'"));
+        .orElseThrow(() -> McpError.invalidParams("task " + taskId + " has no step '" + CallerText.shown(stepId) + "'"));
+  }
+
+  /** The input schemas say additionalProperties: false; an argument they do not name is refused, not ignored. */
+  private static void onlyArguments(String tool, JsonNode args, String... names) {
+    List<String> allowed = List.of(names);
+    args.fieldNames().forEachRemaining(name -> {
+      if (!allowed.contains(name)) {
+        throw McpError.invalidParams("unknown argument '" + CallerText.shown(name) + "'; " + tool + " takes " + allowed);
+      }
+    });
   }
 
   private static String taskIdArg(McpSession session, JsonNode args) {
-    String taskId = args.path("taskId").asText("");
-    if (!taskId.isBlank()) {
-      return taskId;
+    JsonNode id = args.path("taskId");
+    if (!id.isMissingNode() && (!id.isTextual() || id.asText().isBlank())) {
+      throw McpError.invalidParams("taskId must be a task id as text (got " + shown(id) + "); leave it out for this"
+          + " session's task");
+    }
+    if (id.isTextual()) {
+      return id.asText();
     }
     if (session.taskId() == null) {
       throw McpError.invalidParams("this session has no task yet (it starts with the first catalog tool call); pass taskId");
     }
     return session.taskId();
+  }
+
+  /** A JSON value as an error message may repeat it: short, one line, printable. */
+  private static String shown(JsonNode value) {
+    return value.isMissingNode() ? "nothing" : CallerText.shown(value.toString());
   }
 
   private ObjectNode policy(PolicyDecision p) {

@@ -65,6 +65,7 @@ public class ApiIssuer {
       // reported below, without the key's contents
     }
     throw ApiException.unavailable("the API cannot sign approvals: its signing key " + ref + " is missing or unreadable",
+        "the API attests every decision and start it relays with its own signature",
         "set interlock.api.signing-key to env:VAR or file:/path of a private Ed25519 or P-256 JWK"
             + " (./interlock dev creates one)");
   }

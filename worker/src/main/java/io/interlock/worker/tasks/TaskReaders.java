@@ -60,7 +60,7 @@ public class TaskReaders {
 
   /** The one answer for a task that does not exist and for one the caller may not read. */
   public static ApiException unknownTask(String taskId) {
-    return new ApiException(Response.Status.NOT_FOUND, new ApiError("no task '" + taskId + "' that you may read",
+    return new ApiException(Response.Status.NOT_FOUND, new ApiError("no task '" + io.interlock.contract.values.CallerText.shown(taskId) + "' that you may read",
         "a task is readable by its requester, the approvers of its environment and the policy's reviewers;"
             + " an id that does not exist is answered the same",
         null, null, "GET /api/tasks lists the tasks you may read"));

@@ -19,6 +19,7 @@ import io.interlock.worker.inbox.PendingIndex;
 import io.interlock.worker.proof.ApiIssuer;
 import io.interlock.workflows.proof.Statement;
 import io.interlock.contract.values.ApprovalProof;
+import io.interlock.contract.values.CallerText;
 import java.time.Instant;
 import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
@@ -82,22 +83,27 @@ public class TaskService {
   public TaskView start(Caller caller, StartTask body) {
     if (body == null || body.environment() == null || body.environment().isBlank()) {
       throw ApiException.badRequest("environment is required",
+          "a task runs under one environment's policy, cluster and approvers",
           "send {\"environment\":\"staging\",\"goal\":\"...\"}; environments: " + policy.environmentNames());
     }
     if (!policy.environmentNames().contains(body.environment())) {
-      throw new ApiException(Response.Status.BAD_REQUEST,
-          new io.interlock.worker.api.ApiError("unknown environment", null, null, body.environment(),
-              "use one of " + policy.environmentNames()));
+      throw new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST,
+          new io.interlock.worker.api.ApiError("unknown environment",
+              "'" + CallerText.shown(body.environment()) + "' is not an environment of the policy", null,
+              CallerText.shown(body.environment()), "use one of " + policy.environmentNames()));
     }
     String taskId = body.taskId() == null || body.taskId().isBlank() ? "task-" + UUID.randomUUID() : body.taskId();
     if (!TASK_ID.matcher(taskId).matches()) {
-      throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'", "leave taskId out to get task-<uuid>");
+      throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'",
+          "'" + CallerText.shown(taskId) + "' is not: a task id names the workflow and appears in URLs",
+          "leave taskId out to get task-<uuid>");
     }
     String problem = TaskRequests.problem(
         new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(), body.approvalTimeoutSeconds(),
             body.finishWhenDone(), null, null, null));
     if (problem != null) {
-      throw ApiException.badRequest("invalid task: " + problem, "fix that field and send the task again; nothing was started");
+      throw ApiException.badRequest("invalid task: " + problem, problem,
+          "fix that field and send the task again; nothing was started");
     }
     // The API attests who asked: a JWS over the request statement, bound to this workflow id.
     ApiIssuer.Window w = ApiIssuer.window(Instant.now(), null);
@@ -115,7 +121,8 @@ public class TaskService {
     try {
       WorkflowClient.start(task::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw ApiException.conflict("task " + taskId + " already exists", null, "leave taskId out to get a fresh one");
+      throw ApiException.conflict("task " + taskId + " already exists",
+          "a task id names one task for good: a finished one is never started again", "leave taskId out to get a fresh one");
     }
     index.started(taskId, caller.user(), body.environment(), body.goal());
     try {
@@ -218,10 +225,12 @@ public class TaskService {
     if (!task.requester().equals(caller.user())) {
       // Anyone else proposing could then approve their own step under the agent's name.
       throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may propose steps",
+          "anyone else proposing could then approve their own step under the requester's name",
           "start your own task with POST /api/tasks");
     }
     if (call == null || call.tool() == null || call.tool().isBlank()) {
-      throw ApiException.badRequest("tool is required", "send {\"tool\":\"k8s.get\",\"args\":{...}}; see GET /api/catalog");
+      throw ApiException.badRequest("tool is required", "a step is one call of a catalog tool: {tool, args}",
+          "send {\"tool\":\"k8s.get\",\"args\":{...}}; see GET /api/catalog");
     }
     String tooLarge = TaskRequests.tooLarge(call);
     if (tooLarge != null) {
@@ -242,10 +251,10 @@ public class TaskService {
   public StepView approve(Caller caller, String taskId, String stepId, Approve body) {
     if (caller.isAgent()) {
       throw ApiException.forbidden("agents cannot approve: '" + caller.user() + "' is an agent identity",
-          "a human approver signs in with their own token");
+          "agents propose; only people named by the policy approve", "a human approver signs in with their own token");
     }
     if (body == null || body.callHash() == null || body.callHash().isBlank()) {
-      throw ApiException.badRequest("callHash is required",
+      throw ApiException.badRequest("callHash is required", "an approval names the exact call it approves, by its hash",
           "copy the step's callHash from GET /api/tasks/" + taskId + " so the approval names the exact call");
     }
     return decide(caller, taskId,
@@ -254,10 +263,12 @@ public class TaskService {
 
   public StepView reject(Caller caller, String taskId, String stepId, Reject body) {
     if (body == null || body.reason() == null || body.reason().isBlank()) {
-      throw ApiException.badRequest("reason is required", "send {\"callHash\":\"sha256:...\",\"reason\":\"why not\"}");
+      throw ApiException.badRequest("reason is required", "a rejection tells the requester and the audit why",
+          "send {\"callHash\":\"sha256:...\",\"reason\":\"why not\"}");
     }
     if (body.callHash() == null || body.callHash().isBlank()) {
-      throw ApiException.badRequest("callHash is required", "copy the step's callHash from GET /api/tasks/" + taskId);
+      throw ApiException.badRequest("callHash is required", "a rejection names the exact call it rejects, by its hash",
+          "copy the step's callHash from GET /api/tasks/" + taskId);
     }
     return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), false, body.reason(), null, body.proof()));
   }
@@ -266,8 +277,9 @@ public class TaskService {
     TaskView task = status(caller, taskId);
     Decision decision = asked.proof() == null ? attest(task, asked) : asked;
     if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
-      throw ApiException.notFound("task " + taskId + " has no step '" + decision.stepId() + "'",
-          "steps are " + task.steps().stream().map(StepView::stepId).toList());
+      throw ApiException.notFound("task " + taskId + " has no step '" + CallerText.shown(decision.stepId()) + "'",
+          "its steps are " + task.steps().stream().map(StepView::stepId).limit(20).toList(),
+          "decide one of them; GET /api/tasks/" + taskId + " shows each with its callHash");
     }
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
@@ -295,7 +307,7 @@ public class TaskService {
     TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
       throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it",
-          "ask them to finish it; your own tasks are in GET /api/tasks");
+          "whoever asked for the task says when it is done", "ask them to finish it; your own tasks are in GET /api/tasks");
     }
     try {
       clients.of(caller.user()).newUntypedWorkflowStub(taskId).signal("finish");

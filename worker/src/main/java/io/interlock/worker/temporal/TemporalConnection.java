@@ -2,6 +2,7 @@ package io.interlock.worker.temporal;
 
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.workflows.AgentTaskOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
@@ -71,6 +72,8 @@ public class TemporalConnection {
     return WorkflowClientOptions.newBuilder()
         .setNamespace(config.temporal().namespace())
         .setIdentity(identity)
+        // Payloads from any client are read strictly (trailing tokens, duplicate keys refused).
+        .setDataConverter(AgentTaskOptions.dataConverter())
         .build();
   }
 

@@ -1,0 +1,28 @@
+package io.interlock.worker.props;
+
+import io.interlock.worker.dev.DevStack;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** Runs {@link McpProperties} (jqwik) against this dev stack: one test per property. */
+@QuarkusTest
+class McpPropertiesTest {
+  @Inject DevStack dev;
+
+  @TestHTTPResource("/")
+  URL server;
+
+  @TestFactory
+  @DisplayName("bad MCP messages: always a JSON-RPC error or an isError result, never a 5xx; the session keeps working")
+  Stream<DynamicTest> mcpProperties() throws Exception {
+    String base = server.toString().replaceAll("/$", "");
+    return PropertiesOnLiveStack.run(McpProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
+  }
+}
