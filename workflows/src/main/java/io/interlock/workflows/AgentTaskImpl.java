@@ -507,7 +507,11 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public void validatePropose(ToolCall call) {
-    if (call == null || blank(call.tool())) {
+    if (call == null) {
+      throw new IllegalArgumentException("ToolCall required: the propose body is empty or null; send one call,"
+          + " e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
+    }
+    if (blank(call.tool())) {
       throw new IllegalArgumentException("tool: required, e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
     }
     String big = TaskRequests.tooLarge(call);
