@@ -81,7 +81,8 @@ final class BadStepRequests {
             NODES.nullNode(), NODES.booleanNode(true)),
         HostileValues.containers(),
         HostileValues.outOfRange());
-    Arbitrary<BadRequest> replicas = badReplicas.map(v -> {
+    // 0..1000 is the schema's range: 0 (scale to zero) is a legal write that waits for approval.
+    Arbitrary<BadRequest> replicas = badReplicas.filter(v -> !isLegalReplicas(v)).map(v -> {
       ObjectNode c = scale();
       ((ObjectNode) c.get("args")).set("replicas", v);
       return BadRequest.post("k8s.scale with replicas " + brief(v), AGENT, path(IDLE), c);
@@ -117,6 +118,10 @@ final class BadStepRequests {
     Arbitrary<BadRequest> notSentAsJson = Arbitraries.of("text/plain", "application/xml")
         .map(type -> BadRequest.post("a valid read", AGENT, path(IDLE), read()).withContentType(type));
     return Arbitraries.oneOf(broken, notAnObject, notSentAsJson);
+  }
+
+  private static boolean isLegalReplicas(JsonNode v) {
+    return v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0 && v.longValue() <= 1000;
   }
 
   private static String path(String task) {
