@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.interlock.contract.values.CallerText;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * the type it was read as and the field it stopped at.
  */
 public final class StrictJsonPayloadConverter implements PayloadConverter {
+  /** Characters of the parser's reason a refusal repeats. */
+  private static final int REASON_SHOWN = 600;
   private final JacksonJsonPayloadConverter json =
       new JacksonJsonPayloadConverter(strict(JacksonJsonPayloadConverter.newDefaultObjectMapper()));
 
@@ -61,8 +64,9 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
       return json.fromData(content, valueClass, valueType);
     } catch (DataConverterException e) {
       Throwable reason = e.getCause() == null ? e : e.getCause();
+      // The parser quotes the input it stopped at, whatever its size: the failure must stay small.
       throw new DataConverterException("cannot read the input as " + valueClass.getSimpleName() + ": "
-          + describe(reason), reason);
+          + CallerText.shown(describe(reason), REASON_SHOWN), reason);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.interlock.activities.k8s;
 
+import io.interlock.contract.values.CallerText;
 import com.google.common.escape.Escaper;
 import com.google.common.net.UrlEscapers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -47,7 +48,7 @@ public record Kind(
   /** One escaped path segment; '.' and '..' stay dots once escaped, so they are refused (as the API server does). */
   private static String segment(String value) {
     if (value.equals(".") || value.equals("..")) {
-      throw new ToolException(FailureType.INVALID_ARGS, "'" + value + "' cannot be a name or namespace (rule path-segment-name)");
+      throw new ToolException(FailureType.INVALID_ARGS, "'" + CallerText.shown(value) + "' cannot be a name or namespace (rule path-segment-name)");
     }
     return SEGMENT.escape(value);
   }

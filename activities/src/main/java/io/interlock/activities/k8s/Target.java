@@ -1,5 +1,6 @@
 package io.interlock.activities.k8s;
 
+import io.interlock.contract.values.CallerText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,7 +53,7 @@ public record Target(Kind kind, String namespace, String name) {
     if (!kind.apiVersion().equals(apiVersion)) {
       throw new ToolException(
           FailureType.INVALID_ARGS,
-          "manifest: " + kind.name() + " is served as apiVersion " + kind.apiVersion() + ", not '" + apiVersion + "'");
+          "manifest: " + kind.name() + " is served as apiVersion " + kind.apiVersion() + ", not '" + CallerText.shown(apiVersion) + "'");
     }
     String ns = kind.namespaced() ? manifest.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE) : null;
     return new Target(kind, ns, manifest.path("metadata").path("name").asText());

@@ -1,5 +1,6 @@
 package io.interlock.activities.k8s;
 
+import io.interlock.contract.values.CallerText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,7 +55,7 @@ public final class Workloads {
         .filter(c -> name.equals(c.path("name").asText()))
         .findFirst()
         .orElseThrow(() -> new ToolException(
-            FailureType.INVALID_ARGS, "args.container: " + target + " has no container '" + name + "'; it has " + names));
+            FailureType.INVALID_ARGS, "args.container: " + target + " has no container '" + CallerText.shown(name) + "'; it has " + names));
   }
 
   public static long progressDeadlineSeconds(JsonNode workload) {

@@ -3,6 +3,7 @@ package io.interlock.activities.tools;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.contract.values.CallerText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,14 @@ import java.util.function.Function;
  */
 public final class ArgsSchema {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /**
+   * A character that is not whitespace in Java's sense ({@link String#isBlank}), written so that
+   * Java and ECMA-262 regexes (what JSON Schema validators use) read it alike: the published
+   * schema and this validator refuse the same blank strings.
+   */
+  private static final String NOT_BLANK =
+      "[^\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u1680\\u2000-\\u2006\\u2008-\\u200a\\u2028\\u2029\\u205f\\u3000]";
+  private static final java.util.regex.Pattern NOT_BLANK_CHAR = java.util.regex.Pattern.compile(NOT_BLANK);
 
   private enum Type {
     STRING,
@@ -85,6 +94,11 @@ public final class ArgsSchema {
     return add(new Field(name, Type.STRING_ARRAY, required, description, null, null, null, null));
   }
 
+  /** Whether whole-call rules may refuse what the fields' published schema accepts. */
+  boolean hasRules() {
+    return !rules.isEmpty();
+  }
+
   private ArgsSchema add(Field f) {
     fields.put(f.name(), f);
     return this;
@@ -96,7 +110,7 @@ public final class ArgsSchema {
     Map<String, Object> a = args == null ? Map.of() : args;
     for (String key : a.keySet()) {
       if (!fields.containsKey(key)) {
-        problems.add("args." + key + ": unknown field; allowed fields are " + fields.keySet());
+        problems.add("args." + CallerText.shown(key) + ": unknown field; allowed fields are " + fields.keySet());
       }
     }
     for (Field f : fields.values()) {
@@ -132,11 +146,11 @@ public final class ArgsSchema {
         if (!(v instanceof String s)) {
           return "must be a string, got " + describe(v);
         }
-        if (s.isBlank()) {
+        if (!NOT_BLANK_CHAR.matcher(s).find()) {
           return "must not be empty";
         }
         if (f.allowed() != null && !f.allowed().contains(s)) {
-          return "must be one of " + f.allowed() + ", got '" + s + "'";
+          return "must be one of " + f.allowed() + ", got '" + CallerText.shown(s, 40) + "'";
         }
         return f.nameRule() == null ? null : f.nameRule().problem(s);
       }
@@ -179,8 +193,7 @@ public final class ArgsSchema {
   }
 
   private static String describe(Object v) {
-    String s = String.valueOf(v);
-    return v.getClass().getSimpleName().toLowerCase() + " '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
+    return v.getClass().getSimpleName().toLowerCase() + " '" + CallerText.shown(String.valueOf(v), 40) + "'";
   }
 
   /** JSON Schema (draft 2020-12 subset) for the catalog and MCP. */
@@ -192,7 +205,12 @@ public final class ArgsSchema {
     for (Field f : fields.values()) {
       ObjectNode p = props.putObject(f.name());
       switch (f.type()) {
-        case STRING -> p.put("type", "string");
+        case STRING -> {
+          p.put("type", "string");
+          if (f.allowed() == null && f.nameRule() == null) {
+            p.put("minLength", 1).put("pattern", NOT_BLANK);
+          }
+        }
         case INTEGER -> p.put("type", "integer");
         case BOOLEAN -> p.put("type", "boolean");
         case OBJECT -> p.set("type", JSON.arrayNode().add("object").add("string"));

@@ -1,5 +1,6 @@
 package io.interlock.activities.tools;
 
+import io.interlock.contract.values.CallerText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -61,7 +62,9 @@ public record ToolArgs(Map<String, Object> values) {
       return v instanceof String s ? YAML.readTree(s) : JSON.valueToTree(v);
     } catch (Exception e) {
       throw new ToolException(
-          FailureType.INVALID_ARGS, "args." + name + ": not valid YAML or JSON: " + e.getMessage());
+          FailureType.INVALID_ARGS, "args." + name + ": not valid YAML or JSON: "
+              // The parser's message spans lines and quotes the input: one short, printable line of it.
+              + CallerText.shown(String.valueOf(e.getMessage()).replaceAll("\\s+", " "), 300));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.interlock.activities.k8s.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.contract.values.CallerText;
 import io.interlock.activities.k8s.Json;
 import io.interlock.activities.tools.ArgsSchema;
 import io.interlock.activities.tools.ReadTool;
@@ -61,7 +62,7 @@ public final class DiffTool implements ReadTool {
     String toolName = args.has("manifest") ? "k8s.apply" : args.string("tool");
     WriteTool tool = writes.get(toolName);
     if (tool == null) {
-      throw new ToolException(FailureType.INVALID_ARGS, "args.tool: '" + toolName + "' is not a k8s write tool; known: " + writes.keySet());
+      throw new ToolException(FailureType.INVALID_ARGS, "args.tool: '" + CallerText.shown(toolName) + "' is not a k8s write tool; known: " + writes.keySet());
     }
     Map<String, Object> callArgs;
     if (args.has("manifest")) {
