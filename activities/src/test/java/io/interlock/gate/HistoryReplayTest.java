@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
-import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.gate.AgentTaskImpl;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;

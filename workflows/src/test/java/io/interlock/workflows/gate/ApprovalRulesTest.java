@@ -1,4 +1,4 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +15,10 @@ class ApprovalRulesTest {
   private static final long NOW = 1_000_000L;
 
   private static Step awaiting(int required, List<String> overridableBy, boolean allowed) {
-    Step s = new Step("s1", new ToolCall("k8s.scale", Map.of("name", "web")), null, "t");
-    s.state = StepState.AWAITING_APPROVAL;
+    Step s = new Step(1, new ToolCall("k8s.scale", Map.of("name", "web")), null, "t");
+    s.moveTo(StepState.PREVIEWED);
+    s.moveTo(StepState.POLICY_CHECKED);
+    s.moveTo(StepState.AWAITING_APPROVAL);
     s.callHash = "sha256:abc";
     s.deadlineMillis = NOW + 60_000;
     s.deadline = "deadline";
@@ -94,7 +96,7 @@ class ApprovalRulesTest {
     Step b = awaiting(1, List.of(), true);
     assertThat(CallHash.of(a, "task-1", "staging")).isEqualTo(CallHash.of(b, "task-1", "staging")).startsWith("sha256:");
     assertThat(CallHash.of(a, "task-1", "prod")).isNotEqualTo(CallHash.of(a, "task-1", "staging"));
-    Step c = new Step("s1", new ToolCall("k8s.scale", Map.of("name", "web", "replicas", 6)), null, "t");
+    Step c = new Step(1, new ToolCall("k8s.scale", Map.of("name", "web", "replicas", 6)), null, "t");
     c.policy = a.policy;
     c.deadline = a.deadline;
     assertThat(CallHash.of(c, "task-1", "staging")).isNotEqualTo(CallHash.of(a, "task-1", "staging"));
