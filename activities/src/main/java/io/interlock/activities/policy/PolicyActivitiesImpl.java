@@ -16,6 +16,7 @@ import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.TargetRef;
 import io.interlock.contract.values.ToolSpec;
 import io.interlock.workflows.lock.LockState;
@@ -80,7 +81,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public PolicyDecision check(PolicyCheck check) {
-    String stage = check == null || check.stage() == null ? PolicyCheck.PROPOSE : check.stage();
+    PolicyStage stage = check == null || check.stage() == null ? PolicyStage.PROPOSE : check.stage();
     try {
       return new Evaluation(check, stage).run();
     } catch (RuntimeException e) {
@@ -110,12 +111,12 @@ public class PolicyActivitiesImpl implements PolicyActivities {
   /** One check's evaluation; fields carry what earlier steps learned. */
   private final class Evaluation {
     private final PolicyCheck check;
-    private final String stage;
+    private final PolicyStage stage;
     private final Instant now;
     private EnvironmentPolicy env;
     private ProofPolicy keys;
 
-    Evaluation(PolicyCheck check, String stage) {
+    Evaluation(PolicyCheck check, PolicyStage stage) {
       this.check = check;
       this.stage = stage;
       this.now = clock.instant();
@@ -239,7 +240,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       // 8. at RECHECK the accepted approvals must still satisfy the rule
       boolean breakGlassUsed = false;
       String breakGlassBy = null;
-      boolean recheck = write && PolicyCheck.RECHECK.equals(stage);
+      boolean recheck = write && stage == PolicyStage.RECHECK;
       if (recheck && overridable != null && (check.breakGlassReason() == null || check.breakGlassReason().isBlank())) {
         // A freeze that began while approvals were pending blocks, whatever was approved.
         return freezeDeny(overridable, required, approvers, breakers);
@@ -469,7 +470,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       vars.put("spec", specMap);
       vars.put("environment", environment);
       vars.put("requester", check.requester() == null ? "" : check.requester());
-      vars.put("stage", stage);
+      vars.put("stage", stage.name()); // rules compare it with a string
       vars.put("now", now);
       return vars;
     }

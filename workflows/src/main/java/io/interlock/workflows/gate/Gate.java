@@ -248,13 +248,13 @@ final class Gate {
         ? ApprovalRules.breakGlassReason(s) : null;
     try {
       ToolSpec spec = new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
-      return StepBudget.bounded(act.policy.check(new PolicyCheck(stage.name(), task.taskId(), s.stepId,
+      return StepBudget.bounded(act.policy.check(new PolicyCheck(stage, task.taskId(), s.stepId,
           task.requester(), task.environment(), s.call, spec, s.preview, List.copyOf(s.approvals), breakGlass,
           task.taskRunId(), s.callHash)));
     } catch (ActivityFailure f) {
       // Fail closed: no policy answer is a denial.
       return new PolicyDecision(false, "policy.unavailable", "policy could not be evaluated: " + act.describe(f)
-          + "; the step is blocked (fail closed)", 0, List.of(), "unknown", stage.name(), Map.of(), 0, 0, List.of());
+          + "; the step is blocked (fail closed)", 0, List.of(), "unknown", stage, Map.of(), 0, 0, List.of());
     }
   }
 

@@ -72,9 +72,14 @@ final class Step {
     this.proposedAt = proposedAt;
   }
 
+  /** Whether the gate may move a step from one state to the other. */
+  static boolean canMove(StepState from, StepState to) {
+    return MOVES.getOrDefault(from, Set.of()).contains(to);
+  }
+
   /** The one place a step changes state: a move not in {@link #MOVES} is refused. */
   void moveTo(StepState next) {
-    if (!MOVES.getOrDefault(state, Set.of()).contains(next)) {
+    if (!canMove(state, next)) {
       throw new IllegalStateException("step " + stepId + " cannot move from " + state + " to " + next
           + ": not a transition of the gate (Step.MOVES); this is a bug in the workflow, not in the call");
     }

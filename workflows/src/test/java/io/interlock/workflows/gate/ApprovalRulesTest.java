@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class ApprovalRulesTest {
     s.deadlineMillis = NOW + 60_000;
     s.deadline = "deadline";
     s.policy = new PolicyDecision(allowed, "rule", "why", required, List.of("alice", "bob", "carol", "agent:bot"),
-        "v1", "PROPOSE", Map.of(), 0, 0, overridableBy);
+        "v1", PolicyStage.PROPOSE, Map.of(), 0, 0, overridableBy);
     return s;
   }
 
