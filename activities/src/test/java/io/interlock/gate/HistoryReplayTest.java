@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 class HistoryReplayTest {
   private static final Path FIXTURES = Path.of("src/test/resources/histories");
   private static final Path WORKER_FIXTURES = Path.of("../worker/src/test/resources/histories");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   @DisplayName("every committed history replays against the current AgentTask code")
@@ -63,7 +64,7 @@ class HistoryReplayTest {
   }
 
   @Test
-  @DisplayName("every audit marker of the committed histories reads as a typed AuditEntry and writes back to the same bytes")
+  @DisplayName("every audit marker of the committed histories reads as a typed AuditEntry and writes back the same")
   void auditMarkersKeepTheirWireForm() throws Exception {
     DataConverter converter = AgentTaskOptions.dataConverter();
     List<Path> files = new java.util.ArrayList<>();
@@ -76,9 +77,9 @@ class HistoryReplayTest {
     Set<AuditKind> seen = EnumSet.noneOf(AuditKind.class);
     for (Path file : files) {
       for (HistoryEvent e : WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
-        Payloads data = e.hasMarkerRecordedEventAttributes() ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes())
-            : null;
-        if (data == null || !AuditMarker.isEntry(new ObjectMapper().readTree(data.getPayloads(0).getData().toByteArray()))) {
+        Payloads data =
+            e.hasMarkerRecordedEventAttributes() ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes()) : null;
+        if (data == null || !AuditMarker.isEntry(JSON.readTree(data.getPayloads(0).getData().toByteArray()))) {
           continue;
         }
         Payload recorded = data.getPayloads(0);

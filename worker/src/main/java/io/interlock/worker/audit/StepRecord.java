@@ -103,8 +103,8 @@ final class StepRecord {
       case APPROVAL -> decision(e, true, "accepted");
       case APPROVAL_REPEATED -> decision(e, true, "repeated (idempotent, not counted again)");
       case REJECTED -> decision(e, false, "accepted");
-      case REFUSED -> decision(e, d.path("approving").asBoolean(e.path("server").path("name").asText().equals("approve")),
-          "refused");
+      case REFUSED -> decision(e,
+          d.path("approving").asBoolean(e.path("server").path("name").asText().equals("approve")), "refused");
       case RESOLVED -> {
         o.set("effect", d.path("effect"));
         o.set("idempotent", d.path("idempotent"));

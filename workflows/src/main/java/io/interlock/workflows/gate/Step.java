@@ -148,7 +148,8 @@ final class Step {
   /** Rebuilds a step carried across continue-as-new. */
   static Step from(StepView v) {
     // Ids are "s" + number (the constructor's): the one place a number is read back from an id.
-    Step s = new Step(Integer.parseInt(v.stepId().substring(1)), new ToolCall(v.tool(), v.args()), v.rollbackOf(), v.proposedAt());
+    Step s = new Step(Integer.parseInt(v.stepId().substring(1)), new ToolCall(v.tool(), v.args()), v.rollbackOf(),
+        v.proposedAt());
     s.effect = v.effect();
     s.state = v.state();
     s.idempotent = v.idempotent();
