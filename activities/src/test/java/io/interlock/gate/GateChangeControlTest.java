@@ -6,6 +6,7 @@ import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interlock.contract.commands.Approval;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
@@ -47,7 +48,7 @@ class GateChangeControlTest {
     StepView blocked = awaitStep(task, s.stepId(), v -> v.state().isFinal());
     assertThat(blocked.state()).isEqualTo(StepState.BLOCKED);
     assertThat(blocked.recheck().ruleId()).isEqualTo("freeze.new-year");
-    assertThat(blocked.recheck().stage()).isEqualTo("RECHECK");
+    assertThat(blocked.recheck().stage()).isEqualTo(PolicyStage.RECHECK);
     assertThat(blocked.error()).contains("freeze.new-year").contains(blocked.recheck().policyVersion());
     assertThat(h.replicas("web")).isEqualTo(2);
     h.assertMutations(0);

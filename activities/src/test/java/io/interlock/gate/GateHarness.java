@@ -13,7 +13,7 @@ import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
-import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.TaskSearchAttributes;
 import io.interlock.workflows.lock.EnvironmentLockImpl;

@@ -14,6 +14,7 @@ import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.Confidence;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.StepState;
@@ -98,8 +99,9 @@ class GateTest {
     assertThat(done.before().toString()).contains("\"replicas\":2");
     assertThat(h.replicas("web")).isEqualTo(5);
     h.assertMutations(1);
-    assertThat(kinds(task)).containsSubsequence("PROPOSED", "PREVIEWED", "POLICY", "AWAITING_APPROVAL",
-        "APPROVAL", "APPROVED", "POLICY_RECHECK", "EXECUTING", "EXECUTED", "VERIFIED");
+    assertThat(kinds(task)).containsSubsequence(AuditKind.PROPOSED, AuditKind.PREVIEWED, AuditKind.POLICY,
+        AuditKind.AWAITING_APPROVAL, AuditKind.APPROVAL, AuditKind.APPROVED, AuditKind.POLICY_RECHECK,
+        AuditKind.EXECUTING, AuditKind.EXECUTED, AuditKind.VERIFIED);
   }
 
   @Test
@@ -118,7 +120,7 @@ class GateTest {
     assertThat(v.refusals().get(1).why()).contains("self-approval");
     assertThat(v.refusals().get(2).why()).contains("not allowed by policy");
     assertThat(v.refusals()).allSatisfy(r -> assertThat(r.at()).isNotBlank());
-    assertThat(kinds(task)).filteredOn("REFUSED"::equals).hasSize(3);
+    assertThat(kinds(task)).filteredOn(AuditKind.REFUSED::equals).hasSize(3);
     h.assertMutations(0);
   }
 
@@ -189,7 +191,7 @@ class GateTest {
     StepView done = awaitStep(task, s.stepId(), v -> v.state().isFinal());
     assertThat(done.state()).as(done.error()).isEqualTo(StepState.VERIFIED);
     assertThat(done.approvals()).extracting(a -> a.approver()).containsExactly("alice", "bob");
-    assertThat(kinds(task)).contains("APPROVAL_REPEATED");
+    assertThat(kinds(task)).contains(AuditKind.APPROVAL_REPEATED);
     h.assertMutations(1);
   }
 
@@ -338,7 +340,7 @@ class GateTest {
     return WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
   }
 
-  private static List<String> kinds(AgentTask task) {
+  private static List<AuditKind> kinds(AgentTask task) {
     return task.audit().stream().map(AuditEntry::kind).toList();
   }
 }

@@ -7,17 +7,28 @@ import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.Rejection;
+import io.interlock.contract.values.AuditKind;
+import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
-import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.AgentTaskOptions;
+import io.interlock.workflows.AuditMarker;
+import io.interlock.workflows.gate.AgentTaskImpl;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,6 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class HistoryReplayTest {
   private static final Path FIXTURES = Path.of("src/test/resources/histories");
+  private static final Path WORKER_FIXTURES = Path.of("../worker/src/test/resources/histories");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   @DisplayName("every committed history replays against the current AgentTask code")
@@ -48,6 +61,38 @@ class HistoryReplayTest {
       }
     }
     assertThat(failures).as("histories that no longer replay").isEmpty();
+  }
+
+  @Test
+  @DisplayName("every audit marker of the committed histories reads as a typed AuditEntry and writes back the same")
+  void auditMarkersKeepTheirWireForm() throws Exception {
+    DataConverter converter = AgentTaskOptions.dataConverter();
+    List<Path> files = new java.util.ArrayList<>();
+    for (Path dir : List.of(FIXTURES, WORKER_FIXTURES)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        files.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
+      }
+    }
+    int entries = 0;
+    Set<AuditKind> seen = EnumSet.noneOf(AuditKind.class);
+    for (Path file : files) {
+      for (HistoryEvent e : WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
+        Payloads data =
+            e.hasMarkerRecordedEventAttributes() ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes()) : null;
+        if (data == null || !AuditMarker.isEntry(JSON.readTree(data.getPayloads(0).getData().toByteArray()))) {
+          continue;
+        }
+        Payload recorded = data.getPayloads(0);
+        AuditEntry typed = converter.fromPayload(recorded, AuditEntry.class, AuditEntry.class);
+        assertThat(converter.toPayload(typed).orElseThrow().getData())
+            .as("%s event %d re-encoded", file.getFileName(), e.getEventId()).isEqualTo(recorded.getData());
+        seen.add(typed.kind());
+        entries++;
+      }
+    }
+    assertThat(entries).as("audit markers in %s", files).isGreaterThan(100);
+    assertThat(seen).contains(AuditKind.TASK_STARTED, AuditKind.APPROVAL, AuditKind.APPROVED, AuditKind.REJECTED,
+        AuditKind.REFUSED, AuditKind.VERIFICATION_FAILED, AuditKind.ROLLBACK_PROPOSED, AuditKind.COMPLETED);
   }
 
   @Test

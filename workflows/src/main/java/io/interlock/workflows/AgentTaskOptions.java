@@ -5,7 +5,7 @@ import io.temporal.common.converter.DataConverterException;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.worker.WorkflowImplementationOptions;
 
-/** How workers register {@link AgentTaskImpl} and read its payloads: the same in production and in tests. */
+/** How workers register {@link io.interlock.workflows.gate.AgentTaskImpl} and read its payloads: the same in production and in tests. */
 public final class AgentTaskOptions {
   private AgentTaskOptions() {}
 

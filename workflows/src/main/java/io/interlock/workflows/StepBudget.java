@@ -12,25 +12,25 @@ import java.util.List;
  * message, 2 MB per payload) whatever its callers send: open steps share one budget, a preview has
  * its own, and finished steps beyond the newest ones are held compact (the history keeps them whole).
  */
-final class StepBudget {
+public final class StepBudget {
   /** Open steps' views together, checked before a proposal is accepted. */
-  static final int OPEN_BYTES = 1024 * 1024;
+  public static final int OPEN_BYTES = 1024 * 1024;
   /** One preview as the step holds it and approvers see it. */
-  static final int PREVIEW_BYTES = 192 * 1024;
+  public static final int PREVIEW_BYTES = 192 * 1024;
   /** Finished steps held whole besides the newest one; older ones are compacted. */
-  static final int FINISHED_BYTES = 256 * 1024;
+  public static final int FINISHED_BYTES = 256 * 1024;
   /** Characters of an error or a policy reason a step keeps. */
-  static final int ERROR_CHARS = 4096;
+  public static final int ERROR_CHARS = 4096;
   /** Bytes of what a policy decision observed (its keys are not counted: they are policy's own). */
-  static final int OBSERVED_BYTES = 16 * 1024;
+  public static final int OBSERVED_BYTES = 16 * 1024;
   /** Audit entries the audit() query answers with, newest first. */
-  static final int AUDIT_BYTES = 1024 * 1024;
+  public static final int AUDIT_BYTES = 1024 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private StepBudget() {}
 
-  static int bytes(Object value) {
+  public static int bytes(Object value) {
     try {
       return JSON.writeValueAsBytes(value).length;
     } catch (JsonProcessingException e) {
@@ -39,7 +39,7 @@ final class StepBudget {
   }
 
   /** Why a call of {@code callBytes} cannot join open steps holding {@code openBytes}, or null. */
-  static String openProblem(String taskId, int openBytes, int callBytes) {
+  public static String openProblem(String taskId, int openBytes, int callBytes) {
     // The call's preview is still to come: reserve its budget too.
     long needed = (long) openBytes + callBytes + PREVIEW_BYTES;
     return needed <= OPEN_BYTES ? null
@@ -49,7 +49,7 @@ final class StepBudget {
   }
 
   /** The decision with its reason and observations bounded: they may repeat what a caller sent. */
-  static PolicyDecision bounded(PolicyDecision d) {
+  public static PolicyDecision bounded(PolicyDecision d) {
     if (d == null) {
       return null;
     }
@@ -66,7 +66,7 @@ final class StepBudget {
   }
 
   /** The preview itself when small enough; else without the intended object, then with its diff cut. */
-  static Preview bounded(Preview p) {
+  public static Preview bounded(Preview p) {
     if (p == null || bytes(p) <= PREVIEW_BYTES) {
       return p;
     }

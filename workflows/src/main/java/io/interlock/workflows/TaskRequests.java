@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.FailureType;
+import io.interlock.workflows.gate.AgentTaskImpl;
+import io.interlock.workflows.gate.ApprovalRules;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -21,7 +23,7 @@ public final class TaskRequests {
 
   private TaskRequests() {}
 
-  static void check(TaskRequest r) {
+  public static void check(TaskRequest r) {
     String problem = problem(r);
     if (problem != null) {
       throw ApplicationFailure.newNonRetryableFailure("invalid TaskRequest: " + problem, FailureType.INVALID_ARGS.type());

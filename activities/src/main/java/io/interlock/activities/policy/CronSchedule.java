@@ -1,18 +1,31 @@
 package io.interlock.activities.policy;
 
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZonedDateTime;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A standard 5-field cron expression ({@code minute hour day-of-month month day-of-week}) as Argo CD
  * sync windows use it: lists, ranges, steps, month and day names, 0 or 7 for Sunday, and the
  * {@code @hourly @daily @weekly @monthly @yearly} shortcuts. When both day fields are restricted a
  * day matches either (classic cron).
+ *
+ * <p>Previous and next matches step through cron-utils' executions of the minute, hour and month
+ * fields, each confirmed against {@link #matches}: the two can never disagree about a minute.
  */
 public final class CronSchedule {
+  private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
   private static final Map<String, String> SHORTCUTS =
       Map.of(
           "@yearly", "0 0 1 1 *",
@@ -34,6 +47,8 @@ public final class CronSchedule {
   private final BitSet daysOfWeek;
   private final boolean domRestricted;
   private final boolean dowRestricted;
+  /** Minutes, hours and months as cron-utils steps through them; the day fields are judged by {@link #matches}. */
+  private final ExecutionTime times;
 
   private CronSchedule(String expression, String[] f) {
     this.expression = expression;
@@ -47,6 +62,39 @@ public final class CronSchedule {
     }
     domRestricted = !f[2].startsWith("*");
     dowRestricted = !f[4].startsWith("*");
+    times = ExecutionTime.forCron(UNIX.parse(
+        list(minutes, 0, 59) + " " + list(hours, 0, 23) + " * " + list(months, 1, 12) + " *"));
+  }
+
+  /** The bits as cron-utils reads them: numbers only, so names and aliases are ours alone. */
+  private static String list(BitSet bits, int min, int max) {
+    return bits.stream().filter(v -> v >= min && v <= max).mapToObj(Integer::toString)
+        .collect(Collectors.joining(","));
+  }
+
+  /**
+   * The latest minute strictly before {@code t} and after {@code stop} that {@link #matches}: cron-utils
+   * steps over the minutes, hours and months that cannot match; the days are checked here.
+   */
+  public Optional<ZonedDateTime> previous(ZonedDateTime t, Instant stop) {
+    for (Optional<ZonedDateTime> p = times.lastExecution(t); p.isPresent() && p.get().toInstant().isAfter(stop);
+        p = times.lastExecution(p.get())) {
+      if (matches(p.get().toLocalDateTime())) {
+        return p;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The earliest minute strictly after {@code t} and before {@code stop} that {@link #matches}. */
+  public Optional<ZonedDateTime> next(ZonedDateTime t, Instant stop) {
+    for (Optional<ZonedDateTime> n = times.nextExecution(t); n.isPresent() && n.get().toInstant().isBefore(stop);
+        n = times.nextExecution(n.get())) {
+      if (matches(n.get().toLocalDateTime())) {
+        return n;
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -26,6 +26,11 @@ public record FreezeWindow(
     return schedule.occurrenceAt(t, zone);
   }
 
+  /** The first occurrence that starts after {@code t} and before {@code until}, if any. */
+  public Optional<WindowSchedule.Occurrence> next(Instant t, Instant until) {
+    return schedule.next(t, until, zone);
+  }
+
   /** "America/New_York, 2026-11-27T00:00 to 2026-11-30T00:00" for one occurrence. */
   public String describe(WindowSchedule.Occurrence o) {
     return zone.getId() + ", " + LOCAL.format(o.start()) + " to " + LOCAL.format(o.end());

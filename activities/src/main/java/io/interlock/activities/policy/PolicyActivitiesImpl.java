@@ -16,6 +16,7 @@ import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.TargetRef;
 import io.interlock.contract.values.ToolSpec;
 import io.interlock.workflows.lock.LockState;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Policy for one environment, served on that environment's activity queue. Checks run in a fixed
@@ -80,7 +82,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public PolicyDecision check(PolicyCheck check) {
-    String stage = check == null || check.stage() == null ? PolicyCheck.PROPOSE : check.stage();
+    PolicyStage stage = check == null || check.stage() == null ? PolicyStage.PROPOSE : check.stage();
     try {
       return new Evaluation(check, stage).run();
     } catch (RuntimeException e) {
@@ -107,22 +109,50 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     return new RequesterIdentity(mode, verdict, policy.version());
   }
 
-  /** One check's evaluation; fields carry what earlier steps learned. */
+  /** One check's evaluation: each stage below denies or lets the next run; fields carry what they learned. */
   private final class Evaluation {
     private final PolicyCheck check;
-    private final String stage;
+    private final PolicyStage stage;
     private final Instant now;
     private EnvironmentPolicy env;
     private ProofPolicy keys;
+    private ToolCall call;
+    private ToolSpec spec;
+    private Effect effect;
+    private boolean write;
+    private String toolEntry;
+    private CallTarget target;
+    /** A freeze that break glass may override: it denies last, after every other stage passed. */
+    private FreezeHit overridable;
+    private int celRequired;
+    private String celRequiredBy;
+    private int required;
+    private String requiredBy;
+    private Set<String> approvers;
+    private List<String> breakers;
+    /** Who broke glass over {@link #overridable} with a counted approval (RECHECK only), or null. */
+    private String breakGlassBy;
 
-    Evaluation(PolicyCheck check, String stage) {
+    Evaluation(PolicyCheck check, PolicyStage stage) {
       this.check = check;
       this.stage = stage;
       this.now = clock.instant();
     }
 
+    /** The stages in order; the first denial decides (the class javadoc names each one's rule ids). */
     PolicyDecision run() {
-      // 1. environment
+      List<Supplier<PolicyDecision>> stages = List.of(this::environment, this::tool, this::scope, this::lock,
+          this::freeze, this::rules, this::approvers, this::approvals, this::rbac, this::unbrokenFreeze);
+      for (Supplier<PolicyDecision> s : stages) {
+        PolicyDecision denied = s.get();
+        if (denied != null) {
+          return denied;
+        }
+      }
+      return allowed();
+    }
+
+    private PolicyDecision environment() {
       String asked = check.environment();
       if (!environment.equals(asked)) {
         return deny("environment.unknown",
@@ -138,77 +168,55 @@ public class PolicyActivitiesImpl implements PolicyActivities {
             obs("environment", environment, "configured", List.copyOf(new TreeSet<>(policy.environments().keySet()))));
       }
       env = found.get();
+      return null;
+    }
 
-      // 2. tool
-      ToolCall call = check.call();
+    private PolicyDecision tool() {
+      call = check.call();
       if (call == null || call.tool() == null || call.tool().isBlank()) {
         return deny("tools.allowed", "the call names no tool", obs());
       }
-      ToolSpec spec = check.spec();
+      spec = check.spec();
       // Unknown tools count as writes.
-      Effect effect = spec == null || spec.effect() == null ? Effect.WRITE : spec.effect();
-      boolean write = effect == Effect.WRITE;
-      String toolEntry = env.allowedTools().match(call.tool(), effect);
+      effect = spec == null || spec.effect() == null ? Effect.WRITE : spec.effect();
+      write = effect == Effect.WRITE;
+      toolEntry = env.allowedTools().match(call.tool(), effect);
       if (toolEntry == null) {
         return deny("tools.allowed",
             "tool " + call.tool() + " (" + effect + ") is not allowed in environment " + environment
                 + " (allowedTools: " + env.allowedTools().entries() + "); use an allowed tool or change the policy",
             obs("tool", call.tool(), "effect", effect.name(), "allowed", env.allowedTools().entries()));
       }
+      return null;
+    }
 
-      // 3. namespace / scope
-      CallTarget target = CallTarget.of(call, check.preview());
-      PolicyDecision scope = scope(target);
-      if (scope != null) {
-        return scope;
-      }
-
-      // 4. lock
-      if (write) {
-        PolicyDecision lock = lock();
-        if (lock != null) {
-          return lock;
-        }
-      }
-
-      // 5. freeze windows: a hard denial returns now, an overridable one waits for the rest.
-      FreezeHit overridable = null;
-      if (write) {
-        FreezeResult freeze = freeze();
-        if (freeze.hardDeny() != null) {
-          return freeze.hardDeny();
-        }
-        overridable = freeze.overridable();
-      }
-
-      // 6. CEL rules
-      int celRequired = 0;
-      String celRequiredBy = null;
+    private PolicyDecision rules() {
       PolicyRules rules = policy.rules(environment);
-      if (rules != null) {
-        Map<String, Object> vars = celVariables(call, spec, effect, target);
-        for (PolicyRules.Outcome o : rules.evaluate(vars)) {
-          String ruleId = "cel." + o.rule().id();
-          if (o.error() != null) {
-            return deny(ruleId,
-                "rule '" + o.rule().id() + "' could not be evaluated (" + o.error() + "), so the call is denied; fix the rule or the call's arguments",
-                obs("expression", o.rule().expression(), "error", o.error(), "tool", call.tool(), "target", describe(target)));
-          }
-          if (o.fired() && o.rule().deny()) {
-            return deny(ruleId, o.rule().message() + " (rule " + o.rule().id() + ": " + o.rule().expression() + ")",
-                obs("expression", o.rule().expression(), "tool", call.tool(), "target", describe(target)));
-          }
-          if (o.fired() && write && o.rule().requireApprovals() > celRequired) {
-            celRequired = o.rule().requireApprovals();
-            celRequiredBy = ruleId;
-          }
+      if (rules == null) {
+        return null;
+      }
+      for (PolicyRules.Outcome o : rules.evaluate(celVariables())) {
+        String ruleId = "cel." + o.rule().id();
+        if (o.error() != null) {
+          return deny(ruleId,
+              "rule '" + o.rule().id() + "' could not be evaluated (" + o.error() + "), so the call is denied; fix the rule or the call's arguments",
+              obs("expression", o.rule().expression(), "error", o.error(), "tool", call.tool(), "target", describe(target)));
+        }
+        if (o.fired() && o.rule().deny()) {
+          return deny(ruleId, o.rule().message() + " (rule " + o.rule().id() + ": " + o.rule().expression() + ")",
+              obs("expression", o.rule().expression(), "tool", call.tool(), "target", describe(target)));
+        }
+        if (o.fired() && write && o.rule().requireApprovals() > celRequired) {
+          celRequired = o.rule().requireApprovals();
+          celRequiredBy = ruleId;
         }
       }
+      return null;
+    }
 
-      // 7. approvals
+    /** How many approvals a write needs and who may give them (break glass adds one, and its holders). */
+    private PolicyDecision approvers() {
       ApprovalRules ar = env.approvals();
-      int required = 0;
-      String requiredBy = null;
       if (write) {
         Integer perTool = ar.tools().get(call.tool());
         required = perTool != null ? perTool : ar.required();
@@ -223,10 +231,9 @@ public class PolicyActivitiesImpl implements PolicyActivities {
           requiredBy = celRequiredBy;
         }
       }
-      Set<String> approvers = expand(ar.groups());
-      List<String> breakers = overridable == null ? List.of() : List.copyOf(expand(env.breakGlass().groups()));
+      approvers = expand(ar.groups());
+      breakers = overridable == null ? List.of() : List.copyOf(expand(env.breakGlass().groups()));
       if (overridable != null) {
-        // Break glass costs one approval more, and its holders may approve.
         required += 1;
         approvers.addAll(breakers);
       }
@@ -235,65 +242,63 @@ public class PolicyActivitiesImpl implements PolicyActivities {
             "nobody can approve writes in " + environment + ": groups " + ar.groups() + " have no members; add users to them",
             obs("groups", ar.groups()));
       }
+      return null;
+    }
 
-      // 8. at RECHECK the accepted approvals must still satisfy the rule
-      boolean breakGlassUsed = false;
-      String breakGlassBy = null;
-      boolean recheck = write && PolicyCheck.RECHECK.equals(stage);
-      if (recheck && overridable != null && (check.breakGlassReason() == null || check.breakGlassReason().isBlank())) {
+    /** At RECHECK the accepted approvals must still satisfy the rule, each proof verified again. */
+    private PolicyDecision approvals() {
+      if (!write || stage != PolicyStage.RECHECK) {
+        return null;
+      }
+      if (overridable != null && (check.breakGlassReason() == null || check.breakGlassReason().isBlank())) {
         // A freeze that began while approvals were pending blocks, whatever was approved.
         return freezeDeny(overridable, required, approvers, breakers);
       }
-      if (recheck) {
-        List<ApprovalRecord> approvals = check.approvals() == null ? List.of() : check.approvals();
-        Set<String> valid = new TreeSet<>();
-        List<String> refused = new ArrayList<>();
+      ApprovalRules ar = env.approvals();
+      List<ApprovalRecord> approvals = check.approvals() == null ? List.of() : check.approvals();
+      Set<String> valid = new TreeSet<>();
+      List<String> refused = new ArrayList<>();
+      for (ApprovalRecord a : approvals) {
+        if (a == null || a.approver() == null || a.approver().isBlank()) {
+          continue;
+        }
+        String unproven = unproven(a, ar.proof());
+        if (a.approver().equals(check.requester())) {
+          refused.add(a.approver() + " (the requester)");
+        } else if (!approvers.contains(a.approver())) {
+          refused.add(a.approver() + " (not in " + ar.groups() + ")");
+        } else if (unproven != null) {
+          refused.add(a.approver() + " (proof: " + unproven + ")");
+        } else {
+          valid.add(a.approver());
+        }
+      }
+      if (valid.size() < required) {
+        return deny("approvals",
+            "needs " + required + " distinct approvals from " + groupsText(ar, overridable) + " but has " + valid.size()
+                + (valid.isEmpty() ? "" : " " + valid) + (refused.isEmpty() ? "" : "; not counted: " + refused)
+                + "; collect the missing approvals",
+            obs("required", required, "valid", List.copyOf(valid), "notCounted", refused, "approvers", List.copyOf(approvers)));
+      }
+      if (overridable != null) {
         for (ApprovalRecord a : approvals) {
-          if (a == null || a.approver() == null || a.approver().isBlank()) {
-            continue;
-          }
-          String unproven = unproven(a, ar.proof());
-          if (a.approver().equals(check.requester())) {
-            refused.add(a.approver() + " (the requester)");
-          } else if (!approvers.contains(a.approver())) {
-            refused.add(a.approver() + " (not in " + ar.groups() + ")");
-          } else if (unproven != null) {
-            refused.add(a.approver() + " (proof: " + unproven + ")");
-          } else {
-            valid.add(a.approver());
-          }
-        }
-        if (valid.size() < required) {
-          return deny("approvals",
-              "needs " + required + " distinct approvals from " + groupsText(ar, overridable) + " but has " + valid.size()
-                  + (valid.isEmpty() ? "" : " " + valid) + (refused.isEmpty() ? "" : "; not counted: " + refused)
-                  + "; collect the missing approvals",
-              obs("required", required, "valid", List.copyOf(valid), "notCounted", refused, "approvers", List.copyOf(approvers)));
-        }
-        if (overridable != null) {
-          for (ApprovalRecord a : approvals) {
-            if (a != null && a.breakGlass() != null && !a.breakGlass().isBlank()
-                && breakers.contains(a.approver()) && !a.approver().equals(check.requester())) {
-              breakGlassUsed = true;
-              breakGlassBy = a.approver();
-              break;
-            }
+          if (a != null && a.breakGlass() != null && !a.breakGlass().isBlank()
+              && breakers.contains(a.approver()) && !a.approver().equals(check.requester())) {
+            breakGlassBy = a.approver();
+            break;
           }
         }
       }
+      return null;
+    }
 
-      // 9. the engine's own permission, confirmed by the cluster
-      if (write) {
-        PolicyDecision rbac = rbac(call.tool(), target);
-        if (rbac != null) {
-          return rbac;
-        }
-      }
+    /** An overridable freeze denies last, unless a counted break-glass approval overrode it. */
+    private PolicyDecision unbrokenFreeze() {
+      return overridable != null && breakGlassBy == null ? freezeDeny(overridable, required, approvers, breakers) : null;
+    }
 
-      if (overridable != null && !breakGlassUsed) {
-        return freezeDeny(overridable, required, approvers, breakers);
-      }
-      if (breakGlassUsed) {
+    private PolicyDecision allowed() {
+      if (breakGlassBy != null) {
         return allow("break-glass:" + overridable.ruleId(),
             "break glass by " + breakGlassBy + " (\"" + check.breakGlassReason() + "\") overrides: " + overridable.reason(),
             required, approvers,
@@ -301,7 +306,8 @@ public class PolicyActivitiesImpl implements PolicyActivities {
                 "window", overridable.observed()));
       }
       String needs = write
-          ? "needs " + required + " approval" + (required == 1 ? "" : "s") + " from " + ar.groups() + " (" + requiredBy + ")"
+          ? "needs " + required + " approval" + (required == 1 ? "" : "s") + " from " + env.approvals().groups()
+              + " (" + requiredBy + ")"
           : "a read needs no approval";
       return allow("allow",
           call.tool() + " on " + describe(target) + " is allowed in " + environment + " (tools: '" + toolEntry + "'); " + needs,
@@ -310,7 +316,8 @@ public class PolicyActivitiesImpl implements PolicyActivities {
               "requiredBy", requiredBy, "now", now.toString()));
     }
 
-    private PolicyDecision scope(CallTarget target) {
+    private PolicyDecision scope() {
+      target = CallTarget.of(call, check.preview());
       String kind = target.kind();
       if (KubernetesKinds.clusterScoped(kind)) {
         if (!env.allowedClusterScopedKinds().contains(kind)) {
@@ -344,6 +351,9 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     }
 
     private PolicyDecision lock() {
+      if (!write) {
+        return null;
+      }
       LockState lock;
       try {
         lock = locks.read(environment);
@@ -366,8 +376,11 @@ public class PolicyActivitiesImpl implements PolicyActivities {
               "now", now.toString()));
     }
 
-    private FreezeResult freeze() {
-      FreezeHit overridable = null;
+    /** A window that cannot be overridden denies now; the first overridable one is kept for later. */
+    private PolicyDecision freeze() {
+      if (!write) {
+        return null;
+      }
       List<FreezeWindow> allowWindows = new ArrayList<>();
       boolean insideAllow = false;
       for (FreezeWindow w : env.freezeWindows()) {
@@ -387,7 +400,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
             "end", o.get().end().toString(), "now", at);
         FreezeHit hit = new FreezeHit("freeze." + w.id(), reason, seen);
         if (!w.breakGlass() || env.breakGlass() == null) {
-          return new FreezeResult(deny(hit.ruleId(), reason + "; wait until it ends (this window cannot be overridden)", seen), null);
+          return deny(hit.ruleId(), reason + "; wait until it ends (this window cannot be overridden)", seen);
         }
         if (overridable == null) {
           overridable = hit;
@@ -396,15 +409,20 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       if (!allowWindows.isEmpty() && !insideAllow) {
         List<String> ids = allowWindows.stream().map(FreezeWindow::id).toList();
         ZoneId zone = allowWindows.get(0).zone();
-        return new FreezeResult(deny("freeze.outside-allow-windows",
+        return deny("freeze.outside-allow-windows",
             "writes in " + environment + " are allowed only inside change windows " + ids + " and none is open at "
                 + MINUTE.format(now.atZone(zone)) + "; wait for the next one",
-            obs("allowWindows", ids, "now", now.toString())), null);
+            obs("allowWindows", ids, "now", now.toString()));
       }
-      return new FreezeResult(null, overridable);
+      return null;
     }
 
-    private PolicyDecision rbac(String tool, CallTarget target) {
+    /** The engine's own permission for a write, confirmed by the cluster. */
+    private PolicyDecision rbac() {
+      if (!write) {
+        return null;
+      }
+      String tool = call.tool();
       List<AccessRequest> needed = WriteAccess.required(tool, target);
       if (needed == null) {
         return deny("rbac.ssar",
@@ -432,7 +450,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return null;
     }
 
-    private Map<String, Object> celVariables(ToolCall call, ToolSpec spec, Effect effect, CallTarget target) {
+    private Map<String, Object> celVariables() {
       Map<String, Object> callMap = new LinkedHashMap<>();
       callMap.put("tool", call.tool());
       @SuppressWarnings("unchecked")
@@ -469,7 +487,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       vars.put("spec", specMap);
       vars.put("environment", environment);
       vars.put("requester", check.requester() == null ? "" : check.requester());
-      vars.put("stage", stage);
+      vars.put("stage", stage.name()); // rules compare it with a string
       vars.put("now", now);
       return vars;
     }
@@ -540,8 +558,6 @@ public class PolicyActivitiesImpl implements PolicyActivities {
   }
 
   private record FreezeHit(String ruleId, String reason, Map<String, Object> observed) {}
-
-  private record FreezeResult(PolicyDecision hardDeny, FreezeHit overridable) {}
 
   private static String describe(CallTarget t) {
     // The call's own words, repeated short: a reason never grows with the input.

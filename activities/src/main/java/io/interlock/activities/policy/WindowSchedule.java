@@ -23,6 +23,9 @@ public sealed interface WindowSchedule {
   /** The occurrence containing {@code t}, if any. */
   Optional<Occurrence> occurrenceAt(Instant t, ZoneId zone);
 
+  /** The first occurrence that starts after {@code t} and before {@code until}, if any. */
+  Optional<Occurrence> next(Instant t, Instant until, ZoneId zone);
+
   /** One concrete opening of a window, in its zone. */
   record Occurrence(ZonedDateTime start, ZonedDateTime end) {}
 
@@ -31,6 +34,11 @@ public sealed interface WindowSchedule {
     @Override
     public Optional<Occurrence> occurrenceAt(Instant t, ZoneId zone) {
       return within(t, ZonedDateTime.of(start, zone), ZonedDateTime.of(end, zone));
+    }
+
+    @Override
+    public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
+      return starting(t, until, new Occurrence(ZonedDateTime.of(start, zone), ZonedDateTime.of(end, zone)));
     }
   }
 
@@ -59,6 +67,19 @@ public sealed interface WindowSchedule {
       }
       return Optional.empty();
     }
+
+    @Override
+    public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
+      LocalDate today = t.atZone(zone).toLocalDate();
+      for (LocalDate day = today; !day.isAfter(today.plusDays(7)); day = day.plusDays(1)) {
+        ZonedDateTime s = ZonedDateTime.of(day, start, zone);
+        if (days.contains(day.getDayOfWeek()) && s.toInstant().isAfter(t)) {
+          LocalDate endDay = end.isAfter(start) ? day : day.plusDays(1);
+          return starting(t, until, new Occurrence(s, ZonedDateTime.of(endDay, end, zone)));
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** One weekly span, for example Friday 22:00 to Monday 06:00. */
@@ -76,29 +97,68 @@ public sealed interface WindowSchedule {
       if (span == 0 && !toTime.isAfter(fromTime)) {
         span = 7;
       }
-      return within(t, start, ZonedDateTime.of(start.toLocalDate().plusDays(span), toTime, zone));
+      return within(t, start, end(start, zone));
+    }
+
+    @Override
+    public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
+      LocalDate today = t.atZone(zone).toLocalDate();
+      LocalDate startDay = today.plusDays(Math.floorMod(fromDay.getValue() - today.getDayOfWeek().getValue(), 7));
+      ZonedDateTime start = ZonedDateTime.of(startDay, fromTime, zone);
+      if (!start.toInstant().isAfter(t)) {
+        start = ZonedDateTime.of(startDay.plusWeeks(1), fromTime, zone);
+      }
+      return starting(t, until, new Occurrence(start, end(start, zone)));
+    }
+
+    private ZonedDateTime end(ZonedDateTime start, ZoneId zone) {
+      int span = Math.floorMod(toDay.getValue() - fromDay.getValue(), 7);
+      if (span == 0 && !toTime.isAfter(fromTime)) {
+        span = 7;
+      }
+      return ZonedDateTime.of(start.toLocalDate().plusDays(span), toTime, zone);
     }
   }
 
   /**
    * Opens at each cron match (local time of the zone) for {@code duration} of elapsed time, as Argo
-   * CD sync windows do.
+   * CD sync windows do. A local time skipped by spring-forward never opens; one repeated by fall-back
+   * opens at its first occurrence only.
    */
   record Cron(CronSchedule schedule, Duration duration) implements WindowSchedule {
     @Override
     public Optional<Occurrence> occurrenceAt(Instant t, ZoneId zone) {
-      Instant minute = t.truncatedTo(ChronoUnit.MINUTES);
-      Instant earliest = t.minus(duration);
-      // Walk back minute by minute: the most recent start still open wins (duration is capped).
-      for (Instant m = minute; m.isAfter(earliest); m = m.minus(1, ChronoUnit.MINUTES)) {
-        ZonedDateTime local = m.atZone(zone);
-        boolean firstOfRepeated = local.withEarlierOffsetAtOverlap().toInstant().equals(m);
-        if (firstOfRepeated && schedule.matches(local.toLocalDateTime())) {
-          return Optional.of(new Occurrence(local, local.plus(duration)));
+      // Only a start after t - duration can still be open; the most recent one at or before t's minute wins.
+      Instant stop = t.minus(duration);
+      ZonedDateTime after = t.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES).atZone(zone);
+      for (Optional<ZonedDateTime> s = schedule.previous(after, stop); s.isPresent();
+          s = schedule.previous(s.get(), stop)) {
+        if (firstOfRepeated(s.get())) {
+          return Optional.of(new Occurrence(s.get(), s.get().plus(duration)));
         }
       }
       return Optional.empty();
     }
+
+    @Override
+    public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
+      for (Optional<ZonedDateTime> s = schedule.next(t.atZone(zone), until); s.isPresent();
+          s = schedule.next(s.get(), until)) {
+        if (firstOfRepeated(s.get())) {
+          return Optional.of(new Occurrence(s.get(), s.get().plus(duration)));
+        }
+      }
+      return Optional.empty();
+    }
+
+    private static boolean firstOfRepeated(ZonedDateTime local) {
+      return local.withEarlierOffsetAtOverlap().toInstant().equals(local.toInstant());
+    }
+  }
+
+  private static Optional<Occurrence> starting(Instant t, Instant until, Occurrence o) {
+    Instant start = o.start().toInstant();
+    return start.isAfter(t) && start.isBefore(until) ? Optional.of(o) : Optional.empty();
   }
 
   private static Optional<Occurrence> within(Instant t, ZonedDateTime start, ZonedDateTime end) {

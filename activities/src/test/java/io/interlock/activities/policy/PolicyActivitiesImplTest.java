@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.workflows.lock.LockState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,7 +46,7 @@ class PolicyActivitiesImplTest {
       assertThat(d.requiredApprovals()).isEqualTo(1);
       assertThat(d.approvers()).containsExactly("alice", "bob");
       assertThat(d.policyVersion()).isEqualTo(PolicyFile.loadDefault().version());
-      assertThat(d.stage()).isEqualTo(PolicyCheck.PROPOSE);
+      assertThat(d.stage()).isEqualTo(PolicyStage.PROPOSE);
       assertThat(d.maxApprovalSeconds()).isEqualTo(86400);
       assertThat(d.overridableBy()).isEmpty();
     }
@@ -156,7 +157,7 @@ class PolicyActivitiesImplTest {
         assertThat(d.ruleId()).isEqualTo("approvals");
         assertThat(d.reason()).contains("not counted").contains("alice (proof:");
       }
-      PolicyCheck otherCall = new PolicyCheck(PolicyCheck.RECHECK, "task-1", "s1", REQUESTER, "staging", proposed.call(),
+      PolicyCheck otherCall = new PolicyCheck(PolicyStage.RECHECK, "task-1", "s1", REQUESTER, "staging", proposed.call(),
           proposed.spec(), proposed.preview(), List.of(approval("alice")), null, PolicyChecks.TASK_RUN, "sha256:other");
       assertThat(policy("staging", QUIET).check(otherCall).allowed()).isFalse();
     }
@@ -269,7 +270,7 @@ class PolicyActivitiesImplTest {
       PolicyDecision d = policy("prod", during).check(recheck(proposed, List.of(approval("alice"), approval("bob")), null));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("freeze.black-friday");
-      assertThat(d.stage()).isEqualTo(PolicyCheck.RECHECK);
+      assertThat(d.stage()).isEqualTo(PolicyStage.RECHECK);
     }
 
     @Test
@@ -520,7 +521,7 @@ class PolicyActivitiesImplTest {
     void givenEnoughApprovals_shouldAllow() {
       PolicyDecision d = policy("prod", QUIET).check(recheck(scale("prod", 5), List.of(approval("alice"), approval("carol")), null));
       assertThat(d.allowed()).isTrue();
-      assertThat(d.stage()).isEqualTo(PolicyCheck.RECHECK);
+      assertThat(d.stage()).isEqualTo(PolicyStage.RECHECK);
     }
 
     @Test
@@ -603,7 +604,7 @@ class PolicyActivitiesImplTest {
   @Test
   @DisplayName("given a null call, should deny rather than throw (fail closed)")
   void givenGarbage_shouldDeny() {
-    PolicyCheck c = new PolicyCheck(PolicyCheck.PROPOSE, "t", "s", REQUESTER, "staging", null, null, null, null, null, null, null);
+    PolicyCheck c = new PolicyCheck(PolicyStage.PROPOSE, "t", "s", REQUESTER, "staging", null, null, null, null, null, null, null);
     PolicyDecision d = policy("staging", QUIET).check(c);
     assertThat(d.allowed()).isFalse();
     assertThat(d.policyVersion()).startsWith("sha256:");

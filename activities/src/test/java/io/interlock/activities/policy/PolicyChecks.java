@@ -10,6 +10,7 @@ import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.TargetRef;
 import io.interlock.contract.values.ToolSpec;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.workflows.lock.LockState;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,12 +61,12 @@ final class PolicyChecks {
   }
 
   static PolicyCheck propose(String env, String tool, Map<String, Object> args, ToolSpec spec, Preview preview) {
-    return new PolicyCheck(PolicyCheck.PROPOSE, "task-1", "s1", REQUESTER, env, new ToolCall(tool, args), spec, preview, List.of(), null,
+    return new PolicyCheck(PolicyStage.PROPOSE, "task-1", "s1", REQUESTER, env, new ToolCall(tool, args), spec, preview, List.of(), null,
         TASK_RUN, CALL_HASH);
   }
 
   static PolicyCheck recheck(PolicyCheck proposed, List<ApprovalRecord> approvals, String breakGlassReason) {
-    return new PolicyCheck(PolicyCheck.RECHECK, proposed.taskId(), proposed.stepId(), proposed.requester(), proposed.environment(),
+    return new PolicyCheck(PolicyStage.RECHECK, proposed.taskId(), proposed.stepId(), proposed.requester(), proposed.environment(),
         proposed.call(), proposed.spec(), proposed.preview(), approvals, breakGlassReason, TASK_RUN, CALL_HASH);
   }
 

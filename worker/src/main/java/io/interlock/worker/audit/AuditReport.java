@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.contract.values.AuditKind;
+import io.interlock.workflows.AuditMarker;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -192,12 +195,10 @@ public final class AuditReport {
 
     private void marker(HistoryEvent e) {
       var a = e.getMarkerRecordedEventAttributes();
-      if (!"SideEffect".equals(a.getMarkerName()) || !a.containsDetails("data")) {
-        return;
-      }
-      JsonNode v = HistoryEvents.first(a.getDetailsOrThrow("data"));
-      if (!v.hasNonNull("seq") || !v.hasNonNull("kind")) {
-        return; // a side effect that is not an audit entry
+      Payloads data = AuditMarker.payloads(a);
+      JsonNode v = data == null ? null : HistoryEvents.first(data);
+      if (!AuditMarker.isEntry(v)) {
+        return; // a marker that is not an audit entry
       }
       ObjectNode entry = CanonicalJson.MAPPER.createObjectNode();
       entry.set("at", v.path("at"));
@@ -234,16 +235,17 @@ public final class AuditReport {
       JsonNode d = entry.path("detail");
       JsonNode step = entry.path("stepId");
       JsonNode who = entry.path("actor");
-      return switch (entry.path("kind").asText()) {
-        case "APPROVAL", "APPROVAL_REPEATED" -> List.of(decisionKey("approve", step, who, d.path("callHash")));
-        case "REJECTED" -> List.of(decisionKey("reject", step, who, d.path("callHash")));
-        case "REFUSED" -> !d.has("why") ? List.of()
+      AuditKind kind = AuditKind.named(entry.path("kind").asText());
+      return kind == null ? List.of() : switch (kind) {
+        case APPROVAL, APPROVAL_REPEATED -> List.of(decisionKey("approve", step, who, d.path("callHash")));
+        case REJECTED -> List.of(decisionKey("reject", step, who, d.path("callHash")));
+        case REFUSED -> !d.has("why") ? List.of()
             : d.has("approving") ? List.of(decisionKey(d.path("approving").asBoolean() ? "approve" : "reject", step, who, d.path("callHash")))
             // An unknown step's refusal does not say which it was.
             : List.of(decisionKey("approve", step, who, d.path("callHash")), decisionKey("reject", step, who, d.path("callHash")));
-        case "PROPOSED" -> "engine".equals(who.asText()) ? List.of()
+        case PROPOSED -> "engine".equals(who.asText()) ? List.of()
             : List.of("propose|" + CanonicalJson.of(StepRecord.call(d.path("tool"), d.path("args"))));
-        case "FINISH_REQUESTED" -> List.of("finish");
+        case FINISH_REQUESTED -> List.of("finish");
         default -> List.of();
       };
     }
@@ -281,15 +283,12 @@ public final class AuditReport {
         String stepId = e.path("stepId").asText(null);
         if (stepId != null) {
           steps.computeIfAbsent(stepId, StepRecord::new).apply(e);
-          haltedBy = switch (e.path("kind").asText()) {
-            case "HALTED" -> stepId;
-            case "RESUMED" -> null;
-            default -> haltedBy;
-          };
+          AuditKind kind = AuditKind.named(e.path("kind").asText());
+          haltedBy = kind == AuditKind.HALTED ? stepId : kind == AuditKind.RESUMED ? null : haltedBy;
         } else {
           taskEntry(e);
         }
-        if ("ROLLBACK_PROPOSED".equals(e.path("kind").asText()) && steps.containsKey(e.path("detail").path("rollbackOf").asText())) {
+        if (AuditKind.ROLLBACK_PROPOSED.name().equals(e.path("kind").asText()) && steps.containsKey(e.path("detail").path("rollbackOf").asText())) {
           steps.get(e.path("detail").path("rollbackOf").asText()).rolledBackBy(stepId);
         }
       }
@@ -325,11 +324,15 @@ public final class AuditReport {
     }
 
     private void taskEntry(ObjectNode e) {
-      switch (e.path("kind").asText()) {
-        case "TASK_STARTED" -> task.put("requester", e.path("actor").asText()).setAll((ObjectNode) e.get("detail"));
-        case "FINISH_REQUESTED" -> task.putObject("finishRequested").put("at", e.path("at").asText())
+      AuditKind kind = AuditKind.named(e.path("kind").asText());
+      if (kind == null) {
+        return; // a kind this version does not know stays in the entry log
+      }
+      switch (kind) {
+        case TASK_STARTED -> task.put("requester", e.path("actor").asText()).setAll((ObjectNode) e.get("detail"));
+        case FINISH_REQUESTED -> task.putObject("finishRequested").put("at", e.path("at").asText())
             .put("by", e.path("actor").asText()).put("serverIdentity", e.path("server").path("identity").asText(null));
-        case "COMPLETED" -> task.put("completedAt", e.path("at").asText()).setAll((ObjectNode) e.get("detail"));
+        case COMPLETED -> task.put("completedAt", e.path("at").asText()).setAll((ObjectNode) e.get("detail"));
         default -> {
           // IDLE_TIMEOUT and CONTINUED_AS_NEW stay in the entry log.
         }

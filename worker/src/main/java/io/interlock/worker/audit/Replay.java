@@ -1,6 +1,6 @@
 package io.interlock.worker.audit;
 
-import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.ReplayResults;

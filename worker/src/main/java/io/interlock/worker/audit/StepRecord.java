@@ -5,6 +5,9 @@ import static java.util.Map.entry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.contract.values.AuditKind;
+import io.interlock.contract.values.PolicyStage;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -12,21 +15,15 @@ import java.util.TreeSet;
 
 /** One step's record, applied from its audit entries in seq order. */
 final class StepRecord {
-  /** The step state each entry kind leaves behind (as the workflow's StepView says it). */
-  private static final Map<String, String> STATE = Map.ofEntries(entry("PROPOSED", "PROPOSED"),
-      entry("READ", "SUCCEEDED"), entry("READ_FAILED", "FAILED"), entry("PREVIEW_FAILED", "FAILED"),
-      entry("EXECUTION_FAILED", "FAILED"), entry("PREVIEWED", "PREVIEWED"), entry("BLOCKED", "BLOCKED"),
-      entry("AWAITING_APPROVAL", "AWAITING_APPROVAL"), entry("REJECTED", "REJECTED"), entry("EXPIRED", "EXPIRED"),
-      entry("PRE_APPROVED", "APPROVED"), entry("APPROVED", "APPROVED"), entry("EXECUTING", "EXECUTING"),
-      entry("EXECUTED", "VERIFYING"), entry("VERIFIED", "VERIFIED"), entry("VERIFICATION_FAILED", "VERIFICATION_FAILED"),
-      entry("SKIPPED", "SKIPPED"));
   /** Where each kind's detail goes in the record ({at, outcome: kind, ...detail}). */
-  private static final Map<String, String> SECTION = Map.ofEntries(entry("AWAITING_APPROVAL", "approvalRequest"),
-      entry("PRE_APPROVED", "gate"), entry("APPROVED", "gate"), entry("REJECTED", "gate"), entry("EXPIRED", "gate"),
-      entry("EXECUTING", "execution"), entry("EXECUTED", "execution"), entry("EXECUTION_FAILED", "execution"),
-      entry("VERIFIED", "verification"), entry("VERIFICATION_FAILED", "verification"), entry("HALTED", "halted"),
-      entry("SKIPPED", "skipped"), entry("NO_ROLLBACK", "noRollback"), entry("RESUMED", "resumed"),
-      entry("ROLLBACK_PROPOSED", "rollbackProposal"));
+  private static final Map<AuditKind, String> SECTION = new EnumMap<>(Map.ofEntries(
+      entry(AuditKind.AWAITING_APPROVAL, "approvalRequest"), entry(AuditKind.PRE_APPROVED, "gate"),
+      entry(AuditKind.APPROVED, "gate"), entry(AuditKind.REJECTED, "gate"), entry(AuditKind.EXPIRED, "gate"),
+      entry(AuditKind.EXECUTING, "execution"), entry(AuditKind.EXECUTED, "execution"),
+      entry(AuditKind.EXECUTION_FAILED, "execution"), entry(AuditKind.VERIFIED, "verification"),
+      entry(AuditKind.VERIFICATION_FAILED, "verification"), entry(AuditKind.HALTED, "halted"),
+      entry(AuditKind.SKIPPED, "skipped"), entry(AuditKind.NO_ROLLBACK, "noRollback"),
+      entry(AuditKind.RESUMED, "resumed"), entry(AuditKind.ROLLBACK_PROPOSED, "rollbackProposal")));
 
   final String stepId;
   private final ObjectNode o = CanonicalJson.MAPPER.createObjectNode();
@@ -52,28 +49,32 @@ final class StepRecord {
   }
 
   void apply(ObjectNode e) {
-    String kind = e.path("kind").asText();
+    AuditKind kind = AuditKind.named(e.path("kind").asText());
     JsonNode d = e.path("detail");
     firstAt = firstAt == null ? e.path("at").asText() : firstAt;
-    if (STATE.containsKey(kind)) {
-      o.put("state", STATE.get(kind));
+    if (kind != null && kind.leadsTo() != null) {
+      o.put("state", kind.leadsTo().name()); // as the workflow's StepView says it
     }
-    if (kind.startsWith("READ")) {
+    if (kind == AuditKind.READ || kind == AuditKind.READ_FAILED) {
       o.put("effect", "READ");
-    } else if (kind.startsWith("PREVIEW")) {
+    } else if (kind == AuditKind.PREVIEWED || kind == AuditKind.PREVIEW_FAILED) {
       o.put("effect", "WRITE");
     }
     if (d.hasNonNull("error")) {
       o.set("error", d.get("error")); // failures, and HALTED's account of why the step stopped the task
     }
+    if (kind == null) {
+      return; // a kind this version does not know: the entry log keeps it as recorded
+    }
     if (SECTION.containsKey(kind)) {
-      ObjectNode s = o.has(SECTION.get(kind)) ? (ObjectNode) o.get(SECTION.get(kind)) : o.putObject(SECTION.get(kind));
+      String name = SECTION.get(kind);
+      ObjectNode s = o.has(name) ? (ObjectNode) o.get(name) : o.putObject(name);
       s.set("at", e.path("at"));
-      s.put("outcome", kind);
+      s.put("outcome", kind.name());
       s.setAll(obj(d));
     }
     switch (kind) {
-      case "PROPOSED" -> {
+      case PROPOSED -> {
         ObjectNode call = call(d.path("tool"), d.path("args"));
         o.set("tool", d.path("tool"));
         o.set("call", call);
@@ -83,31 +84,34 @@ final class StepRecord {
         o.set("proposedVia", e.has("server") ? server(e.get("server")) : e.path("server"));
         o.set("rollbackOf", d.path("rollbackOf"));
       }
-      case "PREVIEWED" -> o.putObject("preview").put("at", e.path("at").asText()).setAll(obj(d.path("preview")));
-      case "POLICY", "POLICY_RECHECK" -> {
+      case PREVIEWED -> o.putObject("preview").put("at", e.path("at").asText()).setAll(obj(d.path("preview")));
+      case POLICY, POLICY_RECHECK -> {
         list("policyDecisions").addObject().put("at", e.path("at").asText()).setAll(obj(d));
-        o.put("state", !d.path("allowed").asBoolean() ? state() : kind.equals("POLICY") ? "POLICY_CHECKED" : "POLICY_RECHECKED");
+        // A denial leaves the state as it was: the BLOCKED entry that follows moves it.
+        if (d.path("allowed").asBoolean()) {
+          o.put("state", PolicyStage.recordedBy(kind).passed().name());
+        }
       }
-      case "AWAITING_APPROVAL" -> {
+      case AWAITING_APPROVAL -> {
         o.set("callHash", d.path("callHash"));
         // Recomputed here: the canonical call shown is exactly what the approvers' hash names.
         ((ObjectNode) o.get("approvalRequest")).put("hashMatchesCanonicalCall",
             CanonicalJson.sha256(d.path("canonicalCall").asText()).equals(d.path("callHash").asText()));
       }
-      case "EXECUTED" -> o.set("delta", delta(d.path("before"), d.path("after")));
-      case "VERIFIED", "VERIFICATION_FAILED" -> ((ObjectNode) o.get("verification")).put("verdict", kind);
-      case "APPROVAL" -> decision(e, true, "accepted");
-      case "APPROVAL_REPEATED" -> decision(e, true, "repeated (idempotent, not counted again)");
-      case "REJECTED" -> decision(e, false, "accepted");
-      case "REFUSED" -> decision(e, d.path("approving").asBoolean(e.path("server").path("name").asText().equals("approve")), "refused");
-      case "TOOL_REFUSED" -> o.put("state", "FAILED"); // the registry refused the tool or its arguments; detail.error says why
-      case "RESOLVED" -> {
+      case EXECUTED -> o.set("delta", delta(d.path("before"), d.path("after")));
+      case VERIFIED, VERIFICATION_FAILED -> ((ObjectNode) o.get("verification")).put("verdict", kind.name());
+      case APPROVAL -> decision(e, true, "accepted");
+      case APPROVAL_REPEATED -> decision(e, true, "repeated (idempotent, not counted again)");
+      case REJECTED -> decision(e, false, "accepted");
+      case REFUSED -> decision(e,
+          d.path("approving").asBoolean(e.path("server").path("name").asText().equals("approve")), "refused");
+      case RESOLVED -> {
         o.set("effect", d.path("effect"));
         o.set("idempotent", d.path("idempotent"));
         o.set("destructive", d.path("destructive"));
       }
       default -> {
-        // Sections and states above cover the rest; the entry log keeps every entry as recorded.
+        // Sections and states above cover the rest (TOOL_REFUSED: detail.error says why it FAILED).
       }
     }
   }

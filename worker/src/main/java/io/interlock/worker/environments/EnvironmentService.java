@@ -27,7 +27,6 @@ import java.util.TreeSet;
 public class EnvironmentService {
   /** How far ahead upcoming freeze windows are looked for, and how finely. */
   private static final Duration LOOKAHEAD = Duration.ofDays(14);
-  private static final Duration PROBE = Duration.ofMinutes(15);
 
   private final PolicyView policy;
   private final ClusterClients clusters;
@@ -109,10 +108,7 @@ public class EnvironmentService {
     List<FreezeView> out = new ArrayList<>();
     for (FreezeWindow w : e.freezeWindows()) {
       Optional<WindowSchedule.Occurrence> current = w.occurrenceAt(now);
-      Optional<WindowSchedule.Occurrence> shown = current;
-      for (Instant t = now.plus(PROBE); shown.isEmpty() && t.isBefore(now.plus(LOOKAHEAD)); t = t.plus(PROBE)) {
-        shown = w.occurrenceAt(t);
-      }
+      Optional<WindowSchedule.Occurrence> shown = current.or(() -> w.next(now, now.plus(LOOKAHEAD)));
       out.add(new FreezeView(w.id(), w.type().name(), w.zone().getId(), current.isPresent(),
           shown.map(o -> o.start().toOffsetDateTime().toString()).orElse(null),
           shown.map(o -> o.end().toOffsetDateTime().toString()).orElse(null), w.breakGlass(), w.message()));

@@ -17,7 +17,7 @@ import io.interlock.worker.inbox.InboxRebuild;
 import io.interlock.worker.inbox.PendingIndex;
 import io.interlock.worker.tasks.TaskIndex;
 import io.interlock.workflows.AgentTask;
-import io.interlock.workflows.AgentTaskImpl;
+import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.quarkus.runtime.ShutdownEvent;

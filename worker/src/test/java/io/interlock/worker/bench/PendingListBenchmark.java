@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.TargetRef;
 import io.interlock.worker.api.ApiModels.PendingView;
 import io.interlock.worker.inbox.ApprovalNotifier;
@@ -60,7 +61,7 @@ class PendingListBenchmark {
     };
     InboxActivitiesImpl inbox = new InboxActivitiesImpl(index, new TaskIndex(), none);
     PolicyDecision policy = new PolicyDecision(true, "allow", "k8s.scale allowed in staging; needs 1 approval from [sre]", 1,
-        List.of("alice", "bob"), "sha256:" + "a".repeat(64), "PROPOSE", Map.of("tool", "k8s.scale"), 86400, 0, List.of());
+        List.of("alice", "bob"), "sha256:" + "a".repeat(64), PolicyStage.PROPOSE, Map.of("tool", "k8s.scale"), 86400, 0, List.of());
     String diff = "--- live/shop/web\n+++ intended/shop/web\n@@ -9,7 +9,7 @@\n   namespace: shop\n spec:\n"
         + "   progressDeadlineSeconds: 600\n-  replicas: 2\n+  replicas: 4\n   revisionHistoryLimit: 10\n";
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");

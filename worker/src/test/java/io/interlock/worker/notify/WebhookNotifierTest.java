@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.TargetRef;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -119,7 +120,7 @@ class WebhookNotifierTest {
 
   private static PendingApproval pending() {
     PolicyDecision policy = new PolicyDecision(true, "approvals.sre", "1 approval from sre", 1, List.of("alice", "bob"),
-        "sha256:policy", "PROPOSE", Map.of(), 0, 0, List.of());
+        "sha256:policy", PolicyStage.PROPOSE, Map.of(), 0, 0, List.of());
     return new PendingApproval("t-1", "s2", "staging", "agent:incident-bot", "scale up <!channel>", "k8s.scale",
         new TargetRef("apps/v1", "Deployment", "shop", "web", "uid-1", "42", true), "scale shop/web 2 -> 5",
         "--- live\n+++ intended\n@@ -1 +1 @@\n-  replicas: 2\n+  replicas: 5\n", "sha256:abc", policy,

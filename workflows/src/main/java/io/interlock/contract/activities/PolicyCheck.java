@@ -2,6 +2,7 @@ package io.interlock.contract.activities;
 
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.ToolSpec;
 import java.util.List;
@@ -9,14 +10,14 @@ import java.util.List;
 /**
  * What the policy activity judges.
  *
- * @param stage PROPOSE (before approval is requested) or RECHECK (right before execution)
+ * @param stage PROPOSE (before approval is requested) or RECHECK (right before execution); null reads as PROPOSE
  * @param approvals accepted approvals so far (RECHECK confirms they still satisfy policy)
  * @param breakGlassReason non-null when an approver invoked a break-glass override
  * @param taskRunId the task's first run id, and {@code callHash} the step's: at RECHECK every
  *     approval's proof is verified again against the keys policy lists now (a revoked key stops it)
  */
 public record PolicyCheck(
-    String stage,
+    PolicyStage stage,
     String taskId,
     String stepId,
     String requester,
@@ -27,7 +28,4 @@ public record PolicyCheck(
     List<ApprovalRecord> approvals,
     String breakGlassReason,
     String taskRunId,
-    String callHash) {
-  public static final String PROPOSE = "PROPOSE";
-  public static final String RECHECK = "RECHECK";
-}
+    String callHash) {}

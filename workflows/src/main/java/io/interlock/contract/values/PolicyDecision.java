@@ -28,7 +28,7 @@ public record PolicyDecision(
     int requiredApprovals,
     List<String> approvers,
     String policyVersion,
-    String stage,
+    PolicyStage stage,
     Map<String, Object> observed,
     long maxApprovalSeconds,
     long verifyBudgetSeconds,
@@ -43,7 +43,7 @@ public record PolicyDecision(
 
   /** A decision that carries no keys: every proof fails against it (fail closed). */
   public PolicyDecision(boolean allowed, String ruleId, String reason, int requiredApprovals, List<String> approvers,
-      String policyVersion, String stage, Map<String, Object> observed, long maxApprovalSeconds,
+      String policyVersion, PolicyStage stage, Map<String, Object> observed, long maxApprovalSeconds,
       long verifyBudgetSeconds, List<String> overridableBy) {
     this(allowed, ruleId, reason, requiredApprovals, approvers, policyVersion, stage, observed, maxApprovalSeconds,
         verifyBudgetSeconds, overridableBy, null);

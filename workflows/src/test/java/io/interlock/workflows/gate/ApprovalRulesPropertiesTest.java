@@ -1,4 +1,4 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

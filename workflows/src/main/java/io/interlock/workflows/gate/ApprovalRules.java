@@ -1,4 +1,4 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
@@ -10,7 +10,7 @@ import java.time.Instant;
  * The approval binding (ARCHITECTURE.md): pure checks of one approval or rejection against the
  * step it names. Returns why it is refused, or null when it is accepted.
  */
-final class ApprovalRules {
+public final class ApprovalRules {
   static final int MAX_ID = 128;
   static final int MAX_TEXT = 2_000;
   static final int MAX_PROOF = 16_384;
@@ -18,7 +18,7 @@ final class ApprovalRules {
   private ApprovalRules() {}
 
   /** Bounds on what an approval may carry, so no caller can grow a task's state or history. */
-  static String tooLong(String stepId, String callHash, String approver, String text, String breakGlass,
+  public static String tooLong(String stepId, String callHash, String approver, String text, String breakGlass,
       ApprovalProof proof) {
     if (length(stepId) > MAX_ID || length(callHash) > MAX_ID || length(approver) > MAX_ID) {
       return "refused: stepId, callHash and approver are at most " + MAX_ID + " characters each (got "
@@ -82,12 +82,12 @@ final class ApprovalRules {
     if (approver == null || approver.isBlank()) {
       return "approver is required";
     }
-    if (step.state == StepState.EXPIRED || (step.deadlineMillis > 0 && now > step.deadlineMillis)) {
+    if (step.state() == StepState.EXPIRED || (step.deadlineMillis > 0 && now > step.deadlineMillis)) {
       return "late: the approval deadline " + step.deadline + " passed before this arrived at "
           + Instant.ofEpochMilli(now) + "; the agent must propose the step again";
     }
-    if (step.state != StepState.AWAITING_APPROVAL) {
-      return "step " + step.stepId + " is " + step.state + ", not AWAITING_APPROVAL; nothing to decide";
+    if (step.state() != StepState.AWAITING_APPROVAL) {
+      return "step " + step.stepId + " is " + step.state() + ", not AWAITING_APPROVAL; nothing to decide";
     }
     if (callHash == null || !callHash.equals(step.callHash)) {
       return "callHash mismatch: the approval names " + shown(callHash) + " but step " + step.stepId

@@ -1,4 +1,4 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.contract.activities.Execution;
@@ -12,18 +12,37 @@ import io.interlock.contract.values.StepState;
 import io.interlock.contract.values.Verification;
 import io.interlock.contract.views.StepView;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Mutable state of one step inside the workflow; every surface sees it as a {@link StepView}. */
 final class Step {
+  /** Every move a step may make (ARCHITECTURE.md); anything else is a bug in the gate, refused. */
+  private static final Map<StepState, Set<StepState>> MOVES = new EnumMap<>(Map.of(
+      StepState.PROPOSED, EnumSet.of(StepState.RUNNING, StepState.PREVIEWED, StepState.BLOCKED, StepState.FAILED,
+          StepState.SKIPPED),
+      StepState.RUNNING, EnumSet.of(StepState.SUCCEEDED, StepState.FAILED),
+      StepState.PREVIEWED, EnumSet.of(StepState.POLICY_CHECKED, StepState.BLOCKED),
+      StepState.POLICY_CHECKED, EnumSet.of(StepState.AWAITING_APPROVAL),
+      StepState.AWAITING_APPROVAL, EnumSet.of(StepState.APPROVED, StepState.REJECTED, StepState.EXPIRED),
+      StepState.APPROVED, EnumSet.of(StepState.POLICY_RECHECKED, StepState.BLOCKED),
+      StepState.POLICY_RECHECKED, EnumSet.of(StepState.EXECUTING),
+      StepState.EXECUTING, EnumSet.of(StepState.VERIFYING, StepState.FAILED),
+      StepState.VERIFYING, EnumSet.of(StepState.VERIFIED, StepState.VERIFICATION_FAILED)));
+
   final String stepId;
+  /** The step's number, the order it was proposed in (its id is "s" + number). */
+  final int number;
   /** Replaced by the tool name alone when the step is compacted. */
   ToolCall call;
   final String rollbackOf;
   final String proposedAt;
 
   Effect effect;
-  StepState state = StepState.PROPOSED;
+  private StepState state = StepState.PROPOSED;
   boolean idempotent;
   boolean destructive;
   String callHash;
@@ -45,11 +64,30 @@ final class Step {
   /** Bytes of the whole view, measured once the step finished (0 until then). */
   int finishedBytes;
 
-  Step(String stepId, ToolCall call, String rollbackOf, String proposedAt) {
-    this.stepId = stepId;
+  Step(int number, ToolCall call, String rollbackOf, String proposedAt) {
+    this.number = number;
+    this.stepId = "s" + number;
     this.call = call;
     this.rollbackOf = rollbackOf;
     this.proposedAt = proposedAt;
+  }
+
+  /** Whether the gate may move a step from one state to the other. */
+  static boolean canMove(StepState from, StepState to) {
+    return MOVES.getOrDefault(from, Set.of()).contains(to);
+  }
+
+  /** The one place a step changes state: a move not in {@link #MOVES} is refused. */
+  void moveTo(StepState next) {
+    if (!canMove(state, next)) {
+      throw new IllegalStateException("step " + stepId + " cannot move from " + state + " to " + next
+          + ": not a transition of the gate (Step.MOVES); this is a bug in the workflow, not in the call");
+    }
+    state = next;
+  }
+
+  StepState state() {
+    return state;
   }
 
   StepView view() {
@@ -109,7 +147,9 @@ final class Step {
 
   /** Rebuilds a step carried across continue-as-new. */
   static Step from(StepView v) {
-    Step s = new Step(v.stepId(), new ToolCall(v.tool(), v.args()), v.rollbackOf(), v.proposedAt());
+    // Ids are "s" + number (the constructor's): the one place a number is read back from an id.
+    Step s = new Step(Integer.parseInt(v.stepId().substring(1)), new ToolCall(v.tool(), v.args()), v.rollbackOf(),
+        v.proposedAt());
     s.effect = v.effect();
     s.state = v.state();
     s.idempotent = v.idempotent();

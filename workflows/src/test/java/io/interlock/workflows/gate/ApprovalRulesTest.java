@@ -1,10 +1,11 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,15 @@ class ApprovalRulesTest {
   private static final long NOW = 1_000_000L;
 
   private static Step awaiting(int required, List<String> overridableBy, boolean allowed) {
-    Step s = new Step("s1", new ToolCall("k8s.scale", Map.of("name", "web")), null, "t");
-    s.state = StepState.AWAITING_APPROVAL;
+    Step s = new Step(1, new ToolCall("k8s.scale", Map.of("name", "web")), null, "t");
+    s.moveTo(StepState.PREVIEWED);
+    s.moveTo(StepState.POLICY_CHECKED);
+    s.moveTo(StepState.AWAITING_APPROVAL);
     s.callHash = "sha256:abc";
     s.deadlineMillis = NOW + 60_000;
     s.deadline = "deadline";
     s.policy = new PolicyDecision(allowed, "rule", "why", required, List.of("alice", "bob", "carol", "agent:bot"),
-        "v1", "PROPOSE", Map.of(), 0, 0, overridableBy);
+        "v1", PolicyStage.PROPOSE, Map.of(), 0, 0, overridableBy);
     return s;
   }
 
@@ -94,7 +97,7 @@ class ApprovalRulesTest {
     Step b = awaiting(1, List.of(), true);
     assertThat(CallHash.of(a, "task-1", "staging")).isEqualTo(CallHash.of(b, "task-1", "staging")).startsWith("sha256:");
     assertThat(CallHash.of(a, "task-1", "prod")).isNotEqualTo(CallHash.of(a, "task-1", "staging"));
-    Step c = new Step("s1", new ToolCall("k8s.scale", Map.of("name", "web", "replicas", 6)), null, "t");
+    Step c = new Step(1, new ToolCall("k8s.scale", Map.of("name", "web", "replicas", 6)), null, "t");
     c.policy = a.policy;
     c.deadline = a.deadline;
     assertThat(CallHash.of(c, "task-1", "staging")).isNotEqualTo(CallHash.of(a, "task-1", "staging"));

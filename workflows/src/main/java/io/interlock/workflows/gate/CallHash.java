@@ -1,4 +1,4 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,0 +1,108 @@
+package io.interlock.workflows.gate;
+
+import io.interlock.contract.values.AuditKind;
+import io.interlock.contract.views.AuditEntry;
+import io.interlock.workflows.AuditMarker;
+import io.interlock.workflows.StepBudget;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/** The task's audit trail: every entry becomes a history marker; the newest are kept for the audit() query. */
+final class AuditTrail {
+  private static final Logger log = Workflow.getLogger(AuditTrail.class);
+  /** Audit entries the audit() query answers with (the newest, within StepBudget.AUDIT_BYTES). */
+  static final int AUDIT_KEPT = 1_000;
+
+  private final String taskId;
+  private final ArrayDeque<AuditEntry> kept = new ArrayDeque<>();
+  private final ArrayDeque<Integer> keptSizes = new ArrayDeque<>();
+  private long keptBytes;
+  private long seq;
+  /** Commands are not allowed while the init constructor runs: its entries are marked by run(). */
+  private boolean initializing = true;
+  private final List<AuditEntry> unmarked = new ArrayList<>();
+
+  AuditTrail(String taskId, long seq) {
+    this.taskId = taskId;
+    this.seq = seq;
+  }
+
+  void initialized() {
+    initializing = false;
+  }
+
+  long seq() {
+    return seq;
+  }
+
+  List<AuditEntry> entries() {
+    return List.copyOf(kept);
+  }
+
+  void record(String stepId, AuditKind kind, String actor, Map<String, Object> detail) {
+    Map<String, Object> d = detail;
+    if (!initializing) {
+      // Entries caused by an update name it, so the audit pairs them with the exact update event.
+      var update = Workflow.getCurrentUpdateInfo();
+      if (update.isPresent()) {
+        d = new LinkedHashMap<>(detail);
+        d.put("updateId", update.get().getUpdateId());
+      }
+    }
+    AuditEntry entry = new AuditEntry(++seq, now(), stepId, kind, actor, d);
+    int size = StepBudget.bytes(entry);
+    kept.addLast(entry);
+    keptSizes.addLast(size);
+    keptBytes += size;
+    while (kept.size() > 1 && (kept.size() > AUDIT_KEPT || keptBytes > StepBudget.AUDIT_BYTES)) {
+      kept.removeFirst();
+      keptBytes -= keptSizes.removeFirst();
+    }
+    unmarked.add(entry);
+    log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
+  }
+
+  /**
+   * One long-lived thread writes audit markers, so a signal handler never blocks on a side effect:
+   * a burst of signals then costs one short-lived thread each, never thousands of waiting ones.
+   */
+  void startWriter() {
+    Async.procedure(() -> {
+      while (true) {
+        Workflow.await(() -> !unmarked.isEmpty());
+        flush();
+      }
+    });
+  }
+
+  /** Writes the entries not yet in the history as markers: the history alone carries the whole trail. */
+  void flush() {
+    List<AuditEntry> batch = List.copyOf(unmarked);
+    unmarked.clear();
+    for (AuditEntry entry : batch) {
+      AuditMarker.write(entry);
+    }
+  }
+
+  static String now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+  }
+
+  /** An ordered detail map that drops null values (Map.of refuses them). */
+  static Map<String, Object> detail(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      if (kv[i + 1] != null) {
+        m.put((String) kv[i], kv[i + 1]);
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,94 @@
+package io.interlock.workflows.gate;
+
+import io.interlock.contract.activities.InboxActivities;
+import io.interlock.contract.activities.PolicyActivities;
+import io.interlock.contract.activities.ToolActivities;
+import io.interlock.contract.values.CallerText;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.StepBudget;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/** The gate's activity stubs, each with the options its side effect calls for. */
+final class GateActivities {
+  /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
+  final InboxActivities inbox =
+      Workflow.newActivityStub(
+          InboxActivities.class,
+          ActivityOptions.newBuilder()
+              .setTaskQueue(AgentTask.TASK_QUEUE)
+              .setStartToCloseTimeout(Duration.ofSeconds(10))
+              .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+              // A few retries: the inbox is an index, losing one update is visible but harmless.
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .build());
+
+  /** Resolution, reads, previews and rollback planning observe only: retrying is harmless. */
+  final ToolActivities tools;
+
+  /** Policy evaluation is a pure read of policy, locks and permissions: retrying is harmless. */
+  final PolicyActivities policy;
+
+  private final String environment;
+  private final String queue;
+
+  GateActivities(String environment) {
+    this.environment = environment;
+    this.queue = AgentTask.environmentQueue(environment);
+    this.tools = Workflow.newActivityStub(ToolActivities.class, observe());
+    this.policy = Workflow.newActivityStub(PolicyActivities.class, observe());
+  }
+
+  private ActivityOptions observe() {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(queue)
+        .setStartToCloseTimeout(Duration.ofSeconds(60))
+        // Without a worker for this environment the call fails instead of waiting forever.
+        .setScheduleToCloseTimeout(Duration.ofMinutes(3))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+        .build();
+  }
+
+  /** A write that cannot start promptly is not run later, after its re-check went stale. */
+  ToolActivities writer(boolean idempotent) {
+    return Workflow.newActivityStub(ToolActivities.class, ActivityOptions.newBuilder()
+        .setTaskQueue(queue)
+        .setScheduleToStartTimeout(Duration.ofMinutes(1))
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        // Non-idempotent writes run at most once: a lost answer must not become a second mutation.
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(idempotent ? 3 : 1).build())
+        .build());
+  }
+
+  /** Verification observes for as long as policy's budget says, heartbeating while it waits. */
+  ToolActivities verifier(long budgetSeconds) {
+    long budget = budgetSeconds > 0 ? budgetSeconds : 1800;
+    return Workflow.newActivityStub(ToolActivities.class, ActivityOptions.newBuilder()
+        .setTaskQueue(queue)
+        .setStartToCloseTimeout(Duration.ofSeconds(budget + 60))
+        .setHeartbeatTimeout(Duration.ofSeconds(60))
+        // Verification only observes; one more attempt covers a worker restart.
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).build())
+        .build());
+  }
+
+  /** Why an activity failed, bounded, naming the missing worker when nothing picked the call up. */
+  String describe(ActivityFailure f) {
+    Throwable c = f.getCause();
+    String why;
+    if (c instanceof ApplicationFailure af) {
+      why = af.getOriginalMessage() + " [" + af.getType() + "]";
+    } else if (c instanceof TimeoutFailure tf) {
+      why = "timed out (" + tf.getTimeoutType() + ") waiting on queue " + queue
+          + ": is a worker serving environment '" + environment + "' running?";
+    } else {
+      why = c == null ? f.getMessage() : c.getMessage();
+    }
+    return CallerText.bounded(why, StepBudget.ERROR_CHARS);
+  }
+}
