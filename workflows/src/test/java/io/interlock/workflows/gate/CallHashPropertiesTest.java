@@ -1,9 +1,10 @@
-package io.interlock.workflows;
+package io.interlock.workflows.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.workflows.StrictJsonPayloadConverter;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.common.converter.EncodingKeys;
@@ -65,17 +66,17 @@ class CallHashPropertiesTest {
   @Label("the same arguments in another task, step, environment or tool hash differently")
   void bindingFieldsChangeTheHash(@ForAll("args") Map<String, Object> args) {
     ToolCall call = new ToolCall("k8s.apply", args);
-    String hash = CallHash.of(new Step("s1", call, null, "t"), "run-1", "staging");
-    assertThat(CallHash.of(new Step("s2", call, null, "t"), "run-1", "staging")).isNotEqualTo(hash);
-    assertThat(CallHash.of(new Step("s1", call, null, "t"), "run-2", "staging")).isNotEqualTo(hash);
-    assertThat(CallHash.of(new Step("s1", call, null, "t"), "run-1", "prod")).isNotEqualTo(hash);
-    assertThat(CallHash.of(new Step("s1", new ToolCall("k8s.patch", args), null, "t"), "run-1", "staging"))
+    String hash = CallHash.of(new Step(1, call, null, "t"), "run-1", "staging");
+    assertThat(CallHash.of(new Step(2, call, null, "t"), "run-1", "staging")).isNotEqualTo(hash);
+    assertThat(CallHash.of(new Step(1, call, null, "t"), "run-2", "staging")).isNotEqualTo(hash);
+    assertThat(CallHash.of(new Step(1, call, null, "t"), "run-1", "prod")).isNotEqualTo(hash);
+    assertThat(CallHash.of(new Step(1, new ToolCall("k8s.patch", args), null, "t"), "run-1", "staging"))
         .isNotEqualTo(hash);
-    assertThat(CallHash.of(new Step("s1", call, "s0", "t"), "run-1", "staging")).isNotEqualTo(hash);
+    assertThat(CallHash.of(new Step(1, call, "s0", "t"), "run-1", "staging")).isNotEqualTo(hash);
   }
 
   private static String hash(ToolCall call) {
-    return CallHash.of(new Step("s1", call, null, "2026-12-01T00:00:00Z"), "run-1", "staging");
+    return CallHash.of(new Step(1, call, null, "2026-12-01T00:00:00Z"), "run-1", "staging");
   }
 
   private static ToolCall decode(String json) {
