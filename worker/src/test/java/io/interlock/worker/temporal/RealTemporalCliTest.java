@@ -69,7 +69,9 @@ class RealTemporalCliTest {
 
     // The attack next to the happy path: an allowed approver's name and the right hash, but no proof.
     String unproven = JSON.writeValueAsString(Map.of("stepId", "s1", "callHash", hash, "approver", "alice"));
-    temporal.run("workflow", "signal", "--workflow-id", task, "--name", "approve", "--input", unproven).ok();
+    // As the README prints it, namespace included, and what it answers.
+    assertThat(temporal.run("workflow", "signal", "--namespace", "default", "--workflow-id", task, "--name", "approve",
+        "--input", unproven).ok().out()).contains("Signal workflow succeeded");
     JsonNode refused = Eventually.until(Duration.ofSeconds(30), "the unproven approval refused",
         () -> queryStatus(temporal, task).path("steps").get(0), s -> s.path("refusals").size() == 1);
     assertThat(refused.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
@@ -80,7 +82,8 @@ class RealTemporalCliTest {
     Cli signed = cli("sign", task, "s1", "--as", "alice", "--key", dev.keys().resolve("alice_ed25519").toString(),
         "--comment", "ledger capacity", "--token", ALICE, "--server", server.toString());
     assertThat(signed.code).as(signed.err).isZero();
-    temporal.run("workflow", "signal", "--workflow-id", task, "--name", "approve", "--input", signed.out.trim()).ok();
+    assertThat(temporal.run("workflow", "signal", "--namespace", "default", "--workflow-id", task, "--name", "approve",
+        "--input", signed.out.trim()).ok().out()).contains("Signal workflow succeeded");
     JsonNode verified = Eventually.until(Duration.ofSeconds(45), "s1 VERIFIED",
         () -> queryStatus(temporal, task).path("steps").get(0),
         s -> s.path("state").asText().equals("VERIFIED") || s.path("state").asText().equals("FAILED"));
