@@ -36,13 +36,52 @@ public final class HistoryRuns {
     return runs;
   }
 
-  /** Histories saved with {@code temporal workflow show --output json} (or our export), in the order given. */
+  /**
+   * Histories saved with {@code temporal workflow show --output json} (one file per run, or our
+   * export), put in continue-as-new order: a shell glob lists run files in any order.
+   */
   public static List<WorkflowExecutionHistory> read(List<Path> files) throws IOException {
     List<WorkflowExecutionHistory> runs = new ArrayList<>();
     for (Path f : files) {
       runs.add(WorkflowExecutionHistory.fromJson(Files.readString(f)));
     }
-    return runs;
+    return chainOrder(runs);
+  }
+
+  /**
+   * Oldest first by each run's own id and the run it continued; runs outside one chain keep the
+   * order given after it, so a missing run still shows as a gap in the audit, never hidden.
+   */
+  static List<WorkflowExecutionHistory> chainOrder(List<WorkflowExecutionHistory> given) {
+    java.util.Map<String, WorkflowExecutionHistory> byPrevious = new java.util.LinkedHashMap<>();
+    Set<String> ids = new HashSet<>();
+    for (WorkflowExecutionHistory h : given) {
+      String own = ownRunId(h);
+      if (own == null || !ids.add(own)) {
+        return given;
+      }
+      byPrevious.putIfAbsent(previousRunId(h) == null ? "" : previousRunId(h), h);
+    }
+    List<WorkflowExecutionHistory> ordered = new ArrayList<>();
+    WorkflowExecutionHistory first = given.stream().filter(h -> previousRunId(h) == null).findFirst()
+        .orElse(given.stream().filter(h -> !ids.contains(previousRunId(h))).findFirst().orElse(null));
+    for (WorkflowExecutionHistory h = first; h != null && !ordered.contains(h); h = byPrevious.get(ownRunId(h))) {
+      ordered.add(h);
+    }
+    for (WorkflowExecutionHistory h : given) {
+      if (!ordered.contains(h)) {
+        ordered.add(h);
+      }
+    }
+    return ordered;
+  }
+
+  private static String ownRunId(WorkflowExecutionHistory h) {
+    if (h.getEvents().isEmpty() || h.getEvents().get(0).getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
+      return null;
+    }
+    String own = h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getOriginalExecutionRunId();
+    return own.isEmpty() ? null : own;
   }
 
   private static String previousRunId(WorkflowExecutionHistory h) {

@@ -39,7 +39,8 @@ final class AuditCommands {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "task id (fetched from the server)")
     String taskId;
 
-    @Option(names = "--history", paramLabel = "FILE", description = "build from 'temporal workflow show --output json' files instead (one per run, oldest first); no server needed")
+    // 1..*: a shell glob of per-run files must all land here, never one of them in TASK.
+    @Option(names = "--history", arity = "1..*", paramLabel = "FILE", description = "build from 'temporal workflow show --output json' files instead (one per run, in any order: they are put in continue-as-new order); no server needed")
     List<Path> history = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "json", description = "json or md (default json)")
@@ -57,6 +58,10 @@ final class AuditCommands {
     public void run() {
       if (!format.equals("json") && !format.equals("md")) {
         throw new CliFailure(CliFailure.USAGE, "--format must be json or md");
+      }
+      if (!history.isEmpty() && taskId != null) {
+        throw new CliFailure(CliFailure.USAGE, "give a TASK or --history FILE..., not both (got TASK '" + taskId
+            + "' and " + history.size() + " history file(s)); with --history, list every run's file after it");
       }
       String text;
       if (!history.isEmpty()) {

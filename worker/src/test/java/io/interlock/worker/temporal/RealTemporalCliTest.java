@@ -9,6 +9,7 @@ import io.interlock.worker.Eventually;
 import io.interlock.worker.audit.HashChain;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,7 +69,9 @@ class RealTemporalCliTest {
 
     // The attack next to the happy path: an allowed approver's name and the right hash, but no proof.
     String unproven = JSON.writeValueAsString(Map.of("stepId", "s1", "callHash", hash, "approver", "alice"));
-    temporal.run("workflow", "signal", "--workflow-id", task, "--name", "approve", "--input", unproven).ok();
+    // As the README prints it, namespace included, and what it answers.
+    assertThat(temporal.run("workflow", "signal", "--namespace", "default", "--workflow-id", task, "--name", "approve",
+        "--input", unproven).ok().out()).contains("Signal workflow succeeded");
     JsonNode refused = Eventually.until(Duration.ofSeconds(30), "the unproven approval refused",
         () -> queryStatus(temporal, task).path("steps").get(0), s -> s.path("refusals").size() == 1);
     assertThat(refused.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
@@ -79,7 +82,8 @@ class RealTemporalCliTest {
     Cli signed = cli("sign", task, "s1", "--as", "alice", "--key", dev.keys().resolve("alice_ed25519").toString(),
         "--comment", "ledger capacity", "--token", ALICE, "--server", server.toString());
     assertThat(signed.code).as(signed.err).isZero();
-    temporal.run("workflow", "signal", "--workflow-id", task, "--name", "approve", "--input", signed.out.trim()).ok();
+    assertThat(temporal.run("workflow", "signal", "--namespace", "default", "--workflow-id", task, "--name", "approve",
+        "--input", signed.out.trim()).ok().out()).contains("Signal workflow succeeded");
     JsonNode verified = Eventually.until(Duration.ofSeconds(45), "s1 VERIFIED",
         () -> queryStatus(temporal, task).path("steps").get(0),
         s -> s.path("state").asText().equals("VERIFIED") || s.path("state").asText().equals("FAILED"));
@@ -108,6 +112,109 @@ class RealTemporalCliTest {
     assertThat(replay.code).as(replay.out + replay.err).isZero();
     assertThat(replay.out).contains("replays deterministically");
     Files.deleteIfExists(history);
+  }
+
+  @Test
+  @DisplayName("a task that continued as new, exported run by run with the real CLI: interlock audit reads every run (any file order) and replay replays each; a left-out run shows as a gap")
+  void continuedAsNewTaskExportedRunByRun() throws Exception {
+    TemporalCli temporal = new TemporalCli(dev.temporalTarget());
+    String name = TestDeployments.ready(dev, "can");
+    String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
+    long before = mutationsOf(path);
+    String task = "can-" + UUID.randomUUID().toString().substring(0, 8);
+    // The agent starts through its Temporal client; historyLimit 100 (the least) makes each write continue as new.
+    String input = JSON.writeValueAsString(Map.of("requester", "agent:incident-bot", "environment", "staging",
+        "goal", "continue-as-new on the real server", "finishWhenDone", true, "historyLimit", 100,
+        "steps", java.util.List.of(scale(name, 3), scale(name, 4), scale(name, 5))));
+    temporal.run("workflow", "start", "--type", "AgentTask", "--task-queue", "interlock-tasks", "--workflow-id", task,
+        "--input", input).ok();
+    for (String step : java.util.List.of("s1", "s2", "s3")) {
+      JsonNode waiting = Eventually.until(Duration.ofSeconds(60), step + " awaiting approval", () -> restStep(task, step),
+          s -> s.path("state").asText().matches("AWAITING_APPROVAL|FAILED|BLOCKED"));
+      assertThat(waiting.path("state").asText()).as(waiting.toString()).isEqualTo("AWAITING_APPROVAL");
+      given().auth().oauth2(ALICE).contentType(ContentType.JSON).body(Map.of("callHash", waiting.path("callHash").asText()))
+          .post("/api/tasks/" + task + "/steps/" + step + "/approve").then().statusCode(200);
+      JsonNode done = Eventually.until(Duration.ofSeconds(60), step + " VERIFIED", () -> restStep(task, step),
+          s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("VERIFIED");
+    }
+    assertThat(mutationsOf(path)).isEqualTo(before + 3);
+
+    // The operator's export: every run from 'workflow list', then 'workflow show --run-id' per run.
+    JsonNode runs = Eventually.until(Duration.ofSeconds(30), "the completed last run in 'temporal workflow list'",
+        () -> json(temporal.run("workflow", "list", "--query", "WorkflowId=\"" + task + "\"", "--output", "json").ok().out()),
+        l -> java.util.stream.StreamSupport.stream(l.spliterator(), false)
+            .anyMatch(r -> r.path("status").asText().equals("WORKFLOW_EXECUTION_STATUS_COMPLETED")));
+    assertThat(runs.size()).as("runs of %s: %s", task, runs).isGreaterThan(1);
+    Path dir = Files.createTempDirectory("can-export");
+    java.util.List<String> files = new java.util.ArrayList<>();
+    for (JsonNode r : runs) {
+      String runId = r.path("execution").path("runId").asText();
+      Path f = dir.resolve(task + "-" + runId + ".json");
+      Files.writeString(f, temporal.run("workflow", "show", "--workflow-id", task, "--run-id", runId, "--output", "json").ok().out());
+      files.add(f.toString());
+    }
+    // 'workflow list' answers newest first: the CLI puts the runs in continue-as-new order itself.
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("audit", "--format", "json", "--history"));
+    args.addAll(files);
+    Cli audit = cli(args.toArray(String[]::new));
+    assertThat(audit.code).as(audit.err).isZero();
+    JsonNode report = JSON.readTree(audit.out);
+    assertThat(HashChain.verify(report).intact()).isTrue();
+    JsonNode head = taskRecord(report);
+    assertThat(head.path("requester").asText()).as(head.toString()).isEqualTo("agent:incident-bot");
+    assertThat(head.path("runs")).hasSize(runs.size());
+    assertThat(head.has("missingAuditSeq")).as(head.toString()).isFalse();
+    assertThat(head.path("state").asText()).isEqualTo("COMPLETED");
+    for (String step : java.util.List.of("s1", "s2", "s3")) {
+      assertThat(stepRecord(report, step).path("verification").path("verdict").asText()).as(step).isEqualTo("VERIFIED");
+    }
+    java.util.List<String> replayArgs = new java.util.ArrayList<>(java.util.List.of("replay"));
+    replayArgs.addAll(files);
+    Cli replay = cli(replayArgs.toArray(String[]::new));
+    assertThat(replay.code).as(replay.out + replay.err).isZero();
+
+    // Leave out the first run (the start, the requester, s1): the audit says what is missing, never gap-free.
+    String first = dir.resolve(task + "-" + head.path("runs").get(0).asText() + ".json").toString();
+    assertThat(files).contains(first);
+    java.util.List<String> partial = new java.util.ArrayList<>(args);
+    partial.remove(first);
+    Cli gap = cli(partial.toArray(String[]::new));
+    assertThat(gap.code).as(gap.err).isZero();
+    assertThat(taskRecord(JSON.readTree(gap.out)).path("missingAuditSeq").size()).isPositive();
+    // A task id next to the files used to swallow a file silently; now it is a usage error.
+    assertThat(cli("audit", task, "--history", files.get(0)).code).isEqualTo(2);
+  }
+
+  private static Map<String, Object> scale(String name, int replicas) {
+    return Map.of("tool", "k8s.scale", "args", Map.of("namespace", "shop", "name", name, "replicas", replicas));
+  }
+
+  private static JsonNode restStep(String task, String step) {
+    Response r = given().auth().oauth2(ALICE).get("/api/tasks/" + task);
+    for (JsonNode s : json(r.asString()).path("steps")) {
+      if (s.path("stepId").asText().equals(step)) {
+        return s;
+      }
+    }
+    return json("{}");
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  private static JsonNode taskRecord(JsonNode report) {
+    for (JsonNode e : report.path("entries")) {
+      if (e.path("kind").asText().equals("TASK")) {
+        return e.path("detail");
+      }
+    }
+    throw new AssertionError("no TASK entry in the report");
   }
 
   /** {@code temporal workflow query --name status}, its first result as JSON. */

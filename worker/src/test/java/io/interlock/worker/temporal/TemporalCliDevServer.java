@@ -4,10 +4,15 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +22,21 @@ import java.util.stream.Stream;
 /**
  * A real Temporal server ({@code temporal server start-dev}, SQLite in a temp dir) as its own
  * process for one test class; dev mode is pointed at it through {@code interlock.dev.temporal-target}.
+ * With the init arg {@code ui=true} it also serves the Temporal Web UI, at {@link #UI_URL}.
  */
 public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager {
+  /** Config key of the UI's base URL (outside {@code interlock.*}, whose mapping refuses unknown keys). */
+  public static final String UI_URL = "temporal-dev-server.ui-url";
   private static final Duration STARTUP = Duration.ofSeconds(45);
 
   private Process server;
   private Path dir;
+  private boolean ui;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    ui = Boolean.parseBoolean(initArgs.getOrDefault("ui", "false"));
+  }
 
   @Override
   public Map<String, String> start() {
@@ -32,20 +46,64 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
       throw new AssertionError("expected the Temporal CLI " + TemporalCli.VERSION + ", found: " + version.trim()
           + "; run ./interlock test");
     }
-    int[] ports = freePorts(3);
+    int[] ports = freePorts(4);
     String address = "127.0.0.1:" + ports[0];
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "server", "start-dev", "--ip", "127.0.0.1",
+        "--port", String.valueOf(ports[0]), "--http-port", String.valueOf(ports[1]),
+        "--metrics-port", String.valueOf(ports[2]), "--log-level", "error"));
+    // The UI would otherwise fetch a news feed from the internet on every page.
+    cmd.addAll(ui ? List.of("--ui-ip", "127.0.0.1", "--ui-port", String.valueOf(ports[3]), "--ui-disable-news-fetch")
+        : List.of("--headless"));
     try {
       dir = Files.createTempDirectory("interlock-temporal");
-      server = new ProcessBuilder(binary.toString(), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-          "--port", String.valueOf(ports[0]), "--http-port", String.valueOf(ports[1]),
-          "--metrics-port", String.valueOf(ports[2]), "--db-filename", dir.resolve("temporal.db").toString(),
-          "--log-level", "error")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+      cmd.addAll(List.of("--db-filename", dir.resolve("temporal.db").toString()));
+      server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     awaitServing(binary, address);
-    return Map.of("interlock.dev.temporal-target", address);
+    if (!ui) {
+      return Map.of("interlock.dev.temporal-target", address);
+    }
+    String uiUrl = "http://127.0.0.1:" + ports[3];
+    awaitUi(uiUrl);
+    return Map.of("interlock.dev.temporal-target", address, UI_URL, uiUrl);
+  }
+
+  /** The UI server starts after the frontend; its settings endpoint answers once it serves pages. */
+  private void awaitUi(String uiUrl) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Instant give = Instant.now().plus(STARTUP);
+    String last = "no answer";
+    while (Instant.now().isBefore(give) && server.isAlive()) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uiUrl + "/api/v1/settings"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"WorkflowSignalDisabled\":false")) {
+          return;
+        }
+        last = "HTTP " + r.statusCode() + ": " + r.body();
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for the Temporal Web UI");
+      }
+      pause();
+    }
+    String log = read(dir.resolve("server.log"));
+    stop();
+    throw new AssertionError("the Temporal Web UI never served " + uiUrl + " with signals enabled (last: " + last
+        + "); the server's log:\n" + log);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for the Temporal server");
+    }
   }
 
   private void awaitServing(Path binary, String address) {
@@ -60,12 +118,7 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
         stop();
         throw new AssertionError("temporal server start-dev never answered SERVING on " + address + "; its log:\n" + log);
       }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for the Temporal server");
-      }
+      pause();
     }
   }
 

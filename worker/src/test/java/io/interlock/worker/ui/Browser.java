@@ -48,7 +48,7 @@ final class Browser implements AutoCloseable {
       Path profile = Files.createTempDirectory("interlock-chromium");
       ChromeOptions options = new ChromeOptions();
       options.setBinary(CHROMIUM.toFile());
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
           "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
           "--disable-extensions", "--window-size=" + LAPTOP_WIDTH + "," + LAPTOP_HEIGHT, "--user-data-dir=" + profile);
       ChromeDriverService service = new ChromeDriverService.Builder()
@@ -66,6 +66,8 @@ final class Browser implements AutoCloseable {
     try {
       return new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(200))
           .withMessage(() -> "never saw: " + what)
+          // Pages that re-render (the Temporal UI's Svelte dialogs) replace elements between polls.
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
           .until(condition);
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError("never saw: " + what + "; " + whatThePageShows(), e);
