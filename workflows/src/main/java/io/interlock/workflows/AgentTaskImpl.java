@@ -40,6 +40,7 @@ import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.proof.ProofVerifier;
 import io.interlock.workflows.proof.Statement;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -398,7 +399,7 @@ public class AgentTaskImpl implements AgentTask {
       s.execution =
           writer.execute(new ExecuteRequest(taskId, s.stepId, environment, s.call, s.preview.target(), s.callHash));
     } catch (ActivityFailure f) {
-      fail(s, describe(f), "EXECUTION_FAILED");
+      fail(s, executeFailure(f), "EXECUTION_FAILED");
       return;
     }
     record(s.stepId, "EXECUTED", ENGINE, detail("startedAt", s.execution.startedAt(), "finishedAt",
@@ -895,6 +896,19 @@ public class AgentTaskImpl implements AgentTask {
 
   private String describe(ActivityFailure f) {
     return CallerText.bounded(cause(f), StepBudget.ERROR_CHARS);
+  }
+
+  /**
+   * A write whose worker took it and went silent (crashed, or lost the answer on every attempt) may
+   * have reached the cluster: the step says the outcome is unknown, never "failed" or "done".
+   */
+  private String executeFailure(ActivityFailure f) {
+    if (f.getCause() instanceof TimeoutFailure tf && tf.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+      return CallerText.bounded("outcome unknown: a worker serving '" + environment + "' took the approved write and gave no"
+          + " answer (" + tf.getTimeoutType() + "); it may or may not have reached the cluster and is not sent again"
+          + " (a repeat could apply it twice); inspect the target before proposing it again", StepBudget.ERROR_CHARS);
+    }
+    return describe(f);
   }
 
   private String cause(ActivityFailure f) {
