@@ -45,7 +45,7 @@ class CrashSuiteIT {
   @BeforeAll
   void boot() {
     began = Instant.now();
-    t = new Topology("200ms").start();
+    t = new Topology("crash", "200ms", "256m").start();
     figures.add(String.format("topology up in %d ms (Temporal CLI %s server, sim-cluster, api, worker: 4 processes)",
         Duration.between(began, Instant.now()).toMillis(), io.interlock.worker.temporal.TemporalCli.VERSION));
     for (String name : List.of("crash-1", "crash-2", "crash-3", "crash-3b", "crash-4", "crash-5", "crash-6", "crash-7")) {
@@ -260,7 +260,7 @@ class CrashSuiteIT {
       Path file = t.home.resolve(c.taskId + "-audit.json");
       Files.writeString(file, r.body());
       Path out = t.home.resolve(c.taskId + "-verify.txt");
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.home=" + t.home,
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.home=" + t.keysHome,
           "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(), "audit", "verify", file.toString())
           .redirectErrorStream(true).redirectOutput(out.toFile()).start();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -36,7 +36,11 @@ final class Topology implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration BOOT = Duration.ofSeconds(120);
 
+  /** State of this topology: the Temporal SQLite file, logs, the kubeconfig. */
   final Path home;
+  /** The user.home of every process: where the demo keys are. */
+  final Path keysHome;
+  private final String heap;
   final String temporalTarget;
   final String api;
   /** The worker process's HTTP port: it must answer nothing there. */
@@ -50,18 +54,22 @@ final class Topology implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private WorkflowServiceStubs stubs;
 
-  Topology(String workerVerifyPoll) {
+  /** A topology whose state (SQLite file, logs, kubeconfig) lives in a new directory target/NAME-*. */
+  Topology(String name, String workerVerifyPoll, String heap) {
+    this.heap = heap;
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new AssertionError("no " + jar + ": the crash suite runs the packaged worker; run it with ./mvnw verify"
           + " (failsafe runs after package) or ./interlock test");
     }
     try {
-      home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-home");
+      home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    DemoKeys.ensure(home.resolve(".interlock/keys"), List.of("alice", "bob", "carol", "dave"));
+    // Keys where this JVM's user.home is (the build's own): the processes and in-process audit checks share them.
+    keysHome = Path.of(System.getProperty("user.home")).toAbsolutePath();
+    DemoKeys.ensure(keysHome.resolve(".interlock/keys"), List.of("alice", "bob", "carol", "dave"));
     int[] ports = freePorts(6);
     temporalTarget = "127.0.0.1:" + ports[0];
     api = "http://127.0.0.1:" + ports[3];
@@ -87,7 +95,7 @@ final class Topology implements AutoCloseable {
 
   private List<String> java(Path jar, List<String> props, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Duser.home=" + home, "-Dquarkus.http.host=127.0.0.1"));
+        "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Duser.home=" + keysHome, "-Dquarkus.http.host=127.0.0.1"));
     cmd.addAll(props);
     cmd.add("-jar");
     cmd.add(jar.toString());
