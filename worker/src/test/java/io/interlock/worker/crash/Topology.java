@@ -169,7 +169,7 @@ final class Topology implements AutoCloseable {
   JsonNode simCall(String method, String path, String body) {
     try {
       HttpRequest r = HttpRequest.newBuilder(URI.create(sim + path)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
+          .header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
       HttpResponse<String> a = http.send(r, HttpResponse.BodyHandlers.ofString());
       if (a.statusCode() / 100 != 2) {
