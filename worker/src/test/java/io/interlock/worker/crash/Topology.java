@@ -144,7 +144,7 @@ final class Topology implements AutoCloseable {
   HttpResponse<String> callAt(String base, String token, String method, String path, Object body) {
     try {
       String json = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
           .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
           .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
