@@ -1,6 +1,7 @@
 package io.interlock.worker;
 
 import io.interlock.worker.cli.InterlockCli;
+import io.interlock.worker.dev.SimClusterCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ public final class InterlockMain {
               + "  --port N        HTTP port of the API and web page (default 8080)\n"
               + "  --temporal-target HOST:PORT  the Temporal server (dev: instead of the embedded one,"
               + " e.g. temporal server start-dev; default " + (args[0].equals("dev") ? "embedded" : "127.0.0.1:7233") + ")\n"
-              + "Any interlock.* setting can also be given as -Dinterlock.x=y or INTERLOCK_X=y; see worker/README.md.");
+              + "Any interlock.* setting can also be given as -Dinterlock.x=y or INTERLOCK_X=y; see worker/README.md\n"
+              + "(e.g. INTERLOCK_ROLES=api or =worker with INTERLOCK_ENVIRONMENTS=E to run the API and each environment's worker apart).");
           System.exit(0);
         } else {
           System.err.println("unknown option '" + a + "'; try: interlock " + args[0] + " --help");
@@ -55,6 +57,10 @@ public final class InterlockMain {
         System.exit(code);
       });
       return;
+    }
+    if (args.length > 0 && args[0].equals("sim-cluster")) {
+      // Test and demo infrastructure, no Quarkus: the simulated cluster as its own process.
+      System.exit(SimClusterCommand.run(Arrays.asList(args).subList(1, args.length)));
     }
     System.exit(InterlockCli.run(args));
   }

@@ -61,7 +61,10 @@ class DevStackTest {
     String hash = step.path("callHash").asText();
     String ledger = "/apis/apps/v1/namespaces/payments/deployments/ledger";
 
-    JsonNode inbox = JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").then().statusCode(200).extract().asString());
+    // The inbox is fed by a fire-and-forget activity after the step starts waiting: wait for its entry.
+    JsonNode inbox = Eventually.until("the step in alice's inbox",
+        () -> readTree(given().auth().oauth2(ALICE).get("/api/approvals").then().statusCode(200).extract().asString()),
+        i -> i.findValuesAsText("taskId").contains(task));
     JsonNode mine = find(inbox, task, "s1");
     assertThat(mine.path("canApprove").asBoolean()).isTrue();
     assertThat(mine.path("callHash").asText()).isEqualTo(hash);
@@ -527,6 +530,14 @@ class DevStackTest {
       }
     }
     throw new AssertionError("no pending approval " + task + "/" + step + " in " + inbox);
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static JsonNode stepRecord(JsonNode report, String stepId) {

@@ -28,11 +28,16 @@ final class ApiDispatcher extends Dispatcher {
   private final MutationLog mutations;
   private final ServerSideApply ssa;
   private final WatchStreams watches;
+  private final AnswerHolds holds;
+  /** Null unless the cluster was built with admin endpoints (crash and load tests only). */
+  private final AdminEndpoints admin;
 
-  ApiDispatcher(ObjectStore store, AccessRules access, MutationLog mutations) {
+  ApiDispatcher(ObjectStore store, AccessRules access, MutationLog mutations, AnswerHolds holds, AdminEndpoints admin) {
     this.store = store;
     this.access = access;
     this.mutations = mutations;
+    this.holds = holds;
+    this.admin = admin;
     this.ssa = new ServerSideApply(store);
     this.watches = new WatchStreams(store);
   }
@@ -40,7 +45,11 @@ final class ApiDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      return route(request);
+      if (admin != null && AdminEndpoints.addresses(request)) {
+        AdminEndpoints.Answer a = admin.handle(request);
+        return respond(a.code(), a.body());
+      }
+      return holds.apply(request, mutations.count(), route(request));
     } catch (ApiError e) {
       return respond(e.code(), e.toStatus());
     } catch (RuntimeException e) {

@@ -44,6 +44,7 @@ public final class SimulatedCluster implements AutoCloseable {
   private final ObjectStore store;
   private final MutationLog mutations = new MutationLog();
   private final AccessRules access = new AccessRules();
+  private final AnswerHolds holds = new AnswerHolds();
   private final KubernetesMockServer server;
   private final WorkloadController controller;
   private final String url;
@@ -53,7 +54,8 @@ public final class SimulatedCluster implements AutoCloseable {
     this.store = new ObjectStore(b.clock);
     this.controller = new WorkloadController(store, b.rolloutStepDelay, b.progressDeadlineScale, b.clock);
     this.controller.seedBaseline(b.nodes);
-    ApiDispatcher dispatcher = new ApiDispatcher(store, access, mutations);
+    ApiDispatcher dispatcher = new ApiDispatcher(store, access, mutations, holds,
+        b.adminEndpoints ? new AdminEndpoints(mutations, holds) : null);
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), b.port);
@@ -185,6 +187,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private double progressDeadlineScale = 0.01;
     private int nodes = 3;
     private boolean runController = true;
+    private boolean adminEndpoints;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -219,6 +222,16 @@ public final class SimulatedCluster implements AutoCloseable {
     /** False runs no background controller; tests then call {@link SimulatedCluster#settle}. */
     public Builder runController(boolean run) {
       this.runController = run;
+      return this;
+    }
+
+    /**
+     * True serves the test endpoints under {@code /interlock-sim/} (mutation log, answer holds; see
+     * {@link AdminEndpoints}) on the API port. Default false: only the {@code sim-cluster} process of
+     * crash and load tests turns them on.
+     */
+    public Builder adminEndpoints(boolean on) {
+      this.adminEndpoints = on;
       return this;
     }
 

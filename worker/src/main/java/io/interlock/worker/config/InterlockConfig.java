@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the worker is configured with, declared once. Each property can also be given as an
@@ -21,6 +22,22 @@ public interface InterlockConfig {
 
   /** Policy YAML file; empty = the bundled example policy. Also {@code --policy FILE} or INTERLOCK_POLICY. */
   Optional<String> policy();
+
+  /**
+   * What this process runs, so {@code serve} can be split into processes: {@code api} = the REST
+   * API, MCP endpoint and web page plus the {@code interlock-tasks} worker (the task workflows and
+   * the approvals inbox, which the API answers from); {@code worker} = the {@code interlock-env-<E>}
+   * workers of {@code interlock.environments}, the only ones holding cluster credentials. A process
+   * without {@code api} answers every HTTP request 404. Default: both.
+   */
+  @WithDefault("api,worker")
+  Set<Role> roles();
+
+  /** A part of the server a process can run; see {@link #roles()}. */
+  enum Role {
+    api,
+    worker
+  }
 
   /** Environments this worker serves (a subset of the policy's); empty = all of them. */
   Optional<List<String>> environments();

@@ -28,7 +28,9 @@ public class PolicyView {
             + " does not define; it defines " + environmentNames());
       }
     }
-    this.served = wanted.isEmpty() ? environmentNames() : List.copyOf(wanted);
+    // A process without the worker role serves no environment queue (and builds no cluster client).
+    this.served = !config.roles().contains(InterlockConfig.Role.worker) ? List.of()
+        : wanted.isEmpty() ? environmentNames() : List.copyOf(wanted);
   }
 
   public PolicyFile file() {
@@ -40,7 +42,7 @@ public class PolicyView {
     return List.copyOf(new TreeSet<>(file.environments().keySet()));
   }
 
-  /** The environments whose queues this worker serves. */
+  /** The environments whose queues this process serves (none without the worker role). */
   public List<String> served() {
     return served;
   }

@@ -76,11 +76,17 @@ public class WorkerBootstrap {
   }
 
   void start(@Observes @Priority(100) StartupEvent event) {
-    searchAttributes.register();
+    boolean api = config.roles().contains(InterlockConfig.Role.api);
+    if (api) {
+      searchAttributes.register();
+    }
     factory = WorkerFactory.newInstance(client);
-    Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-    control.registerActivitiesImplementations(new InboxActivitiesImpl(pending, tasks, notifier));
+    if (api) {
+      // The workflows and the inbox run beside the API: the inbox index is this process's memory.
+      Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
+      control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
+      control.registerActivitiesImplementations(new InboxActivitiesImpl(pending, tasks, notifier));
+    }
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
@@ -91,8 +97,11 @@ public class WorkerBootstrap {
               new SelfSubjectAccessReviewer(k8s)));
       LOG.infof("serving environment %s on %s (%s)", env, AgentTask.environmentQueue(env), clusters.describe(env));
     }
+    LOG.infof("roles %s", config.roles());
     factory.start();
-    rebuild.rebuild();
+    if (api) {
+      rebuild.rebuild();
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -192,7 +192,7 @@ final class Gate {
       s.execution = act.writer(s.idempotent).execute(new ExecuteRequest(task.taskId(), s.stepId, task.environment(),
           s.call, s.preview.target(), s.callHash));
     } catch (ActivityFailure f) {
-      return fail(s, act.describe(f), AuditKind.EXECUTION_FAILED);
+      return fail(s, act.describeExecute(f), AuditKind.EXECUTION_FAILED);
     }
     audit.record(s.stepId, AuditKind.EXECUTED, ENGINE, detail("startedAt", s.execution.startedAt(),
         "finishedAt", s.execution.finishedAt(), "before", s.execution.before(), "after", s.execution.after()));

@@ -7,6 +7,7 @@ import io.interlock.contract.values.CallerText;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.StepBudget;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -75,6 +76,20 @@ final class GateActivities {
         // Verification only observes; one more attempt covers a worker restart.
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).build())
         .build());
+  }
+
+  /**
+   * Why an approved write failed. One whose worker took it and went silent (crashed, or lost the
+   * answer on every attempt) may have reached the cluster: its outcome is unknown, never "failed".
+   */
+  String describeExecute(ActivityFailure f) {
+    if (f.getCause() instanceof TimeoutFailure tf && tf.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+      return CallerText.bounded("outcome unknown: a worker serving '" + environment + "' took the approved write and"
+          + " gave no answer (" + tf.getTimeoutType() + "); it may or may not have reached the cluster and is not sent"
+          + " again (a repeat could apply it twice); inspect the target before proposing it again",
+          StepBudget.ERROR_CHARS);
+    }
+    return describe(f);
   }
 
   /** Why an activity failed, bounded, naming the missing worker when nothing picked the call up. */
