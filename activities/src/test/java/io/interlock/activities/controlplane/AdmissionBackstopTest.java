@@ -170,7 +170,7 @@ class AdmissionBackstopTest {
 
     assertThat(replicas()).isEqualTo(want);
     assertThat(plane.mutations(WORKER).subList(seen, plane.mutations(WORKER).size()))
-        .singleElement().asString().contains("/namespaces/shop/deployments/web/scale");
+        .singleElement().asString().startsWith("update /apis/apps/v1/namespaces/shop/deployments/web?");
   }
 
   @Test
