@@ -102,10 +102,13 @@ start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig kube-c
   --secure-port 0 --service-account-private-key-file sa.key --root-ca-file ca.crt --controllers '*'
 start kube-scheduler "$bin/kube-scheduler" --kubeconfig kube-scheduler.kubeconfig --leader-elect=false --secure-port 0
 kwok_mod="$CP_CACHE/go-mod/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage"
-{ cat "$kwok_mod/node/fast/node-initialize.yaml"; echo "---"; cat "$kwok_mod/pod/fast/pod-delete.yaml"; echo "---"; cat "$here/pod-stages.yaml"; } > kwok-stages.yaml
+# Nodes also need heartbeats (a node lease kwok renews): without them kube-controller-manager marks
+# the fake nodes NotReady after its grace period and every pod on them not ready.
+{ cat "$kwok_mod/node/fast/node-initialize.yaml"; echo "---"; cat "$kwok_mod/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
+  echo "---"; cat "$kwok_mod/pod/fast/pod-delete.yaml"; echo "---"; cat "$here/pod-stages.yaml"; } > kwok-stages.yaml
 start kwok "$bin/kwok" --kubeconfig kwok.kubeconfig --config kwok-stages.yaml --manage-all-nodes=false \
   --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --server-address "127.0.0.1:$kwok_port" \
-  --cidr 10.244.0.0/16 --node-ip 127.0.0.1
+  --cidr 10.244.0.0/16 --node-ip 127.0.0.1 --node-lease-duration-seconds 40
 
 kc=(env KUBECONFIG="$dir/admin.kubeconfig")
 if command -v kubectl >/dev/null; then k() { "${kc[@]}" kubectl "$@"; }; else

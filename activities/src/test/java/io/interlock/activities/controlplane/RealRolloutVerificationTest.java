@@ -21,7 +21,6 @@ import io.interlock.contract.values.Verification;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -73,8 +72,8 @@ class RealRolloutVerificationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"nginx:1.26, VERIFIED", "nginx:crashloop, VERIFICATION_FAILED", "nginx:neverready, VERIFICATION_FAILED"})
-  @DisplayName("set-image to a healthy, crash-looping or never-ready image: the verdict, kubectl's exit code, and a gated rollback that restores it")
+  @CsvSource({"nginx:1.26, VERIFIED", "nginx:crashloop, VERIFICATION_FAILED", "nginx:neverready, VERIFICATION_FAILED", "nginx:badimage, VERIFICATION_FAILED"})
+  @DisplayName("set-image to a healthy, crash-looping, never-ready or unpullable image: the verdict, kubectl's exit code, and a gated rollback that restores it")
   void verdictAgreesWithKubectl(String image, Verdict expected) {
     ToolCall call = new ToolCall("k8s.set-image", map("namespace", ns, "name", "web", "image", image));
     Execution e = run(call);
