@@ -13,6 +13,7 @@ import java.util.Set;
 public final class Writes {
   /** Answers meaning "this server cannot dry-run that", not "the object is wrong". */
   private static final Set<Integer> NO_DRY_RUN = Set.of(405, 415, 501);
+  private static final int DRY_RUN_ATTEMPTS = 5;
 
   private Writes() {}
 
@@ -28,15 +29,22 @@ public final class Writes {
       meta.remove("resourceVersion");
     }
     HasMetadata typed = Json.typed(body, target.kind().type());
-    try {
-      return new DryRun(
-          Json.tree(client.resource(typed).dryRun().update()),
-          "server-side dry-run (PUT ?dryRun=All) of the intended object");
-    } catch (KubernetesClientException e) {
-      if (NO_DRY_RUN.contains(e.getCode())) {
-        return new DryRun(intended, "client-side: the server cannot dry-run (" + e.getCode() + ")");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new DryRun(
+            Json.tree(client.resource(typed).dryRun().update()),
+            "server-side dry-run (PUT ?dryRun=All) of the intended object");
+      } catch (KubernetesClientException e) {
+        if (NO_DRY_RUN.contains(e.getCode())) {
+          return new DryRun(intended, "client-side: the server cannot dry-run (" + e.getCode() + ")");
+        }
+        // The client fills in the latest resourceVersion; a controller's status write can still land
+        // between its read and the PUT (seen on a real API server). A dry run persists nothing: retry.
+        if (e.getCode() == 409 && attempt < DRY_RUN_ATTEMPTS) {
+          continue;
+        }
+        throw ApiErrors.translate("dry-run of " + target, e);
       }
-      throw ApiErrors.translate("dry-run of " + target, e);
     }
   }
 

@@ -22,11 +22,12 @@ final class WriteAccess {
     String name = target.name();
     List<AccessRequest> out = new ArrayList<>();
     switch (tool) {
-      case "k8s.scale" -> out.add(new AccessRequest("patch", group, resource, "scale", ns, name));
-      case "k8s.set-image", "k8s.rollout-restart", "k8s.patch", "k8s.cordon", "k8s.uncordon" ->
-          out.add(new AccessRequest("patch", group, resource, null, ns, name));
+      // These tools write one guarded PUT of the whole object (Writes.update, resourceVersion precondition),
+      // so the server authorizes "update" on the object itself: review exactly that (WriteAccessOnRealServerTest).
+      case "k8s.scale", "k8s.set-image", "k8s.rollout-restart", "k8s.patch", "k8s.cordon", "k8s.uncordon" ->
+          out.add(new AccessRequest("update", group, resource, null, ns, name));
       case "k8s.rollout-undo" -> {
-        out.add(new AccessRequest("patch", group, resource, null, ns, name));
+        out.add(new AccessRequest("update", group, resource, null, ns, name));
         // Undo reads the previous revision from the workload's ReplicaSets.
         out.add(new AccessRequest("list", "apps", "replicasets", null, ns, null));
       }

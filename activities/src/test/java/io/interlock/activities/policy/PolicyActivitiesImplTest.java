@@ -576,8 +576,8 @@ class PolicyActivitiesImplTest {
   @DisplayName("access review")
   class Access {
     @Test
-    @DisplayName("given the review asks for the scale subresource, should ask patch apps/deployments/scale in shop")
-    void givenScale_shouldReviewScaleSubresource() {
+    @DisplayName("given a scale, should ask update apps/deployments in shop (the guarded PUT the tool sends)")
+    void givenScale_shouldReviewTheUpdateItSends() {
       List<AccessRequest> asked = new ArrayList<>();
       AccessReview recording = r -> {
         asked.add(r);
@@ -585,7 +585,7 @@ class PolicyActivitiesImplTest {
       };
       new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, recording)
           .check(scale("staging", 5));
-      assertThat(asked).containsExactly(new AccessRequest("patch", "apps", "deployments", "scale", "shop", "web"));
+      assertThat(asked).containsExactly(new AccessRequest("update", "apps", "deployments", null, "shop", "web"));
     }
 
     @Test

@@ -49,7 +49,7 @@ class SelfSubjectAccessReviewerTest {
   }
 
   @Test
-  @DisplayName("given the cluster denies patch on deployments/scale, should deny rbac.ssar with the verb, resource and namespace")
+  @DisplayName("given the cluster denies update on deployments, should deny rbac.ssar with the verb, resource and namespace")
   void givenClusterDenies_shouldBlockWithRbacSsar() throws Exception {
     answer(false, "no RBAC policy matched");
 
@@ -57,13 +57,13 @@ class SelfSubjectAccessReviewerTest {
 
     assertThat(d.allowed()).isFalse();
     assertThat(d.ruleId()).isEqualTo("rbac.ssar");
-    assertThat(d.reason()).contains("may not patch apps/deployments/scale shop/web", "no RBAC policy matched");
-    assertThat(d.observed()).containsEntry("verb", "patch").containsEntry("resource", "deployments")
-        .containsEntry("subresource", "scale").containsEntry("namespace", "shop");
+    assertThat(d.reason()).contains("may not update apps/deployments shop/web", "no RBAC policy matched");
+    assertThat(d.observed()).containsEntry("verb", "update").containsEntry("resource", "deployments")
+        .containsEntry("namespace", "shop");
     assertThat(d.overridableBy()).isEmpty();
     // The review sent what the write needs.
     String body = server.getLastRequest().getBody().readUtf8();
-    assertThat(body).contains("\"verb\":\"patch\"", "\"resource\":\"deployments\"", "\"subresource\":\"scale\"", "\"namespace\":\"shop\"");
+    assertThat(body).contains("\"verb\":\"update\"", "\"resource\":\"deployments\"", "\"namespace\":\"shop\"").doesNotContain("subresource\":\"scale");
   }
 
   @Test
