@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Tool side effects for one environment. One instance is registered per environment queue, bound
- * to that environment's client only.
+ * Tool side effects for one environment. One instance is registered per environment queue, bound to
+ * that environment's client only.
  */
 public final class ToolActivitiesImpl implements ToolActivities {
   private final ToolRegistry registry;
@@ -52,7 +52,8 @@ public final class ToolActivitiesImpl implements ToolActivities {
         () -> {
           if (!(tool(call) instanceof ReadTool read)) {
             throw new ToolException(
-                FailureType.WRONG_EFFECT, call.tool() + " is a WRITE; it runs only through the approval gate");
+                FailureType.WRONG_EFFECT,
+                call.tool() + " is a WRITE; it runs only through the approval gate");
           }
           return read.read(ctx, args(call));
         });
@@ -67,7 +68,9 @@ public final class ToolActivitiesImpl implements ToolActivities {
   public Execution execute(ExecuteRequest request) {
     return guarded(
         request.environment(),
-        () -> write(request.call()).execute(ctx, args(request.call()), request.approvedTarget(), request.callHash()));
+        () ->
+            write(request.call())
+                .execute(ctx, args(request.call()), request.approvedTarget(), request.callHash()));
   }
 
   @Override

@@ -12,7 +12,10 @@ import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.Verification;
 
-/** The real tool activities, passed through: a test overrides one method to change its timing or answer. */
+/**
+ * The real tool activities, passed through: a test overrides one method to change its timing or
+ * answer.
+ */
 abstract class ForwardingToolActivities implements ToolActivities {
   final ToolActivities real;
 

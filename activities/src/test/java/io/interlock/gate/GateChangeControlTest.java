@@ -5,7 +5,6 @@ import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.interlock.contract.commands.Approval;
 import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
@@ -19,9 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Policy at the execution boundary: checked when proposed and again right before the write runs. */
+/**
+ * Policy at the execution boundary: checked when proposed and again right before the write runs.
+ */
 class GateChangeControlTest {
-  private static final Path POLICY = Path.of("src/test/resources/gate/gate-policy-change-control.yaml");
+  private static final Path POLICY =
+      Path.of("src/test/resources/gate/gate-policy-change-control.yaml");
   private MovableClock clock;
   private GateHarness h;
 
@@ -37,7 +39,8 @@ class GateChangeControlTest {
   }
 
   @Test
-  @DisplayName("given a write approved before a freeze, when the freeze has begun at execution, it is BLOCKED at re-check and nothing mutates")
+  @DisplayName(
+      "given a write approved before a freeze, when the freeze has begun at execution, it is BLOCKED at re-check and nothing mutates")
   void freezeBeginsWhileApprovalPending() {
     AgentTask task = h.start("agent:bot", "staging");
     StepView s = task.propose(scale("web", 4));
@@ -49,17 +52,21 @@ class GateChangeControlTest {
     assertThat(blocked.state()).isEqualTo(StepState.BLOCKED);
     assertThat(blocked.recheck().ruleId()).isEqualTo("freeze.new-year");
     assertThat(blocked.recheck().stage()).isEqualTo(PolicyStage.RECHECK);
-    assertThat(blocked.error()).contains("freeze.new-year").contains(blocked.recheck().policyVersion());
+    assertThat(blocked.error())
+        .contains("freeze.new-year")
+        .contains(blocked.recheck().policyVersion());
     assertThat(h.replicas("web")).isEqualTo(2);
     h.assertMutations(0);
   }
 
   @Test
-  @DisplayName("given an environment lock set while an approval is pending, the write is BLOCKED at re-check naming who locked it")
+  @DisplayName(
+      "given an environment lock set while an approval is pending, the write is BLOCKED at re-check naming who locked it")
   void lockSetWhileApprovalPending() {
     AgentTask task = h.start("agent:bot", "staging");
     StepView s = task.propose(scale("web", 3));
-    new EnvironmentLockClient(h.client).lock("staging", "carol", "incident INC-42 in progress", null);
+    new EnvironmentLockClient(h.client)
+        .lock("staging", "carol", "incident INC-42 in progress", null);
     approve(task, s, "bob");
     StepView blocked = awaitStep(task, s.stepId(), v -> v.state().isFinal());
     assertThat(blocked.state()).isEqualTo(StepState.BLOCKED);
@@ -69,7 +76,8 @@ class GateChangeControlTest {
   }
 
   @Test
-  @DisplayName("given a freeze without break-glass, the write is BLOCKED at proposal and never waits for approval")
+  @DisplayName(
+      "given a freeze without break-glass, the write is BLOCKED at proposal and never waits for approval")
   void frozenAtProposal() {
     clock.advance(Duration.ofMinutes(20));
     AgentTask task = h.start("agent:bot", "staging");
@@ -81,7 +89,8 @@ class GateChangeControlTest {
   }
 
   @Test
-  @DisplayName("given a freeze with break-glass, it needs one extra approval and a reason from a named role, and is recorded as break-glass")
+  @DisplayName(
+      "given a freeze with break-glass, it needs one extra approval and a reason from a named role, and is recorded as break-glass")
   void breakGlass() {
     clock.advance(Duration.ofMinutes(20));
     AgentTask task = h.start("agent:bot", "prod");
@@ -94,9 +103,12 @@ class GateChangeControlTest {
     approve(task, s, "alice");
     approve(task, s, "carol"); // no reason given: counts, but does not break glass
     StepView waiting = awaitStep(task, s.stepId(), v -> v.approvals().size() == 2);
-    assertThat(waiting.refusals()).extracting(r -> r.why()).anySatisfy(w -> assertThat(w).contains("break-glass"));
+    assertThat(waiting.refusals())
+        .extracting(r -> r.why())
+        .anySatisfy(w -> assertThat(w).contains("break-glass"));
     GateHarness.pause(300);
-    assertThat(GateHarness.step(task.status(), s.stepId()).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(GateHarness.step(task.status(), s.stepId()).state())
+        .isEqualTo(StepState.AWAITING_APPROVAL);
     h.assertMutations(0);
 
     AgentTask fresh = h.start("agent:bot", "prod");
@@ -111,7 +123,8 @@ class GateChangeControlTest {
   }
 
   @Test
-  @DisplayName("given CEL rules, one denies at proposal and another raises the approvals a call needs")
+  @DisplayName(
+      "given CEL rules, one denies at proposal and another raises the approvals a call needs")
   void celRules() {
     AgentTask task = h.start("agent:bot", "staging");
     StepView denied = task.propose(scale("web", 60));
@@ -124,15 +137,18 @@ class GateChangeControlTest {
     approve(second, big, "alice");
     awaitStep(second, big.stepId(), v -> v.approvals().size() == 1);
     GateHarness.pause(300);
-    assertThat(GateHarness.step(second.status(), big.stepId()).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(GateHarness.step(second.status(), big.stepId()).state())
+        .isEqualTo(StepState.AWAITING_APPROVAL);
     approve(second, big, "bob");
-    assertThat(awaitStep(second, big.stepId(), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
+    assertThat(awaitStep(second, big.stepId(), v -> v.state().isFinal()).state())
+        .isEqualTo(StepState.VERIFIED);
     assertThat(h.replicas("web")).isEqualTo(8);
     h.assertMutations(1);
   }
 
   @Test
-  @DisplayName("given the engine may not patch deployments (SelfSubjectAccessReview), the write is BLOCKED before anything changes")
+  @DisplayName(
+      "given the engine may not patch deployments (SelfSubjectAccessReview), the write is BLOCKED before anything changes")
   void missingPermission() {
     h.cluster.denyPermission("patch", "apps", "deployments", "shop");
     h.cluster.denyPermission("update", "apps", "deployments", "shop");

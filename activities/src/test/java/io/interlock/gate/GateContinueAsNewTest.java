@@ -23,9 +23,11 @@ class GateContinueAsNewTest {
   @AutoClose private final GateHarness h = new GateHarness();
 
   @Test
-  @DisplayName("given continue-as-new due while write proposals are in their resolve activity, every proposal still answers")
+  @DisplayName(
+      "given continue-as-new due while write proposals are in their resolve activity, every proposal still answers")
   void continueAsNewWhileProposing() throws Exception {
-    AgentTask task = h.start(new TaskRequest("agent:bot", "staging", "busy", null, null, null, null, 100, null));
+    AgentTask task =
+        h.start(new TaskRequest("agent:bot", "staging", "busy", null, null, null, null, 100, null));
     String firstRun = io.temporal.client.WorkflowStub.fromTyped(task).getExecution().getRunId();
     for (int round = 0; round < 6; round++) {
       List<CompletableFuture<StepView>> calls = new ArrayList<>();
@@ -37,44 +39,72 @@ class GateContinueAsNewTest {
       CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       StepView write = calls.get(calls.size() - 1).get();
       assertThat(write.state()).isIn(StepState.AWAITING_APPROVAL, StepState.PROPOSED);
-      h.client.newWorkflowStub(AgentTask.class, io.temporal.client.WorkflowStub.fromTyped(task).getExecution().getWorkflowId())
-          .reject(TestIdentities.rejection(task, GateHarness.awaitState(task, write.stepId(), StepState.AWAITING_APPROVAL),
-              "bob", "not now"));
+      h.client
+          .newWorkflowStub(
+              AgentTask.class,
+              io.temporal.client.WorkflowStub.fromTyped(task).getExecution().getWorkflowId())
+          .reject(
+              TestIdentities.rejection(
+                  task,
+                  GateHarness.awaitState(task, write.stepId(), StepState.AWAITING_APPROVAL),
+                  "bob",
+                  "not now"));
       GateHarness.awaitState(task, write.stepId(), StepState.REJECTED);
     }
     String id = io.temporal.client.WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
     assertThat(h.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
-        .as("the task continued as new while proposals were in flight").isNotEqualTo(firstRun);
+        .as("the task continued as new while proposals were in flight")
+        .isNotEqualTo(firstRun);
     h.assertMutations(0);
   }
 
   @Test
-  @DisplayName("given continue-as-new due on the idle branch while a write is in its resolve activity, the write"
-      + " still answers, is approved in the next run and runs exactly once")
+  @DisplayName(
+      "given continue-as-new due on the idle branch while a write is in its resolve activity, the write"
+          + " still answers, is approved in the next run and runs exactly once")
   void continueAsNewDueWhileAWriteResolves() throws Exception {
     HeldResolve[] held = new HeldResolve[1];
-    try (GateHarness slow = new GateHarness((environment, real) ->
-        environment.equals("staging") ? (held[0] = new HeldResolve(real, "k8s.scale")) : real)) {
-      AgentTask task = slow.start(new TaskRequest("agent:bot", "staging", "slow", null, null, null, null, 100, null));
+    try (GateHarness slow =
+        new GateHarness(
+            (environment, real) ->
+                environment.equals("staging")
+                    ? (held[0] = new HeldResolve(real, "k8s.scale"))
+                    : real)) {
+      AgentTask task =
+          slow.start(
+              new TaskRequest("agent:bot", "staging", "slow", null, null, null, null, 100, null));
       WorkflowStub stub = WorkflowStub.fromTyped(task);
       String id = stub.getExecution().getWorkflowId();
       String firstRun = stub.getExecution().getRunId();
       while (historyLength(slow, id, firstRun) < 70) {
         task.propose(get("web"));
       }
-      CompletableFuture<StepView> write = CompletableFuture.supplyAsync(() -> task.propose(scale("web", 4)));
-      assertThat(held[0].entered.await(20, TimeUnit.SECONDS)).as("the write is in its resolve activity").isTrue();
-      // Signals grow the history past the limit while the write resolves: continue-as-new falls due idle.
+      CompletableFuture<StepView> write =
+          CompletableFuture.supplyAsync(() -> task.propose(scale("web", 4)));
+      assertThat(held[0].entered.await(20, TimeUnit.SECONDS))
+          .as("the write is in its resolve activity")
+          .isTrue();
+      // Signals grow the history past the limit while the write resolves: continue-as-new falls due
+      // idle.
       WorkflowStub raw = slow.client.newUntypedWorkflowStub(id);
       while (historyLength(slow, id, firstRun) <= 110) {
-        raw.signal("approve", java.util.Map.of("stepId", "s999", "callHash", "sha256:none", "approver", "mallory"));
+        raw.signal(
+            "approve",
+            java.util.Map.of("stepId", "s999", "callHash", "sha256:none", "approver", "mallory"));
       }
       held[0].release.countDown();
       StepView proposed = write.get(30, TimeUnit.SECONDS);
-      assertThat(proposed.state()).as("the write answered").isIn(StepState.AWAITING_APPROVAL, StepState.PROPOSED);
-      StepView waiting = GateHarness.awaitState(task, proposed.stepId(), StepState.AWAITING_APPROVAL);
-      GateHarness.eventually(() -> assertThat(slow.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
-          .as("the task continued as new").isNotEqualTo(firstRun));
+      assertThat(proposed.state())
+          .as("the write answered")
+          .isIn(StepState.AWAITING_APPROVAL, StepState.PROPOSED);
+      StepView waiting =
+          GateHarness.awaitState(task, proposed.stepId(), StepState.AWAITING_APPROVAL);
+      GateHarness.eventually(
+          () ->
+              assertThat(
+                      slow.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
+                  .as("the task continued as new")
+                  .isNotEqualTo(firstRun));
       GateHarness.approve(slow.client.newWorkflowStub(AgentTask.class, id), waiting, "bob");
       GateHarness.awaitState(task, proposed.stepId(), StepState.VERIFIED);
       assertThat(slow.replicas("web")).isEqualTo(4);

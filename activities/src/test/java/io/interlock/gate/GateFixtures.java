@@ -15,7 +15,8 @@ final class GateFixtures {
   private GateFixtures() {}
 
   static SimulatedCluster startCluster() {
-    SimulatedCluster cluster = SimulatedCluster.builder().rolloutStepDelay(Duration.ofMillis(50)).start();
+    SimulatedCluster cluster =
+        SimulatedCluster.builder().rolloutStepDelay(Duration.ofMillis(50)).start();
     cluster.seedDemo();
     cluster.resetMutations();
     return cluster;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.KubernetesCatalog;
+import io.interlock.activities.secrets.DigestKey;
+import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.commands.TaskRequest;
@@ -13,10 +15,11 @@ import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
-import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.TaskSearchAttributes;
+import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
+import io.interlock.workflows.proof.Statement;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -24,8 +27,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import io.interlock.activities.secrets.DigestKey;
-import io.interlock.activities.secrets.SecretStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import io.interlock.workflows.proof.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,9 +51,15 @@ final class GateHarness implements AutoCloseable {
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final RecordingInbox inbox = new RecordingInbox();
-  /** The workers' secret store {@value #SECRET_STORE}: a directory whose files are values referenced by Secrets. */
+
+  /**
+   * The workers' secret store {@value #SECRET_STORE}: a directory whose files are values referenced
+   * by Secrets.
+   */
   static final String SECRET_STORE = "gate";
+
   final Path secretStore;
+
   /** The time the policy sees: a requester's proof is judged by it. */
   private final Clock policyClock;
 
@@ -71,19 +77,31 @@ final class GateHarness implements AutoCloseable {
     this(policyFile, policyClock, (environment, real) -> real);
   }
 
-  private GateHarness(Path policyFile, Clock policyClock,
+  private GateHarness(
+      Path policyFile,
+      Clock policyClock,
       java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools) {
     this.policyClock = policyClock;
     cluster = GateFixtures.startCluster();
     Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
     // Payloads are converted as the worker converts them in production (read strictly).
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(AgentTaskOptions.dataConverter()).build())
-        .build());
-    env.registerSearchAttribute(TaskSearchAttributes.TASK_STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    env.registerSearchAttribute(TaskSearchAttributes.PENDING_STEPS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
-    env.registerSearchAttribute(TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    env.registerSearchAttribute(TaskSearchAttributes.REQUESTER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder()
+                        .setDataConverter(AgentTaskOptions.dataConverter())
+                        .build())
+                .build());
+    env.registerSearchAttribute(
+        TaskSearchAttributes.TASK_STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(
+        TaskSearchAttributes.PENDING_STEPS.getName(),
+        IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
+    env.registerSearchAttribute(
+        TaskSearchAttributes.ENVIRONMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(
+        TaskSearchAttributes.REQUESTER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     try {
       secretStore = Files.createTempDirectory("interlock-gate-secrets");
     } catch (IOException e) {
@@ -92,14 +110,23 @@ final class GateHarness implements AutoCloseable {
     SecretStores stores = SecretStores.of(Map.of(SECRET_STORE, secretStore));
     DigestKey digestKey = DigestKey.ephemeral();
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
+    control.registerWorkflowImplementationTypes(
+        AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
     control.registerActivitiesImplementations(inbox);
     for (String environment : List.of("staging", "prod")) {
       Worker w = env.newWorker(AgentTask.environmentQueue(environment));
-      ToolContext ctx = new ToolContext(environment, cluster.client(), Clock.systemUTC(), Duration.ofMillis(100), stores, digestKey);
+      ToolContext ctx =
+          new ToolContext(
+              environment,
+              cluster.client(),
+              Clock.systemUTC(),
+              Duration.ofMillis(100),
+              stores,
+              digestKey);
       w.registerActivitiesImplementations(
           tools.apply(environment, new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx)),
-          GateFixtures.policy(withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
+          GateFixtures.policy(
+              withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
     }
     env.start();
     client = env.getWorkflowClient();
@@ -114,8 +141,15 @@ final class GateHarness implements AutoCloseable {
     String workflowId = "task-" + UUID.randomUUID();
     if (request.requesterProof() == null) {
       Instant now = policyClock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      request = request.withRequesterProof(TestIdentities.jws(Statement.request(workflowId, request.requester(),
-          request.environment(), now.toString(), now.plusSeconds(600).toString())));
+      request =
+          request.withRequesterProof(
+              TestIdentities.jws(
+                  Statement.request(
+                      workflowId,
+                      request.requester(),
+                      request.environment(),
+                      now.toString(),
+                      now.plusSeconds(600).toString())));
     }
     return startAs(workflowId, request);
   }
@@ -134,11 +168,15 @@ final class GateHarness implements AutoCloseable {
   }
 
   static ToolCall scale(String name, int replicas) {
-    return new ToolCall("k8s.scale", Map.of("namespace", "shop", "kind", "Deployment", "name", name, "replicas", replicas));
+    return new ToolCall(
+        "k8s.scale",
+        Map.of("namespace", "shop", "kind", "Deployment", "name", name, "replicas", replicas));
   }
 
   static ToolCall setImage(String name, String image) {
-    return new ToolCall("k8s.set-image", Map.of("namespace", "shop", "kind", "Deployment", "name", name, "image", image));
+    return new ToolCall(
+        "k8s.set-image",
+        Map.of("namespace", "shop", "kind", "Deployment", "name", name, "image", image));
   }
 
   static ToolCall get(String name) {
@@ -161,7 +199,8 @@ final class GateHarness implements AutoCloseable {
       }
       pause(50);
     }
-    throw new AssertionError("step " + stepId + " never reached the expected state; last seen: " + last);
+    throw new AssertionError(
+        "step " + stepId + " never reached the expected state; last seen: " + last);
   }
 
   static StepView awaitState(AgentTask task, String stepId, StepState state) {
@@ -173,12 +212,31 @@ final class GateHarness implements AutoCloseable {
   }
 
   int replicas(String name) {
-    return cluster.client().apps().deployments().inNamespace("shop").withName(name).get().getSpec().getReplicas();
+    return cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName(name)
+        .get()
+        .getSpec()
+        .getReplicas();
   }
 
   String image(String name) {
-    return cluster.client().apps().deployments().inNamespace("shop").withName(name).get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 
   /** Mutating requests the API server persisted, from anyone but the simulator's own controller. */
@@ -187,7 +245,9 @@ final class GateHarness implements AutoCloseable {
   }
 
   void assertMutations(long expected) {
-    assertThat(cluster.mutations()).as("mutating requests persisted: %s", cluster.mutationLog()).isEqualTo(expected);
+    assertThat(cluster.mutations())
+        .as("mutating requests persisted: %s", cluster.mutationLog())
+        .isEqualTo(expected);
   }
 
   /** Retries an assertion until it holds or 10 s pass (for fire-and-forget side channels). */
@@ -215,7 +275,10 @@ final class GateHarness implements AutoCloseable {
     }
   }
 
-  /** Puts {@code value} in the workers' store under {@code key}; returns the reference a call carries instead. */
+  /**
+   * Puts {@code value} in the workers' store under {@code key}; returns the reference a call
+   * carries instead.
+   */
   Map<String, Object> secretRef(String key, String value) {
     try {
       Files.writeString(secretStore.resolve(key), value);

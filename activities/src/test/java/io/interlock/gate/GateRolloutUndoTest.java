@@ -26,42 +26,70 @@ class GateRolloutUndoTest {
     task = h.start("agent:bot", "staging");
     StepView s = task.propose(setImage("web", "nginx:1.26"));
     approve(task, s, "alice");
-    assertThat(awaitStep(task, s.stepId(), v -> v.state().isFinal()).state()).isEqualTo(StepState.VERIFIED);
+    assertThat(awaitStep(task, s.stepId(), v -> v.state().isFinal()).state())
+        .isEqualTo(StepState.VERIFIED);
   }
 
   private StepView proposeUndoToRevision1() {
-    StepView undo = task.propose(new ToolCall("k8s.rollout-undo", Map.of("namespace", "shop", "name", "web", "toRevision", 1)));
+    StepView undo =
+        task.propose(
+            new ToolCall(
+                "k8s.rollout-undo", Map.of("namespace", "shop", "name", "web", "toRevision", 1)));
     assertThat(undo.state()).as(undo.error()).isEqualTo(StepState.AWAITING_APPROVAL);
-    assertThat(undo.preview().target().sources()).as("the approval binds the revision's template")
+    assertThat(undo.preview().target().sources())
+        .as("the approval binds the revision's template")
         .containsOnlyKeys("revision 1 template");
     return undo;
   }
 
   @Test
-  @DisplayName("given an approved undo to revision 1 whose ReplicaSet template was edited after approval, execution is refused TARGET_CHANGED and nothing mutates")
+  @DisplayName(
+      "given an approved undo to revision 1 whose ReplicaSet template was edited after approval, execution is refused TARGET_CHANGED and nothing mutates")
   void editedRevisionRefused() {
     StepView undo = proposeUndoToRevision1();
-    var revision1 = h.cluster.client().apps().replicaSets().inNamespace("shop").list().getItems().stream()
-        .filter(rs -> "1".equals(rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")))
-        .filter(rs -> rs.getMetadata().getName().startsWith("web-"))
-        .findFirst().orElseThrow();
-    h.cluster.client().apps().replicaSets().inNamespace("shop").withName(revision1.getMetadata().getName()).edit(rs -> {
-      rs.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example/evil:1");
-      return rs;
-    });
+    var revision1 =
+        h.cluster.client().apps().replicaSets().inNamespace("shop").list().getItems().stream()
+            .filter(
+                rs ->
+                    "1"
+                        .equals(
+                            rs.getMetadata()
+                                .getAnnotations()
+                                .get("deployment.kubernetes.io/revision")))
+            .filter(rs -> rs.getMetadata().getName().startsWith("web-"))
+            .findFirst()
+            .orElseThrow();
+    h.cluster
+        .client()
+        .apps()
+        .replicaSets()
+        .inNamespace("shop")
+        .withName(revision1.getMetadata().getName())
+        .edit(
+            rs -> {
+              rs.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .setImage("registry.example/evil:1");
+              return rs;
+            });
     long beforeExecution = h.mutations();
 
     approve(task, undo, "bob");
     StepView done = awaitStep(task, undo.stepId(), v -> v.state().isFinal());
 
     assertThat(done.state()).isEqualTo(StepState.FAILED);
-    assertThat(done.error()).contains("TARGET_CHANGED", "revision 1 template", "propose the step again");
+    assertThat(done.error())
+        .contains("TARGET_CHANGED", "revision 1 template", "propose the step again");
     h.assertMutations(beforeExecution);
     assertThat(h.image("web")).isEqualTo("nginx:1.26");
   }
 
   @Test
-  @DisplayName("given an approved undo to revision 1 whose template is unchanged, it executes once and restores nginx:1.25")
+  @DisplayName(
+      "given an approved undo to revision 1 whose template is unchanged, it executes once and restores nginx:1.25")
   void unchangedRevisionExecutes() {
     StepView undo = proposeUndoToRevision1();
     long beforeExecution = h.mutations();

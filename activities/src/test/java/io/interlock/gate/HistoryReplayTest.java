@@ -8,7 +8,6 @@ import static io.interlock.gate.GateHarness.setImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.StepView;
@@ -64,7 +63,8 @@ class HistoryReplayTest {
   }
 
   @Test
-  @DisplayName("every audit marker of the committed histories reads as a typed AuditEntry and writes back the same")
+  @DisplayName(
+      "every audit marker of the committed histories reads as a typed AuditEntry and writes back the same")
   void auditMarkersKeepTheirWireForm() throws Exception {
     DataConverter converter = AgentTaskOptions.dataConverter();
     List<Path> files = new java.util.ArrayList<>();
@@ -78,25 +78,38 @@ class HistoryReplayTest {
     for (Path file : files) {
       for (HistoryEvent e : WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
         Payloads data =
-            e.hasMarkerRecordedEventAttributes() ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes()) : null;
-        if (data == null || !AuditMarker.isEntry(JSON.readTree(data.getPayloads(0).getData().toByteArray()))) {
+            e.hasMarkerRecordedEventAttributes()
+                ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes())
+                : null;
+        if (data == null
+            || !AuditMarker.isEntry(JSON.readTree(data.getPayloads(0).getData().toByteArray()))) {
           continue;
         }
         Payload recorded = data.getPayloads(0);
         AuditEntry typed = converter.fromPayload(recorded, AuditEntry.class, AuditEntry.class);
         assertThat(converter.toPayload(typed).orElseThrow().getData())
-            .as("%s event %d re-encoded", file.getFileName(), e.getEventId()).isEqualTo(recorded.getData());
+            .as("%s event %d re-encoded", file.getFileName(), e.getEventId())
+            .isEqualTo(recorded.getData());
         seen.add(typed.kind());
         entries++;
       }
     }
     assertThat(entries).as("audit markers in %s", files).isGreaterThan(100);
-    assertThat(seen).contains(AuditKind.TASK_STARTED, AuditKind.APPROVAL, AuditKind.APPROVED, AuditKind.REJECTED,
-        AuditKind.REFUSED, AuditKind.VERIFICATION_FAILED, AuditKind.ROLLBACK_PROPOSED, AuditKind.COMPLETED);
+    assertThat(seen)
+        .contains(
+            AuditKind.TASK_STARTED,
+            AuditKind.APPROVAL,
+            AuditKind.APPROVED,
+            AuditKind.REJECTED,
+            AuditKind.REFUSED,
+            AuditKind.VERIFICATION_FAILED,
+            AuditKind.ROLLBACK_PROPOSED,
+            AuditKind.COMPLETED);
   }
 
   @Test
-  @DisplayName("fresh histories of approved, rejected and rolled-back tasks replay; optionally saved as fixtures")
+  @DisplayName(
+      "fresh histories of approved, rejected and rolled-back tasks replay; optionally saved as fixtures")
   void freshHistoriesReplay() throws Exception {
     try (GateHarness h = new GateHarness()) {
       AgentTask approved = h.start("agent:bot", "staging", get("web"));
@@ -123,12 +136,16 @@ class HistoryReplayTest {
       rolledBack.finish();
       awaitClosed(rolledBack);
 
-      for (var entry : java.util.Map.of("approved-scale", approved, "rejected-plan", rejected, "rollback", rolledBack).entrySet()) {
+      for (var entry :
+          java.util.Map.of(
+                  "approved-scale", approved, "rejected-plan", rejected, "rollback", rolledBack)
+              .entrySet()) {
         String id = WorkflowStub.fromTyped(entry.getValue()).getExecution().getWorkflowId();
         WorkflowExecutionHistory history = h.client.fetchHistory(id);
         WorkflowReplayer.replayWorkflowExecution(history, AgentTaskImpl.class);
         // As exported by `temporal workflow show --output json`: no workflow id in the file.
-        WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(history.toJson(true)), AgentTaskImpl.class);
+        WorkflowReplayer.replayWorkflowExecution(
+            WorkflowExecutionHistory.fromJson(history.toJson(true)), AgentTaskImpl.class);
         if (Boolean.getBoolean("interlock.histories.write")) {
           write(FIXTURES.resolve(entry.getKey() + ".json"), history.toJson(true));
         }
@@ -142,8 +159,12 @@ class HistoryReplayTest {
    */
   private static void awaitClosed(AgentTask task) {
     WorkflowStub stub = WorkflowStub.fromTyped(task);
-    GateHarness.eventually(() -> org.assertj.core.api.Assertions.assertThat(stub.describe().getStatus())
-        .isNotEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
+    GateHarness.eventually(
+        () ->
+            org.assertj.core.api.Assertions.assertThat(stub.describe().getStatus())
+                .isNotEqualTo(
+                    io.temporal.api.enums.v1.WorkflowExecutionStatus
+                        .WORKFLOW_EXECUTION_STATUS_RUNNING));
   }
 
   private static void write(Path file, String json) throws IOException {

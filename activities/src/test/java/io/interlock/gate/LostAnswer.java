@@ -19,7 +19,8 @@ final class LostAnswer extends ForwardingToolActivities {
   public Execution execute(ExecuteRequest request) {
     Execution done = real.execute(request);
     if (Activity.getExecutionContext().getInfo().getAttempt() == 1) {
-      throw ApplicationFailure.newFailure("connection reset: the answer of " + request.stepId() + " was lost", "LOST");
+      throw ApplicationFailure.newFailure(
+          "connection reset: the answer of " + request.stepId() + " was lost", "LOST");
     }
     return done;
   }

@@ -13,8 +13,8 @@ import net.jqwik.api.Tuple;
 
 /**
  * Byte-level breakages of a valid JSON object: trailing garbage, two documents, a duplicated key,
- * nesting ~10k deep, invalid UTF-8, a cut-off document, JSON-like syntax that is not JSON.
- * Each is ambiguous or unreadable, so a strict reader must refuse it.
+ * nesting ~10k deep, invalid UTF-8, a cut-off document, JSON-like syntax that is not JSON. Each is
+ * ambiguous or unreadable, so a strict reader must refuse it.
  */
 final class MalformedJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,27 +29,52 @@ final class MalformedJson {
     String text = new String(doc, StandardCharsets.UTF_8);
     String firstKey = valid.fieldNames().next();
     return Arbitraries.frequencyOf(
-        Tuple.of(1, Arbitraries.of(" x", "}", "]", ",", " {", " null", "\u0000", " garbage")
-            .map(tail -> broken("trailing garbage " + quote(tail), text + tail))),
+        Tuple.of(
+            1,
+            Arbitraries.of(" x", "}", "]", ",", " {", " null", "\u0000", " garbage")
+                .map(tail -> broken("trailing garbage " + quote(tail), text + tail))),
         Tuple.of(1, Arbitraries.just(broken("two concatenated objects", text + text))),
-        Tuple.of(1, Arbitraries.of("\"\"", "{}", "null", "\"other\"")
-            .map(v -> broken("duplicate key '" + firstKey + "'",
-                "{\"" + firstKey + "\":" + v + "," + text.substring(1)))),
+        Tuple.of(
+            1,
+            Arbitraries.of("\"\"", "{}", "null", "\"other\"")
+                .map(
+                    v ->
+                        broken(
+                            "duplicate key '" + firstKey + "'",
+                            "{\"" + firstKey + "\":" + v + "," + text.substring(1)))),
         Tuple.of(1, Arbitraries.integers().between(2_000, 12_000).map(MalformedJson::deeplyNested)),
-        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(1, Math.max(1, doc.length - 1)), invalidUtf8())
-            .as((at, bad) -> new Broken("invalid UTF-8 " + hex(bad) + " at byte " + at, splice(doc, at, bad)))),
-        // Inside a text value, where a lenient decoder reads it as a character and carries on: the likeliest to slip by.
-        Tuple.of(3, invalidUtf8().map(bad -> new Broken("invalid UTF-8 " + hex(bad) + " in the last text value",
-            splice(doc, text.lastIndexOf("\":\"") + 3, bad)))),
-        Tuple.of(1, Arbitraries.integers().between(1, Math.max(1, doc.length - 1))
-            .map(at -> new Broken("cut off after " + at + " bytes", Arrays.copyOf(doc, at)))),
-        Tuple.of(1, Arbitraries.of(
-            broken("single quotes", text.replace('"', '\'')),
-            broken("a comment", "/* x */" + text),
-            broken("NaN", "{\"" + firstKey + "\":NaN}"),
-            broken("unquoted key", "{" + firstKey + ":1}"),
-            broken("empty document", ""),
-            broken("only whitespace", " \n\t "))));
+        Tuple.of(
+            1,
+            Combinators.combine(
+                    Arbitraries.integers().between(1, Math.max(1, doc.length - 1)), invalidUtf8())
+                .as(
+                    (at, bad) ->
+                        new Broken(
+                            "invalid UTF-8 " + hex(bad) + " at byte " + at, splice(doc, at, bad)))),
+        // Inside a text value, where a lenient decoder reads it as a character and carries on: the
+        // likeliest to slip by.
+        Tuple.of(
+            3,
+            invalidUtf8()
+                .map(
+                    bad ->
+                        new Broken(
+                            "invalid UTF-8 " + hex(bad) + " in the last text value",
+                            splice(doc, text.lastIndexOf("\":\"") + 3, bad)))),
+        Tuple.of(
+            1,
+            Arbitraries.integers()
+                .between(1, Math.max(1, doc.length - 1))
+                .map(at -> new Broken("cut off after " + at + " bytes", Arrays.copyOf(doc, at)))),
+        Tuple.of(
+            1,
+            Arbitraries.of(
+                broken("single quotes", text.replace('"', '\'')),
+                broken("a comment", "/* x */" + text),
+                broken("NaN", "{\"" + firstKey + "\":NaN}"),
+                broken("unquoted key", "{" + firstKey + ":1}"),
+                broken("empty document", ""),
+                broken("only whitespace", " \n\t "))));
   }
 
   /** Arrays nested {@code depth} deep under the first key: deeper than any reader should follow. */

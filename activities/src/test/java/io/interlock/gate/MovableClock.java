@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** The time the policy sees, moved by the test (a freeze that begins while an approval is pending). */
+/**
+ * The time the policy sees, moved by the test (a freeze that begins while an approval is pending).
+ */
 final class MovableClock extends Clock {
   private volatile Instant now;
 

@@ -55,8 +55,13 @@ class TemporalPayloadPropertiesTest {
   @Label("a bad start input ends its task FAILED within seconds, naming the field; nothing mutates")
   void badStartFailsNamingTheField(@ForAll("badStarts") BadInput start) {
     long before = h.mutations();
-    WorkflowStub stub = h.client.newUntypedWorkflowStub(AgentTask.TYPE, WorkflowOptions.newBuilder()
-        .setTaskQueue(AgentTask.TASK_QUEUE).setWorkflowId("bad-start-" + UUID.randomUUID()).build());
+    WorkflowStub stub =
+        h.client.newUntypedWorkflowStub(
+            AgentTask.TYPE,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(AgentTask.TASK_QUEUE)
+                .setWorkflowId("bad-start-" + UUID.randomUUID())
+                .build());
     stub.start(start.payload());
     Throwable ended = catchThrowable(() -> stub.getResult(20, TimeUnit.SECONDS, JsonNode.class));
     assertThat(ended).as("the task's end").isInstanceOf(WorkflowFailedException.class);
@@ -71,8 +76,9 @@ class TemporalPayloadPropertiesTest {
   }
 
   @Property(tries = 100)
-  @Label("unproven or malformed approve/reject signals and decide updates, alone or in bursts, never move, end or wedge"
-      + " a waiting task; nothing mutates")
+  @Label(
+      "unproven or malformed approve/reject signals and decide updates, alone or in bursts, never move, end or wedge"
+          + " a waiting task; nothing mutates")
   void badDecisionsChangeNothing(@ForAll("badDecisionBursts") List<BadDecision> burst) {
     renewTargetsEvery(100);
     long before = h.mutations();
@@ -89,29 +95,43 @@ class TemporalPayloadPropertiesTest {
   }
 
   @Property(tries = 100)
-  @Label("a bad propose body is rejected, or its step FAILED or BLOCKED naming the problem; the task keeps serving;"
-      + " nothing mutates")
+  @Label(
+      "a bad propose body is rejected, or its step FAILED or BLOCKED naming the problem; the task keeps serving;"
+          + " nothing mutates")
   void badCallsNeverRun(@ForAll("badCalls") BadInput call) {
     renewTargetsEvery(100);
     long before = h.mutations();
     try {
       JsonNode step = untyped(idle).update("propose", JsonNode.class, call.payload());
-      assertThat(step.path("state").asText()).as("the proposed step's state: %s", step).isIn("FAILED", "BLOCKED");
+      assertThat(step.path("state").asText())
+          .as("the proposed step's state: %s", step)
+          .isIn("FAILED", "BLOCKED");
       // Named as sent, or as a message shows caller text (one printable line).
-      assertThat(step.path("error").asText()).as("its error").containsAnyOf(call.named(), CallerText.shown(call.named()));
+      assertThat(step.path("error").asText())
+          .as("its error")
+          .containsAnyOf(call.named(), CallerText.shown(call.named()));
     } catch (WorkflowUpdateException refused) {
-      assertThat(messages(refused)).as("why it was refused")
+      assertThat(messages(refused))
+          .as("why it was refused")
           .containsAnyOf(call.named(), CallerText.shown(call.named()));
     }
-    assertThat(idle.propose(get("web")).state()).as("a read in the same task").isEqualTo(StepState.SUCCEEDED);
+    assertThat(idle.propose(get("web")).state())
+        .as("a read in the same task")
+        .isEqualTo(StepState.SUCCEEDED);
     assertThat(h.mutations()).as("mutations").isEqualTo(before);
   }
 
   /** What bad decisions are aimed at: a task whose write waits for approval (one per property). */
   private AgentTask waiting;
+
   private StepView write;
-  /** What bad calls are aimed at: a task with nothing pending, so a call is judged at once, never queued. */
+
+  /**
+   * What bad calls are aimed at: a task with nothing pending, so a call is judged at once, never
+   * queued.
+   */
   private AgentTask idle;
+
   private int tries;
 
   @BeforeProperty
@@ -122,7 +142,10 @@ class TemporalPayloadPropertiesTest {
     idle = h.start("agent:bot", "staging");
   }
 
-  /** Each try adds up to two steps: fresh targets long before a task's 500-step limit (shrinking adds tries). */
+  /**
+   * Each try adds up to two steps: fresh targets long before a task's 500-step limit (shrinking
+   * adds tries).
+   */
   private void renewTargetsEvery(int n) {
     if (++tries % n == 0) {
       targets();
@@ -130,32 +153,44 @@ class TemporalPayloadPropertiesTest {
   }
 
   private static WorkflowStub untyped(AgentTask task) {
-    return h.client.newUntypedWorkflowStub(WorkflowStub.fromTyped(task).getExecution().getWorkflowId());
+    return h.client.newUntypedWorkflowStub(
+        WorkflowStub.fromTyped(task).getExecution().getWorkflowId());
   }
 
   private void send(BadDecision d) {
-    BadInput body = d.body()
-        .replacing(BadDecisions.UPPER_HASH, write.callHash().toUpperCase())
-        .replacing(BadDecisions.CUT_HASH, write.callHash().substring(0, write.callHash().length() - 1))
-        .replacing(BadDecisions.HASH, write.callHash());
+    BadInput body =
+        d.body()
+            .replacing(BadDecisions.UPPER_HASH, write.callHash().toUpperCase())
+            .replacing(
+                BadDecisions.CUT_HASH, write.callHash().substring(0, write.callHash().length() - 1))
+            .replacing(BadDecisions.HASH, write.callHash());
     if (!d.handler().equals("decide")) {
       untyped(waiting).signal(d.handler(), body.payload());
       return;
     }
-    Throwable answer = catchThrowable(() -> untyped(waiting).update("decide", JsonNode.class, body.payload()));
-    assertThat(answer).as("the decide update's answer to %s", body).isInstanceOf(WorkflowUpdateException.class);
+    Throwable answer =
+        catchThrowable(() -> untyped(waiting).update("decide", JsonNode.class, body.payload()));
+    assertThat(answer)
+        .as("the decide update's answer to %s", body)
+        .isInstanceOf(WorkflowUpdateException.class);
   }
 
-  /** The read's answer comes after every signal sent before it was handled: then nothing may have moved. */
+  /**
+   * The read's answer comes after every signal sent before it was handled: then nothing may have
+   * moved.
+   */
   private void theTaskStillWaitsAndServes() {
-    assertThat(waiting.propose(get("web")).state()).as("a read in the same task").isEqualTo(StepState.SUCCEEDED);
+    assertThat(waiting.propose(get("web")).state())
+        .as("a read in the same task")
+        .isEqualTo(StepState.SUCCEEDED);
     StepView now = GateHarness.step(waiting.status(), write.stepId());
     assertThat(now.state()).as("the waiting write").isEqualTo(StepState.AWAITING_APPROVAL);
     assertThat(now.approvals()).as("approvals counted").isEmpty();
   }
 
   private static void aNewTaskStillRuns() {
-    assertThat(h.start("agent:bot", "staging").propose(get("web")).state()).as("a new task's read")
+    assertThat(h.start("agent:bot", "staging").propose(get("web")).state())
+        .as("a new task's read")
         .isEqualTo(StepState.SUCCEEDED);
   }
 

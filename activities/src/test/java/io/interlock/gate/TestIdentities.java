@@ -39,14 +39,24 @@ final class TestIdentities {
     return ISSUER_KEY;
   }
 
-  /** A copy of {@code policy} with an {@code identities} block trusting the test issuer and the users' keys. */
+  /**
+   * A copy of {@code policy} with an {@code identities} block trusting the test issuer and the
+   * users' keys.
+   */
   static synchronized Path policyWithIdentities(Path policy) {
     try {
       StringBuilder y = new StringBuilder(Files.readString(policy));
-      y.append("\nidentities:\n  issuers:\n    ").append(ISSUER).append(":\n      jwks:\n        - ")
-          .append(ProofSigner.publicJwk(ISSUER_KEY)).append("\n  sshKeys:\n");
+      y.append("\nidentities:\n  issuers:\n    ")
+          .append(ISSUER)
+          .append(":\n      jwks:\n        - ")
+          .append(ProofSigner.publicJwk(ISSUER_KEY))
+          .append("\n  sshKeys:\n");
       for (String user : USERS) {
-        y.append("    \"").append(user).append("\": [\"").append(Files.readString(pub(user)).strip()).append("\"]\n");
+        y.append("    \"")
+            .append(user)
+            .append("\": [\"")
+            .append(Files.readString(pub(user)).strip())
+            .append("\"]\n");
       }
       Path out = Files.createTempFile("gate-policy-", ".yaml");
       Files.writeString(out, y.toString());
@@ -59,18 +69,23 @@ final class TestIdentities {
 
   /** The user's SSH private key, made once per JVM with {@code ssh-keygen -t ed25519}. */
   static synchronized Path sshKey(String user) {
-    return SSH_KEYS.computeIfAbsent(user, u -> {
-      try {
-        if (sshDir == null) {
-          sshDir = Files.createTempDirectory("gate-ssh-");
-        }
-        Path key = sshDir.resolve(u.replace(':', '_'));
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", u, "-f", key.toString()), null);
-        return key;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return SSH_KEYS.computeIfAbsent(
+        user,
+        u -> {
+          try {
+            if (sshDir == null) {
+              sshDir = Files.createTempDirectory("gate-ssh-");
+            }
+            Path key = sshDir.resolve(u.replace(':', '_'));
+            run(
+                List.of(
+                    "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", u, "-f", key.toString()),
+                null);
+            return key;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   static Path pub(String user) {
@@ -81,40 +96,93 @@ final class TestIdentities {
     return Instant.now().truncatedTo(ChronoUnit.SECONDS);
   }
 
-  static Statement decision(String taskRunId, StepView step, String approver, boolean approve, String text,
-      String breakGlass, Instant issued, Instant expires) {
-    return Statement.decision(taskRunId, step.stepId(), step.callHash(), approver, approve, text, breakGlass,
-        issued.toString(), expires.toString());
+  static Statement decision(
+      String taskRunId,
+      StepView step,
+      String approver,
+      boolean approve,
+      String text,
+      String breakGlass,
+      Instant issued,
+      Instant expires) {
+    return Statement.decision(
+        taskRunId,
+        step.stepId(),
+        step.callHash(),
+        approver,
+        approve,
+        text,
+        breakGlass,
+        issued.toString(),
+        expires.toString());
   }
 
   /** A JWS from the test issuer over the statement. */
   static ApprovalProof jws(Statement statement) {
-    return ApprovalProof.jws(ProofSigner.issueJws(ISSUER, ISSUER_KEY, statement), statement.issuedAt(), statement.expiresAt());
+    return ApprovalProof.jws(
+        ProofSigner.issueJws(ISSUER, ISSUER_KEY, statement),
+        statement.issuedAt(),
+        statement.expiresAt());
   }
 
-  /** {@code ssh-keygen -Y sign -n interlock-approval -f KEY} over the statement, with {@code user}'s key. */
+  /**
+   * {@code ssh-keygen -Y sign -n interlock-approval -f KEY} over the statement, with {@code user}'s
+   * key.
+   */
   static ApprovalProof ssh(String user, Statement statement) {
-    return ApprovalProof.ssh(sshSign(sshKey(user), Statement.SSH_NAMESPACE, statement.canonical()),
-        statement.issuedAt(), statement.expiresAt());
+    return ApprovalProof.ssh(
+        sshSign(sshKey(user), Statement.SSH_NAMESPACE, statement.canonical()),
+        statement.issuedAt(),
+        statement.expiresAt());
   }
 
   static String sshSign(Path key, String namespace, String text) {
-    return run(List.of("ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString()), text).strip();
+    return run(
+            List.of("ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString()), text)
+        .strip();
   }
 
-  static Approval approval(AgentTask task, StepView step, String approver, String comment, String breakGlass) {
-    Statement st = decision(task.status().taskRunId(), step, approver, true, comment, breakGlass, now(),
-        now().plusSeconds(600));
+  static Approval approval(
+      AgentTask task, StepView step, String approver, String comment, String breakGlass) {
+    Statement st =
+        decision(
+            task.status().taskRunId(),
+            step,
+            approver,
+            true,
+            comment,
+            breakGlass,
+            now(),
+            now().plusSeconds(600));
     return new Approval(step.stepId(), step.callHash(), approver, comment, breakGlass, jws(st));
   }
 
   static Rejection rejection(AgentTask task, StepView step, String approver, String reason) {
-    Statement st = decision(task.status().taskRunId(), step, approver, false, reason, null, now(), now().plusSeconds(600));
+    Statement st =
+        decision(
+            task.status().taskRunId(),
+            step,
+            approver,
+            false,
+            reason,
+            null,
+            now(),
+            now().plusSeconds(600));
     return new Rejection(step.stepId(), step.callHash(), approver, reason, jws(st));
   }
 
-  static Decision decide(AgentTask task, StepView step, String approver, boolean approve, String comment) {
-    Statement st = decision(task.status().taskRunId(), step, approver, approve, comment, null, now(), now().plusSeconds(600));
+  static Decision decide(
+      AgentTask task, StepView step, String approver, boolean approve, String comment) {
+    Statement st =
+        decision(
+            task.status().taskRunId(),
+            step,
+            approver,
+            approve,
+            comment,
+            null,
+            now(),
+            now().plusSeconds(600));
     return new Decision(step.stepId(), step.callHash(), approver, approve, comment, null, jws(st));
   }
 

@@ -28,18 +28,21 @@ final class DevServer implements AutoCloseable {
     this.log = log;
   }
 
-  static DevServer start(Path jar, List<String> jvmArgs, Path dir, HttpClient http) throws Exception {
+  static DevServer start(Path jar, List<String> jvmArgs, Path dir, HttpClient http)
+      throws Exception {
     Files.createDirectories(dir);
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
-    // Port 0: the embedded Temporal takes a free port, so runs never collide with a developer's :7233.
+    // Port 0: the embedded Temporal takes a free port, so runs never collide with a developer's
+    // :7233.
     cmd.add("-Dinterlock.dev.temporal-port=0");
     cmd.add("-Dinterlock.dev.kubeconfig-path=" + dir.resolve("kubeconfig"));
     cmd.addAll(List.of("-jar", jar.toString(), "dev", "--port", String.valueOf(port)));
     Path log = dir.resolve("server.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     DevServer server = new DevServer(p, "http://127.0.0.1:" + port, log);
     Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
     server.awaitReady(http, Duration.ofMinutes(3));
@@ -48,11 +51,15 @@ final class DevServer implements AutoCloseable {
 
   private void awaitReady(HttpClient http, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
-    HttpRequest info = HttpRequest.newBuilder(URI.create(base + "/api/info"))
-        .header("Authorization", "Bearer dev-alice").timeout(Duration.ofSeconds(5)).build();
+    HttpRequest info =
+        HttpRequest.newBuilder(URI.create(base + "/api/info"))
+            .header("Authorization", "Bearer dev-alice")
+            .timeout(Duration.ofSeconds(5))
+            .build();
     while (System.nanoTime() < end) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the server exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "the server exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (http.send(info, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -69,7 +76,8 @@ final class DevServer implements AutoCloseable {
   /** Resident set size of the server process in MiB (Linux /proc), or -1 where unknown. */
   double rssMiB() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
         }

@@ -6,9 +6,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Command-line options of the benchmark; every one has a default that reproduces the README figures. */
+/**
+ * Command-line options of the benchmark; every one has a default that reproduces the README
+ * figures.
+ */
 final class Options {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar bench/target-bench/interlock-bench.jar [options]     (run from the repository root)
         --jar PATH          server jar (default worker/target-bench/quarkus-app/quarkus-run.jar, built if missing)
         --baseline N        baseline pending count (default 100)
@@ -58,17 +62,33 @@ final class Options {
       }
     }
     if (o.paths.isEmpty()) {
-      o.paths.addAll(Arrays.asList("/api/approvals", "/api/approvals/summary", "/api/approvals?limit=50"));
+      o.paths.addAll(
+          Arrays.asList("/api/approvals", "/api/approvals/summary", "/api/approvals?limit=50"));
     }
     return o;
   }
 
-  /** The server jar; the default one is built into a private folder (other builds use target/) when missing. */
+  /**
+   * The server jar; the default one is built into a private folder (other builds use target/) when
+   * missing.
+   */
   Path jar() throws Exception {
     if (!Files.isRegularFile(jar) && !jarGiven && Files.isRegularFile(Path.of("mvnw"))) {
       System.err.println("[bench] " + jar + " is missing; building it (tests skipped)");
-      int code = new ProcessBuilder("./mvnw", "-B", "-q", "-pl", "worker", "-am", "package",
-          "-Dmaven.test.skip=true", "-Dbuild.dir=target-bench").inheritIO().start().waitFor();
+      int code =
+          new ProcessBuilder(
+                  "./mvnw",
+                  "-B",
+                  "-q",
+                  "-pl",
+                  "worker",
+                  "-am",
+                  "package",
+                  "-Dmaven.test.skip=true",
+                  "-Dbuild.dir=target-bench")
+              .inheritIO()
+              .start()
+              .waitFor();
       if (code != 0) {
         fail("the build failed (exit " + code + ")");
       }

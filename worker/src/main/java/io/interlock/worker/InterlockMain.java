@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One jar, two jobs. {@code dev} and {@code serve} boot the Quarkus application (workers, REST
- * API, web page); every other command is the CLI, which talks to a running server over HTTP and
- * never boots Quarkus (so it never competes for :8080).
+ * One jar, two jobs. {@code dev} and {@code serve} boot the Quarkus application (workers, REST API,
+ * web page); every other command is the CLI, which talks to a running server over HTTP and never
+ * boots Quarkus (so it never competes for :8080).
  */
 @QuarkusMain
 public final class InterlockMain {
@@ -33,29 +33,38 @@ public final class InterlockMain {
           System.setProperty("interlock.policy", a.substring("--policy=".length()));
         } else if (a.equals("--temporal-target") && i + 1 < rest.size()) {
           // dev: an external server instead of the embedded one; serve: the server to connect to.
-          System.setProperty(args[0].equals("dev") ? "interlock.dev.temporal-target" : "interlock.temporal.target", rest.get(++i));
+          System.setProperty(
+              args[0].equals("dev") ? "interlock.dev.temporal-target" : "interlock.temporal.target",
+              rest.get(++i));
         } else if (a.equals("--port") && i + 1 < rest.size()) {
           System.setProperty("quarkus.http.port", rest.get(++i));
         } else if (a.equals("--help") || a.equals("-h")) {
-          System.out.println("usage: interlock " + args[0] + " [--policy FILE] [--port 8080] [--temporal-target HOST:PORT]\n"
-              + "  --policy FILE   policy YAML (default: INTERLOCK_POLICY, else the bundled example)\n"
-              + "  --port N        HTTP port of the API and web page (default 8080)\n"
-              + "  --temporal-target HOST:PORT  the Temporal server (dev: instead of the embedded one,"
-              + " e.g. temporal server start-dev; default " + (args[0].equals("dev") ? "embedded" : "127.0.0.1:7233") + ")\n"
-              + "Any interlock.* setting can also be given as -Dinterlock.x=y or INTERLOCK_X=y; see worker/README.md\n"
-              + "(e.g. INTERLOCK_ROLES=api or =worker with INTERLOCK_ENVIRONMENTS=E to run the API and each environment's worker apart).");
+          System.out.println(
+              "usage: interlock "
+                  + args[0]
+                  + " [--policy FILE] [--port 8080] [--temporal-target HOST:PORT]\n"
+                  + "  --policy FILE   policy YAML (default: INTERLOCK_POLICY, else the bundled example)\n"
+                  + "  --port N        HTTP port of the API and web page (default 8080)\n"
+                  + "  --temporal-target HOST:PORT  the Temporal server (dev: instead of the embedded one,"
+                  + " e.g. temporal server start-dev; default "
+                  + (args[0].equals("dev") ? "embedded" : "127.0.0.1:7233")
+                  + ")\n"
+                  + "Any interlock.* setting can also be given as -Dinterlock.x=y or INTERLOCK_X=y; see worker/README.md\n"
+                  + "(e.g. INTERLOCK_ROLES=api or =worker with INTERLOCK_ENVIRONMENTS=E to run the API and each environment's worker apart).");
           System.exit(0);
         } else {
           System.err.println("unknown option '" + a + "'; try: interlock " + args[0] + " --help");
           System.exit(2);
         }
       }
-      Quarkus.run(Server.class, (code, failure) -> {
-        if (failure != null) {
-          System.err.println("interlock: could not start: " + rootMessage(failure));
-        }
-        System.exit(code);
-      });
+      Quarkus.run(
+          Server.class,
+          (code, failure) -> {
+            if (failure != null) {
+              System.err.println("interlock: could not start: " + rootMessage(failure));
+            }
+            System.exit(code);
+          });
       return;
     }
     if (args.length > 0 && args[0].equals("sim-cluster")) {
@@ -70,6 +79,8 @@ public final class InterlockMain {
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
-    return c == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (cause: " + c.getMessage() + ")";
+    return c == t
+        ? String.valueOf(t.getMessage())
+        : t.getMessage() + " (cause: " + c.getMessage() + ")";
   }
 }

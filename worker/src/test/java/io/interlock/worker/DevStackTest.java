@@ -53,7 +53,8 @@ class DevStackTest {
   URL server;
 
   @Test
-  @DisplayName("a write started over REST waits in the inbox, survives every refused approval, and runs once after an allowed one")
+  @DisplayName(
+      "a write started over REST waits in the inbox, survives every refused approval, and runs once after an allowed one")
   void restApprovalFlowWithRefusalsAndAudit() throws Exception {
     String task = start(AGENT, "staging", "ledger capacity");
     JsonNode step = propose(AGENT, task, scale("payments", "ledger", 3));
@@ -61,31 +62,65 @@ class DevStackTest {
     String hash = step.path("callHash").asText();
     String ledger = "/apis/apps/v1/namespaces/payments/deployments/ledger";
 
-    // The inbox is fed by a fire-and-forget activity after the step starts waiting: wait for its entry.
-    JsonNode inbox = Eventually.until("the step in alice's inbox",
-        () -> readTree(given().auth().oauth2(ALICE).get("/api/approvals").then().statusCode(200).extract().asString()),
-        i -> i.findValuesAsText("taskId").contains(task));
+    // The inbox is fed by a fire-and-forget activity after the step starts waiting: wait for its
+    // entry.
+    JsonNode inbox =
+        Eventually.until(
+            "the step in alice's inbox",
+            () ->
+                readTree(
+                    given()
+                        .auth()
+                        .oauth2(ALICE)
+                        .get("/api/approvals")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString()),
+            i -> i.findValuesAsText("taskId").contains(task));
     JsonNode mine = find(inbox, task, "s1");
     assertThat(mine.path("canApprove").asBoolean()).isTrue();
     assertThat(mine.path("callHash").asText()).isEqualTo(hash);
     assertThat(mine.path("diff").asText()).contains("+  replicas: 3");
-    JsonNode forAgent = JSON.readTree(given().auth().oauth2(AGENT).get("/api/approvals").asString());
+    JsonNode forAgent =
+        JSON.readTree(given().auth().oauth2(AGENT).get("/api/approvals").asString());
     assertThat(find(forAgent, task, "s1").path("canApprove").asBoolean()).isFalse();
-    JsonNode row = find(JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals/summary").asString()), task, "s1");
+    JsonNode row =
+        find(
+            JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals/summary").asString()),
+            task,
+            "s1");
     assertThat(row.path("canApprove").asBoolean()).isTrue();
     assertThat(row.path("summary").asText()).isEqualTo(mine.path("summary").asText());
     assertThat(row.has("diff") || row.has("policy") || row.has("callHash")).isFalse();
 
     // No token, an unknown token, an agent: rejected before anything reaches the workflow.
-    given().contentType(ContentType.JSON).body(Map.of("callHash", hash))
-        .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(401);
-    given().auth().oauth2("not-a-token").contentType(ContentType.JSON).body(Map.of("callHash", hash))
-        .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(401);
-    given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(Map.of("callHash", hash))
-        .post("/api/tasks/" + task + "/steps/s1/approve").then().statusCode(403);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/s1/approve")
+        .then()
+        .statusCode(401);
+    given()
+        .auth()
+        .oauth2("not-a-token")
+        .contentType(ContentType.JSON)
+        .body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/s1/approve")
+        .then()
+        .statusCode(401);
+    given()
+        .auth()
+        .oauth2(AGENT)
+        .contentType(ContentType.JSON)
+        .body(Map.of("callHash", hash))
+        .post("/api/tasks/" + task + "/steps/s1/approve")
+        .then()
+        .statusCode(403);
     // dave has no say in staging: he cannot even see the task, and his attempt never reaches it.
     assertThat(approve(DAVE, task, "s1", hash).statusCode()).isEqualTo(404);
-    // The workflow refuses a wrong hash and an approver the policy does not allow (carol reviews, never
+    // The workflow refuses a wrong hash and an approver the policy does not allow (carol reviews,
+    // never
     // approves, in staging), and records both.
     Response wrongHash = approve(ALICE, task, "s1", "sha256:" + "0".repeat(64));
     assertThat(wrongHash.statusCode()).isEqualTo(409);
@@ -100,30 +135,47 @@ class DevStackTest {
 
     Response ok = approve(ALICE, task, "s1", hash);
     assertThat(ok.statusCode()).isEqualTo(200);
-    assertThat(ok.jsonPath().getString("state")).isIn("APPROVED", "POLICY_RECHECKED", "EXECUTING", "VERIFYING", "VERIFIED");
+    assertThat(ok.jsonPath().getString("state"))
+        .isIn("APPROVED", "POLICY_RECHECKED", "EXECUTING", "VERIFYING", "VERIFIED");
     JsonNode verified = awaitStep(task, "s1", "VERIFIED");
     assertThat(verified.path("approvals").get(0).path("approver").asText()).isEqualTo("alice");
     assertThat(replicas("payments", "ledger")).isEqualTo(3);
     assertThat(mutationsOf(ledger)).isEqualTo(1);
     given().auth().oauth2(ALICE).get("/api/approvals").then().statusCode(200);
-    assertThat(JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").asString()).findValuesAsText("taskId"))
+    assertThat(
+            JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").asString())
+                .findValuesAsText("taskId"))
         .doesNotContain(task);
 
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
-    Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
+    Eventually.until(
+        "task completed",
+        () -> status(ALICE, task).path("state").asText(),
+        s -> s.equals("COMPLETED"));
 
     // The audit report, from the history alone, has every required field of the step.
-    String exported = given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit?format=json").then().statusCode(200)
-        .extract().asString();
+    String exported =
+        given()
+            .auth()
+            .oauth2(ALICE)
+            .get("/api/tasks/" + task + "/audit?format=json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     JsonNode report = JSON.readTree(exported);
     assertThat(HashChain.verify(report).intact()).isTrue();
     JsonNode s1 = stepRecord(report, "s1");
-    assertThat(s1.path("callJson").asText()).isEqualTo("{\"args\":{\"name\":\"ledger\",\"namespace\":\"payments\",\"replicas\":3},\"tool\":\"k8s.scale\"}");
+    assertThat(s1.path("callJson").asText())
+        .isEqualTo(
+            "{\"args\":{\"name\":\"ledger\",\"namespace\":\"payments\",\"replicas\":3},\"tool\":\"k8s.scale\"}");
     assertThat(s1.path("callHash").asText()).isEqualTo(hash);
     assertThat(s1.path("preview").path("diff").asText()).contains("+  replicas: 3");
-    assertThat(s1.path("policyDecisions").findValuesAsText("stage")).containsExactly("PROPOSE", "RECHECK");
+    assertThat(s1.path("policyDecisions").findValuesAsText("stage"))
+        .containsExactly("PROPOSE", "RECHECK");
     assertThat(s1.path("policyDecisions").get(0).path("ruleId").asText()).isNotBlank();
-    assertThat(s1.path("policyDecisions").get(0).path("policyVersion").asText()).startsWith("sha256:");
+    assertThat(s1.path("policyDecisions").get(0).path("policyVersion").asText())
+        .startsWith("sha256:");
     assertThat(s1.path("approvalRequest").path("hashMatchesCanonicalCall").asBoolean()).isTrue();
     JsonNode decisions = s1.path("approvals");
     assertThat(decisions).hasSize(3);
@@ -146,7 +198,15 @@ class DevStackTest {
     assertThat(s1.path("verification").path("verdict").asText()).isEqualTo("VERIFIED");
     assertThat(s1.path("verification").path("confidence").asText()).isIn("HIGH", "MEDIUM");
     assertThat(s1.path("verification").path("evidence")).isNotEmpty();
-    String md = given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit?format=md").then().statusCode(200).extract().asString();
+    String md =
+        given()
+            .auth()
+            .oauth2(ALICE)
+            .get("/api/tasks/" + task + "/audit?format=md")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     assertThat(md).contains("## Step s1", "interlock-api:alice", "VERIFIED", hash);
 
     // Any edit to the export is detected, by the library and by the CLI.
@@ -164,7 +224,8 @@ class DevStackTest {
   }
 
   @Test
-  @DisplayName("the requester can never approve their own write: refused by the workflow, recorded, nothing runs")
+  @DisplayName(
+      "the requester can never approve their own write: refused by the workflow, recorded, nothing runs")
   void requesterCannotApprove() throws Exception {
     String task = start(BOB, "staging", "bob's own change");
     JsonNode step = propose(BOB, task, scale("shop", "db", 2, "StatefulSet"));
@@ -175,9 +236,18 @@ class DevStackTest {
     assertThat(s1.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(s1.path("refusals").get(0).path("approver").asText()).isEqualTo("bob");
     assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/statefulsets/db")).isZero();
-    Response reject = given().auth().oauth2(ALICE).contentType(ContentType.JSON)
-        .body(Map.of("callHash", step.path("callHash").asText(), "reason", "not during the incident"))
-        .post("/api/tasks/" + task + "/steps/s1/reject");
+    Response reject =
+        given()
+            .auth()
+            .oauth2(ALICE)
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of(
+                    "callHash",
+                    step.path("callHash").asText(),
+                    "reason",
+                    "not during the incident"))
+            .post("/api/tasks/" + task + "/steps/s1/reject");
     assertThat(reject.statusCode()).isEqualTo(200);
     assertThat(reject.jsonPath().getString("state")).isEqualTo("REJECTED");
     assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/statefulsets/db")).isZero();
@@ -193,25 +263,43 @@ class DevStackTest {
   }
 
   @Test
-  @DisplayName("a raw Temporal signal with plain JSON, as 'temporal workflow signal' sends it, is validated by the workflow and audited with the server's identity")
+  @DisplayName(
+      "a raw Temporal signal with plain JSON, as 'temporal workflow signal' sends it, is validated by the workflow and audited with the server's identity")
   void rawTemporalSignal() throws Exception {
     long before = mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api");
     String task = start(AGENT, "staging", "api capacity");
     JsonNode step = propose(AGENT, task, scale("shop", "api", 4));
     String hash = step.path("callHash").asText();
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
     try {
-      WorkflowClient raw = WorkflowClient.newInstance(stubs,
-          WorkflowClientOptions.newBuilder().setNamespace("default").setIdentity("temporal-cli@laptop").build());
+      WorkflowClient raw =
+          WorkflowClient.newInstance(
+              stubs,
+              WorkflowClientOptions.newBuilder()
+                  .setNamespace("default")
+                  .setIdentity("temporal-cli@laptop")
+                  .build());
       // A payload that claims an approver the policy does not allow: refused.
-      raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "dave"));
-      Eventually.until("dave's refusal", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 1);
+      raw.newUntypedWorkflowStub(task)
+          .signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "dave"));
+      Eventually.until(
+          "dave's refusal",
+          () -> status(ALICE, task).path("steps").get(0).path("refusals").size(),
+          n -> n == 1);
       assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before);
-      // While the task still runs, its audit already shows the raw signal's refusal, why, and who sent it.
-      JsonNode running = Eventually.until("the refusal in the audit", () -> audit(task), r -> stepRecord(r, "s1").path("approvals").size() == 1);
-      assertThat(running.path("entries").get(0).path("detail").path("state").asText()).isEqualTo("AWAITING_APPROVAL");
-      assertThat(running.path("entries").get(0).path("detail").path("finished").asBoolean()).isFalse();
+      // While the task still runs, its audit already shows the raw signal's refusal, why, and who
+      // sent it.
+      JsonNode running =
+          Eventually.until(
+              "the refusal in the audit",
+              () -> audit(task),
+              r -> stepRecord(r, "s1").path("approvals").size() == 1);
+      assertThat(running.path("entries").get(0).path("detail").path("state").asText())
+          .isEqualTo("AWAITING_APPROVAL");
+      assertThat(running.path("entries").get(0).path("detail").path("finished").asBoolean())
+          .isFalse();
       assertThat(HashChain.verify(running).intact()).isTrue();
       JsonNode refusal = stepRecord(running, "s1").path("approvals").get(0);
       assertThat(refusal.path("outcome").asText()).isEqualTo("refused");
@@ -220,17 +308,37 @@ class DevStackTest {
       assertThat(refusal.path("via").asText()).isEqualTo("signal approve");
       assertThat(refusal.path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
       // A payload that claims an allowed approver but carries no proof: refused too.
-      raw.newUntypedWorkflowStub(task).signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
-      Eventually.until("bob's unproven claim refused", () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 2);
-      assertThat(status(ALICE, task).path("steps").get(0).path("refusals").get(1).path("why").asText()).contains("no proof");
+      raw.newUntypedWorkflowStub(task)
+          .signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
+      Eventually.until(
+          "bob's unproven claim refused",
+          () -> status(ALICE, task).path("steps").get(0).path("refusals").size(),
+          n -> n == 2);
+      assertThat(
+              status(ALICE, task).path("steps").get(0).path("refusals").get(1).path("why").asText())
+          .contains("no proof");
       assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before);
-      // bob signs with his demo SSH key through `interlock sign` (ssh-keygen -Y sign), and the JSON it prints
-      // is sent as the raw signal's input, exactly as `temporal workflow signal --input` would send it.
-      Cli signed = cli("sign", task, "s1", "--as", "bob", "--key", dev.keys().resolve("bob_ed25519").toString(),
-          "--comment", "capacity for the sale", "--token", ALICE);
+      // bob signs with his demo SSH key through `interlock sign` (ssh-keygen -Y sign), and the JSON
+      // it prints
+      // is sent as the raw signal's input, exactly as `temporal workflow signal --input` would send
+      // it.
+      Cli signed =
+          cli(
+              "sign",
+              task,
+              "s1",
+              "--as",
+              "bob",
+              "--key",
+              dev.keys().resolve("bob_ed25519").toString(),
+              "--comment",
+              "capacity for the sale",
+              "--token",
+              ALICE);
       assertThat(signed.code).as(signed.err).isZero();
       JsonNode input = new com.fasterxml.jackson.databind.ObjectMapper().readTree(signed.out);
-      assertThat(input.path("proof").path("signature").asText()).startsWith("-----BEGIN SSH SIGNATURE-----");
+      assertThat(input.path("proof").path("signature").asText())
+          .startsWith("-----BEGIN SSH SIGNATURE-----");
       raw.newUntypedWorkflowStub(task).signal("approve", input);
     } finally {
       stubs.shutdown();
@@ -239,7 +347,10 @@ class DevStackTest {
     assertThat(replicas("shop", "api")).isEqualTo(4);
     assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before + 1);
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
-    Eventually.until("task completed", () -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
+    Eventually.until(
+        "task completed",
+        () -> status(ALICE, task).path("state").asText(),
+        s -> s.equals("COMPLETED"));
     JsonNode decisions = stepRecord(audit(task), "s1").path("approvals");
     assertThat(decisions).hasSize(3);
     assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal approve");
@@ -251,32 +362,71 @@ class DevStackTest {
     assertThat(decisions.get(2).path("approver").asText()).isEqualTo("bob");
     assertThat(decisions.get(2).path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
     assertThat(decisions.get(2).path("outcome").asText()).isEqualTo("accepted");
-    assertThat(decisions.get(2).path("proof").path("keyFingerprint").asText()).startsWith("SHA256:");
-    assertThat(status(ALICE, task).path("steps").get(0).path("approvals").get(0).path("proof").path("keyType").asText())
+    assertThat(decisions.get(2).path("proof").path("keyFingerprint").asText())
+        .startsWith("SHA256:");
+    assertThat(
+            status(ALICE, task)
+                .path("steps")
+                .get(0)
+                .path("approvals")
+                .get(0)
+                .path("proof")
+                .path("keyType")
+                .asText())
         .isEqualTo("ssh-ed25519");
     exportHistory(task, "raw-signal-approval");
   }
 
   @Test
-  @DisplayName("after continue-as-new (twice), the audit reads every run: requester, goal, the executed write, gap-free")
+  @DisplayName(
+      "after continue-as-new (twice), the audit reads every run: requester, goal, the executed write, gap-free")
   void auditSpansEveryRun() throws Exception {
     String task = "t-can-" + UUID.randomUUID();
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
     try {
-      WorkflowClient raw = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      io.interlock.workflows.AgentTask agent = raw.newWorkflowStub(io.interlock.workflows.AgentTask.class,
-          io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue("interlock-tasks").setWorkflowId(task).build());
-      WorkflowClient.start(agent::run, new io.interlock.contract.commands.TaskRequest("agent:sdk-bot", "staging",
-          "long-lived task", null, null, null, null, 100, null));
-      var write = agent.propose(new io.interlock.contract.commands.ToolCall("k8s.scale",
-          Map.of("namespace", "payments", "kind", "Deployment", "name", "ledger", "replicas", 2)));
-      given().auth().oauth2(ALICE).contentType(ContentType.JSON).body(Map.of("callHash", write.callHash()))
-          .post("/api/tasks/" + task + "/steps/" + write.stepId() + "/approve").then().statusCode(200);
+      WorkflowClient raw =
+          WorkflowClient.newInstance(
+              stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      io.interlock.workflows.AgentTask agent =
+          raw.newWorkflowStub(
+              io.interlock.workflows.AgentTask.class,
+              io.temporal.client.WorkflowOptions.newBuilder()
+                  .setTaskQueue("interlock-tasks")
+                  .setWorkflowId(task)
+                  .build());
+      WorkflowClient.start(
+          agent::run,
+          new io.interlock.contract.commands.TaskRequest(
+              "agent:sdk-bot", "staging", "long-lived task", null, null, null, null, 100, null));
+      var write =
+          agent.propose(
+              new io.interlock.contract.commands.ToolCall(
+                  "k8s.scale",
+                  Map.of(
+                      "namespace",
+                      "payments",
+                      "kind",
+                      "Deployment",
+                      "name",
+                      "ledger",
+                      "replicas",
+                      2)));
+      given()
+          .auth()
+          .oauth2(ALICE)
+          .contentType(ContentType.JSON)
+          .body(Map.of("callHash", write.callHash()))
+          .post("/api/tasks/" + task + "/steps/" + write.stepId() + "/approve")
+          .then()
+          .statusCode(200);
       awaitStep(task, write.stepId(), "VERIFIED");
       for (int i = 0; i < 40; i++) {
         raw.newWorkflowStub(io.interlock.workflows.AgentTask.class, task)
-            .propose(new io.interlock.contract.commands.ToolCall("k8s.get", Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
+            .propose(
+                new io.interlock.contract.commands.ToolCall(
+                    "k8s.get", Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
       }
     } finally {
       stubs.shutdown();
@@ -290,11 +440,13 @@ class DevStackTest {
     JsonNode s1 = stepRecord(report, "s1");
     assertThat(s1.path("tool").asText()).isEqualTo("k8s.scale");
     assertThat(s1.path("state").asText()).isEqualTo("VERIFIED");
-    assertThat(s1.path("approvals").get(0).path("proof").path("issuer").asText()).isEqualTo("interlock-api");
+    assertThat(s1.path("approvals").get(0).path("proof").path("issuer").asText())
+        .isEqualTo("interlock-api");
   }
 
   @Test
-  @DisplayName("DNS rebinding: a request for another host name gets 421, one from another site's page 403, and no demo token")
+  @DisplayName(
+      "DNS rebinding: a request for another host name gets 421, one from another site's page 403, and no demo token")
   void foreignHostsRefused() {
     for (String path : List.of("/ui/sign-in", "/api/tasks", "/mcp")) {
       Response r = given().header("Host", "attacker.example").auth().oauth2(ALICE).get(path);
@@ -308,16 +460,19 @@ class DevStackTest {
   }
 
   @Test
-  @DisplayName("ambiguous or malformed bodies (trailing garbage, two documents, duplicate keys, wrong types) get a JSON 400; nothing starts")
+  @DisplayName(
+      "ambiguous or malformed bodies (trailing garbage, two documents, duplicate keys, wrong types) get a JSON 400; nothing starts")
   void strictJsonErrors() {
-    List<String> bodies = List.of(
-        "{\"environment\":\"staging\",\"taskId\":\"strict-1\"} trailing",
-        "{\"environment\":\"staging\",\"taskId\":\"strict-2\"}{\"environment\":\"prod\"}",
-        "{\"environment\":\"staging\",\"environment\":\"prod\",\"taskId\":\"strict-3\"}",
-        "{\"environment\":{\"a\":1},\"taskId\":\"strict-4\"}",
-        "[1,2,3]");
+    List<String> bodies =
+        List.of(
+            "{\"environment\":\"staging\",\"taskId\":\"strict-1\"} trailing",
+            "{\"environment\":\"staging\",\"taskId\":\"strict-2\"}{\"environment\":\"prod\"}",
+            "{\"environment\":\"staging\",\"environment\":\"prod\",\"taskId\":\"strict-3\"}",
+            "{\"environment\":{\"a\":1},\"taskId\":\"strict-4\"}",
+            "[1,2,3]");
     for (String body : bodies) {
-      Response r = given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(body).post("/api/tasks");
+      Response r =
+          given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(body).post("/api/tasks");
       assertThat(r.statusCode()).as(body).isEqualTo(400);
       assertThat(r.jsonPath().getString("error")).as(body).isNotBlank();
       assertThat(r.jsonPath().getString("next")).as(body).isNotBlank();
@@ -328,76 +483,133 @@ class DevStackTest {
   }
 
   @Test
-  @DisplayName("an oversized REST plan or call is refused with 400 naming the rule; nothing starts and the server keeps serving")
+  @DisplayName(
+      "an oversized REST plan or call is refused with 400 naming the rule; nothing starts and the server keeps serving")
   void oversizedInputsRefused() throws Exception {
     List<Map<String, Object>> plan = new java.util.ArrayList<>();
     for (int i = 0; i < 12_500; i++) {
       plan.add(Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "name", "web")));
     }
-    Response big = given().auth().oauth2(AGENT).contentType(ContentType.JSON)
-        .body(Map.of("taskId", "too-big", "environment", "staging", "steps", plan)).post("/api/tasks");
+    Response big =
+        given()
+            .auth()
+            .oauth2(AGENT)
+            .contentType(ContentType.JSON)
+            .body(Map.of("taskId", "too-big", "environment", "staging", "steps", plan))
+            .post("/api/tasks");
     assertThat(big.statusCode()).as(big.asString()).isEqualTo(400);
     assertThat(big.jsonPath().getString("error")).contains("steps: at most 500");
     assertThat(big.jsonPath().getString("next")).isNotBlank();
     given().auth().oauth2(ALICE).get("/api/tasks/too-big").then().statusCode(404);
 
     String task = start(AGENT, "staging", "big kind");
-    Response huge = given().auth().oauth2(AGENT).contentType(ContentType.JSON)
-        .body(Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "name", "web", "kind", "x".repeat(1_000_000))))
-        .post("/api/tasks/" + task + "/steps");
+    Response huge =
+        given()
+            .auth()
+            .oauth2(AGENT)
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of(
+                    "tool",
+                    "k8s.get",
+                    "args",
+                    Map.of("namespace", "shop", "name", "web", "kind", "x".repeat(1_000_000))))
+            .post("/api/tasks/" + task + "/steps");
     assertThat(huge.statusCode()).as(huge.asString()).isEqualTo(400);
     assertThat(huge.jsonPath().getString("error")).isEqualTo("call too large");
     assertThat(huge.jsonPath().getString("why")).contains("bytes of JSON; at most 262144");
-    JsonNode small = propose(AGENT, task, Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
+    JsonNode small =
+        propose(
+            AGENT,
+            task,
+            Map.of(
+                "tool",
+                "k8s.get",
+                "args",
+                Map.of("namespace", "shop", "kind", "Deployment", "name", "web")));
     assertThat(small.path("state").asText()).as(small.toString()).isEqualTo("SUCCEEDED");
   }
 
   @Test
-  @DisplayName("a 10 MB body, declared or streamed, is answered 413 with a JSON error naming the limit; nothing starts and the server keeps serving")
+  @DisplayName(
+      "a 10 MB body, declared or streamed, is answered 413 with a JSON error naming the limit; nothing starts and the server keeps serving")
   void tenMegabyteBodiesRefused() throws Exception {
     String task = start(AGENT, "staging", "big bodies");
-    String tenMegabytes = "{\"tool\":\"k8s.get\",\"args\":{\"kind\":\"" + "x".repeat(10_000_000) + "\"}}";
+    String tenMegabytes =
+        "{\"tool\":\"k8s.get\",\"args\":{\"kind\":\"" + "x".repeat(10_000_000) + "\"}}";
     for (String path : List.of("/api/tasks", "/api/tasks/" + task + "/steps")) {
-      Response r = given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(tenMegabytes).post(path);
+      Response r =
+          given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(tenMegabytes).post(path);
       assertThat(r.statusCode()).as(path + ": " + r.asString()).isEqualTo(413);
       assertThat(r.jsonPath().getString("error")).isEqualTo("request body too large");
-      assertThat(r.jsonPath().getString("why")).contains("at most 4194304 bytes", "quarkus.http.limits.max-body-size");
+      assertThat(r.jsonPath().getString("why"))
+          .contains("at most 4194304 bytes", "quarkus.http.limits.max-body-size");
       assertThat(r.jsonPath().getString("next")).contains("262144");
     }
-    // Streamed (chunked, no Content-Length): the limit holds while it is read, with the same kind of answer.
-    java.net.http.HttpResponse<String> streamed = java.net.http.HttpClient.newBuilder()
-        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
-        java.net.http.HttpRequest.newBuilder(server.toURI().resolve("api/tasks/" + task + "/steps"))
-            .header("Authorization", "Bearer " + AGENT).header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(tenMegabytes.getBytes(StandardCharsets.UTF_8)))).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    // Streamed (chunked, no Content-Length): the limit holds while it is read, with the same kind
+    // of answer.
+    java.net.http.HttpResponse<String> streamed =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        server.toURI().resolve("api/tasks/" + task + "/steps"))
+                    .header("Authorization", "Bearer " + AGENT)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                            () ->
+                                new ByteArrayInputStream(
+                                    tenMegabytes.getBytes(StandardCharsets.UTF_8))))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
-    assertThat(JSON.readTree(streamed.body()).path("next").asText()).as(streamed.body()).isNotBlank();
+    assertThat(JSON.readTree(streamed.body()).path("next").asText())
+        .as(streamed.body())
+        .isNotBlank();
     JsonNode after = status(AGENT, task);
     assertThat(after.path("state").asText()).isEqualTo("RUNNING");
     assertThat(after.path("steps")).isEmpty();
     // A small streamed body is still served.
-    byte[] get = "{\"tool\":\"k8s.get\",\"args\":{\"namespace\":\"shop\",\"kind\":\"Deployment\",\"name\":\"web\"}}"
-        .getBytes(StandardCharsets.UTF_8);
-    java.net.http.HttpResponse<String> small = java.net.http.HttpClient.newBuilder()
-        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
-        java.net.http.HttpRequest.newBuilder(server.toURI().resolve("api/tasks/" + task + "/steps"))
-            .header("Authorization", "Bearer " + AGENT).header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(get))).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    byte[] get =
+        "{\"tool\":\"k8s.get\",\"args\":{\"namespace\":\"shop\",\"kind\":\"Deployment\",\"name\":\"web\"}}"
+            .getBytes(StandardCharsets.UTF_8);
+    java.net.http.HttpResponse<String> small =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        server.toURI().resolve("api/tasks/" + task + "/steps"))
+                    .header("Authorization", "Bearer " + AGENT)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(get)))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
-    assertThat(JSON.readTree(small.body()).path("state").asText()).as(small.body()).isEqualTo("SUCCEEDED");
+    assertThat(JSON.readTree(small.body()).path("state").asText())
+        .as(small.body())
+        .isEqualTo("SUCCEEDED");
   }
 
   @Test
-  @DisplayName("what the framework refuses (no such path, wrong method, wrong media type, unreadable parameter) is JSON {error, why, next} too")
+  @DisplayName(
+      "what the framework refuses (no such path, wrong method, wrong media type, unreadable parameter) is JSON {error, why, next} too")
   void frameworkErrorsAreJson() throws Exception {
-    List<Response> answers = List.of(
-        given().auth().oauth2(ALICE).get("/api/no-such-thing"),
-        given().auth().oauth2(ALICE).delete("/api/tasks"),
-        given().auth().oauth2(AGENT).contentType(ContentType.TEXT).body("hello").post("/api/tasks"),
-        given().auth().oauth2(ALICE).get("/api/tasks?limit=lots"));
+    List<Response> answers =
+        List.of(
+            given().auth().oauth2(ALICE).get("/api/no-such-thing"),
+            given().auth().oauth2(ALICE).delete("/api/tasks"),
+            given()
+                .auth()
+                .oauth2(AGENT)
+                .contentType(ContentType.TEXT)
+                .body("hello")
+                .post("/api/tasks"),
+            given().auth().oauth2(ALICE).get("/api/tasks?limit=lots"));
     for (Response r : answers) {
       assertThat(r.statusCode()).as(r.asString()).isBetween(400, 499);
       assertThat(r.contentType()).as(r.asString()).startsWith("application/json");
@@ -409,44 +621,70 @@ class DevStackTest {
   }
 
   @Test
-  @DisplayName("'interlock approve --key' signs locally with the approver's SSH key; the API relays that proof, not its own")
+  @DisplayName(
+      "'interlock approve --key' signs locally with the approver's SSH key; the API relays that proof, not its own")
   void cliApprovesWithOwnKey() throws Exception {
     String api = "/apis/apps/v1/namespaces/shop/deployments/api";
     long before = mutationsOf(api);
-    String task = start(AGENT, "staging", "worker capacity\u001b[2J\u001b[H\rApprove? all good\u202e");
+    String task =
+        start(AGENT, "staging", "worker capacity\u001b[2J\u001b[H\rApprove? all good\u202e");
     propose(AGENT, task, scale("shop", "api", 6));
     Cli shown = cli("show", task, "--token", ALICE);
-    assertThat(shown.out).as("no control character reaches the terminal").doesNotContain("\u001b", "\r", "\u202e")
+    assertThat(shown.out)
+        .as("no control character reaches the terminal")
+        .doesNotContain("\u001b", "\r", "\u202e")
         .contains("worker capacity?[2J?[H?Approve? all good?");
     Path bobsKey = dev.keys().resolve("bob_ed25519");
-    Cli asAlice = cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", ALICE);
-    assertThat(asAlice.code).as("alice's token with bob's key: the workflow refuses the proof").isEqualTo(1);
+    Cli asAlice =
+        cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", ALICE);
+    assertThat(asAlice.code)
+        .as("alice's token with bob's key: the workflow refuses the proof")
+        .isEqualTo(1);
     assertThat(asAlice.err).contains("proof refused");
-    Cli approved = cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", "dev-bob");
+    Cli approved =
+        cli("approve", task, "s1", "--yes", "--key", bobsKey.toString(), "--token", "dev-bob");
     assertThat(approved.code).as(approved.err).isZero();
     awaitStep(task, "s1", "VERIFIED");
-    JsonNode proof = status(ALICE, task).path("steps").get(0).path("approvals").get(0).path("proof");
+    JsonNode proof =
+        status(ALICE, task).path("steps").get(0).path("approvals").get(0).path("proof");
     assertThat(proof.path("keyType").asText()).isEqualTo("ssh-ed25519");
     assertThat(proof.path("keyFingerprint").asText()).startsWith("SHA256:");
     assertThat(mutationsOf(api)).isEqualTo(before + 1);
   }
 
   @Test
-  @DisplayName("the CLI lists, shows, approves and audits against the running stack with meaningful exit codes")
+  @DisplayName(
+      "the CLI lists, shows, approves and audits against the running stack with meaningful exit codes")
   void cliAgainstTheStack() throws Exception {
     String task = start(AGENT, "staging", "web rollout");
-    propose(AGENT, task, Map.of("tool", "k8s.set-image", "args", Map.of("namespace", "shop", "name", "web", "image", "nginx:1.27")));
+    propose(
+        AGENT,
+        task,
+        Map.of(
+            "tool",
+            "k8s.set-image",
+            "args",
+            Map.of("namespace", "shop", "name", "web", "image", "nginx:1.27")));
 
     Cli tasks = cli("tasks", "--token", ALICE);
     assertThat(tasks.code).isZero();
     assertThat(tasks.out).contains(task, "AWAITING_APPROVAL");
     Cli show = cli("show", task, "--token", ALICE);
     assertThat(show.code).isZero();
-    assertThat(show.out).contains("exact call:", "\"image\":\"nginx:1.27\"", "callHash:", "deadline:", "policy:", "+", "temporal workflow signal");
+    assertThat(show.out)
+        .contains(
+            "exact call:",
+            "\"image\":\"nginx:1.27\"",
+            "callHash:",
+            "deadline:",
+            "policy:",
+            "+",
+            "temporal workflow signal");
     Cli declined = cliWithInput("no\n", "approve", task, "s1", "--token", ALICE);
     assertThat(declined.code).isEqualTo(1);
     assertThat(cliWithInput("yes\n", "approve", task, "s1", "--token", AGENT).code).isEqualTo(4);
-    assertThat(status(ALICE, task).path("steps").get(0).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+    assertThat(status(ALICE, task).path("steps").get(0).path("state").asText())
+        .isEqualTo("AWAITING_APPROVAL");
     Cli approved = cliWithInput("yes\n", "approve", task, "s1", "--token", ALICE);
     assertThat(approved.code).isZero();
     assertThat(approved.out).contains("exact call:", "approved:");
@@ -470,35 +708,64 @@ class DevStackTest {
 
   private String start(String token, String env, String goal) throws Exception {
     String id = "t-" + UUID.randomUUID();
-    Response r = given().auth().oauth2(token).contentType(ContentType.JSON)
-        .body(Map.of("taskId", id, "environment", env, "goal", goal)).post("/api/tasks");
+    Response r =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType(ContentType.JSON)
+            .body(Map.of("taskId", id, "environment", env, "goal", goal))
+            .post("/api/tasks");
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
-    assertThat(r.jsonPath().getString("requester")).isEqualTo(token.equals(AGENT) ? "agent:incident-bot" : token.substring(4));
+    assertThat(r.jsonPath().getString("requester"))
+        .isEqualTo(token.equals(AGENT) ? "agent:incident-bot" : token.substring(4));
     return id;
   }
 
   private JsonNode propose(String token, String task, Map<String, Object> call) throws Exception {
-    Response r = given().auth().oauth2(token).contentType(ContentType.JSON).body(call).post("/api/tasks/" + task + "/steps");
+    Response r =
+        given()
+            .auth()
+            .oauth2(token)
+            .contentType(ContentType.JSON)
+            .body(call)
+            .post("/api/tasks/" + task + "/steps");
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
     return JSON.readTree(r.asString());
   }
 
   private static Map<String, Object> scale(String ns, String name, int replicas) {
-    return Map.of("tool", "k8s.scale", "args", Map.of("namespace", ns, "name", name, "replicas", replicas));
+    return Map.of(
+        "tool", "k8s.scale", "args", Map.of("namespace", ns, "name", name, "replicas", replicas));
   }
 
   private static Map<String, Object> scale(String ns, String name, int replicas, String kind) {
-    return Map.of("tool", "k8s.scale", "args", Map.of("namespace", ns, "name", name, "replicas", replicas, "kind", kind));
+    return Map.of(
+        "tool",
+        "k8s.scale",
+        "args",
+        Map.of("namespace", ns, "name", name, "replicas", replicas, "kind", kind));
   }
 
   private static Response approve(String token, String task, String step, String hash) {
-    return given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("callHash", hash))
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("callHash", hash))
         .post("/api/tasks/" + task + "/steps/" + step + "/approve");
   }
 
   private static JsonNode audit(String task) {
     try {
-      return JSON.readTree(given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit").then().statusCode(200).extract().asString());
+      return JSON.readTree(
+          given()
+              .auth()
+              .oauth2(ALICE)
+              .get("/api/tasks/" + task + "/audit")
+              .then()
+              .statusCode(200)
+              .extract()
+              .asString());
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -506,21 +773,32 @@ class DevStackTest {
 
   private static JsonNode status(String token, String task) {
     try {
-      return JSON.readTree(given().auth().oauth2(token).get("/api/tasks/" + task).then().statusCode(200).extract().asString());
+      return JSON.readTree(
+          given()
+              .auth()
+              .oauth2(token)
+              .get("/api/tasks/" + task)
+              .then()
+              .statusCode(200)
+              .extract()
+              .asString());
     } catch (Exception e) {
       throw new AssertionError(e);
     }
   }
 
   private static JsonNode awaitStep(String task, String step, String state) {
-    return Eventually.until(task + "/" + step + " " + state, () -> {
-      for (JsonNode s : status(ALICE, task).path("steps")) {
-        if (s.path("stepId").asText().equals(step)) {
-          return s;
-        }
-      }
-      return JSON.createObjectNode();
-    }, s -> s.path("state").asText().equals(state) || s.path("state").asText().equals("FAILED"));
+    return Eventually.until(
+        task + "/" + step + " " + state,
+        () -> {
+          for (JsonNode s : status(ALICE, task).path("steps")) {
+            if (s.path("stepId").asText().equals(step)) {
+              return s;
+            }
+          }
+          return JSON.createObjectNode();
+        },
+        s -> s.path("state").asText().equals(state) || s.path("state").asText().equals("FAILED"));
   }
 
   private static JsonNode find(JsonNode inbox, String task, String step) {
@@ -559,16 +837,23 @@ class DevStackTest {
     return log.stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
   }
 
-  /** Saves the task's history in $TMPDIR, or as a replay fixture with -Dhistories.write=true (outside interlock.*, which Quarkus validates). */
+  /**
+   * Saves the task's history in $TMPDIR, or as a replay fixture with -Dhistories.write=true
+   * (outside interlock.*, which Quarkus validates).
+   */
   private void exportHistory(String task, String name) throws Exception {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
     try {
       WorkflowClient c = WorkflowClient.newInstance(stubs);
-      Path dir = Boolean.getBoolean("histories.write") ? Path.of("src/test/resources/histories")
-          : Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
+      Path dir =
+          Boolean.getBoolean("histories.write")
+              ? Path.of("src/test/resources/histories")
+              : Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve(name + ".json"), HistoryRuns.fetch(c, task).get(0).toJson(true));
+      Files.writeString(
+          dir.resolve(name + ".json"), HistoryRuns.fetch(c, task).get(0).toJson(true));
     } finally {
       stubs.shutdown();
     }
@@ -592,8 +877,12 @@ class DevStackTest {
       withServer[n + 1] = server.toString();
     }
     String[] argv = local ? args : withServer;
-    int code = InterlockCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
-        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), argv);
+    int code =
+        InterlockCli.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            argv);
     return new Cli(code, out.toString(), err.toString());
   }
 }

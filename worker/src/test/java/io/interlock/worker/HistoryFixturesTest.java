@@ -25,12 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Committed histories of real tasks (this module's, saved by DevStackTest, and the gate tests' in
- * activities/): the current workflow code must replay them, and the audit report must be built
- * from them alone.
+ * activities/): the current workflow code must replay them, and the audit report must be built from
+ * them alone.
  */
 class HistoryFixturesTest {
   private static final Path OURS = Path.of("src/test/resources/histories");
-  /** The gate tests' fixtures (approved, rejected, rolled back), read in place rather than copied. */
+
+  /**
+   * The gate tests' fixtures (approved, rejected, rolled back), read in place rather than copied.
+   */
   private static final Path GATE = Path.of("../activities/src/test/resources/histories");
 
   static Stream<Path> fixtures() throws IOException {
@@ -40,7 +43,9 @@ class HistoryFixturesTest {
         files.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
       }
     }
-    assertThat(files).as("fixture histories in %s and %s", OURS, GATE).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(files)
+        .as("fixture histories in %s and %s", OURS, GATE)
+        .hasSizeGreaterThanOrEqualTo(6);
     return files.stream();
   }
 
@@ -57,18 +62,21 @@ class HistoryFixturesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
-  @DisplayName("given a saved history, replaying it against the current AgentTaskImpl should be deterministic")
+  @DisplayName(
+      "given a saved history, replaying it against the current AgentTaskImpl should be deterministic")
   void replays(Path history) throws IOException {
     List<Replay.Outcome> outcomes = Replay.run(HistoryRuns.read(List.of(history)));
     assertThat(outcomes).allSatisfy(o -> assertThat(o.deterministic()).as(o.error()).isTrue());
   }
 
   @Test
-  @DisplayName("given a history the current code would not produce, replay should report it as non-deterministic")
+  @DisplayName(
+      "given a history the current code would not produce, replay should report it as non-deterministic")
   void detectsNonDeterminism() throws Exception {
     // The workflow scheduled Preview here; claiming it scheduled Execute is a change of code path.
-    String altered = Files.readString(OURS.resolve("rest-approval-with-refusals.json"))
-        .replaceFirst("\"name\": \"Preview\"", "\"name\": \"Execute\"");
+    String altered =
+        Files.readString(OURS.resolve("rest-approval-with-refusals.json"))
+            .replaceFirst("\"name\": \"Preview\"", "\"name\": \"Execute\"");
     Path file = Files.createTempFile("altered", ".json");
     Files.writeString(file, altered);
     List<Replay.Outcome> outcomes = Replay.run(HistoryRuns.read(List.of(file)));
@@ -89,15 +97,20 @@ class HistoryFixturesTest {
         continue;
       }
       JsonNode s = e.path("detail");
-      assertThat(s.path("callJson").asText()).as(s.path("stepId").asText()).startsWith("{\"args\":");
+      assertThat(s.path("callJson").asText())
+          .as(s.path("stepId").asText())
+          .startsWith("{\"args\":");
       if (s.has("approvalRequest")) {
         assertThat(s.path("callHash").asText()).startsWith("sha256:");
         assertThat(s.path("approvalRequest").path("hashMatchesCanonicalCall").asBoolean()).isTrue();
         assertThat(s.path("preview").path("target").path("uid").asText()).isNotBlank();
-        assertThat(s.path("policyDecisions").get(0).path("policyVersion").asText()).startsWith("sha256:");
+        assertThat(s.path("policyDecisions").get(0).path("policyVersion").asText())
+            .startsWith("sha256:");
       }
       // Every approval, rejection and refusal is tied to the signal or update the server recorded.
-      s.path("approvals").forEach(a -> assertThat(a.path("serverIdentity").asText()).as(a.toString()).isNotBlank());
+      s.path("approvals")
+          .forEach(
+              a -> assertThat(a.path("serverIdentity").asText()).as(a.toString()).isNotBlank());
       if (s.has("execution")) {
         assertThat(s.path("execution").path("startedAt").asText()).isNotBlank();
         assertThat(s.path("delta")).isNotEmpty();
@@ -108,7 +121,8 @@ class HistoryFixturesTest {
   }
 
   @Test
-  @DisplayName("given an approval over REST after two refusals, the report shows each with why and the server identity")
+  @DisplayName(
+      "given an approval over REST after two refusals, the report shows each with why and the server identity")
   void restApproval() throws IOException {
     JsonNode s1 = report(OURS.resolve("rest-approval-with-refusals.json")).step("s1");
     JsonNode a = s1.path("approvals");
@@ -116,7 +130,8 @@ class HistoryFixturesTest {
     assertThat(values(a, "outcome")).containsExactly("refused", "refused", "accepted");
     assertThat(a.get(0).path("why").asText()).contains("callHash mismatch");
     assertThat(a.get(1).path("why").asText()).contains("not allowed by policy");
-    assertThat(values(a, "serverIdentity")).containsExactly("interlock-api:alice", "interlock-api:dave", "interlock-api:alice");
+    assertThat(values(a, "serverIdentity"))
+        .containsExactly("interlock-api:alice", "interlock-api:dave", "interlock-api:alice");
     assertThat(values(a, "via")).containsOnly("update decide");
     assertThat(values(s1.path("policyDecisions"), "stage")).containsExactly("PROPOSE", "RECHECK");
     assertThat(s1.path("state").asText()).isEqualTo("VERIFIED");
@@ -124,7 +139,8 @@ class HistoryFixturesTest {
   }
 
   @Test
-  @DisplayName("given approvals as raw Temporal signals, the report shows the approver claimed and the identity the server recorded")
+  @DisplayName(
+      "given approvals as raw Temporal signals, the report shows the approver claimed and the identity the server recorded")
   void rawSignalApproval() throws IOException {
     JsonNode a = report(OURS.resolve("raw-signal-approval.json")).step("s1").path("approvals");
     assertThat(values(a, "approver")).containsExactly("dave", "bob", "bob");
@@ -136,19 +152,31 @@ class HistoryFixturesTest {
   }
 
   @Test
-  @DisplayName("given a task still waiting for approval, a raw signal's refusal shows with why and the server identity")
+  @DisplayName(
+      "given a task still waiting for approval, a raw signal's refusal shows with why and the server identity")
   void runningTaskShowsRawSignalRefusal() throws IOException {
-    WorkflowExecutionHistory whole = HistoryRuns.read(List.of(OURS.resolve("raw-signal-approval.json"))).get(0);
+    WorkflowExecutionHistory whole =
+        HistoryRuns.read(List.of(OURS.resolve("raw-signal-approval.json"))).get(0);
     List<HistoryEvent> events = whole.getEvents();
-    // Cut the history right after the first refusal's marker: the task is still awaiting approval there.
+    // Cut the history right after the first refusal's marker: the task is still awaiting approval
+    // there.
     int cut = 0;
     while (!(events.get(cut).getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && events.get(cut).getMarkerRecordedEventAttributes().getDetailsOrThrow("data").getPayloads(0).getData()
-            .toStringUtf8().contains("\"kind\":\"REFUSED\""))) {
+        && events
+            .get(cut)
+            .getMarkerRecordedEventAttributes()
+            .getDetailsOrThrow("data")
+            .getPayloads(0)
+            .getData()
+            .toStringUtf8()
+            .contains("\"kind\":\"REFUSED\""))) {
       cut++;
     }
-    AuditReport report = AuditReport.fromHistory(
-        List.of(new WorkflowExecutionHistory(History.newBuilder().addAllEvents(events.subList(0, cut + 1)).build())));
+    AuditReport report =
+        AuditReport.fromHistory(
+            List.of(
+                new WorkflowExecutionHistory(
+                    History.newBuilder().addAllEvents(events.subList(0, cut + 1)).build())));
     assertThat(report.task().path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(report.task().path("finished").asBoolean()).isFalse();
     JsonNode refusal = report.step("s1").path("approvals").get(0);
@@ -157,11 +185,13 @@ class HistoryFixturesTest {
     assertThat(refusal.path("approver").asText()).isEqualTo("dave");
     assertThat(refusal.path("why").asText()).contains("not allowed by policy");
     assertThat(refusal.path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
-    assertThat(report.toMarkdown()).contains("temporal-cli@laptop", "refused", "history ends before the task did");
+    assertThat(report.toMarkdown())
+        .contains("temporal-cli@laptop", "refused", "history ends before the task did");
   }
 
   @Test
-  @DisplayName("given a self-approval then a rejection, the report shows the refusal's why and the rejection's reason")
+  @DisplayName(
+      "given a self-approval then a rejection, the report shows the refusal's why and the rejection's reason")
   void refusedThenRejected() throws IOException {
     JsonNode s1 = report(OURS.resolve("self-approval-refused-then-rejected.json")).step("s1");
     assertThat(s1.path("state").asText()).isEqualTo("REJECTED");
@@ -176,7 +206,8 @@ class HistoryFixturesTest {
   }
 
   @Test
-  @DisplayName("given a failed verification, the rollback step is linked to the step it undoes and gated like any write")
+  @DisplayName(
+      "given a failed verification, the rollback step is linked to the step it undoes and gated like any write")
   void rollbackLinked() throws IOException {
     AuditReport report = report(GATE.resolve("rollback.json"));
     JsonNode s1 = report.step("s1");

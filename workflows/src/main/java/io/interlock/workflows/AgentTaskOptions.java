@@ -5,7 +5,10 @@ import io.temporal.common.converter.DataConverterException;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.worker.WorkflowImplementationOptions;
 
-/** How workers register {@link io.interlock.workflows.gate.AgentTaskImpl} and read its payloads: the same in production and in tests. */
+/**
+ * How workers register {@link io.interlock.workflows.gate.AgentTaskImpl} and read its payloads: the
+ * same in production and in tests.
+ */
 public final class AgentTaskOptions {
   private AgentTaskOptions() {}
 
@@ -19,8 +22,11 @@ public final class AgentTaskOptions {
         .build();
   }
 
-  /** How Interlock's clients and workers convert payloads: the SDK's defaults, JSON read strictly. */
+  /**
+   * How Interlock's clients and workers convert payloads: the SDK's defaults, JSON read strictly.
+   */
   public static DataConverter dataConverter() {
-    return DefaultDataConverter.newDefaultInstance().withPayloadConverterOverrides(new StrictJsonPayloadConverter());
+    return DefaultDataConverter.newDefaultInstance()
+        .withPayloadConverterOverrides(new StrictJsonPayloadConverter());
   }
 }

@@ -11,8 +11,12 @@ import io.temporal.workflow.Workflow;
  * writes and every reader reads through here, so the SDK's marker layout is named in one place.
  */
 public final class AuditMarker {
-  /** The SDK records {@code Workflow.sideEffect} as a marker of this name, its value under {@link #DATA}. */
+  /**
+   * The SDK records {@code Workflow.sideEffect} as a marker of this name, its value under {@link
+   * #DATA}.
+   */
   static final String NAME = "SideEffect";
+
   static final String DATA = "data";
 
   private AuditMarker() {}
@@ -30,7 +34,9 @@ public final class AuditMarker {
     return marker.getDetailsOrThrow(DATA);
   }
 
-  /** Whether a decoded marker value is an audit entry (other side effects carry no seq and kind). */
+  /**
+   * Whether a decoded marker value is an audit entry (other side effects carry no seq and kind).
+   */
   public static boolean isEntry(JsonNode value) {
     return value != null && value.hasNonNull("seq") && value.hasNonNull("kind");
   }

@@ -20,20 +20,28 @@ import java.util.regex.Pattern;
 public final class SecretLiterals {
   public static final String RULE = "secret.by-reference";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The kind's names the catalog accepts for Secrets (any case). */
   private static final Pattern SECRET_KIND = Pattern.compile("(?i)secrets?");
+
   /** {@code kind: Secret} in a manifest or patch given as YAML or JSON text. */
   private static final Pattern SECRET_KIND_IN_TEXT =
-      Pattern.compile("(?im)[\"']?\\bkind[\"']?\\s*:\\s*(!!str\\s+)?[\"']?secrets?[\"']?\\s*([,}#]|$)");
+      Pattern.compile(
+          "(?im)[\"']?\\bkind[\"']?\\s*:\\s*(!!str\\s+)?[\"']?secrets?[\"']?\\s*([,}#]|$)");
+
   /** Arguments that may carry a manifest, patch or call as text. */
   private static final Set<String> TEXT_ARGUMENTS = Set.of("manifest", "patch", "args");
+
   private static final List<String> VALUE_FIELDS = List.of("data", "stringData");
+
   /** kubectl's copy of the whole object, values included. */
   private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private SecretLiterals() {}
 
-  /** Why {@code call} carries a Secret value, naming the field and the rule; null when it does not. */
+  /**
+   * Why {@code call} carries a Secret value, naming the field and the rule; null when it does not.
+   */
   public static String problem(ToolCall call) {
     return call.args() == null ? null : walk(JSON.valueToTree(call.args()), "args", null);
   }
@@ -60,9 +68,15 @@ public final class SecretLiterals {
           return p;
         }
       }
-    } else if (node.isTextual() && TEXT_ARGUMENTS.contains(key) && SECRET_KIND_IN_TEXT.matcher(node.asText()).find()) {
-      return path + ": a Secret given as text; give it as a JSON object whose data values are references "
-          + SecretRef.SHAPE + " (rule " + RULE + ")";
+    } else if (node.isTextual()
+        && TEXT_ARGUMENTS.contains(key)
+        && SECRET_KIND_IN_TEXT.matcher(node.asText()).find()) {
+      return path
+          + ": a Secret given as text; give it as a JSON object whose data values are references "
+          + SecretRef.SHAPE
+          + " (rule "
+          + RULE
+          + ")";
     }
     return null;
   }
@@ -72,8 +86,13 @@ public final class SecretLiterals {
     String p = inSecret(secret, path);
     JsonNode patch = secret.get("patch");
     if (p == null && patch != null && patch.isTextual()) {
-      p = path + ".patch: the patch of a Secret is given as a JSON object (its values as references " + SecretRef.SHAPE
-          + "), not as text (rule " + RULE + ")";
+      p =
+          path
+              + ".patch: the patch of a Secret is given as a JSON object (its values as references "
+              + SecretRef.SHAPE
+              + "), not as text (rule "
+              + RULE
+              + ")";
     }
     if (p == null && patch != null && patch.isObject()) {
       p = inSecret(patch, path + ".patch");
@@ -82,8 +101,9 @@ public final class SecretLiterals {
   }
 
   /**
-   * Why a Secret manifest, or a merge patch of a Secret, at {@code path} carries a value (or kubectl's
-   * last-applied copy), naming the field and the rule; null when its values are all references.
+   * Why a Secret manifest, or a merge patch of a Secret, at {@code path} carries a value (or
+   * kubectl's last-applied copy), naming the field and the rule; null when its values are all
+   * references.
    */
   public static String inSecret(JsonNode secretOrPatch, String path) {
     String p = values(secretOrPatch, path);
@@ -97,7 +117,14 @@ public final class SecretLiterals {
         continue;
       }
       if (!values.isObject()) {
-        return path + "." + field + ": must map each key to a reference " + SecretRef.SHAPE + " (rule " + RULE + ")";
+        return path
+            + "."
+            + field
+            + ": must map each key to a reference "
+            + SecretRef.SHAPE
+            + " (rule "
+            + RULE
+            + ")";
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -107,9 +134,14 @@ public final class SecretLiterals {
         String at = path + "." + field + "." + e.getKey();
         var ref = SecretRef.of(e.getValue());
         if (ref.isEmpty()) {
-          return at + ": a Secret value cannot be sent in a call (the task's history and audit would keep it; the value"
-              + " is not shown here); give a reference instead, " + SecretRef.SHAPE + ", resolved by the worker from its"
-              + " secret store (rule " + RULE + ")";
+          return at
+              + ": a Secret value cannot be sent in a call (the task's history and audit would keep it; the value"
+              + " is not shown here); give a reference instead, "
+              + SecretRef.SHAPE
+              + ", resolved by the worker from its"
+              + " secret store (rule "
+              + RULE
+              + ")";
         }
         if (ref.get().problem() != null) {
           return at + ": " + ref.get().problem();
@@ -121,8 +153,13 @@ public final class SecretLiterals {
 
   private static String lastApplied(JsonNode holder, String path) {
     return holder.path("metadata").path("annotations").has(LAST_APPLIED)
-        ? path + ".metadata.annotations." + LAST_APPLIED + ": a Secret's last-applied copy would carry its values;"
-            + " leave it out (Interlock applies server-side) (rule " + RULE + ")"
+        ? path
+            + ".metadata.annotations."
+            + LAST_APPLIED
+            + ": a Secret's last-applied copy would carry its values;"
+            + " leave it out (Interlock applies server-side) (rule "
+            + RULE
+            + ")"
         : null;
   }
 }

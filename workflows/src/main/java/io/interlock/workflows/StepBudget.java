@@ -10,19 +10,25 @@ import java.util.List;
 /**
  * Byte budgets that keep what a task answers and carries far below Temporal's limits (4 MB per
  * message, 2 MB per payload) whatever its callers send: open steps share one budget, a preview has
- * its own, and finished steps beyond the newest ones are held compact (the history keeps them whole).
+ * its own, and finished steps beyond the newest ones are held compact (the history keeps them
+ * whole).
  */
 public final class StepBudget {
   /** Open steps' views together, checked before a proposal is accepted. */
   public static final int OPEN_BYTES = 1024 * 1024;
+
   /** One preview as the step holds it and approvers see it. */
   public static final int PREVIEW_BYTES = 192 * 1024;
+
   /** Finished steps held whole besides the newest one; older ones are compacted. */
   public static final int FINISHED_BYTES = 256 * 1024;
+
   /** Characters of an error or a policy reason a step keeps. */
   public static final int ERROR_CHARS = 4096;
+
   /** Bytes of what a policy decision observed (its keys are not counted: they are policy's own). */
   public static final int OBSERVED_BYTES = 16 * 1024;
+
   /** Audit entries the audit() query answers with, newest first. */
   public static final int AUDIT_BYTES = 1024 * 1024;
 
@@ -42,9 +48,18 @@ public final class StepBudget {
   public static String openProblem(String taskId, int openBytes, int callBytes) {
     // The call's preview is still to come: reserve its budget too.
     long needed = (long) openBytes + callBytes + PREVIEW_BYTES;
-    return needed <= OPEN_BYTES ? null
-        : "task " + taskId + " has open calls holding " + openBytes + " bytes; this call (" + callBytes
-            + " bytes, plus up to " + PREVIEW_BYTES + " for its preview) would exceed the " + OPEN_BYTES
+    return needed <= OPEN_BYTES
+        ? null
+        : "task "
+            + taskId
+            + " has open calls holding "
+            + openBytes
+            + " bytes; this call ("
+            + callBytes
+            + " bytes, plus up to "
+            + PREVIEW_BYTES
+            + " for its preview) would exceed the "
+            + OPEN_BYTES
             + " byte budget of open calls; approve, reject or wait for open steps, or start a new task";
   }
 
@@ -54,29 +69,56 @@ public final class StepBudget {
       return null;
     }
     String reason = CallerText.bounded(d.reason(), ERROR_CHARS);
-    java.util.Map<String, Object> observed = bytes(d.observed()) <= OBSERVED_BYTES ? d.observed()
-        : java.util.Map.of("omitted", "observations of " + bytes(d.observed()) + " bytes; the policy activity's result in"
-            + " the history has them");
+    java.util.Map<String, Object> observed =
+        bytes(d.observed()) <= OBSERVED_BYTES
+            ? d.observed()
+            : java.util.Map.of(
+                "omitted",
+                "observations of "
+                    + bytes(d.observed())
+                    + " bytes; the policy activity's result in"
+                    + " the history has them");
     if (reason == d.reason() && observed == d.observed()) {
       return d;
     }
-    return new PolicyDecision(d.allowed(), d.ruleId(), reason, d.requiredApprovals(), d.approvers(),
-        d.policyVersion(), d.stage(), observed, d.maxApprovalSeconds(), d.verifyBudgetSeconds(), d.overridableBy(),
+    return new PolicyDecision(
+        d.allowed(),
+        d.ruleId(),
+        reason,
+        d.requiredApprovals(),
+        d.approvers(),
+        d.policyVersion(),
+        d.stage(),
+        observed,
+        d.maxApprovalSeconds(),
+        d.verifyBudgetSeconds(),
+        d.overridableBy(),
         d.proofs());
   }
 
-  /** The preview itself when small enough; else without the intended object, then with its diff cut. */
+  /**
+   * The preview itself when small enough; else without the intended object, then with its diff cut.
+   */
   public static Preview bounded(Preview p) {
     if (p == null || bytes(p) <= PREVIEW_BYTES) {
       return p;
     }
     List<String> warnings = new java.util.ArrayList<>(p.warnings());
-    warnings.add("preview of " + bytes(p) + " bytes cut to " + PREVIEW_BYTES
-        + ": the intended object is left out and the diff keeps its head; the call's args are whole");
+    warnings.add(
+        "preview of "
+            + bytes(p)
+            + " bytes cut to "
+            + PREVIEW_BYTES
+            + ": the intended object is left out and the diff keeps its head; the call's args are whole");
     String diff = p.diff();
     int room = PREVIEW_BYTES / 2;
     if (diff != null && diff.length() > room) {
-      diff = diff.substring(0, room) + "\n… diff cut at " + room + " characters of " + p.diff().length();
+      diff =
+          diff.substring(0, room)
+              + "\n… diff cut at "
+              + room
+              + " characters of "
+              + p.diff().length();
     }
     String dryRun = p.dryRun();
     if (dryRun != null && dryRun.length() > 4096) {

@@ -2,8 +2,8 @@ package io.interlock.workflows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -28,6 +28,7 @@ import java.util.Optional;
 public final class StrictJsonPayloadConverter implements PayloadConverter {
   /** Characters of the parser's reason a refusal repeats. */
   private static final int REASON_SHOWN = 600;
+
   private final JacksonJsonPayloadConverter json =
       new JacksonJsonPayloadConverter(strict(JacksonJsonPayloadConverter.newDefaultObjectMapper()));
 
@@ -40,7 +41,9 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     return mapper;
   }
 
@@ -55,18 +58,24 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
   }
 
   @Override
-  public <T> T fromData(Payload content, Class<T> valueClass, Type valueType) throws DataConverterException {
+  public <T> T fromData(Payload content, Class<T> valueClass, Type valueType)
+      throws DataConverterException {
     String notUtf8 = notUtf8(content);
     if (notUtf8 != null) {
-      throw new DataConverterException("cannot read the input as " + valueClass.getSimpleName() + ": " + notUtf8);
+      throw new DataConverterException(
+          "cannot read the input as " + valueClass.getSimpleName() + ": " + notUtf8);
     }
     try {
       return json.fromData(content, valueClass, valueType);
     } catch (DataConverterException e) {
       Throwable reason = e.getCause() == null ? e : e.getCause();
       // The parser quotes the input it stopped at, whatever its size: the failure must stay small.
-      throw new DataConverterException("cannot read the input as " + valueClass.getSimpleName() + ": "
-          + CallerText.shown(describe(reason), REASON_SHOWN), reason);
+      throw new DataConverterException(
+          "cannot read the input as "
+              + valueClass.getSimpleName()
+              + ": "
+              + CallerText.shown(describe(reason), REASON_SHOWN),
+          reason);
     }
   }
 
@@ -77,11 +86,13 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
 
   /**
    * Why {@code bytes} are not well-formed UTF-8, or null. The JSON parser decodes some ill-formed
-   * UTF-8 (an overlong "/" as C0 AF, a lone surrogate) as if it were text, so JSON is checked first.
+   * UTF-8 (an overlong "/" as C0 AF, a lone surrogate) as if it were text, so JSON is checked
+   * first.
    */
   public static String notWellFormedUtf8(ByteBuffer bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(bytes);
@@ -91,7 +102,10 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
     }
   }
 
-  /** The parser's reason and the path of the field it stopped at (steps[0].args); values at most quoted short. */
+  /**
+   * The parser's reason and the path of the field it stopped at (steps[0].args); values at most
+   * quoted short.
+   */
   private static String describe(Throwable reason) {
     if (!(reason instanceof JsonProcessingException p)) {
       return String.valueOf(reason.getMessage());

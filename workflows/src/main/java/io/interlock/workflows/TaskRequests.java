@@ -10,15 +10,20 @@ import io.interlock.workflows.gate.ApprovalRules;
 import io.temporal.failure.ApplicationFailure;
 
 /**
- * The start input's rules, shared by the workflow (a bad start ends the task at once with the
- * field named, never loops) and the API (which answers 400 before starting anything).
+ * The start input's rules, shared by the workflow (a bad start ends the task at once with the field
+ * named, never loops) and the API (which answers 400 before starting anything).
  */
 public final class TaskRequests {
   static final int MAX_NAME = 128;
   static final int MAX_GOAL = 4_000;
   static final long MAX_TIMEOUT_SECONDS = 366L * 86_400;
-  /** One call's JSON: well under Temporal's 2 MB payload limit even after preview and diff are added. */
+
+  /**
+   * One call's JSON: well under Temporal's 2 MB payload limit even after preview and diff are
+   * added.
+   */
   public static final int MAX_CALL_BYTES = 256 * 1024;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TaskRequests() {}
@@ -26,7 +31,8 @@ public final class TaskRequests {
   public static void check(TaskRequest r) {
     String problem = problem(r);
     if (problem != null) {
-      throw ApplicationFailure.newNonRetryableFailure("invalid TaskRequest: " + problem, FailureType.INVALID_ARGS.type());
+      throw ApplicationFailure.newNonRetryableFailure(
+          "invalid TaskRequest: " + problem, FailureType.INVALID_ARGS.type());
     }
   }
 
@@ -43,7 +49,11 @@ public final class TaskRequests {
     }
     if (r.steps() != null) {
       if (r.steps().size() > AgentTaskImpl.MAX_STEPS) {
-        return "steps: at most " + AgentTaskImpl.MAX_STEPS + " in a plan (got " + r.steps().size() + ")";
+        return "steps: at most "
+            + AgentTaskImpl.MAX_STEPS
+            + " in a plan (got "
+            + r.steps().size()
+            + ")";
       }
       for (int i = 0; i < r.steps().size(); i++) {
         ToolCall c = r.steps().get(i);
@@ -62,13 +72,18 @@ public final class TaskRequests {
       int planBytes = r.steps().stream().mapToInt(StepBudget::bytes).sum();
       String open = StepBudget.openProblem("of this plan", 0, planBytes);
       if (open != null) {
-        return "steps: the plan's calls are " + planBytes + " bytes of JSON; with the first preview they would exceed"
-            + " the " + StepBudget.OPEN_BYTES + " byte budget of open calls; split the plan over tasks or steps";
+        return "steps: the plan's calls are "
+            + planBytes
+            + " bytes of JSON; with the first preview they would exceed"
+            + " the "
+            + StepBudget.OPEN_BYTES
+            + " byte budget of open calls; split the plan over tasks or steps";
       }
     }
     if (r.requesterProof() != null
         && ApprovalRules.tooLong(null, null, null, null, null, r.requesterProof()) != null) {
-      return "requesterProof: " + ApprovalRules.tooLong(null, null, null, null, null, r.requesterProof());
+      return "requesterProof: "
+          + ApprovalRules.tooLong(null, null, null, null, null, r.requesterProof());
     }
     String timeout = range("approvalTimeoutSeconds", r.approvalTimeoutSeconds());
     return timeout != null ? timeout : range("idleTimeoutSeconds", r.idleTimeoutSeconds());
@@ -85,8 +100,13 @@ public final class TaskRequests {
     } catch (JsonProcessingException e) {
       return "the call cannot be written as JSON";
     }
-    return bytes <= MAX_CALL_BYTES ? null : "the call is " + bytes + " bytes of JSON; at most " + MAX_CALL_BYTES
-        + " fit in a task (split the change, or apply large manifests outside Interlock)";
+    return bytes <= MAX_CALL_BYTES
+        ? null
+        : "the call is "
+            + bytes
+            + " bytes of JSON; at most "
+            + MAX_CALL_BYTES
+            + " fit in a task (split the change, or apply large manifests outside Interlock)";
   }
 
   private static String range(String field, Long v) {

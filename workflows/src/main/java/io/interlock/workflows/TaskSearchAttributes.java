@@ -7,11 +7,15 @@ import java.util.List;
 public final class TaskSearchAttributes {
   private TaskSearchAttributes() {}
 
-  public static final SearchAttributeKey<String> TASK_STATE = SearchAttributeKey.forKeyword("InterlockTaskState");
+  public static final SearchAttributeKey<String> TASK_STATE =
+      SearchAttributeKey.forKeyword("InterlockTaskState");
   public static final SearchAttributeKey<List<String>> PENDING_STEPS =
       SearchAttributeKey.forKeywordList("InterlockPendingSteps");
-  public static final SearchAttributeKey<String> ENVIRONMENT = SearchAttributeKey.forKeyword("InterlockEnvironment");
-  public static final SearchAttributeKey<String> REQUESTER = SearchAttributeKey.forKeyword("InterlockRequester");
+  public static final SearchAttributeKey<String> ENVIRONMENT =
+      SearchAttributeKey.forKeyword("InterlockEnvironment");
+  public static final SearchAttributeKey<String> REQUESTER =
+      SearchAttributeKey.forKeyword("InterlockRequester");
 
-  public static final List<SearchAttributeKey<?>> ALL = List.of(TASK_STATE, PENDING_STEPS, ENVIRONMENT, REQUESTER);
+  public static final List<SearchAttributeKey<?>> ALL =
+      List.of(TASK_STATE, PENDING_STEPS, ENVIRONMENT, REQUESTER);
 }

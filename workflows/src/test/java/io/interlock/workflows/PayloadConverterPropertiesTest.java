@@ -25,8 +25,8 @@ import net.jqwik.api.Property;
 
 /**
  * Every signal, update and start payload a Temporal client can send, read by the engine's payload
- * converter: from a valid document with one random change, or from bytes that are barely JSON.
- * It answers with a value or a DataConverterException naming the type, in bounded text, never any
+ * converter: from a valid document with one random change, or from bytes that are barely JSON. It
+ * answers with a value or a DataConverterException naming the type, in bounded text, never any
  * other exception; what it accepts survives its own round trip unchanged.
  */
 class PayloadConverterPropertiesTest {
@@ -38,14 +38,18 @@ class PayloadConverterPropertiesTest {
       List.of(Approval.class, Rejection.class, Decision.class, ToolCall.class, TaskRequest.class);
 
   @Property(tries = 10_000)
-  @Label("a valid payload with one change is read or refused with a DataConverterException; what is read round-trips")
+  @Label(
+      "a valid payload with one change is read or refused with a DataConverterException; what is read round-trips")
   void changedPayloadReadOrRefused(@ForAll long seed) throws Exception {
     Random random = new Random(seed);
     Class<?> type = INPUTS.get(random.nextInt(INPUTS.size()));
     ObjectNode doc = valid(type);
     String what = change(doc, random);
     // A lone surrogate can only be sent as an escape: the generator refuses to write one.
-    byte[] bytes = JSON.writeValueAsString(doc).replace(LONE_SURROGATE, "\\ud800").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        JSON.writeValueAsString(doc)
+            .replace(LONE_SURROGATE, "\\ud800")
+            .getBytes(StandardCharsets.UTF_8);
     if (random.nextInt(6) == 0) {
       String[] tails = {" {}", "}", ",", " null", "\u0000", " /*x*/"};
       String tail = tails[random.nextInt(tails.length)];
@@ -56,29 +60,37 @@ class PayloadConverterPropertiesTest {
   }
 
   @Property(tries = 10_000)
-  @Label("arbitrary bytes near JSON are read or refused with a DataConverterException, never another exception")
+  @Label(
+      "arbitrary bytes near JSON are read or refused with a DataConverterException, never another exception")
   void nearJsonBytesReadOrRefused(@ForAll long seed) {
     Random random = new Random(seed);
     Class<?> type = INPUTS.get(random.nextInt(INPUTS.size()));
     byte[] bytes = new byte[random.nextInt(64)];
     String alphabet = "{}[]\":,0123456789.eE-+tfnrul \\stepIdcallHashapprover\u00e9";
     for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = random.nextInt(10) == 0 ? (byte) random.nextInt(256) : (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+      bytes[i] =
+          random.nextInt(10) == 0
+              ? (byte) random.nextInt(256)
+              : (byte) alphabet.charAt(random.nextInt(alphabet.length()));
     }
     judge(type, bytes, "bytes " + java.util.HexFormat.of().formatHex(bytes));
   }
 
   private static void judge(Class<?> type, byte[] bytes, String what) {
-    Payload payload = Payload.newBuilder()
-        .putMetadata(EncodingKeys.METADATA_ENCODING_KEY, ByteString.copyFromUtf8("json/plain"))
-        .setData(ByteString.copyFrom(bytes)).build();
+    Payload payload =
+        Payload.newBuilder()
+            .putMetadata(EncodingKeys.METADATA_ENCODING_KEY, ByteString.copyFromUtf8("json/plain"))
+            .setData(ByteString.copyFrom(bytes))
+            .build();
     Object value;
     try {
       value = CONVERTER.fromData(payload, type, type);
     } catch (DataConverterException e) {
-      assertThat(e.getMessage()).as("refusal of %s after %s", type.getSimpleName(), what)
+      assertThat(e.getMessage())
+          .as("refusal of %s after %s", type.getSimpleName(), what)
           .contains(type.getSimpleName());
-      assertThat(e.getMessage().length()).as("refusal length after %s: %s", what, brief(NODES.textNode(e.getMessage())))
+      assertThat(e.getMessage().length())
+          .as("refusal length after %s: %s", what, brief(NODES.textNode(e.getMessage())))
           .isLessThan(2_000);
       return;
     } catch (RuntimeException e) {
@@ -88,24 +100,43 @@ class PayloadConverterPropertiesTest {
       return;
     }
     Payload again = CONVERTER.toData(value).orElseThrow();
-    assertThat(CONVERTER.fromData(again, type, type)).as("round trip of %s after %s", value, what).isEqualTo(value);
+    assertThat(CONVERTER.fromData(again, type, type))
+        .as("round trip of %s after %s", value, what)
+        .isEqualTo(value);
   }
 
   private static ObjectNode valid(Class<?> type) {
-    ObjectNode proof = NODES.objectNode().put("kind", "ssh").put("signature", "-----BEGIN SSH SIGNATURE-----\nAAAA\n")
-        .put("issuedAt", "2026-12-01T00:00:00Z").put("expiresAt", "2026-12-01T00:10:00Z");
+    ObjectNode proof =
+        NODES
+            .objectNode()
+            .put("kind", "ssh")
+            .put("signature", "-----BEGIN SSH SIGNATURE-----\nAAAA\n")
+            .put("issuedAt", "2026-12-01T00:00:00Z")
+            .put("expiresAt", "2026-12-01T00:10:00Z");
     ObjectNode call = NODES.objectNode().put("tool", "k8s.scale");
     call.putObject("args").put("namespace", "shop").put("name", "web").put("replicas", 3);
     if (type == ToolCall.class) {
       return call;
     }
     if (type == TaskRequest.class) {
-      ObjectNode start = NODES.objectNode().put("requester", "agent:bot").put("environment", "staging").put("goal", "g")
-          .put("approvalTimeoutSeconds", 600).put("finishWhenDone", true).put("historyLimit", 1000);
+      ObjectNode start =
+          NODES
+              .objectNode()
+              .put("requester", "agent:bot")
+              .put("environment", "staging")
+              .put("goal", "g")
+              .put("approvalTimeoutSeconds", 600)
+              .put("finishWhenDone", true)
+              .put("historyLimit", 1000);
       start.putArray("steps").add(call);
       return start;
     }
-    ObjectNode d = NODES.objectNode().put("stepId", "s1").put("callHash", "sha256:" + "a".repeat(64)).put("approver", "alice");
+    ObjectNode d =
+        NODES
+            .objectNode()
+            .put("stepId", "s1")
+            .put("callHash", "sha256:" + "a".repeat(64))
+            .put("approver", "alice");
     d.put(type == Rejection.class ? "reason" : "comment", "ok");
     if (type == Decision.class) {
       d.put("approve", true);

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code GET /interlock-sim/mutations}: {@code {"count":N,"lines":["PUT /apis/...",...]}}
- *   <li>{@code POST /interlock-sim/holds} with {@code {"method","path","afterMutations","holdSeconds"}}
+ *   <li>{@code POST /interlock-sim/holds} with {@code
+ *       {"method","path","afterMutations","holdSeconds"}}
  *   <li>{@code GET /interlock-sim/holds}: answers held so far and rules still waiting
  *   <li>{@code DELETE /interlock-sim/holds}: drops the waiting rules
  * </ul>
@@ -58,14 +59,35 @@ final class AdminEndpoints {
         String p = b.path("path").asText("");
         long seconds = b.path("holdSeconds").asLong(0);
         if (m.isEmpty() || !p.startsWith("/") || seconds <= 0) {
-          throw new ApiError(400, "BadRequest", "a hold needs method, path (starting with /) and holdSeconds > 0;"
-              + " got " + b, null, null, List.of());
+          throw new ApiError(
+              400,
+              "BadRequest",
+              "a hold needs method, path (starting with /) and holdSeconds > 0;" + " got " + b,
+              null,
+              null,
+              List.of());
         }
-        holds.add(new AnswerHolds.Rule(m.toUpperCase(), p, b.path("afterMutations").asLong(0), Duration.ofSeconds(seconds)));
+        holds.add(
+            new AnswerHolds.Rule(
+                m.toUpperCase(),
+                p,
+                b.path("afterMutations").asLong(0),
+                Duration.ofSeconds(seconds)));
         yield new Answer(201, holds.describe());
       }
-      default -> throw new ApiError(404, "NotFound", "no simulator endpoint " + method + " " + PREFIX + path
-          + "; there are mutations (GET) and holds (GET, POST, DELETE)", null, null, List.of());
+      default ->
+          throw new ApiError(
+              404,
+              "NotFound",
+              "no simulator endpoint "
+                  + method
+                  + " "
+                  + PREFIX
+                  + path
+                  + "; there are mutations (GET) and holds (GET, POST, DELETE)",
+              null,
+              null,
+              List.of());
     };
   }
 }

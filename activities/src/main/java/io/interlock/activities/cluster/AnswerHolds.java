@@ -11,12 +11,15 @@ import java.util.List;
 /**
  * Failure injection for crash tests: the answer to the next request matching a rule is held back
  * for a while after the request took effect (a write is persisted and counted first), so a test can
- * kill the caller while its request is in flight. Dry runs are never held. The answer is delayed
- * by a timer, never by blocking the server's event loop.
+ * kill the caller while its request is in flight. Dry runs are never held. The answer is delayed by
+ * a timer, never by blocking the server's event loop.
  */
 final class AnswerHolds {
 
-  /** One rule: hold the answer to the next non-dry-run {@code method path} once the log has {@code afterMutations} lines. */
+  /**
+   * One rule: hold the answer to the next non-dry-run {@code method path} once the log has {@code
+   * afterMutations} lines.
+   */
   record Rule(String method, String path, long afterMutations, Duration hold) {}
 
   private final List<Rule> rules = new ArrayList<>();
@@ -55,7 +58,11 @@ final class AnswerHolds {
     held.forEach(h::add);
     ArrayNode pending = out.putArray("rules");
     for (Rule r : rules) {
-      pending.addObject().put("method", r.method()).put("path", r.path()).put("afterMutations", r.afterMutations())
+      pending
+          .addObject()
+          .put("method", r.method())
+          .put("path", r.path())
+          .put("afterMutations", r.afterMutations())
           .put("holdSeconds", r.hold().toSeconds());
     }
     return out;

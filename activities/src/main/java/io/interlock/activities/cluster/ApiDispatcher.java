@@ -13,9 +13,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The simulated API server's request handling: CRUD with the real server's write semantics
- * (dry run, optimistic concurrency, delete preconditions, status and scale subresources, server-
- * side apply), discovery, access reviews and watches. Every persisted client write is counted.
+ * The simulated API server's request handling: CRUD with the real server's write semantics (dry
+ * run, optimistic concurrency, delete preconditions, status and scale subresources, server- side
+ * apply), discovery, access reviews and watches. Every persisted client write is counted.
  */
 final class ApiDispatcher extends Dispatcher {
 
@@ -29,10 +29,16 @@ final class ApiDispatcher extends Dispatcher {
   private final ServerSideApply ssa;
   private final WatchStreams watches;
   private final AnswerHolds holds;
+
   /** Null unless the cluster was built with admin endpoints (crash and load tests only). */
   private final AdminEndpoints admin;
 
-  ApiDispatcher(ObjectStore store, AccessRules access, MutationLog mutations, AnswerHolds holds, AdminEndpoints admin) {
+  ApiDispatcher(
+      ObjectStore store,
+      AccessRules access,
+      MutationLog mutations,
+      AnswerHolds holds,
+      AdminEndpoints admin) {
     this.store = store;
     this.access = access;
     this.mutations = mutations;
@@ -54,7 +60,11 @@ final class ApiDispatcher extends Dispatcher {
       return respond(e.code(), e.toStatus());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "simulated API server failed on " + request.getRequestLine(), e);
-      return respond(500, new ApiError(500, "InternalError", "simulated API server error: " + e, null, null, List.of()).toStatus());
+      return respond(
+          500,
+          new ApiError(
+                  500, "InternalError", "simulated API server error: " + e, null, null, List.of())
+              .toStatus());
     }
   }
 
@@ -67,38 +77,56 @@ final class ApiDispatcher extends Dispatcher {
         return respond(200, doc.get());
       }
       if (HEALTH.contains(path.split("\\?")[0])) {
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody("ok");
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "text/plain")
+            .setBody("ok");
       }
     }
     ApiPath p = ApiPath.parse(path).orElseThrow(ApiDispatcher::noSuchPath);
-    if (p.resource().equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW.plural()) && p.group().equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW.group())) {
+    if (p.resource().equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW.plural())
+        && p.group().equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW.group())) {
       if (!method.equals("POST")) {
-        throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null, null, List.of());
+        throw new ApiError(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+            null,
+            null,
+            List.of());
       }
       return respond(201, access.review(Json.parseObject(request.getUtf8Body())));
     }
-    ResourceType t = ResourceType.byPlural(p.group(), p.resource())
-        .filter(rt -> rt.version().equals(p.version()) && (rt.namespaced() || p.namespace() == null))
-        .orElseThrow(ApiDispatcher::noSuchPath);
+    ResourceType t =
+        ResourceType.byPlural(p.group(), p.resource())
+            .filter(
+                rt ->
+                    rt.version().equals(p.version()) && (rt.namespaced() || p.namespace() == null))
+            .orElseThrow(ApiDispatcher::noSuchPath);
     return switch (method) {
-      case "GET" -> p.watch() ? watches.open(t, p, request) : p.name() == null ? list(t, p) : get(t, p);
+      case "GET" ->
+          p.watch() ? watches.open(t, p, request) : p.name() == null ? list(t, p) : get(t, p);
       case "POST" -> create(t, p, request);
       case "PUT" -> replace(t, p, request);
       case "PATCH" -> patch(t, p, request);
       case "DELETE" -> p.name() == null ? deleteCollection(t, p, request) : delete(t, p, request);
-      default -> throw new ApiError(405, "MethodNotAllowed", "method " + method + " not allowed", t, p.name(), List.of());
+      default ->
+          throw new ApiError(
+              405, "MethodNotAllowed", "method " + method + " not allowed", t, p.name(), List.of());
     };
   }
 
   private MockResponse list(ResourceType t, ApiPath p) {
     Selector s = Selector.of(p.param("labelSelector"), p.param("fieldSelector"));
     ObjectNode out = Json.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
-    ArrayNode items = store.locked(() -> {
-      Json.meta(out).put("resourceVersion", Long.toString(store.resourceVersion()));
-      ArrayNode a = out.putArray("items");
-      store.list(t, p.namespace()).stream().filter(s::matches).forEach(a::add);
-      return a;
-    });
+    ArrayNode items =
+        store.locked(
+            () -> {
+              Json.meta(out).put("resourceVersion", Long.toString(store.resourceVersion()));
+              ArrayNode a = out.putArray("items");
+              store.list(t, p.namespace()).stream().filter(s::matches).forEach(a::add);
+              return a;
+            });
     return respond(200, out);
   }
 
@@ -108,118 +136,159 @@ final class ApiDispatcher extends Dispatcher {
       return respond(200, scaleOf(o));
     }
     if ("log".equals(p.subresource()) && t.equals(ResourceType.POD)) {
-      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(FailureInjection.log(o));
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "text/plain")
+          .setBody(FailureInjection.log(o));
     }
     return respond(200, o);
   }
 
   private MockResponse create(ResourceType t, ApiPath p, RecordedRequest request) {
     if (p.name() != null) {
-      throw new ApiError(405, "MethodNotAllowed", "POST is not allowed on a named resource", t, p.name(), List.of());
+      throw new ApiError(
+          405,
+          "MethodNotAllowed",
+          "POST is not allowed on a named resource",
+          t,
+          p.name(),
+          List.of());
     }
     ObjectNode body = Json.parseObject(request.getUtf8Body());
     checkKind(t, body);
-    return store.locked(() -> {
-      ObjectNode o = store.newObject(t, p.namespace(), body);
-      ssa.recordUpdate(t, null, o, manager(request, p));
-      return commit(request, p, t, o, 201);
-    });
+    return store.locked(
+        () -> {
+          ObjectNode o = store.newObject(t, p.namespace(), body);
+          ssa.recordUpdate(t, null, o, manager(request, p));
+          return commit(request, p, t, o, 201);
+        });
   }
 
   private MockResponse replace(ResourceType t, ApiPath p, RecordedRequest request) {
     ObjectNode body = Json.parseObject(request.getUtf8Body());
-    return store.locked(() -> {
-      ObjectNode cur = current(t, p);
-      if ("scale".equals(p.subresource())) {
-        return rescale(request, p, t, cur, body);
-      }
-      checkKind(t, body);
-      checkPreconditions(t, p, cur, body);
-      boolean statusWrite = "status".equals(p.subresource());
-      ObjectNode next = store.updatedObject(t, cur, body, statusWrite);
-      if (!statusWrite) {
-        ssa.recordUpdate(t, cur, next, manager(request, p));
-      }
-      return commit(request, p, t, next, 200);
-    });
+    return store.locked(
+        () -> {
+          ObjectNode cur = current(t, p);
+          if ("scale".equals(p.subresource())) {
+            return rescale(request, p, t, cur, body);
+          }
+          checkKind(t, body);
+          checkPreconditions(t, p, cur, body);
+          boolean statusWrite = "status".equals(p.subresource());
+          ObjectNode next = store.updatedObject(t, cur, body, statusWrite);
+          if (!statusWrite) {
+            ssa.recordUpdate(t, cur, next, manager(request, p));
+          }
+          return commit(request, p, t, next, 200);
+        });
   }
 
   private MockResponse patch(ResourceType t, ApiPath p, RecordedRequest request) {
     Patch type = Patch.of(request.getHeader("Content-Type"));
     String body = request.getUtf8Body();
-    return store.locked(() -> {
-      if (type == Patch.APPLY && p.subresource() == null) {
-        Optional<ObjectNode> cur = store.get(t, p.namespace(), p.name());
-        ObjectNode applied = Json.parseObject(body);
-        checkKind(t, applied);
-        checkNames(t, p, applied);
-        if (cur.isPresent()) {
-          checkPreconditions(t, p, cur.get(), applied);
-        }
-        ObjectNode next = ssa.apply(t, p.namespace(), p.name(), cur.orElse(null), applied, p.param("fieldManager"), "true".equals(p.param("force")));
-        if (cur.isPresent()) {
-          next = store.updatedObject(t, cur.get(), next, false);
-        }
-        return commit(request, p, t, next, cur.isPresent() ? 200 : 201);
-      }
-      Patch merge = type == Patch.APPLY ? Patch.STRATEGIC_MERGE : type;
-      ObjectNode cur = current(t, p);
-      if ("scale".equals(p.subresource())) {
-        return rescale(request, p, t, cur, merge.apply(scaleOf(cur), body));
-      }
-      ObjectNode patched = merge.apply(cur, body);
-      checkPreconditions(t, p, cur, patched);
-      boolean statusWrite = "status".equals(p.subresource());
-      ObjectNode next = store.updatedObject(t, cur, patched, statusWrite);
-      if (!statusWrite) {
-        ssa.recordUpdate(t, cur, next, manager(request, p));
-      }
-      return commit(request, p, t, next, 200);
-    });
+    return store.locked(
+        () -> {
+          if (type == Patch.APPLY && p.subresource() == null) {
+            Optional<ObjectNode> cur = store.get(t, p.namespace(), p.name());
+            ObjectNode applied = Json.parseObject(body);
+            checkKind(t, applied);
+            checkNames(t, p, applied);
+            if (cur.isPresent()) {
+              checkPreconditions(t, p, cur.get(), applied);
+            }
+            ObjectNode next =
+                ssa.apply(
+                    t,
+                    p.namespace(),
+                    p.name(),
+                    cur.orElse(null),
+                    applied,
+                    p.param("fieldManager"),
+                    "true".equals(p.param("force")));
+            if (cur.isPresent()) {
+              next = store.updatedObject(t, cur.get(), next, false);
+            }
+            return commit(request, p, t, next, cur.isPresent() ? 200 : 201);
+          }
+          Patch merge = type == Patch.APPLY ? Patch.STRATEGIC_MERGE : type;
+          ObjectNode cur = current(t, p);
+          if ("scale".equals(p.subresource())) {
+            return rescale(request, p, t, cur, merge.apply(scaleOf(cur), body));
+          }
+          ObjectNode patched = merge.apply(cur, body);
+          checkPreconditions(t, p, cur, patched);
+          boolean statusWrite = "status".equals(p.subresource());
+          ObjectNode next = store.updatedObject(t, cur, patched, statusWrite);
+          if (!statusWrite) {
+            ssa.recordUpdate(t, cur, next, manager(request, p));
+          }
+          return commit(request, p, t, next, 200);
+        });
   }
 
   private MockResponse delete(ResourceType t, ApiPath p, RecordedRequest request) {
     ObjectNode options = deleteOptions(request);
-    return store.locked(() -> {
-      ObjectNode cur = current(t, p);
-      JsonNode pre = options.path("preconditions");
-      String uid = cur.path("metadata").path("uid").asText();
-      String rv = cur.path("metadata").path("resourceVersion").asText();
-      if (pre.hasNonNull("uid") && !pre.get("uid").asText().equals(uid)) {
-        throw ApiError.conflict(t, p.name(), "Precondition failed: UID in precondition: " + pre.get("uid").asText() + ", UID in object meta: " + uid);
-      }
-      if (pre.hasNonNull("resourceVersion") && !pre.get("resourceVersion").asText().equals(rv)) {
-        throw ApiError.conflict(t, p.name(), "Precondition failed: ResourceVersion in precondition: " + pre.get("resourceVersion").asText() + ", ResourceVersion in object meta: " + rv);
-      }
-      if (isDryRun(p, options)) {
-        return respond(200, cur);
-      }
-      ObjectNode gone = store.remove(t, p.namespace(), p.name(), cascades(p, options));
-      mutations.record("DELETE", request.getPath());
-      return respond(200, gone);
-    });
+    return store.locked(
+        () -> {
+          ObjectNode cur = current(t, p);
+          JsonNode pre = options.path("preconditions");
+          String uid = cur.path("metadata").path("uid").asText();
+          String rv = cur.path("metadata").path("resourceVersion").asText();
+          if (pre.hasNonNull("uid") && !pre.get("uid").asText().equals(uid)) {
+            throw ApiError.conflict(
+                t,
+                p.name(),
+                "Precondition failed: UID in precondition: "
+                    + pre.get("uid").asText()
+                    + ", UID in object meta: "
+                    + uid);
+          }
+          if (pre.hasNonNull("resourceVersion")
+              && !pre.get("resourceVersion").asText().equals(rv)) {
+            throw ApiError.conflict(
+                t,
+                p.name(),
+                "Precondition failed: ResourceVersion in precondition: "
+                    + pre.get("resourceVersion").asText()
+                    + ", ResourceVersion in object meta: "
+                    + rv);
+          }
+          if (isDryRun(p, options)) {
+            return respond(200, cur);
+          }
+          ObjectNode gone = store.remove(t, p.namespace(), p.name(), cascades(p, options));
+          mutations.record("DELETE", request.getPath());
+          return respond(200, gone);
+        });
   }
 
   private MockResponse deleteCollection(ResourceType t, ApiPath p, RecordedRequest request) {
     ObjectNode options = deleteOptions(request);
     Selector s = Selector.of(p.param("labelSelector"), p.param("fieldSelector"));
-    return store.locked(() -> {
-      ObjectNode out = Json.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
-      ArrayNode items = out.putArray("items");
-      store.list(t, p.namespace()).stream().filter(s::matches).forEach(items::add);
-      if (!isDryRun(p, options) && !items.isEmpty()) {
-        for (JsonNode o : items) {
-          JsonNode m = o.path("metadata");
-          store.remove(t, m.path("namespace").asText(null), m.path("name").asText(), cascades(p, options));
-        }
-        mutations.record("DELETE", request.getPath());
-      }
-      return respond(200, out);
-    });
+    return store.locked(
+        () -> {
+          ObjectNode out =
+              Json.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
+          ArrayNode items = out.putArray("items");
+          store.list(t, p.namespace()).stream().filter(s::matches).forEach(items::add);
+          if (!isDryRun(p, options) && !items.isEmpty()) {
+            for (JsonNode o : items) {
+              JsonNode m = o.path("metadata");
+              store.remove(
+                  t,
+                  m.path("namespace").asText(null),
+                  m.path("name").asText(),
+                  cascades(p, options));
+            }
+            mutations.record("DELETE", request.getPath());
+          }
+          return respond(200, out);
+        });
   }
 
   /** Scale subresource write: only spec.replicas changes, with the same concurrency rules. */
-  private MockResponse rescale(RecordedRequest request, ApiPath p, ResourceType t, ObjectNode cur, ObjectNode scale) {
+  private MockResponse rescale(
+      RecordedRequest request, ApiPath p, ResourceType t, ObjectNode cur, ObjectNode scale) {
     if (!t.hasScale()) {
       throw noSuchPath();
     }
@@ -237,12 +306,17 @@ final class ApiDispatcher extends Dispatcher {
   }
 
   /** Stores (unless dry run) and counts the write; a no-op update keeps its resourceVersion. */
-  private MockResponse commit(RecordedRequest request, ApiPath p, ResourceType t, ObjectNode next, int code) {
+  private MockResponse commit(
+      RecordedRequest request, ApiPath p, ResourceType t, ObjectNode next, int code) {
     if (p.dryRun()) {
       return respond(code, next);
     }
-    Optional<ObjectNode> before = code == 201 ? Optional.empty() : store.get(t, p.namespace(), p.name());
-    ObjectNode saved = before.isPresent() && withoutVolatile(before.get()).equals(withoutVolatile(next)) ? before.get() : store.persist(t, next);
+    Optional<ObjectNode> before =
+        code == 201 ? Optional.empty() : store.get(t, p.namespace(), p.name());
+    ObjectNode saved =
+        before.isPresent() && withoutVolatile(before.get()).equals(withoutVolatile(next))
+            ? before.get()
+            : store.persist(t, next);
     mutations.record(request.getMethod().toUpperCase(), request.getPath());
     return respond(code, saved);
   }
@@ -261,7 +335,8 @@ final class ApiDispatcher extends Dispatcher {
    * Optimistic concurrency: a resourceVersion or uid in the request must match the stored one; and
    * like the real API server, the body names the object the URL names (name and namespace).
    */
-  private static void checkPreconditions(ResourceType t, ApiPath p, ObjectNode cur, JsonNode incoming) {
+  private static void checkPreconditions(
+      ResourceType t, ApiPath p, ObjectNode cur, JsonNode incoming) {
     String name = p.name();
     JsonNode m = incoming.path("metadata");
     String rv = m.path("resourceVersion").asText("");
@@ -271,29 +346,46 @@ final class ApiDispatcher extends Dispatcher {
     String uid = m.path("uid").asText("");
     String curUid = cur.path("metadata").path("uid").asText();
     if (!uid.isEmpty() && !uid.equals(curUid)) {
-      throw ApiError.conflict(t, name, "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + curUid);
+      throw ApiError.conflict(
+          t,
+          name,
+          "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + curUid);
     }
     checkNames(t, p, incoming);
   }
 
-  /** A body naming another object than its URL is refused (400), never stored under the URL's name. */
+  /**
+   * A body naming another object than its URL is refused (400), never stored under the URL's name.
+   */
   private static void checkNames(ResourceType t, ApiPath p, JsonNode incoming) {
     JsonNode m = incoming.path("metadata");
     String bodyName = m.path("name").asText("");
     if (!bodyName.isEmpty() && !bodyName.equals(p.name())) {
-      throw ApiError.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + p.name() + ")");
+      throw ApiError.badRequest(
+          "the name of the object ("
+              + bodyName
+              + ") does not match the name on the URL ("
+              + p.name()
+              + ")");
     }
     String bodyNamespace = m.path("namespace").asText("");
     if (t.namespaced() && !bodyNamespace.isEmpty() && !bodyNamespace.equals(p.namespace())) {
-      throw ApiError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      throw ApiError.badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request");
     }
   }
 
   private static void checkKind(ResourceType t, ObjectNode body) {
     String av = body.path("apiVersion").asText("");
     String kind = body.path("kind").asText("");
-    if ((!av.isEmpty() && !av.equals(t.apiVersion())) || (!kind.isEmpty() && !kind.equals(t.kind()))) {
-      throw ApiError.badRequest("the API version in the data (" + av + ") does not match the expected API version (" + t.apiVersion() + ")");
+    if ((!av.isEmpty() && !av.equals(t.apiVersion()))
+        || (!kind.isEmpty() && !kind.equals(t.kind()))) {
+      throw ApiError.badRequest(
+          "the API version in the data ("
+              + av
+              + ") does not match the expected API version ("
+              + t.apiVersion()
+              + ")");
     }
   }
 
@@ -307,11 +399,16 @@ final class ApiDispatcher extends Dispatcher {
   }
 
   private static boolean cascades(ApiPath p, ObjectNode options) {
-    String policy = options.path("propagationPolicy").asText(Optional.ofNullable(p.param("propagationPolicy")).orElse(""));
+    String policy =
+        options
+            .path("propagationPolicy")
+            .asText(Optional.ofNullable(p.param("propagationPolicy")).orElse(""));
     return !policy.equals("Orphan") && !options.path("orphanDependents").asBoolean(false);
   }
 
-  /** The field manager of a non-apply write: the fieldManager parameter, else the user agent's name. */
+  /**
+   * The field manager of a non-apply write: the fieldManager parameter, else the user agent's name.
+   */
   private static String manager(RecordedRequest request, ApiPath p) {
     String fm = p.param("fieldManager");
     if (fm != null && !fm.isBlank()) {
@@ -332,17 +429,32 @@ final class ApiDispatcher extends Dispatcher {
     }
     Json.child(s, "spec").put("replicas", o.path("spec").path("replicas").asInt(1));
     StringBuilder selector = new StringBuilder();
-    o.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e ->
-        selector.append(selector.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asText()));
-    Json.child(s, "status").put("replicas", o.path("status").path("replicas").asInt(0)).put("selector", selector.toString());
+    o.path("spec")
+        .path("selector")
+        .path("matchLabels")
+        .fields()
+        .forEachRemaining(
+            e ->
+                selector
+                    .append(selector.length() == 0 ? "" : ",")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(e.getValue().asText()));
+    Json.child(s, "status")
+        .put("replicas", o.path("status").path("replicas").asInt(0))
+        .put("selector", selector.toString());
     return s;
   }
 
   private static ApiError noSuchPath() {
-    return new ApiError(404, "NotFound", "the server could not find the requested resource", null, null, List.of());
+    return new ApiError(
+        404, "NotFound", "the server could not find the requested resource", null, null, List.of());
   }
 
   private static MockResponse respond(int code, JsonNode body) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(Json.write(body));
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(Json.write(body));
   }
 }

@@ -16,7 +16,8 @@ final class ApiError extends RuntimeException {
   private final String name;
   private final List<Cause> causes;
 
-  ApiError(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
+  ApiError(
+      int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
     super(message);
     this.code = code;
     this.reason = reason;
@@ -32,21 +33,30 @@ final class ApiError extends RuntimeException {
 
   static ApiError alreadyExists(ResourceType t, String name) {
     return new ApiError(
-        409, "AlreadyExists", t.qualifiedName() + " \"" + name + "\" already exists", t, name,
+        409,
+        "AlreadyExists",
+        t.qualifiedName() + " \"" + name + "\" already exists",
+        t,
+        name,
         List.of());
   }
 
   /** The optimistic-concurrency failure, worded as the API server words it. */
   static ApiError modified(ResourceType t, String name) {
     return conflict(
-        t, name, "the object has been modified; please apply your changes to the latest version and try again");
+        t,
+        name,
+        "the object has been modified; please apply your changes to the latest version and try again");
   }
 
   static ApiError conflict(ResourceType t, String name, String why) {
     return new ApiError(
-        409, "Conflict",
-        "Operation cannot be fulfilled on " + t.qualifiedName() + " \"" + name + "\": " + why, t,
-        name, List.of());
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on " + t.qualifiedName() + " \"" + name + "\": " + why,
+        t,
+        name,
+        List.of());
   }
 
   static ApiError invalid(ResourceType t, String name, String message) {
@@ -78,7 +88,11 @@ final class ApiError extends RuntimeException {
       if (!causes.isEmpty()) {
         var arr = d.putArray("causes");
         causes.forEach(
-            c -> arr.addObject().put("reason", c.reason()).put("message", c.message()).put("field", c.field()));
+            c ->
+                arr.addObject()
+                    .put("reason", c.reason())
+                    .put("message", c.message())
+                    .put("field", c.field()));
       }
     }
     return s;

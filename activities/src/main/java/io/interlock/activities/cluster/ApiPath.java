@@ -31,7 +31,10 @@ record ApiPath(
     Map<String, String> query = parseQuery(q < 0 ? "" : rawPath.substring(q + 1));
     // Split first, then decode: an escaped '/' (%2F) inside a name never becomes a separator.
     List<String> seg =
-        Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).map(ApiPath::decodeSegment).toList();
+        Arrays.stream(path.split("/"))
+            .filter(s -> !s.isEmpty())
+            .map(ApiPath::decodeSegment)
+            .toList();
     String group;
     int rest;
     if (seg.size() >= 2 && seg.get(0).equals("api")) {

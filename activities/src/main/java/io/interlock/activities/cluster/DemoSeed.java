@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
  */
 final class DemoSeed {
 
-  static final String MANIFESTS = """
+  static final String MANIFESTS =
+      """
       apiVersion: v1
       kind: Namespace
       metadata: {name: shop, labels: {kubernetes.io/metadata.name: shop, team: shop}}
@@ -129,13 +130,14 @@ final class DemoSeed {
   private static void create(ObjectStore store, ObjectNode o) {
     ResourceType t = ResourceType.ofObject(o);
     String ns = t.namespaced() ? o.path("metadata").path("namespace").asText() : null;
-    store.locked(() -> {
-      if (store.get(t, ns, o.path("metadata").path("name").asText()).isEmpty()) {
-        ObjectNode created = store.newObject(t, ns, o);
-        new ServerSideApply(store).recordUpdate(t, null, created, "kubectl-client-side-apply");
-        store.persist(t, created);
-      }
-    });
+    store.locked(
+        () -> {
+          if (store.get(t, ns, o.path("metadata").path("name").asText()).isEmpty()) {
+            ObjectNode created = store.newObject(t, ns, o);
+            new ServerSideApply(store).recordUpdate(t, null, created, "kubectl-client-side-apply");
+            store.persist(t, created);
+          }
+        });
   }
 
   static void seed(ObjectStore store) {

@@ -17,7 +17,16 @@ import java.util.Set;
 final class Discovery {
 
   private static final Set<String> IN_ALL_CATEGORY =
-      Set.of("pods", "services", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "horizontalpodautoscalers");
+      Set.of(
+          "pods",
+          "services",
+          "deployments",
+          "replicasets",
+          "statefulsets",
+          "daemonsets",
+          "jobs",
+          "cronjobs",
+          "horizontalpodautoscalers");
 
   private final Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
 
@@ -39,10 +48,13 @@ final class Discovery {
     if (path.equals("/openapi/v3")) {
       ObjectNode o = Json.object();
       ObjectNode paths = o.putObject("paths");
-      byGroupVersion.keySet().forEach(gv -> {
-        String p = gv.contains("/") ? "apis/" + gv : "api/" + gv;
-        paths.putObject(p).put("serverRelativeURL", "/openapi/v3/" + p + "?hash=simulated");
-      });
+      byGroupVersion
+          .keySet()
+          .forEach(
+              gv -> {
+                String p = gv.contains("/") ? "apis/" + gv : "api/" + gv;
+                paths.putObject(p).put("serverRelativeURL", "/openapi/v3/" + p + "?hash=simulated");
+              });
       return Optional.of(o);
     }
     if (path.startsWith("/openapi/v3/")) {
@@ -52,20 +64,31 @@ final class Discovery {
     if (path.equals("/api")) {
       ObjectNode o = Json.object().put("kind", "APIVersions");
       o.putArray("versions").add("v1");
-      o.putArray("serverAddressByClientCIDRs").addObject().put("clientCIDR", "0.0.0.0/0").put("serverAddress", "");
+      o.putArray("serverAddressByClientCIDRs")
+          .addObject()
+          .put("clientCIDR", "0.0.0.0/0")
+          .put("serverAddress", "");
       return Optional.of(o);
     }
     if (path.equals("/apis")) {
       ObjectNode o = Json.object().put("kind", "APIGroupList").put("apiVersion", "v1");
       ArrayNode groups = o.putArray("groups");
-      byGroupVersion.keySet().stream().filter(gv -> gv.contains("/")).forEach(gv -> groups.add(group(gv)));
+      byGroupVersion.keySet().stream()
+          .filter(gv -> gv.contains("/"))
+          .forEach(gv -> groups.add(group(gv)));
       return Optional.of(o);
     }
     if (path.startsWith("/apis/") && path.chars().filter(c -> c == '/').count() == 2) {
       String g = path.substring("/apis/".length());
-      return byGroupVersion.keySet().stream().filter(gv -> gv.startsWith(g + "/")).findFirst().map(this::group);
+      return byGroupVersion.keySet().stream()
+          .filter(gv -> gv.startsWith(g + "/"))
+          .findFirst()
+          .map(this::group);
     }
-    String gv = path.equals("/api/v1") ? "v1" : path.startsWith("/apis/") ? path.substring("/apis/".length()) : null;
+    String gv =
+        path.equals("/api/v1")
+            ? "v1"
+            : path.startsWith("/apis/") ? path.substring("/apis/".length()) : null;
     if (gv != null && byGroupVersion.containsKey(gv)) {
       return Optional.of(resourceList(gv));
     }
@@ -82,13 +105,23 @@ final class Discovery {
     ObjectNode paths = o.putObject("paths");
     String prefix = gv.contains("/") ? "/apis/" + gv : "/api/" + gv;
     for (ResourceType t : types) {
-      String path = prefix + (t.namespaced() ? "/namespaces/{namespace}/" : "/") + t.plural() + "/{name}";
+      String path =
+          prefix + (t.namespaced() ? "/namespaces/{namespace}/" : "/") + t.plural() + "/{name}";
       ObjectNode patch = paths.putObject(path).putObject("patch");
-      patch.putObject("x-kubernetes-group-version-kind").put("group", t.group()).put("version", t.version()).put("kind", t.kind());
+      patch
+          .putObject("x-kubernetes-group-version-kind")
+          .put("group", t.group())
+          .put("version", t.version())
+          .put("kind", t.kind());
       patch.put("x-kubernetes-action", "patch");
       ArrayNode params = patch.putArray("parameters");
       for (String q : List.of("dryRun", "fieldManager", "fieldValidation", "force")) {
-        params.addObject().put("name", q).put("in", "query").putObject("schema").put("type", q.equals("force") ? "boolean" : "string");
+        params
+            .addObject()
+            .put("name", q)
+            .put("in", "query")
+            .putObject("schema")
+            .put("type", q.equals("force") ? "boolean" : "string");
       }
     }
     o.putObject("components").putObject("schemas");
@@ -110,7 +143,8 @@ final class Discovery {
 
   private ObjectNode group(String gv) {
     String[] parts = gv.split("/");
-    ObjectNode g = Json.object().put("kind", "APIGroup").put("apiVersion", "v1").put("name", parts[0]);
+    ObjectNode g =
+        Json.object().put("kind", "APIGroup").put("apiVersion", "v1").put("name", parts[0]);
     ObjectNode version = Json.object().put("groupVersion", gv).put("version", parts[1]);
     g.putArray("versions").add(version);
     g.set("preferredVersion", version.deepCopy());
@@ -118,14 +152,19 @@ final class Discovery {
   }
 
   private ObjectNode resourceList(String gv) {
-    ObjectNode o = Json.object().put("kind", "APIResourceList").put("apiVersion", "v1").put("groupVersion", gv);
+    ObjectNode o =
+        Json.object()
+            .put("kind", "APIResourceList")
+            .put("apiVersion", "v1")
+            .put("groupVersion", gv);
     ArrayNode rs = o.putArray("resources");
     for (ResourceType t : byGroupVersion.get(gv)) {
-      ObjectNode r = rs.addObject()
-          .put("name", t.plural())
-          .put("singularName", t.kind().toLowerCase(Locale.ROOT))
-          .put("namespaced", t.namespaced())
-          .put("kind", t.kind());
+      ObjectNode r =
+          rs.addObject()
+              .put("name", t.plural())
+              .put("singularName", t.kind().toLowerCase(Locale.ROOT))
+              .put("namespaced", t.namespaced())
+              .put("kind", t.kind());
       ArrayNode verbs = r.putArray("verbs");
       if (t.equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW)) {
         verbs.add("create");
@@ -152,8 +191,14 @@ final class Discovery {
     return o;
   }
 
-  private static ObjectNode subresource(ArrayNode rs, ResourceType t, String sub, String kind, String group) {
-    ObjectNode r = rs.addObject().put("name", t.plural() + "/" + sub).put("singularName", "").put("namespaced", t.namespaced()).put("kind", kind);
+  private static ObjectNode subresource(
+      ArrayNode rs, ResourceType t, String sub, String kind, String group) {
+    ObjectNode r =
+        rs.addObject()
+            .put("name", t.plural() + "/" + sub)
+            .put("singularName", "")
+            .put("namespaced", t.namespaced())
+            .put("kind", kind);
     if (group != null) {
       r.put("group", group).put("version", "v1");
     }

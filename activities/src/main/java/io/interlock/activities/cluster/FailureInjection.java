@@ -69,12 +69,23 @@ enum FailureInjection {
     boolean fresh = !status.has("phase");
     FailureInjection f = ofPod(pod);
     if (fresh) {
-      status.put("phase", "Pending").put("hostIP", nodeIp).put("podIP", podIp).put("startTime", now).put("qosClass", "BestEffort");
+      status
+          .put("phase", "Pending")
+          .put("hostIP", nodeIp)
+          .put("podIP", podIp)
+          .put("startTime", now)
+          .put("qosClass", "BestEffort");
       conditions(status, oldConditions, false, now);
       ArrayNode cs = status.putArray("containerStatuses");
       for (JsonNode c : pod.path("spec").path("containers")) {
-        ObjectNode s = cs.addObject().put("name", c.path("name").asText()).put("image", c.path("image").asText())
-            .put("imageID", "").put("ready", false).put("restartCount", 0).put("started", false);
+        ObjectNode s =
+            cs.addObject()
+                .put("name", c.path("name").asText())
+                .put("image", c.path("image").asText())
+                .put("imageID", "")
+                .put("ready", false)
+                .put("restartCount", 0)
+                .put("started", false);
         s.putObject("state").putObject("waiting").put("reason", "ContainerCreating");
       }
       return;
@@ -88,27 +99,52 @@ enum FailureInjection {
       JsonNode previous = previousStatuses.path(i++);
       FailureInjection cf = of(c.path("image").asText());
       String image = c.path("image").asText();
-      ObjectNode s = cs.addObject().put("name", c.path("name").asText()).put("image", image)
-          .put("imageID", "sim://" + image).put("containerID", "sim://" + pod.path("metadata").path("uid").asText() + "/" + c.path("name").asText());
+      ObjectNode s =
+          cs.addObject()
+              .put("name", c.path("name").asText())
+              .put("image", image)
+              .put("imageID", "sim://" + image)
+              .put(
+                  "containerID",
+                  "sim://"
+                      + pod.path("metadata").path("uid").asText()
+                      + "/"
+                      + c.path("name").asText());
       ObjectNode state = s.putObject("state");
       int restarts = previous.path("restartCount").asInt(0);
       switch (cf) {
         case CRASHLOOP -> {
           restarts++;
-          state.putObject("waiting").put("reason", "CrashLoopBackOff")
-              .put("message", "back-off 10s restarting failed container=" + c.path("name").asText() + " pod=" + pod.path("metadata").path("name").asText());
-          s.putObject("lastState").putObject("terminated").put("exitCode", 1).put("reason", "Error").put("finishedAt", now);
+          state
+              .putObject("waiting")
+              .put("reason", "CrashLoopBackOff")
+              .put(
+                  "message",
+                  "back-off 10s restarting failed container="
+                      + c.path("name").asText()
+                      + " pod="
+                      + pod.path("metadata").path("name").asText());
+          s.putObject("lastState")
+              .putObject("terminated")
+              .put("exitCode", 1)
+              .put("reason", "Error")
+              .put("finishedAt", now);
           s.put("ready", false).put("started", false);
           podReady = false;
         }
         case IMAGE_PULL_BACKOFF -> {
-          state.putObject("waiting").put("reason", "ImagePullBackOff").put("message", "Back-off pulling image \"" + image + "\"");
+          state
+              .putObject("waiting")
+              .put("reason", "ImagePullBackOff")
+              .put("message", "Back-off pulling image \"" + image + "\"");
           s.put("ready", false).put("started", false);
           podReady = false;
           running = false;
         }
         case NEVER_READY -> {
-          state.putObject("running").put("startedAt", pod.path("status").path("startTime").asText(now));
+          state
+              .putObject("running")
+              .put("startedAt", pod.path("status").path("startTime").asText(now));
           s.put("ready", false).put("started", true);
           podReady = false;
         }
@@ -116,11 +152,17 @@ enum FailureInjection {
           restarts = Math.max(restarts, 2);
           String started = pod.path("status").path("startTime").asText(now);
           state.putObject("running").put("startedAt", started);
-          s.putObject("lastState").putObject("terminated").put("exitCode", 137).put("reason", "Error").put("finishedAt", started);
+          s.putObject("lastState")
+              .putObject("terminated")
+              .put("exitCode", 137)
+              .put("reason", "Error")
+              .put("finishedAt", started);
           s.put("ready", true).put("started", true);
         }
         default -> {
-          state.putObject("running").put("startedAt", pod.path("status").path("startTime").asText(now));
+          state
+              .putObject("running")
+              .put("startedAt", pod.path("status").path("startTime").asText(now));
           s.put("ready", true).put("started", true);
         }
       }
@@ -150,9 +192,13 @@ enum FailureInjection {
   static String log(JsonNode pod) {
     String name = pod.path("metadata").path("name").asText();
     return switch (ofPod(pod)) {
-      case CRASHLOOP -> "simulated: " + name + " starting\nsimulated: fatal error, exiting with code 1 (image tag 'crashloop')\n";
+      case CRASHLOOP ->
+          "simulated: "
+              + name
+              + " starting\nsimulated: fatal error, exiting with code 1 (image tag 'crashloop')\n";
       case IMAGE_PULL_BACKOFF -> "";
-      case NEVER_READY -> "simulated: " + name + " running; readiness probe failing (image tag 'neverready')\n";
+      case NEVER_READY ->
+          "simulated: " + name + " running; readiness probe failing (image tag 'neverready')\n";
       default -> "simulated: " + name + " started and serving\n";
     };
   }
@@ -161,7 +207,10 @@ enum FailureInjection {
   private static void conditions(ObjectNode status, JsonNode old, boolean ready, String now) {
     ArrayNode conds = status.putArray("conditions");
     String r = ready ? "True" : "False";
-    for (String[] c : new String[][] {{"PodScheduled", "True"}, {"Initialized", "True"}, {"ContainersReady", r}, {"Ready", r}}) {
+    for (String[] c :
+        new String[][] {
+          {"PodScheduled", "True"}, {"Initialized", "True"}, {"ContainersReady", r}, {"Ready", r}
+        }) {
       String since = now;
       for (JsonNode o : old) {
         if (o.path("type").asText().equals(c[0]) && o.path("status").asText().equals(c[1])) {

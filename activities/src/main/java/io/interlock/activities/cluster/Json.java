@@ -36,7 +36,11 @@ final class Json {
   /** Removes null fields at any depth, as decoding into the API types does. */
   static void dropNulls(JsonNode n) {
     if (n instanceof ObjectNode o) {
-      o.remove(o.properties().stream().filter(e -> e.getValue().isNull()).map(java.util.Map.Entry::getKey).toList());
+      o.remove(
+          o.properties().stream()
+              .filter(e -> e.getValue().isNull())
+              .map(java.util.Map.Entry::getKey)
+              .toList());
       o.forEach(Json::dropNulls);
     } else if (n instanceof ArrayNode a) {
       a.forEach(Json::dropNulls);
@@ -60,7 +64,8 @@ final class Json {
       }
       return YAML.readTree(t);
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("the body of the request could not be decoded: " + e.getOriginalMessage());
+      throw ApiError.badRequest(
+          "the body of the request could not be decoded: " + e.getOriginalMessage());
     }
   }
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every mutating request the server persisted on behalf of a client, in order. Dry runs,
- * rejected requests, access reviews and the simulator's own controller writes are not here.
+ * Every mutating request the server persisted on behalf of a client, in order. Dry runs, rejected
+ * requests, access reviews and the simulator's own controller writes are not here.
  */
 final class MutationLog {
 

@@ -73,14 +73,16 @@ final class ObjectStore {
   }
 
   Optional<ObjectNode> get(ResourceType t, String namespace, String name) {
-    return locked(() -> Optional.ofNullable(objects.get(key(t, namespace, name))).map(ObjectNode::deepCopy));
+    return locked(
+        () -> Optional.ofNullable(objects.get(key(t, namespace, name))).map(ObjectNode::deepCopy));
   }
 
   /** Objects of a type, in one namespace or (namespace null) all, ordered by namespace/name. */
   List<ObjectNode> list(ResourceType t, String namespace) {
     return locked(
         () -> {
-          String prefix = t.group() + "/" + t.plural() + "/" + (namespace == null ? "" : namespace + "/");
+          String prefix =
+              t.group() + "/" + t.plural() + "/" + (namespace == null ? "" : namespace + "/");
           List<ObjectNode> out = new ArrayList<>();
           objects.forEach(
               (k, v) -> {
@@ -103,12 +105,14 @@ final class ObjectStore {
     }
     String name = meta.path("name").asText("");
     if (name.isEmpty()) {
-      throw ApiError.invalid(t, "", "metadata.name: Required value: name or generateName is required");
+      throw ApiError.invalid(
+          t, "", "metadata.name: Required value: name or generateName is required");
     }
     if (t.namespaced()) {
       String ns = namespace != null ? namespace : meta.path("namespace").asText("default");
       if (meta.hasNonNull("namespace") && !meta.get("namespace").asText().equals(ns)) {
-        throw ApiError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        throw ApiError.badRequest(
+            "the namespace of the provided object does not match the namespace sent on the request");
       }
       meta.put("namespace", ns);
       if (!objects.containsKey(key(ResourceType.NAMESPACE, null, ns))) {
@@ -134,10 +138,11 @@ final class ObjectStore {
   }
 
   /**
-   * The object an update would store: identity and server-owned metadata kept, status kept from
-   * the stored object unless this is a status write, generation bumped when the spec changed.
+   * The object an update would store: identity and server-owned metadata kept, status kept from the
+   * stored object unless this is a status write, generation bumped when the spec changed.
    */
-  ObjectNode updatedObject(ResourceType t, ObjectNode current, ObjectNode incoming, boolean statusWrite) {
+  ObjectNode updatedObject(
+      ResourceType t, ObjectNode current, ObjectNode incoming, boolean statusWrite) {
     ObjectNode o;
     if (statusWrite) {
       o = current.deepCopy();
@@ -158,7 +163,8 @@ final class ObjectStore {
     o.put("apiVersion", t.apiVersion()).put("kind", t.kind());
     ObjectNode meta = Json.meta(o);
     JsonNode cm = current.get("metadata");
-    for (String f : List.of("name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion")) {
+    for (String f :
+        List.of("name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion")) {
       if (cm.has(f)) {
         meta.set(f, cm.get(f));
       } else {
@@ -172,7 +178,10 @@ final class ObjectStore {
     return o;
   }
 
-  /** The API server's defaulting for workload specs that rollouts and kubectl read, and a Secret's stringData. */
+  /**
+   * The API server's defaulting for workload specs that rollouts and kubectl read, and a Secret's
+   * stringData.
+   */
   private static void defaults(ResourceType t, ObjectNode o) {
     if (t.equals(ResourceType.SECRET)) {
       mergeStringData(o);
@@ -187,28 +196,48 @@ final class ObjectStore {
     if (t.equals(ResourceType.DEPLOYMENT)) {
       spec.putIfAbsent("progressDeadlineSeconds", Json.MAPPER.getNodeFactory().numberNode(600));
       if (!spec.has("strategy")) {
-        spec.putObject("strategy").put("type", "RollingUpdate").putObject("rollingUpdate").put("maxSurge", "25%").put("maxUnavailable", "25%");
+        spec.putObject("strategy")
+            .put("type", "RollingUpdate")
+            .putObject("rollingUpdate")
+            .put("maxSurge", "25%")
+            .put("maxUnavailable", "25%");
       }
     }
     if (t.equals(ResourceType.STATEFULSET)) {
-      spec.putIfAbsent("podManagementPolicy", Json.MAPPER.getNodeFactory().textNode("OrderedReady"));
+      spec.putIfAbsent(
+          "podManagementPolicy", Json.MAPPER.getNodeFactory().textNode("OrderedReady"));
       if (!spec.has("updateStrategy")) {
-        spec.putObject("updateStrategy").put("type", "RollingUpdate").putObject("rollingUpdate").put("partition", 0);
+        spec.putObject("updateStrategy")
+            .put("type", "RollingUpdate")
+            .putObject("rollingUpdate")
+            .put("partition", 0);
       }
     }
     if (t.equals(ResourceType.DAEMONSET) && !spec.has("updateStrategy")) {
-      spec.putObject("updateStrategy").put("type", "RollingUpdate").putObject("rollingUpdate").put("maxUnavailable", 1).put("maxSurge", 0);
+      spec.putObject("updateStrategy")
+          .put("type", "RollingUpdate")
+          .putObject("rollingUpdate")
+          .put("maxUnavailable", 1)
+          .put("maxSurge", 0);
     }
   }
 
-  /** As the API server does: stringData is written into data (base64, overriding) and never stored. */
+  /**
+   * As the API server does: stringData is written into data (base64, overriding) and never stored.
+   */
   private static void mergeStringData(ObjectNode secret) {
     if (!(secret.remove("stringData") instanceof ObjectNode strings) || strings.isEmpty()) {
       return;
     }
     ObjectNode data = Json.child(secret, "data");
-    strings.fields().forEachRemaining(e -> data.put(e.getKey(),
-        Base64.getEncoder().encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+    strings
+        .fields()
+        .forEachRemaining(
+            e ->
+                data.put(
+                    e.getKey(),
+                    Base64.getEncoder()
+                        .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Stores an object made by newObject/updatedObject, assigning the next resourceVersion. */
@@ -253,10 +282,13 @@ final class ObjectStore {
     ResourceType t = ResourceType.ofObject(body);
     JsonNode m = body.path("metadata");
     String ns = t.namespaced() ? m.path("namespace").asText("default") : null;
-    return locked(() -> {
-      Optional<ObjectNode> cur = get(t, ns, m.path("name").asText());
-      return persist(t, cur.isPresent() ? updatedObject(t, cur.get(), body, false) : newObject(t, ns, body));
-    });
+    return locked(
+        () -> {
+          Optional<ObjectNode> cur = get(t, ns, m.path("name").asText());
+          return persist(
+              t,
+              cur.isPresent() ? updatedObject(t, cur.get(), body, false) : newObject(t, ns, body));
+        });
   }
 
   void addListener(Consumer<Event> listener) {
@@ -301,7 +333,8 @@ final class ObjectStore {
     List<String> inside = new ArrayList<>();
     objects.forEach(
         (k, v) -> {
-          if (typeOfKey.get(k).namespaced() && namespace.equals(v.path("metadata").path("namespace").asText())) {
+          if (typeOfKey.get(k).namespaced()
+              && namespace.equals(v.path("metadata").path("namespace").asText())) {
             inside.add(k);
           }
         });

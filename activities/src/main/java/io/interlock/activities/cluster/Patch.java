@@ -17,7 +17,8 @@ enum Patch {
   APPLY("application/apply-patch+yaml");
 
   /** Keys that identify list elements in a strategic merge (containers by name, ports by port). */
-  private static final List<String> MERGE_KEYS = List.of("name", "containerPort", "mountPath", "ip");
+  private static final List<String> MERGE_KEYS =
+      List.of("name", "containerPort", "mountPath", "ip");
 
   private final String contentType;
 
@@ -36,8 +37,12 @@ enum Patch {
       return APPLY;
     }
     throw new ApiError(
-        415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
-        null, null, List.of());
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
+        null,
+        null,
+        List.of());
   }
 
   /** Applies a JSON, merge or strategic-merge patch to a copy of target. */
@@ -51,7 +56,13 @@ enum Patch {
         }
         throw ApiError.badRequest("the JSON patch did not produce an object");
       } catch (JsonPatchException | IllegalArgumentException e) {
-        throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request: " + e.getMessage(), null, null, List.of());
+        throw new ApiError(
+            422,
+            "Invalid",
+            "the server rejected our request due to an error in our request: " + e.getMessage(),
+            null,
+            null,
+            List.of());
       }
     }
     if (!(patch instanceof ObjectNode p)) {
@@ -82,7 +93,10 @@ enum Patch {
         } else {
           merge(to, po, strategic);
         }
-      } else if (strategic && v instanceof ArrayNode pa && target.get(k) instanceof ArrayNode ta && mergeKey(pa) != null) {
+      } else if (strategic
+          && v instanceof ArrayNode pa
+          && target.get(k) instanceof ArrayNode ta
+          && mergeKey(pa) != null) {
         mergeList(ta, pa, mergeKey(pa));
       } else {
         JsonNode copy = v.deepCopy();
@@ -136,17 +150,19 @@ enum Patch {
   }
 
   private static void stripDirectives(ObjectNode o) {
-    o.remove(o.properties().stream().map(Map.Entry::getKey).filter(k -> k.startsWith("$")).toList());
+    o.remove(
+        o.properties().stream().map(Map.Entry::getKey).filter(k -> k.startsWith("$")).toList());
     o.forEach(
         c -> {
           if (c instanceof ObjectNode co) {
             stripDirectives(co);
           } else if (c instanceof ArrayNode ca) {
-            ca.forEach(e -> {
-              if (e instanceof ObjectNode eo) {
-                stripDirectives(eo);
-              }
-            });
+            ca.forEach(
+                e -> {
+                  if (e instanceof ObjectNode eo) {
+                    stripDirectives(eo);
+                  }
+                });
           }
         });
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One resource the simulated API server serves: where it lives in the API, how kubectl may name
- * it, and which subresources it has.
+ * One resource the simulated API server serves: where it lives in the API, how kubectl may name it,
+ * and which subresources it has.
  */
 record ResourceType(
     String group,
@@ -29,7 +29,8 @@ record ResourceType(
           core("serviceaccounts", "ServiceAccount", true, List.of("sa"), false, false),
           core("events", "Event", true, List.of("ev"), false, false),
           core("endpoints", "Endpoints", true, List.of("ep"), false, false),
-          core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), true, false),
+          core(
+              "persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), true, false),
           core("namespaces", "Namespace", false, List.of("ns"), true, false),
           core("nodes", "Node", false, List.of("no"), true, false),
           apps("deployments", "Deployment", List.of("deploy")),
@@ -37,21 +38,45 @@ record ResourceType(
           apps("statefulsets", "StatefulSet", List.of("sts")),
           apps("daemonsets", "DaemonSet", List.of("ds")),
           new ResourceType(
-              "apps", "v1", "controllerrevisions", "ControllerRevision", true, List.of(), false,
+              "apps",
+              "v1",
+              "controllerrevisions",
+              "ControllerRevision",
+              true,
+              List.of(),
+              false,
               false),
           new ResourceType("batch", "v1", "jobs", "Job", true, List.of(), true, false),
           new ResourceType("batch", "v1", "cronjobs", "CronJob", true, List.of("cj"), true, false),
           new ResourceType(
-              "autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true,
-              List.of("hpa"), true, false),
+              "autoscaling",
+              "v2",
+              "horizontalpodautoscalers",
+              "HorizontalPodAutoscaler",
+              true,
+              List.of("hpa"),
+              true,
+              false),
           new ResourceType(
               "networking.k8s.io", "v1", "ingresses", "Ingress", true, List.of("ing"), true, false),
           new ResourceType(
-              "networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true,
-              List.of("netpol"), false, false),
+              "networking.k8s.io",
+              "v1",
+              "networkpolicies",
+              "NetworkPolicy",
+              true,
+              List.of("netpol"),
+              false,
+              false),
           new ResourceType(
-              "policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"),
-              true, false),
+              "policy",
+              "v1",
+              "poddisruptionbudgets",
+              "PodDisruptionBudget",
+              true,
+              List.of("pdb"),
+              true,
+              false),
           rbac("roles", "Role", true),
           rbac("rolebindings", "RoleBinding", true),
           rbac("clusterroles", "ClusterRole", false),
@@ -60,8 +85,14 @@ record ResourceType(
   /** Answered by the access-review endpoint only; never stored. */
   static final ResourceType SELF_SUBJECT_ACCESS_REVIEW =
       new ResourceType(
-          "authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview",
-          false, List.of(), false, false);
+          "authorization.k8s.io",
+          "v1",
+          "selfsubjectaccessreviews",
+          "SelfSubjectAccessReview",
+          false,
+          List.of(),
+          false,
+          false);
 
   static final ResourceType POD = byPlural("", "pods").orElseThrow();
   static final ResourceType NAMESPACE = byPlural("", "namespaces").orElseThrow();
@@ -75,9 +106,7 @@ record ResourceType(
       byPlural("apps", "controllerrevisions").orElseThrow();
 
   static Optional<ResourceType> byPlural(String group, String plural) {
-    return ALL.stream()
-        .filter(t -> t.group.equals(group) && t.plural.equals(plural))
-        .findFirst();
+    return ALL.stream().filter(t -> t.group.equals(group) && t.plural.equals(plural)).findFirst();
   }
 
   /** The type of an object by its apiVersion and kind. */
@@ -87,7 +116,10 @@ record ResourceType(
     return ALL.stream()
         .filter(t -> t.apiVersion().equals(apiVersion) && t.kind().equals(kind))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("the simulated cluster does not serve " + apiVersion + " " + kind));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the simulated cluster does not serve " + apiVersion + " " + kind));
   }
 
   /** "apps/v1", or "v1" for the core group. */

@@ -24,7 +24,15 @@ final class ServerSideApply {
 
   private static final String SEP = "\n";
   private static final Set<String> SERVER_META =
-      Set.of("name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink");
+      Set.of(
+          "name",
+          "namespace",
+          "uid",
+          "resourceVersion",
+          "generation",
+          "creationTimestamp",
+          "managedFields",
+          "selfLink");
 
   private final ObjectStore store;
 
@@ -36,13 +44,26 @@ final class ServerSideApply {
    * The object an apply produces: created when current is null, else merged into current;
    * conflicting ownership with a different value fails with 409 unless forced.
    */
-  ObjectNode apply(ResourceType t, String namespace, String name, ObjectNode current, ObjectNode applied, String manager, boolean force) {
+  ObjectNode apply(
+      ResourceType t,
+      String namespace,
+      String name,
+      ObjectNode current,
+      ObjectNode applied,
+      String manager,
+      boolean force) {
     if (manager == null || manager.isBlank()) {
-      throw ApiError.badRequest("PATCH, application/apply-patch+yaml: fieldManager is required for apply requests");
+      throw ApiError.badRequest(
+          "PATCH, application/apply-patch+yaml: fieldManager is required for apply requests");
     }
     String appliedName = applied.path("metadata").path("name").asText(name);
     if (!appliedName.equals(name)) {
-      throw ApiError.badRequest("the name of the object (" + appliedName + ") does not match the name on the URL (" + name + ")");
+      throw ApiError.badRequest(
+          "the name of the object ("
+              + appliedName
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
     }
     ObjectNode config = applied.deepCopy();
     config.remove("status");
@@ -60,14 +81,27 @@ final class ServerSideApply {
       }
       for (String f : appliedFields) {
         if (o.fields().contains(f) && !valueAt(current, f).equals(valueAt(config, f))) {
-          conflicts.add(new ApiError.Cause("FieldManagerConflict", "conflict with \"" + o.manager() + "\" using " + o.apiVersion(), display(f)));
+          conflicts.add(
+              new ApiError.Cause(
+                  "FieldManagerConflict",
+                  "conflict with \"" + o.manager() + "\" using " + o.apiVersion(),
+                  display(f)));
         }
       }
     }
     if (!conflicts.isEmpty() && !force) {
-      StringBuilder msg = new StringBuilder("Apply failed with " + conflicts.size() + " conflict" + (conflicts.size() == 1 ? "" : "s") + ": ");
+      StringBuilder msg =
+          new StringBuilder(
+              "Apply failed with "
+                  + conflicts.size()
+                  + " conflict"
+                  + (conflicts.size() == 1 ? "" : "s")
+                  + ": ");
       for (int i = 0; i < conflicts.size(); i++) {
-        msg.append(i == 0 ? "" : "\n").append(conflicts.get(i).message()).append(": ").append(conflicts.get(i).field());
+        msg.append(i == 0 ? "" : "\n")
+            .append(conflicts.get(i).message())
+            .append(": ")
+            .append(conflicts.get(i).field());
       }
       throw new ApiError(409, "Conflict", msg.toString(), t, name, conflicts);
     }
@@ -82,7 +116,8 @@ final class ServerSideApply {
       }
       Set<String> kept = new LinkedHashSet<>(o.fields());
       if (force) {
-        kept.removeIf(f -> appliedFields.contains(f) && !valueAt(current, f).equals(valueAt(config, f)));
+        kept.removeIf(
+            f -> appliedFields.contains(f) && !valueAt(current, f).equals(valueAt(config, f)));
       }
       next.add(new Owner(o.manager(), o.operation(), o.apiVersion(), kept));
     }
@@ -220,7 +255,12 @@ final class ServerSideApply {
     for (JsonNode e : o.path("metadata").path("managedFields")) {
       Set<String> fields = new LinkedHashSet<>();
       fieldsFromTree(e.path("fieldsV1"), "", fields);
-      out.add(new Owner(e.path("manager").asText(), e.path("operation").asText("Update"), e.path("apiVersion").asText(), fields));
+      out.add(
+          new Owner(
+              e.path("manager").asText(),
+              e.path("operation").asText("Update"),
+              e.path("apiVersion").asText(),
+              fields));
     }
     return out;
   }

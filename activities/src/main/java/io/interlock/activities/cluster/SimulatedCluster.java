@@ -20,11 +20,11 @@ import java.util.Objects;
 /**
  * A stand-in for a Kubernetes cluster, not a cluster: the fabric8 mock API server with a CRUD
  * dispatcher that keeps the real API server's write semantics (dry run never persists,
- * resourceVersion conflicts, delete preconditions, server-side apply with field managers,
- * access reviews), plus a small controller that gives Deployments, StatefulSets and DaemonSets a
+ * resourceVersion conflicts, delete preconditions, server-side apply with field managers, access
+ * reviews), plus a small controller that gives Deployments, StatefulSets and DaemonSets a
  * believable status (ReplicaSets, Pods, rollouts, revisions, crash loops, progress deadlines).
- * There are no kubelets, images, networks, admission webhooks or real authorization; see
- * {@link FailureInjection} for the image tags that ask for failures.
+ * There are no kubelets, images, networks, admission webhooks or real authorization; see {@link
+ * FailureInjection} for the image tags that ask for failures.
  *
  * <p>Every mutating request it persists for a client is counted ({@link #mutations()}), so a test
  * can assert that a write happened exactly once, or never.
@@ -52,11 +52,19 @@ public final class SimulatedCluster implements AutoCloseable {
 
   private SimulatedCluster(Builder b) {
     this.store = new ObjectStore(b.clock);
-    this.controller = new WorkloadController(store, b.rolloutStepDelay, b.progressDeadlineScale, b.clock);
+    this.controller =
+        new WorkloadController(store, b.rolloutStepDelay, b.progressDeadlineScale, b.clock);
     this.controller.seedBaseline(b.nodes);
-    ApiDispatcher dispatcher = new ApiDispatcher(store, access, mutations, holds,
-        b.adminEndpoints ? new AdminEndpoints(mutations, holds) : null);
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    ApiDispatcher dispatcher =
+        new ApiDispatcher(
+            store,
+            access,
+            mutations,
+            holds,
+            b.adminEndpoints ? new AdminEndpoints(mutations, holds) : null);
+    this.server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), b.port);
     } catch (UnknownHostException e) {
@@ -68,7 +76,9 @@ public final class SimulatedCluster implements AutoCloseable {
     }
   }
 
-  /** Options; defaults: any free port, 1s rollout step, progress deadlines at 1/100 scale, 3 nodes. */
+  /**
+   * Options; defaults: any free port, 1s rollout step, progress deadlines at 1/100 scale, 3 nodes.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -88,12 +98,13 @@ public final class SimulatedCluster implements AutoCloseable {
 
   /** A new client of this cluster the caller closes; it never reads ~/.kube/config. */
   public KubernetesClient newClient() {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url)
-        .withNamespace("default")
-        .withRequestTimeout(10_000)
-        .withConnectionTimeout(5_000)
-        .build();
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url)
+            .withNamespace("default")
+            .withRequestTimeout(10_000)
+            .withConnectionTimeout(5_000)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -120,7 +131,10 @@ public final class SimulatedCluster implements AutoCloseable {
     return mutations.count();
   }
 
-  /** The counted mutations in order, e.g. {@code PATCH /apis/apps/v1/namespaces/shop/deployments/web}. */
+  /**
+   * The counted mutations in order, e.g. {@code PATCH
+   * /apis/apps/v1/namespaces/shop/deployments/web}.
+   */
   public List<String> mutationLog() {
     return mutations.lines();
   }
@@ -130,8 +144,8 @@ public final class SimulatedCluster implements AutoCloseable {
   }
 
   /**
-   * Makes SelfSubjectAccessReviews matching this rule answer allowed=false; a null argument
-   * matches anything. Only access reviews are affected: requests themselves are not refused.
+   * Makes SelfSubjectAccessReviews matching this rule answer allowed=false; a null argument matches
+   * anything. Only access reviews are affected: requests themselves are not refused.
    */
   public void denyPermission(String verb, String group, String resource, String namespace) {
     access.deny(new AccessRules.Deny(verb, group, resource, namespace));
@@ -227,8 +241,8 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /**
      * True serves the test endpoints under {@code /interlock-sim/} (mutation log, answer holds; see
-     * {@link AdminEndpoints}) on the API port. Default false: only the {@code sim-cluster} process of
-     * crash and load tests turns them on.
+     * {@link AdminEndpoints}) on the API port. Default false: only the {@code sim-cluster} process
+     * of crash and load tests turns them on.
      */
     public Builder adminEndpoints(boolean on) {
       this.adminEndpoints = on;

@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 
 /**
  * Watches. Over a WebSocket (fabric8 clients) events stream until the client closes. Over plain
- * HTTP (kubectl, client-go) the mock web server cannot stream, so a watch answers the events
- * since the given resourceVersion and ends; with none pending it ends empty after a pause, and
- * the client simply watches again from the same resourceVersion (a long poll).
+ * HTTP (kubectl, client-go) the mock web server cannot stream, so a watch answers the events since
+ * the given resourceVersion and ends; with none pending it ends empty after a pause, and the client
+ * simply watches again from the same resourceVersion (a long poll).
  */
 final class WatchStreams {
 
@@ -33,10 +33,13 @@ final class WatchStreams {
     Selector selector = Selector.of(path.param("labelSelector"), path.param("fieldSelector"));
     String name = path.name();
     java.util.function.Predicate<ObjectStore.Event> wanted =
-        e -> e.resourceType().equals(t)
-            && (path.namespace() == null || path.namespace().equals(e.object().path("metadata").path("namespace").asText()))
-            && (name == null || name.equals(e.object().path("metadata").path("name").asText()))
-            && selector.matches(e.object());
+        e ->
+            e.resourceType().equals(t)
+                && (path.namespace() == null
+                    || path.namespace()
+                        .equals(e.object().path("metadata").path("namespace").asText()))
+                && (name == null || name.equals(e.object().path("metadata").path("name").asText()))
+                && selector.matches(e.object());
     String rv = path.param("resourceVersion");
     boolean websocket = "websocket".equalsIgnoreCase(String.valueOf(request.getHeader("Upgrade")));
     if (websocket) {
@@ -44,12 +47,17 @@ final class WatchStreams {
     }
     List<String> lines = new ArrayList<>();
     store.locked(() -> initial(wanted, rv).forEach(lines::add));
-    MockResponse r = new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json");
+    MockResponse r =
+        new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json");
     if (lines.isEmpty()) {
       // a bookmark keeps the client's resourceVersion and tells it the watch was not cut short
       ObjectNode bookmark = Json.object().put("type", "BOOKMARK");
-      ObjectNode o = bookmark.putObject("object").put("kind", t.kind()).put("apiVersion", t.apiVersion());
-      Json.meta(o).put("resourceVersion", rv == null || rv.isEmpty() ? Long.toString(store.resourceVersion()) : rv);
+      ObjectNode o =
+          bookmark.putObject("object").put("kind", t.kind()).put("apiVersion", t.apiVersion());
+      Json.meta(o)
+          .put(
+              "resourceVersion",
+              rv == null || rv.isEmpty() ? Long.toString(store.resourceVersion()) : rv);
       return r.setBody(Json.write(bookmark) + "\n").setBodyDelay(EMPTY_POLL);
     }
     return r.setBody(String.join("\n", lines) + "\n");
@@ -72,7 +80,9 @@ final class WatchStreams {
     }
     Optional<List<ObjectStore.Event>> since = store.eventsSince(parse(rv));
     if (since.isEmpty()) {
-      ObjectNode gone = new ApiError(410, "Expired", "too old resource version: " + rv, null, null, List.of()).toStatus();
+      ObjectNode gone =
+          new ApiError(410, "Expired", "too old resource version: " + rv, null, null, List.of())
+              .toStatus();
       ObjectNode frame = Json.object().put("type", "ERROR");
       frame.set("object", gone);
       out.add(Json.write(frame));
@@ -109,11 +119,12 @@ final class WatchStreams {
 
     @Override
     public void onOpen(WebSocket ws, Response response) {
-      forward = e -> {
-        if (wanted.test(e)) {
-          ws.send(frame(e));
-        }
-      };
+      forward =
+          e -> {
+            if (wanted.test(e)) {
+              ws.send(frame(e));
+            }
+          };
       store.locked(
           () -> {
             initial(wanted, rv).forEach(ws::send);

@@ -22,11 +22,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The simulated kube-controller-manager and kubelets: each tick moves pods along their life
- * ({@link FailureInjection}), keeps ReplicaSets' pods at their replica count, and rolls
- * Deployments, StatefulSets and DaemonSets forward one step, writing the status fields and
- * conditions that kubectl and verifiers read. Its writes go straight to the store, so they are
- * never counted as client mutations.
+ * The simulated kube-controller-manager and kubelets: each tick moves pods along their life ({@link
+ * FailureInjection}), keeps ReplicaSets' pods at their replica count, and rolls Deployments,
+ * StatefulSets and DaemonSets forward one step, writing the status fields and conditions that
+ * kubectl and verifiers read. Its writes go straight to the store, so they are never counted as
+ * client mutations.
  */
 final class WorkloadController implements AutoCloseable {
 
@@ -40,8 +40,10 @@ final class WorkloadController implements AutoCloseable {
   private final Duration step;
   private final double deadlineScale;
   private final Clock clock;
+
   /** Per rollout (deployment uid): what it last looked like and when that changed. */
   private final Map<String, Map.Entry<String, Instant>> progress = new HashMap<>();
+
   private ScheduledExecutorService executor;
   private long podCount;
 
@@ -62,32 +64,49 @@ final class WorkloadController implements AutoCloseable {
     for (int i = 1; i <= nodes; i++) {
       String name = "node-" + i;
       ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Node");
-      Json.meta(n).put("name", name).putObject("labels")
-          .put("kubernetes.io/hostname", name).put("kubernetes.io/os", "linux").put("kubernetes.io/arch", "amd64");
+      Json.meta(n)
+          .put("name", name)
+          .putObject("labels")
+          .put("kubernetes.io/hostname", name)
+          .put("kubernetes.io/os", "linux")
+          .put("kubernetes.io/arch", "amd64");
       n.putObject("spec").put("podCIDR", "10.244." + i + ".0/24");
       ObjectNode st = n.putObject("status");
-      st.putArray("conditions").addObject().put("type", "Ready").put("status", "True")
-          .put("reason", "KubeletReady").put("message", "simulated kubelet is posting ready status")
-          .put("lastHeartbeatTime", store.now()).put("lastTransitionTime", store.now());
+      st.putArray("conditions")
+          .addObject()
+          .put("type", "Ready")
+          .put("status", "True")
+          .put("reason", "KubeletReady")
+          .put("message", "simulated kubelet is posting ready status")
+          .put("lastHeartbeatTime", store.now())
+          .put("lastTransitionTime", store.now());
       ArrayNode addr = st.putArray("addresses");
       addr.addObject().put("type", "InternalIP").put("address", "10.0.0." + (10 + i));
       addr.addObject().put("type", "Hostname").put("address", name);
       st.putObject("capacity").put("cpu", "4").put("memory", "16Gi").put("pods", "110");
       st.putObject("allocatable").put("cpu", "4").put("memory", "16Gi").put("pods", "110");
-      st.putObject("nodeInfo").put("kubeletVersion", "v1.32.0-interlock-simulated").put("osImage", "Interlock simulated node")
-          .put("containerRuntimeVersion", "sim://1").put("architecture", "amd64").put("operatingSystem", "linux")
-          .put("kernelVersion", "simulated").put("kubeProxyVersion", "v1.32.0");
+      st.putObject("nodeInfo")
+          .put("kubeletVersion", "v1.32.0-interlock-simulated")
+          .put("osImage", "Interlock simulated node")
+          .put("containerRuntimeVersion", "sim://1")
+          .put("architecture", "amd64")
+          .put("operatingSystem", "linux")
+          .put("kernelVersion", "simulated")
+          .put("kubeProxyVersion", "v1.32.0");
       store.put(n);
     }
   }
 
   synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "simulated-cluster-controller");
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::tickLogged, step.toMillis(), step.toMillis(), TimeUnit.MILLISECONDS);
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "simulated-cluster-controller");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(
+        this::tickLogged, step.toMillis(), step.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -118,22 +137,23 @@ final class WorkloadController implements AutoCloseable {
 
   /** One controller step over the whole cluster; true when it changed anything. */
   boolean tick() {
-    return store.locked(() -> {
-      boolean changed = advancePods();
-      for (ObjectNode rs : store.list(ResourceType.REPLICASET, null)) {
-        changed |= reconcileReplicaSet(rs);
-      }
-      for (ObjectNode d : store.list(ResourceType.DEPLOYMENT, null)) {
-        changed |= reconcileDeployment(d);
-      }
-      for (ObjectNode s : store.list(ResourceType.STATEFULSET, null)) {
-        changed |= reconcileStatefulSet(s);
-      }
-      for (ObjectNode ds : store.list(ResourceType.DAEMONSET, null)) {
-        changed |= reconcileDaemonSet(ds);
-      }
-      return changed;
-    });
+    return store.locked(
+        () -> {
+          boolean changed = advancePods();
+          for (ObjectNode rs : store.list(ResourceType.REPLICASET, null)) {
+            changed |= reconcileReplicaSet(rs);
+          }
+          for (ObjectNode d : store.list(ResourceType.DEPLOYMENT, null)) {
+            changed |= reconcileDeployment(d);
+          }
+          for (ObjectNode s : store.list(ResourceType.STATEFULSET, null)) {
+            changed |= reconcileStatefulSet(s);
+          }
+          for (ObjectNode ds : store.list(ResourceType.DAEMONSET, null)) {
+            changed |= reconcileDaemonSet(ds);
+          }
+          return changed;
+        });
   }
 
   // ---- pods ----
@@ -152,19 +172,33 @@ final class WorkloadController implements AutoCloseable {
         spec.put("nodeName", node.get());
       }
       String ip = pod.path("status").path("podIP").asText(null);
-      FailureInjection.advance(next, nodeIps.getOrDefault(spec.path("nodeName").asText(), "10.0.0.10"), ip != null ? ip : nextPodIp(), store.now());
+      FailureInjection.advance(
+          next,
+          nodeIps.getOrDefault(spec.path("nodeName").asText(), "10.0.0.10"),
+          ip != null ? ip : nextPodIp(),
+          store.now());
       changed |= save(ResourceType.POD, pod, next);
     }
     return changed;
   }
 
-  private ObjectNode newPod(ObjectNode owner, ResourceType ownerType, String name, ObjectNode template, Map<String, String> extraLabels, String node) {
+  private ObjectNode newPod(
+      ObjectNode owner,
+      ResourceType ownerType,
+      String name,
+      ObjectNode template,
+      Map<String, String> extraLabels,
+      String node) {
     ObjectNode pod = Json.object().put("apiVersion", "v1").put("kind", "Pod");
     ObjectNode meta = Json.meta(pod);
     String ns = owner.path("metadata").path("namespace").asText();
     meta.put("name", name).put("namespace", ns);
     ObjectNode labels = meta.putObject("labels");
-    template.path("metadata").path("labels").fields().forEachRemaining(e -> labels.set(e.getKey(), e.getValue()));
+    template
+        .path("metadata")
+        .path("labels")
+        .fields()
+        .forEachRemaining(e -> labels.set(e.getKey(), e.getValue()));
     extraLabels.forEach(labels::put);
     if (template.path("metadata").has("annotations")) {
       meta.set("annotations", template.path("metadata").get("annotations").deepCopy());
@@ -193,13 +227,22 @@ final class WorkloadController implements AutoCloseable {
     ObjectNode template = (ObjectNode) rs.path("spec").path("template");
     for (int i = pods.size(); i < desired; i++) {
       String base = rs.path("metadata").path("name").asText();
-      newPod(rs, ResourceType.REPLICASET, base + "-" + suffix(), template, hash.isEmpty() ? Map.of() : Map.of(HASH_LABEL, hash), null);
+      newPod(
+          rs,
+          ResourceType.REPLICASET,
+          base + "-" + suffix(),
+          template,
+          hash.isEmpty() ? Map.of() : Map.of(HASH_LABEL, hash),
+          null);
       changed = true;
     }
     if (pods.size() > desired) {
       // unready pods go first, then the newest, as the ReplicaSet controller prefers
-      pods.sort(Comparator.comparing((ObjectNode p) -> FailureInjection.isReady(p))
-          .thenComparing(p -> p.path("metadata").path("creationTimestamp").asText(), Comparator.reverseOrder()));
+      pods.sort(
+          Comparator.comparing((ObjectNode p) -> FailureInjection.isReady(p))
+              .thenComparing(
+                  p -> p.path("metadata").path("creationTimestamp").asText(),
+                  Comparator.reverseOrder()));
       for (ObjectNode p : pods.subList(0, pods.size() - desired)) {
         remove(ResourceType.POD, p);
       }
@@ -209,8 +252,11 @@ final class WorkloadController implements AutoCloseable {
     long ready = pods.stream().filter(FailureInjection::isReady).count();
     ObjectNode next = rs.deepCopy();
     ObjectNode st = next.putObject("status");
-    st.put("replicas", pods.size()).put("fullyLabeledReplicas", pods.size()).put("readyReplicas", ready)
-        .put("availableReplicas", ready).put("observedGeneration", rs.path("metadata").path("generation").asLong(1));
+    st.put("replicas", pods.size())
+        .put("fullyLabeledReplicas", pods.size())
+        .put("readyReplicas", ready)
+        .put("availableReplicas", ready)
+        .put("observedGeneration", rs.path("metadata").path("generation").asLong(1));
     return save(ResourceType.REPLICASET, rs, next) || changed;
   }
 
@@ -226,7 +272,11 @@ final class WorkloadController implements AutoCloseable {
     String hash = templateHash(template);
     List<ObjectNode> sets = ownedBy(ResourceType.REPLICASET, d);
     long maxRevision = sets.stream().mapToLong(WorkloadController::revision).max().orElse(0);
-    ObjectNode newRs = sets.stream().filter(rs -> hash.equals(rs.path("metadata").path("labels").path(HASH_LABEL).asText())).findFirst().orElse(null);
+    ObjectNode newRs =
+        sets.stream()
+            .filter(rs -> hash.equals(rs.path("metadata").path("labels").path(HASH_LABEL).asText()))
+            .findFirst()
+            .orElse(null);
     String name = d.path("metadata").path("name").asText();
     if (newRs == null && !paused) {
       newRs = createReplicaSet(d, template, hash, maxRevision + 1, sets.isEmpty() ? desired : 0);
@@ -246,49 +296,99 @@ final class WorkloadController implements AutoCloseable {
     }
     sets = ownedBy(ResourceType.REPLICASET, d);
     String newName = newRs == null ? null : newRs.path("metadata").path("name").asText();
-    ObjectNode current = newName == null ? null : sets.stream().filter(rs -> rs.path("metadata").path("name").asText().equals(newName)).findFirst().orElse(null);
+    ObjectNode current =
+        newName == null
+            ? null
+            : sets.stream()
+                .filter(rs -> rs.path("metadata").path("name").asText().equals(newName))
+                .findFirst()
+                .orElse(null);
 
     ObjectNode next = d.deepCopy();
     if (current != null) {
       Json.child(Json.meta(next), "annotations").put(REVISION, Long.toString(revision(current)));
     }
     int replicas = sets.stream().mapToInt(rs -> rs.path("status").path("replicas").asInt(0)).sum();
-    int ready = sets.stream().mapToInt(rs -> rs.path("status").path("readyReplicas").asInt(0)).sum();
+    int ready =
+        sets.stream().mapToInt(rs -> rs.path("status").path("readyReplicas").asInt(0)).sum();
     int updated = current == null ? 0 : current.path("status").path("replicas").asInt(0);
     int updatedReady = current == null ? 0 : current.path("status").path("readyReplicas").asInt(0);
     ObjectNode st = next.putObject("status");
     st.put("observedGeneration", d.path("metadata").path("generation").asLong(1))
-        .put("replicas", replicas).put("updatedReplicas", updated).put("readyReplicas", ready)
-        .put("availableReplicas", ready).put("unavailableReplicas", Math.max(0, desired - ready));
+        .put("replicas", replicas)
+        .put("updatedReplicas", updated)
+        .put("readyReplicas", ready)
+        .put("availableReplicas", ready)
+        .put("unavailableReplicas", Math.max(0, desired - ready));
     ArrayNode conds = st.putArray("conditions");
     int maxUnavailable = desired / 4;
     JsonNode old = d.path("status").path("conditions");
     boolean available = ready >= desired - maxUnavailable;
-    condition(conds, old, "Available", available ? "True" : "False",
+    condition(
+        conds,
+        old,
+        "Available",
+        available ? "True" : "False",
         available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", false);
-    boolean complete = current != null && updated == desired && replicas == desired && updatedReady == desired;
+        available
+            ? "Deployment has minimum availability."
+            : "Deployment does not have minimum availability.",
+        false);
+    boolean complete =
+        current != null && updated == desired && replicas == desired && updatedReady == desired;
     String uid = d.path("metadata").path("uid").asText();
     String rsName = newName == null ? name : newName;
     if (paused) {
-      condition(conds, old, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", false);
+      condition(
+          conds, old, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", false);
     } else if (complete) {
       progress.remove(uid);
-      condition(conds, old, "Progressing", "True", "NewReplicaSetAvailable", "ReplicaSet \"" + rsName + "\" has successfully progressed.", false);
-    } else if (stuck || deadlinePassed(uid, spec, replicas + "/" + updated + "/" + updatedReady + "/" + rsName)) {
-      condition(conds, old, "Progressing", "False", "ProgressDeadlineExceeded", "ReplicaSet \"" + rsName + "\" has timed out progressing.", false);
+      condition(
+          conds,
+          old,
+          "Progressing",
+          "True",
+          "NewReplicaSetAvailable",
+          "ReplicaSet \"" + rsName + "\" has successfully progressed.",
+          false);
+    } else if (stuck
+        || deadlinePassed(
+            uid, spec, replicas + "/" + updated + "/" + updatedReady + "/" + rsName)) {
+      condition(
+          conds,
+          old,
+          "Progressing",
+          "False",
+          "ProgressDeadlineExceeded",
+          "ReplicaSet \"" + rsName + "\" has timed out progressing.",
+          false);
     } else {
-      condition(conds, old, "Progressing", "True", "ReplicaSetUpdated", "ReplicaSet \"" + rsName + "\" is progressing.", true);
+      condition(
+          conds,
+          old,
+          "Progressing",
+          "True",
+          "ReplicaSetUpdated",
+          "ReplicaSet \"" + rsName + "\" is progressing.",
+          true);
     }
     return save(ResourceType.DEPLOYMENT, d, next) || changed;
   }
 
-  /** One rolling-update step: surge one new pod once the previous ones are ready, retire one old. */
+  /**
+   * One rolling-update step: surge one new pod once the previous ones are ready, retire one old.
+   */
   private boolean rollStep(ObjectNode newRs, List<ObjectNode> sets, int desired) {
     boolean changed = false;
     String newName = newRs.path("metadata").path("name").asText();
-    List<ObjectNode> olds = new ArrayList<>(sets.stream().filter(rs -> !rs.path("metadata").path("name").asText().equals(newName)
-        && rs.path("spec").path("replicas").asInt(0) > 0).toList());
+    List<ObjectNode> olds =
+        new ArrayList<>(
+            sets.stream()
+                .filter(
+                    rs ->
+                        !rs.path("metadata").path("name").asText().equals(newName)
+                            && rs.path("spec").path("replicas").asInt(0) > 0)
+                .toList());
     int newReplicas = newRs.path("spec").path("replicas").asInt(0);
     int newReady = newRs.path("status").path("readyReplicas").asInt(0);
     int oldTotal = olds.stream().mapToInt(rs -> rs.path("spec").path("replicas").asInt(0)).sum();
@@ -317,15 +417,27 @@ final class WorkloadController implements AutoCloseable {
     return save(ResourceType.REPLICASET, rs, next);
   }
 
-  private ObjectNode createReplicaSet(ObjectNode d, ObjectNode template, String hash, long revision, int replicas) {
+  private ObjectNode createReplicaSet(
+      ObjectNode d, ObjectNode template, String hash, long revision, int replicas) {
     String ns = d.path("metadata").path("namespace").asText();
     ObjectNode rs = Json.object().put("apiVersion", "apps/v1").put("kind", "ReplicaSet");
-    ObjectNode meta = Json.meta(rs).put("name", d.path("metadata").path("name").asText() + "-" + hash).put("namespace", ns);
+    ObjectNode meta =
+        Json.meta(rs)
+            .put("name", d.path("metadata").path("name").asText() + "-" + hash)
+            .put("namespace", ns);
     ObjectNode labels = meta.putObject("labels");
-    template.path("metadata").path("labels").fields().forEachRemaining(e -> labels.set(e.getKey(), e.getValue()));
+    template
+        .path("metadata")
+        .path("labels")
+        .fields()
+        .forEachRemaining(e -> labels.set(e.getKey(), e.getValue()));
     labels.put(HASH_LABEL, hash);
-    ObjectNode ann = meta.putObject("annotations").put(REVISION, Long.toString(revision))
-        .put("deployment.kubernetes.io/desired-replicas", d.path("spec").path("replicas").asText("1"));
+    ObjectNode ann =
+        meta.putObject("annotations")
+            .put(REVISION, Long.toString(revision))
+            .put(
+                "deployment.kubernetes.io/desired-replicas",
+                d.path("spec").path("replicas").asText("1"));
     JsonNode cause = d.path("metadata").path("annotations").path("kubernetes.io/change-cause");
     if (!cause.isMissingNode()) {
       ann.set("kubernetes.io/change-cause", cause);
@@ -350,11 +462,19 @@ final class WorkloadController implements AutoCloseable {
       progress.put(uid, Map.entry(shape, now));
       return false;
     }
-    long deadlineMillis = (long) (spec.path("progressDeadlineSeconds").asLong(600) * 1000 * deadlineScale);
+    long deadlineMillis =
+        (long) (spec.path("progressDeadlineSeconds").asLong(600) * 1000 * deadlineScale);
     return Duration.between(last.getValue(), now).toMillis() > deadlineMillis;
   }
 
-  private void condition(ArrayNode conds, JsonNode old, String type, String status, String reason, String message, boolean progressing) {
+  private void condition(
+      ArrayNode conds,
+      JsonNode old,
+      String type,
+      String status,
+      String reason,
+      String message,
+      boolean progressing) {
     String now = store.now();
     String transition = now;
     String update = now;
@@ -368,8 +488,14 @@ final class WorkloadController implements AutoCloseable {
         }
       }
     }
-    conds.addObject().put("type", type).put("status", status).put("lastUpdateTime", update)
-        .put("lastTransitionTime", transition).put("reason", reason).put("message", message);
+    conds
+        .addObject()
+        .put("type", type)
+        .put("status", status)
+        .put("lastUpdateTime", update)
+        .put("lastTransitionTime", transition)
+        .put("reason", reason)
+        .put("message", message);
   }
 
   // ---- stateful sets ----
@@ -391,7 +517,8 @@ final class WorkloadController implements AutoCloseable {
       }
     }
     boolean allReady = pods.values().stream().allMatch(FailureInjection::isReady);
-    Optional<Integer> extra = pods.keySet().stream().filter(i -> i >= desired).max(Integer::compare);
+    Optional<Integer> extra =
+        pods.keySet().stream().filter(i -> i >= desired).max(Integer::compare);
     if (extra.isPresent()) {
       remove(ResourceType.POD, pods.remove(extra.get()));
       changed = true;
@@ -400,50 +527,98 @@ final class WorkloadController implements AutoCloseable {
       while (pods.containsKey(ordinal)) {
         ordinal++;
       }
-      pods.put(ordinal, newPod(s, ResourceType.STATEFULSET, name + "-" + ordinal, template,
-          Map.of(REVISION_LABEL, updateRevision, "statefulset.kubernetes.io/pod-name", name + "-" + ordinal, "apps.kubernetes.io/pod-index", Integer.toString(ordinal)), null));
+      pods.put(
+          ordinal,
+          newPod(
+              s,
+              ResourceType.STATEFULSET,
+              name + "-" + ordinal,
+              template,
+              Map.of(
+                  REVISION_LABEL,
+                  updateRevision,
+                  "statefulset.kubernetes.io/pod-name",
+                  name + "-" + ordinal,
+                  "apps.kubernetes.io/pod-index",
+                  Integer.toString(ordinal)),
+              null));
       changed = true;
     } else if (allReady) {
-      Optional<Integer> stale = pods.entrySet().stream()
-          .filter(e -> !updateRevision.equals(e.getValue().path("metadata").path("labels").path(REVISION_LABEL).asText()))
-          .map(Map.Entry::getKey).max(Integer::compare);
+      Optional<Integer> stale =
+          pods.entrySet().stream()
+              .filter(
+                  e ->
+                      !updateRevision.equals(
+                          e.getValue()
+                              .path("metadata")
+                              .path("labels")
+                              .path(REVISION_LABEL)
+                              .asText()))
+              .map(Map.Entry::getKey)
+              .max(Integer::compare);
       if (stale.isPresent()) {
         remove(ResourceType.POD, pods.remove(stale.get()));
         changed = true;
       }
     }
     long ready = pods.values().stream().filter(FailureInjection::isReady).count();
-    long updated = pods.values().stream().filter(p -> updateRevision.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText())).count();
+    long updated =
+        pods.values().stream()
+            .filter(
+                p ->
+                    updateRevision.equals(
+                        p.path("metadata").path("labels").path(REVISION_LABEL).asText()))
+            .count();
     String currentRevision = s.path("status").path("currentRevision").asText(updateRevision);
     if (updated == desired && ready == desired && pods.size() == desired) {
       currentRevision = updateRevision;
     }
     String cr = currentRevision;
-    long current = pods.values().stream().filter(p -> cr.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText())).count();
+    long current =
+        pods.values().stream()
+            .filter(p -> cr.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText()))
+            .count();
     ObjectNode next = s.deepCopy();
-    next.putObject("status").put("observedGeneration", s.path("metadata").path("generation").asLong(1))
-        .put("replicas", pods.size()).put("readyReplicas", ready).put("availableReplicas", ready)
-        .put("currentReplicas", current).put("updatedReplicas", updated)
-        .put("currentRevision", currentRevision).put("updateRevision", updateRevision).put("collisionCount", 0);
+    next.putObject("status")
+        .put("observedGeneration", s.path("metadata").path("generation").asLong(1))
+        .put("replicas", pods.size())
+        .put("readyReplicas", ready)
+        .put("availableReplicas", ready)
+        .put("currentReplicas", current)
+        .put("updatedReplicas", updated)
+        .put("currentRevision", currentRevision)
+        .put("updateRevision", updateRevision)
+        .put("collisionCount", 0);
     return save(ResourceType.STATEFULSET, s, next) || changed;
   }
 
   /** The ControllerRevision history that `kubectl rollout history sts` reads. */
-  private boolean ensureControllerRevision(ObjectNode owner, String revisionName, ObjectNode template) {
+  private boolean ensureControllerRevision(
+      ObjectNode owner, String revisionName, ObjectNode template) {
     String ns = owner.path("metadata").path("namespace").asText();
     if (store.get(ResourceType.CONTROLLER_REVISION, ns, revisionName).isPresent()) {
       return false;
     }
-    long max = ownedBy(ResourceType.CONTROLLER_REVISION, owner).stream().mapToLong(r -> r.path("revision").asLong()).max().orElse(0);
+    long max =
+        ownedBy(ResourceType.CONTROLLER_REVISION, owner).stream()
+            .mapToLong(r -> r.path("revision").asLong())
+            .max()
+            .orElse(0);
     ObjectNode cr = Json.object().put("apiVersion", "apps/v1").put("kind", "ControllerRevision");
     ObjectNode meta = Json.meta(cr).put("name", revisionName).put("namespace", ns);
-    owner.path("spec").path("selector").path("matchLabels").fields()
+    owner
+        .path("spec")
+        .path("selector")
+        .path("matchLabels")
+        .fields()
         .forEachRemaining(e -> Json.child(meta, "labels").set(e.getKey(), e.getValue()));
     meta.putArray("ownerReferences").add(ownerRef(owner, ResourceType.ofObject(owner)));
     ObjectNode data = cr.putObject("data");
     data.putObject("spec").set("template", template.deepCopy());
     cr.put("revision", max + 1);
-    store.persist(ResourceType.CONTROLLER_REVISION, store.newObject(ResourceType.CONTROLLER_REVISION, ns, cr));
+    store.persist(
+        ResourceType.CONTROLLER_REVISION,
+        store.newObject(ResourceType.CONTROLLER_REVISION, ns, cr));
     return true;
   }
 
@@ -455,7 +630,10 @@ final class WorkloadController implements AutoCloseable {
     ObjectNode template = (ObjectNode) ds.path("spec").path("template");
     String hash = templateHash(template);
     changed |= ensureControllerRevision(ds, name + "-" + hash, template);
-    List<String> nodes = store.list(ResourceType.NODE, null).stream().map(n -> n.path("metadata").path("name").asText()).toList();
+    List<String> nodes =
+        store.list(ResourceType.NODE, null).stream()
+            .map(n -> n.path("metadata").path("name").asText())
+            .toList();
     Map<String, ObjectNode> byNode = new HashMap<>();
     for (ObjectNode p : ownedBy(ResourceType.POD, ds)) {
       String node = p.path("spec").path("nodeName").asText();
@@ -469,14 +647,29 @@ final class WorkloadController implements AutoCloseable {
     boolean allReady = byNode.values().stream().allMatch(FailureInjection::isReady);
     for (String node : nodes) {
       if (!byNode.containsKey(node)) {
-        byNode.put(node, newPod(ds, ResourceType.DAEMONSET, name + "-" + suffix(), template,
-            Map.of(REVISION_LABEL, hash, "pod-template-generation", ds.path("metadata").path("generation").asText("1")), node));
+        byNode.put(
+            node,
+            newPod(
+                ds,
+                ResourceType.DAEMONSET,
+                name + "-" + suffix(),
+                template,
+                Map.of(
+                    REVISION_LABEL,
+                    hash,
+                    "pod-template-generation",
+                    ds.path("metadata").path("generation").asText("1")),
+                node));
         changed = true;
       }
     }
     if (allReady) {
-      Optional<ObjectNode> stale = byNode.values().stream()
-          .filter(p -> !hash.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText())).findFirst();
+      Optional<ObjectNode> stale =
+          byNode.values().stream()
+              .filter(
+                  p ->
+                      !hash.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText()))
+              .findFirst();
       if (stale.isPresent()) {
         remove(ResourceType.POD, stale.get());
         byNode.values().remove(stale.get());
@@ -484,12 +677,21 @@ final class WorkloadController implements AutoCloseable {
       }
     }
     long ready = byNode.values().stream().filter(FailureInjection::isReady).count();
-    long updated = byNode.values().stream().filter(p -> hash.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText())).count();
+    long updated =
+        byNode.values().stream()
+            .filter(
+                p -> hash.equals(p.path("metadata").path("labels").path(REVISION_LABEL).asText()))
+            .count();
     ObjectNode next = ds.deepCopy();
-    next.putObject("status").put("observedGeneration", ds.path("metadata").path("generation").asLong(1))
-        .put("desiredNumberScheduled", nodes.size()).put("currentNumberScheduled", byNode.size())
-        .put("updatedNumberScheduled", updated).put("numberReady", ready).put("numberAvailable", ready)
-        .put("numberUnavailable", Math.max(0, nodes.size() - ready)).put("numberMisscheduled", 0);
+    next.putObject("status")
+        .put("observedGeneration", ds.path("metadata").path("generation").asLong(1))
+        .put("desiredNumberScheduled", nodes.size())
+        .put("currentNumberScheduled", byNode.size())
+        .put("updatedNumberScheduled", updated)
+        .put("numberReady", ready)
+        .put("numberAvailable", ready)
+        .put("numberUnavailable", Math.max(0, nodes.size() - ready))
+        .put("numberMisscheduled", 0);
     return save(ResourceType.DAEMONSET, ds, next) || changed;
   }
 
@@ -509,9 +711,13 @@ final class WorkloadController implements AutoCloseable {
   }
 
   private static ObjectNode ownerRef(ObjectNode owner, ResourceType t) {
-    return Json.object().put("apiVersion", t.apiVersion()).put("kind", t.kind())
-        .put("name", owner.path("metadata").path("name").asText()).put("uid", owner.path("metadata").path("uid").asText())
-        .put("controller", true).put("blockOwnerDeletion", true);
+    return Json.object()
+        .put("apiVersion", t.apiVersion())
+        .put("kind", t.kind())
+        .put("name", owner.path("metadata").path("name").asText())
+        .put("uid", owner.path("metadata").path("uid").asText())
+        .put("controller", true)
+        .put("blockOwnerDeletion", true);
   }
 
   private static long revision(JsonNode rs) {
@@ -566,7 +772,9 @@ final class WorkloadController implements AutoCloseable {
     return ObjectStore.randomSuffix();
   }
 
-  /** A pod-template-hash in the controller's style: FNV-1a of the canonical template, safe-encoded. */
+  /**
+   * A pod-template-hash in the controller's style: FNV-1a of the canonical template, safe-encoded.
+   */
   static String templateHash(JsonNode template) {
     ObjectNode t = template.deepCopy();
     JsonNode labels = t.path("metadata").path("labels");
@@ -600,7 +808,12 @@ final class WorkloadController implements AutoCloseable {
         }
       }
       StringBuilder b = new StringBuilder("{");
-      sorted.forEach((k, v) -> b.append(Json.write(Json.MAPPER.getNodeFactory().textNode(k))).append(':').append(v).append(','));
+      sorted.forEach(
+          (k, v) ->
+              b.append(Json.write(Json.MAPPER.getNodeFactory().textNode(k)))
+                  .append(':')
+                  .append(v)
+                  .append(','));
       return sorted.isEmpty() ? "{}" : b.append('}').toString();
     }
     if (n instanceof ArrayNode a) {

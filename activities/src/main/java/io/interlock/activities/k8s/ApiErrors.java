@@ -23,30 +23,41 @@ public final class ApiErrors {
     String msg = message(e);
     return switch (e.getCode()) {
       case 404 -> new ToolException(FailureType.NOT_FOUND, what + ": not found: " + msg, e);
-      case 409 -> fieldConflict(e)
-          ? new ToolException(
-              FailureType.CONFLICT,
-              what + ": server-side apply conflict (not forced): " + msg
-                  + "; another field manager owns these fields — agree with its owner or propose a change without them",
-              e)
-          : new ToolException(
-              FailureType.TARGET_CHANGED,
-              what + ": target changed since approval (" + msg + "); propose the step again",
+      case 409 ->
+          fieldConflict(e)
+              ? new ToolException(
+                  FailureType.CONFLICT,
+                  what
+                      + ": server-side apply conflict (not forced): "
+                      + msg
+                      + "; another field manager owns these fields — agree with its owner or propose a change without them",
+                  e)
+              : new ToolException(
+                  FailureType.TARGET_CHANGED,
+                  what + ": target changed since approval (" + msg + "); propose the step again",
+                  e);
+      case 401, 403 ->
+          new ToolException(
+              FailureType.FORBIDDEN,
+              what + ": forbidden: the engine's credentials may not do this: " + msg,
               e);
-      case 401, 403 -> new ToolException(
-          FailureType.FORBIDDEN, what + ": forbidden: the engine's credentials may not do this: " + msg, e);
-      case 400, 415, 422 -> new ToolException(
-          FailureType.INVALID_ARGS, what + ": the cluster refused the request: " + msg, e);
-      default -> new ToolException(
-          FailureType.CLUSTER_ERROR, what + ": cluster error " + e.getCode() + ": " + msg, e);
+      case 400, 415, 422 ->
+          new ToolException(
+              FailureType.INVALID_ARGS, what + ": the cluster refused the request: " + msg, e);
+      default ->
+          new ToolException(
+              FailureType.CLUSTER_ERROR, what + ": cluster error " + e.getCode() + ": " + msg, e);
     };
   }
 
   /** An SSA conflict names other managers; a version conflict does not. */
   static boolean fieldConflict(KubernetesClientException e) {
     Status s = e.getStatus();
-    if (s != null && s.getDetails() != null && s.getDetails().getCauses() != null
-        && s.getDetails().getCauses().stream().anyMatch(c -> "FieldManagerConflict".equals(c.getReason()))) {
+    if (s != null
+        && s.getDetails() != null
+        && s.getDetails().getCauses() != null
+        && s.getDetails().getCauses().stream()
+            .anyMatch(c -> "FieldManagerConflict".equals(c.getReason()))) {
       return true;
     }
     String m = message(e);

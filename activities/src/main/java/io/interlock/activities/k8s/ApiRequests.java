@@ -20,9 +20,15 @@ public final class ApiRequests {
   private ApiRequests() {}
 
   /** One request; a 2xx answer's body as a tree, anything else as a KubernetesClientException. */
-  public static JsonNode send(KubernetesClient client, String method, String path, String contentType, String body) {
+  public static JsonNode send(
+      KubernetesClient client, String method, String path, String contentType, String body) {
     String url = client.getMasterUrl().toString().replaceAll("/$", "") + path;
-    HttpRequest.Builder b = client.getHttpClient().newHttpRequestBuilder().uri(url).header("Accept", "application/json");
+    HttpRequest.Builder b =
+        client
+            .getHttpClient()
+            .newHttpRequestBuilder()
+            .uri(url)
+            .header("Accept", "application/json");
     if (body != null) {
       b.method(method, contentType, body);
     } else {
@@ -30,7 +36,11 @@ public final class ApiRequests {
     }
     HttpResponse<String> r;
     try {
-      r = client.getHttpClient().sendAsync(b.build(), String.class).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      r =
+          client
+              .getHttpClient()
+              .sendAsync(b.build(), String.class)
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KubernetesClientException("interrupted: " + method + " " + path, e);
@@ -42,7 +52,8 @@ public final class ApiRequests {
       try {
         return text == null || text.isBlank() ? Json.object() : Json.MAPPER.readTree(text);
       } catch (Exception e) {
-        throw new KubernetesClientException(method + " " + path + ": unreadable answer: " + e.getMessage(), e);
+        throw new KubernetesClientException(
+            method + " " + path + ": unreadable answer: " + e.getMessage(), e);
       }
     }
     Status status = null;
@@ -54,7 +65,10 @@ public final class ApiRequests {
     if (status == null || status.getMessage() == null) {
       status = new Status();
       status.setCode(r.code());
-      status.setMessage(text == null || text.isBlank() ? "HTTP " + r.code() : text.length() > 500 ? text.substring(0, 500) : text);
+      status.setMessage(
+          text == null || text.isBlank()
+              ? "HTTP " + r.code()
+              : text.length() > 500 ? text.substring(0, 500) : text);
     }
     if (status.getCode() == null || status.getCode() == 0) {
       status.setCode(r.code());

@@ -27,7 +27,9 @@ public final class Bounded {
       return node;
     }
     ObjectNode stub = Json.object();
-    stub.put("truncated", "result of " + size + " bytes exceeds the " + MAX_BYTES + " byte cap; " + hint);
+    stub.put(
+        "truncated",
+        "result of " + size + " bytes exceeds the " + MAX_BYTES + " byte cap; " + hint);
     String text = Json.text(node);
     stub.put("head", text.substring(0, Math.min(text.length(), 16 * 1024)));
     return stub;

@@ -20,18 +20,23 @@ import java.util.List;
 public final class ContentHash {
   private static final ObjectMapper CANONICAL =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
   /** Metadata the server or a controller maintains by itself. */
   private static final List<String> SERVER_METADATA =
-      List.of("resourceVersion", "generation", "managedFields", "creationTimestamp", "uid", "selfLink");
+      List.of(
+          "resourceVersion", "generation", "managedFields", "creationTimestamp", "uid", "selfLink");
+
   /** Annotations controllers rewrite during normal operation (not an operator's edit). */
-  private static final List<String> CONTROLLER_ANNOTATIONS = List.of("deployment.kubernetes.io/revision");
+  private static final List<String> CONTROLLER_ANNOTATIONS =
+      List.of("deployment.kubernetes.io/revision");
 
   private ContentHash() {}
 
   /** {@code sha256:} of a node's canonical JSON (keys sorted, no whitespace). */
   public static String digest(JsonNode node) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical(node)));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical(node)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
@@ -39,8 +44,8 @@ public final class ContentHash {
 
   /**
    * The object's content digest: {@code sha256:} of its canonical JSON, except a Secret's, which is
-   * keyed by the worker ({@code hmac-sha256:}) so a low-entropy value cannot be guessed offline from
-   * a history while an edited value still changes the digest.
+   * keyed by the worker ({@code hmac-sha256:}) so a low-entropy value cannot be guessed offline
+   * from a history while an edited value still changes the digest.
    */
   public static String of(JsonNode live, DigestKey key) {
     if (live == null) {
@@ -54,12 +59,16 @@ public final class ContentHash {
         CONTROLLER_ANNOTATIONS.forEach(a::remove);
       }
     }
-    return "Secret".equals(o.path("kind").asText()) ? key.digest("secret-content", canonical(o)) : digest(o);
+    return "Secret".equals(o.path("kind").asText())
+        ? key.digest("secret-content", canonical(o))
+        : digest(o);
   }
 
   private static byte[] canonical(JsonNode node) {
     try {
-      return CANONICAL.writeValueAsString(CANONICAL.treeToValue(node, Object.class)).getBytes(StandardCharsets.UTF_8);
+      return CANONICAL
+          .writeValueAsString(CANONICAL.treeToValue(node, Object.class))
+          .getBytes(StandardCharsets.UTF_8);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot fingerprint object", e);
     }

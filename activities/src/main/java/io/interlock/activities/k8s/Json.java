@@ -32,7 +32,9 @@ public final class Json {
       return SERIALIZATION.convertValue(node, type);
     } catch (IllegalArgumentException e) {
       throw new ToolException(
-          FailureType.INVALID_ARGS, "not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+          FailureType.INVALID_ARGS,
+          "not a valid " + type.getSimpleName() + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.interlock.activities.k8s;
 
-import io.interlock.contract.values.CallerText;
 import com.google.common.escape.Escaper;
 import com.google.common.net.UrlEscapers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.interlock.activities.tools.ToolException;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.FailureType;
 import java.util.Set;
 
@@ -30,8 +30,8 @@ public record Kind(
 
   /** The typed client operation for this kind, seen through its common supertype. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public MixedOperation<HasMetadata, KubernetesResourceList<HasMetadata>, Resource<HasMetadata>> operation(
-      KubernetesClient client) {
+  public MixedOperation<HasMetadata, KubernetesResourceList<HasMetadata>, Resource<HasMetadata>>
+      operation(KubernetesClient client) {
     return (MixedOperation) client.resources((Class) type);
   }
 
@@ -42,13 +42,24 @@ public record Kind(
   public String path(String namespace, String name) {
     String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
     String ns = namespaced ? "/namespaces/" + segment(namespace) : "";
-    return base + ns + "/" + HasMetadata.getPlural(type) + (name == null ? "" : "/" + segment(name));
+    return base
+        + ns
+        + "/"
+        + HasMetadata.getPlural(type)
+        + (name == null ? "" : "/" + segment(name));
   }
 
-  /** One escaped path segment; '.' and '..' stay dots once escaped, so they are refused (as the API server does). */
+  /**
+   * One escaped path segment; '.' and '..' stay dots once escaped, so they are refused (as the API
+   * server does).
+   */
   private static String segment(String value) {
     if (value.equals(".") || value.equals("..")) {
-      throw new ToolException(FailureType.INVALID_ARGS, "'" + CallerText.shown(value) + "' cannot be a name or namespace (rule path-segment-name)");
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          "'"
+              + CallerText.shown(value)
+              + "' cannot be a name or namespace (rule path-segment-name)");
     }
     return SEGMENT.escape(value);
   }

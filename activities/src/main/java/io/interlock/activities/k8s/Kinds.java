@@ -23,8 +23,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.interlock.contract.values.FailureType;
 import io.interlock.activities.tools.ToolException;
+import io.interlock.contract.values.FailureType;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,12 +64,20 @@ public final class Kinds {
   private Kinds() {}
 
   private static void add(
-      String name, String apiVersion, Class<? extends HasMetadata> type, boolean ns, String... shortNames) {
+      String name,
+      String apiVersion,
+      Class<? extends HasMetadata> type,
+      boolean ns,
+      String... shortNames) {
     Kind k = new Kind(name, apiVersion, type, ns);
     BY_NAME.put(name, k);
     String lower = name.toLowerCase(Locale.ROOT);
     ALIASES.put(lower, k);
-    ALIASES.put(lower.endsWith("s") ? lower + "es" : lower.endsWith("y") ? lower.substring(0, lower.length() - 1) + "ies" : lower + "s", k);
+    ALIASES.put(
+        lower.endsWith("s")
+            ? lower + "es"
+            : lower.endsWith("y") ? lower.substring(0, lower.length() - 1) + "ies" : lower + "s",
+        k);
     for (String s : shortNames) {
       ALIASES.put(s, k);
     }
@@ -84,7 +92,11 @@ public final class Kinds {
     Kind k = name == null ? null : ALIASES.get(name.toLowerCase(Locale.ROOT));
     if (k == null) {
       throw new ToolException(
-          FailureType.INVALID_ARGS, "args.kind: unsupported kind '" + io.interlock.contract.values.CallerText.shown(name) + "'; supported kinds are " + names());
+          FailureType.INVALID_ARGS,
+          "args.kind: unsupported kind '"
+              + io.interlock.contract.values.CallerText.shown(name)
+              + "'; supported kinds are "
+              + names());
     }
     return k;
   }
@@ -94,7 +106,8 @@ public final class Kinds {
     Kind k = of(name);
     if (!allowed.contains(k.name())) {
       throw new ToolException(
-          FailureType.INVALID_ARGS, "args.kind: " + tool + " acts on " + allowed + ", not " + k.name());
+          FailureType.INVALID_ARGS,
+          "args.kind: " + tool + " acts on " + allowed + ", not " + k.name());
     }
     return k;
   }

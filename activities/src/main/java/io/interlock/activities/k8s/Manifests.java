@@ -12,7 +12,8 @@ import java.util.Map;
 /** Pure transformations of manifests: trimming noise, sanitizing snapshots, merge patches. */
 public final class Manifests {
   private static final List<String> SERVER_METADATA =
-      List.of("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink");
+      List.of(
+          "managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink");
 
   private Manifests() {}
 
@@ -68,20 +69,26 @@ public final class Manifests {
   /** A manifest argument checked for the fields every object needs; INVALID_ARGS otherwise. */
   public static ObjectNode requireObject(JsonNode manifest, String arg) {
     if (!(manifest instanceof ObjectNode o)) {
-      throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + ": must be one Kubernetes object (a mapping)");
+      throw new ToolException(
+          FailureType.INVALID_ARGS, "args." + arg + ": must be one Kubernetes object (a mapping)");
     }
     for (String field : List.of("apiVersion", "kind")) {
       if (!o.path(field).isTextual() || o.path(field).asText().isBlank()) {
-        throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + "." + field + ": required");
+        throw new ToolException(
+            FailureType.INVALID_ARGS, "args." + arg + "." + field + ": required");
       }
     }
-    if (!o.path("metadata").path("name").isTextual() || o.path("metadata").path("name").asText().isBlank()) {
+    if (!o.path("metadata").path("name").isTextual()
+        || o.path("metadata").path("name").asText().isBlank()) {
       throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + ".metadata.name: required");
     }
     return o;
   }
 
-  /** The manifest's name and namespace by Kubernetes' rules; INVALID_ARGS naming the field otherwise. */
+  /**
+   * The manifest's name and namespace by Kubernetes' rules; INVALID_ARGS naming the field
+   * otherwise.
+   */
   public static void requireValidNames(JsonNode manifest, String arg) {
     String name = NameRule.OBJECT_NAME.problem(manifest.path("metadata").path("name").asText());
     if (name != null) {
@@ -89,9 +96,13 @@ public final class Manifests {
     }
     JsonNode ns = manifest.path("metadata").path("namespace");
     if (!ns.isMissingNode() && !ns.isNull()) {
-      String problem = ns.isTextual() ? NameRule.NAMESPACE.problem(ns.asText()) : "must be a string, got " + ns.getNodeType();
+      String problem =
+          ns.isTextual()
+              ? NameRule.NAMESPACE.problem(ns.asText())
+              : "must be a string, got " + ns.getNodeType();
       if (problem != null) {
-        throw new ToolException(FailureType.INVALID_ARGS, "args." + arg + ".metadata.namespace: " + problem);
+        throw new ToolException(
+            FailureType.INVALID_ARGS, "args." + arg + ".metadata.namespace: " + problem);
       }
     }
   }
@@ -113,7 +124,9 @@ public final class Manifests {
     return result;
   }
 
-  /** The merge patch that undoes {@code patch} on {@code before}: the before values of its fields. */
+  /**
+   * The merge patch that undoes {@code patch} on {@code before}: the before values of its fields.
+   */
   public static JsonNode inverseMergePatch(JsonNode before, JsonNode patch) {
     ObjectNode inverse = Json.object();
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
@@ -156,7 +169,13 @@ public final class Manifests {
       }
     } else if (want.isArray()) {
       if (!have.isArray() || have.size() != want.size()) {
-        out.add(path + " has " + (have.isArray() ? have.size() + " items" : abbreviate(have)) + ", intended " + want.size() + " items");
+        out.add(
+            path
+                + " has "
+                + (have.isArray() ? have.size() + " items" : abbreviate(have))
+                + ", intended "
+                + want.size()
+                + " items");
       } else {
         for (int i = 0; i < want.size(); i++) {
           out.addAll(mismatches(want.get(i), have.get(i), path + "[" + i + "]"));

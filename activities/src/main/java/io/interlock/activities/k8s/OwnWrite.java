@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class OwnWrite {
   /** Annotation naming the last approved call the engine wrote into the object. */
   public static final String CALL_ANNOTATION = "interlock.dev/last-call";
+
   /** Field manager of every write the engine makes. */
   public static final String FIELD_MANAGER = "interlock";
 
@@ -27,7 +28,9 @@ public final class OwnWrite {
     return body;
   }
 
-  /** True when the live object is this call's own write: its hash, under the engine's field manager. */
+  /**
+   * True when the live object is this call's own write: its hash, under the engine's field manager.
+   */
   public static boolean isOurs(JsonNode live, String callHash) {
     if (live == null || callHash == null) {
       return false;

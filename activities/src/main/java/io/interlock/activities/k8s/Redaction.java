@@ -50,7 +50,8 @@ public final class Redaction {
       }
     }
     // A List (or any wrapper) of Secrets: descend with the item kind as the hint.
-    String childHint = kind != null && kind.endsWith("List") ? kind.substring(0, kind.length() - 4) : kindHint;
+    String childHint =
+        kind != null && kind.endsWith("List") ? kind.substring(0, kind.length() - 4) : kindHint;
     for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!secret || !List.of("data", "stringData").contains(e.getKey())) {
@@ -65,7 +66,9 @@ public final class Redaction {
     }
   }
 
-  /** Marks a Secret value that differs from {@code live} so a redacted diff still shows the change. */
+  /**
+   * Marks a Secret value that differs from {@code live} so a redacted diff still shows the change.
+   */
   static final String REDACTED_CHANGED = "<redacted, changed>";
 
   /** {@code intended} redacted, with changed Secret values marked (their values still hidden). */
@@ -76,11 +79,14 @@ public final class Redaction {
         JsonNode before = live == null ? null : live.get(field);
         JsonNode after = intended.get(field);
         if (after instanceof ObjectNode values && o.get(field) instanceof ObjectNode redacted) {
-          values.fieldNames().forEachRemaining(k -> {
-            if (before == null || !values.get(k).equals(before.get(k))) {
-              redacted.put(k, REDACTED_CHANGED);
-            }
-          });
+          values
+              .fieldNames()
+              .forEachRemaining(
+                  k -> {
+                    if (before == null || !values.get(k).equals(before.get(k))) {
+                      redacted.put(k, REDACTED_CHANGED);
+                    }
+                  });
         }
       }
     }

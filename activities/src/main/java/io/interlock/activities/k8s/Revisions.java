@@ -25,15 +25,20 @@ public final class Revisions {
   public static List<Revision> of(KubernetesClient client, Target target, JsonNode live) {
     String uid = Json.at(live, "/metadata/uid");
     Kind owned = Kinds.of(target.kind().is("Deployment") ? "ReplicaSet" : "ControllerRevision");
-    List<HasMetadata> items = ApiErrors.call(
-        "list " + owned.name() + "s of " + target,
-        () -> owned.operation(client).inNamespace(target.namespace()).list().getItems());
+    List<HasMetadata> items =
+        ApiErrors.call(
+            "list " + owned.name() + "s of " + target,
+            () -> owned.operation(client).inNamespace(target.namespace()).list().getItems());
     List<Revision> out = new ArrayList<>();
     for (HasMetadata item : items) {
-      boolean mine = item.getMetadata().getOwnerReferences() != null
-          && item.getMetadata().getOwnerReferences().stream()
-              .anyMatch(o -> target.kind().is(o.getKind()) && target.name().equals(o.getName())
-                  && (uid == null || o.getUid() == null || uid.equals(o.getUid())));
+      boolean mine =
+          item.getMetadata().getOwnerReferences() != null
+              && item.getMetadata().getOwnerReferences().stream()
+                  .anyMatch(
+                      o ->
+                          target.kind().is(o.getKind())
+                              && target.name().equals(o.getName())
+                              && (uid == null || o.getUid() == null || uid.equals(o.getUid())));
       if (!mine) {
         continue;
       }
@@ -42,17 +47,29 @@ public final class Revisions {
       if (target.kind().is("Deployment")) {
         String rev = Json.at(n, "/metadata/annotations/" + REVISION.replace("/", "~1"));
         if (rev != null && rev.matches("\\d+")) {
-          out.add(new Revision(Long.parseLong(rev), item.getMetadata().getName(), podTemplate(n.at("/spec/template")), cause));
+          out.add(
+              new Revision(
+                  Long.parseLong(rev),
+                  item.getMetadata().getName(),
+                  podTemplate(n.at("/spec/template")),
+                  cause));
         }
       } else {
-        out.add(new Revision(n.path("revision").asLong(), item.getMetadata().getName(), podTemplate(n.at("/data/spec/template")), cause));
+        out.add(
+            new Revision(
+                n.path("revision").asLong(),
+                item.getMetadata().getName(),
+                podTemplate(n.at("/data/spec/template")),
+                cause));
       }
     }
     out.sort(Comparator.comparingLong(Revision::number));
     return out;
   }
 
-  /** The workload's current revision number: the Deployment's annotation, else the newest recorded. */
+  /**
+   * The workload's current revision number: the Deployment's annotation, else the newest recorded.
+   */
   public static long current(JsonNode live, List<Revision> revisions) {
     String rev = Json.at(live, "/metadata/annotations/" + REVISION.replace("/", "~1"));
     if (rev != null && rev.matches("\\d+")) {

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Secret values by reference, resolved inside the worker: a Secret's {@code data} and
- * {@code stringData} hold {@link SecretRef}s, replaced by their stores' values only in the body sent
- * to the cluster ({@code data} base64-encoded, {@code stringData} as UTF-8 text). The approval binds
+ * Secret values by reference, resolved inside the worker: a Secret's {@code data} and {@code
+ * stringData} hold {@link SecretRef}s, replaced by their stores' values only in the body sent to
+ * the cluster ({@code data} base64-encoded, {@code stringData} as UTF-8 text). The approval binds
  * each value by a keyed digest in {@code target.sources}, so a value changed in its store after
  * approval stops the write.
  */
@@ -35,23 +35,37 @@ public final class SecretValues {
    * A Secret manifest or merge patch with its values in place.
    *
    * @param object the body to send (values included: never stored, logged or returned)
-   * @param sources what the approval binds: {@code secretRef <store>/<key>} to a keyed digest of its value
+   * @param sources what the approval binds: {@code secretRef <store>/<key>} to a keyed digest of
+   *     its value
    * @param notes for approvers, where each value comes from
    */
   public record Resolved(ObjectNode object, Map<String, String> sources, List<String> notes) {
-    /** The object as the API server stores it: stringData written into data (base64), for comparing with the live one. */
+    /**
+     * The object as the API server stores it: stringData written into data (base64), for comparing
+     * with the live one.
+     */
     public ObjectNode asStored() {
       ObjectNode o = object.deepCopy();
       if (o.remove(STRING_DATA) instanceof ObjectNode strings && !strings.isEmpty()) {
         ObjectNode data = o.get(DATA) instanceof ObjectNode d ? d : o.putObject(DATA);
-        strings.fields().forEachRemaining(e -> data.set(e.getKey(), e.getValue().isNull()
-            ? e.getValue() : Json.NODES.textNode(base64(e.getValue().asText().getBytes(StandardCharsets.UTF_8)))));
+        strings
+            .fields()
+            .forEachRemaining(
+                e ->
+                    data.set(
+                        e.getKey(),
+                        e.getValue().isNull()
+                            ? e.getValue()
+                            : Json.NODES.textNode(
+                                base64(e.getValue().asText().getBytes(StandardCharsets.UTF_8)))));
       }
       return o;
     }
   }
 
-  /** References only, checked without reading any store; INVALID_ARGS naming the field otherwise. */
+  /**
+   * References only, checked without reading any store; INVALID_ARGS naming the field otherwise.
+   */
   public static void requireReferences(JsonNode secretOrPatch, String path) {
     String problem = SecretLiterals.inSecret(secretOrPatch, path);
     if (problem != null) {
@@ -79,8 +93,13 @@ public final class SecretValues {
         String at = path + "." + field + "." + e.getKey();
         e.setValue(Json.NODES.textNode(field.equals(DATA) ? base64(value) : text(value, ref, at)));
         sources.put(ref.label(), ctx.digestKey().digest("secret-value", value));
-        notes.add(at + ": value from secret store '" + ref.store() + "', key '" + ref.key()
-            + "' (read by the worker; bound by its digest in target.sources)");
+        notes.add(
+            at
+                + ": value from secret store '"
+                + ref.store()
+                + "', key '"
+                + ref.key()
+                + "' (read by the worker; bound by its digest in target.sources)");
       }
     }
     return new Resolved(out, sources, notes);
@@ -93,11 +112,20 @@ public final class SecretValues {
   /** stringData is text: a value that is not UTF-8 belongs under data. */
   private static String text(byte[] value, SecretRef ref, String at) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
     } catch (CharacterCodingException e) {
-      throw new ToolException(FailureType.INVALID_ARGS, at + ": " + ref.label() + " holds bytes that are not UTF-8 text;"
-          + " reference it under data instead, where values are base64-encoded for you");
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          at
+              + ": "
+              + ref.label()
+              + " holds bytes that are not UTF-8 text;"
+              + " reference it under data instead, where values are base64-encoded for you");
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.interlock.activities.k8s;
 
-import io.interlock.contract.values.CallerText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +8,7 @@ import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.tools.NameRule;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolException;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.TargetRef;
 import java.util.List;
@@ -22,7 +22,8 @@ public record Target(Kind kind, String namespace, String name) {
   public static final String DEFAULT_NAMESPACE = "default";
 
   public Target {
-    // Every tool reaches the API through a Target: a name that could bend a request path stops here too.
+    // Every tool reaches the API through a Target: a name that could bend a request path stops here
+    // too.
     String problem = NameRule.OBJECT_NAME.problem(name);
     if (problem == null && namespace != null) {
       problem = NameRule.NAMESPACE.problem(namespace);
@@ -53,9 +54,18 @@ public record Target(Kind kind, String namespace, String name) {
     if (!kind.apiVersion().equals(apiVersion)) {
       throw new ToolException(
           FailureType.INVALID_ARGS,
-          "manifest: " + kind.name() + " is served as apiVersion " + kind.apiVersion() + ", not '" + CallerText.shown(apiVersion) + "'");
+          "manifest: "
+              + kind.name()
+              + " is served as apiVersion "
+              + kind.apiVersion()
+              + ", not '"
+              + CallerText.shown(apiVersion)
+              + "'");
     }
-    String ns = kind.namespaced() ? manifest.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE) : null;
+    String ns =
+        kind.namespaced()
+            ? manifest.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE)
+            : null;
     return new Target(kind, ns, manifest.path("metadata").path("name").asText());
   }
 
@@ -88,7 +98,10 @@ public record Target(Kind kind, String namespace, String name) {
     return live;
   }
 
-  /** The snapshot an approval binds to; a Secret's content digest is keyed by the worker's {@code key}. */
+  /**
+   * The snapshot an approval binds to; a Secret's content digest is keyed by the worker's {@code
+   * key}.
+   */
   public TargetRef ref(JsonNode live, DigestKey key) {
     return new TargetRef(
         kind.apiVersion(),
@@ -114,8 +127,14 @@ public record Target(Kind kind, String namespace, String name) {
       if (!Objects.equals(was, is)) {
         throw new ToolException(
             FailureType.TARGET_CHANGED,
-            "source changed since approval: " + source + " for " + this + " is "
-                + (is == null ? "no longer used" : is) + ", the approval bound " + (was == null ? "no such source" : was)
+            "source changed since approval: "
+                + source
+                + " for "
+                + this
+                + " is "
+                + (is == null ? "no longer used" : is)
+                + ", the approval bound "
+                + (was == null ? "no such source" : was)
                 + "; nothing was written; propose the step again");
       }
     }
@@ -124,32 +143,47 @@ public record Target(Kind kind, String namespace, String name) {
   /** Refuses to act on an object other than the approved one (recreated, or changed since). */
   public void checkUnchanged(TargetRef approved, JsonNode live, DigestKey key) {
     if (approved == null) {
-      throw new ToolException(FailureType.INVALID_ARGS, "no approved target snapshot: execution needs its preconditions");
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          "no approved target snapshot: execution needs its preconditions");
     }
     if (live == null) {
       if (approved.exists()) {
         throw new ToolException(
-            FailureType.TARGET_CHANGED, "target changed since approval: " + this + " no longer exists; propose the step again");
+            FailureType.TARGET_CHANGED,
+            "target changed since approval: " + this + " no longer exists; propose the step again");
       }
       return;
     }
     if (!approved.exists()) {
       throw new ToolException(
-          FailureType.TARGET_CHANGED, "target changed since approval: " + this + " was created since; propose the step again");
+          FailureType.TARGET_CHANGED,
+          "target changed since approval: " + this + " was created since; propose the step again");
     }
     String uid = Json.at(live, "/metadata/uid");
     if (approved.uid() != null && !approved.uid().equals(uid)) {
       throw new ToolException(
           FailureType.TARGET_CHANGED,
-          "target changed since approval: " + this + " was re-created (uid was " + approved.uid() + ", now " + uid + "); propose the step again");
+          "target changed since approval: "
+              + this
+              + " was re-created (uid was "
+              + approved.uid()
+              + ", now "
+              + uid
+              + "); propose the step again");
     }
     if (approved.contentHash() != null) {
       String now = ContentHash.of(live, key);
       if (!approved.contentHash().equals(now)) {
         throw new ToolException(
             FailureType.TARGET_CHANGED,
-            "target changed since approval: " + this + " was edited (labels, annotations, spec or data differ from the approved"
-                + " snapshot at resourceVersion " + approved.resourceVersion() + ", now " + Json.at(live, "/metadata/resourceVersion")
+            "target changed since approval: "
+                + this
+                + " was edited (labels, annotations, spec or data differ from the approved"
+                + " snapshot at resourceVersion "
+                + approved.resourceVersion()
+                + ", now "
+                + Json.at(live, "/metadata/resourceVersion")
                 + "); propose the step again");
       }
       return;
@@ -159,7 +193,11 @@ public record Target(Kind kind, String namespace, String name) {
     if (approved.resourceVersion() != null && !approved.resourceVersion().equals(rv)) {
       throw new ToolException(
           FailureType.TARGET_CHANGED,
-          "target changed since approval: resourceVersion was " + approved.resourceVersion() + ", now " + rv + "; propose the step again");
+          "target changed since approval: resourceVersion was "
+              + approved.resourceVersion()
+              + ", now "
+              + rv
+              + "; propose the step again");
     }
   }
 }

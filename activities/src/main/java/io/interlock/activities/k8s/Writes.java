@@ -13,6 +13,7 @@ import java.util.Set;
 public final class Writes {
   /** Answers meaning "this server cannot dry-run that", not "the object is wrong". */
   private static final Set<Integer> NO_DRY_RUN = Set.of(405, 415, 501);
+
   private static final int DRY_RUN_ATTEMPTS = 5;
 
   private Writes() {}
@@ -20,7 +21,9 @@ public final class Writes {
   /** The would-be object and how it was computed. */
   public record DryRun(JsonNode object, String how) {}
 
-  /** PUT with ?dryRun=All; falls back to the client-side object only when the server cannot dry-run. */
+  /**
+   * PUT with ?dryRun=All; falls back to the client-side object only when the server cannot dry-run.
+   */
   public static DryRun update(KubernetesClient client, Target target, JsonNode intended) {
     // No resourceVersion in a dry-run: a controller's status write in between must not fail the
     // preview (nothing persists; the real write carries the precondition).
@@ -36,10 +39,13 @@ public final class Writes {
             "server-side dry-run (PUT ?dryRun=All) of the intended object");
       } catch (KubernetesClientException e) {
         if (NO_DRY_RUN.contains(e.getCode())) {
-          return new DryRun(intended, "client-side: the server cannot dry-run (" + e.getCode() + ")");
+          return new DryRun(
+              intended, "client-side: the server cannot dry-run (" + e.getCode() + ")");
         }
-        // The client fills in the latest resourceVersion; a controller's status write can still land
-        // between its read and the PUT (seen on a real API server). A dry run persists nothing: retry.
+        // The client fills in the latest resourceVersion; a controller's status write can still
+        // land
+        // between its read and the PUT (seen on a real API server). A dry run persists nothing:
+        // retry.
         if (e.getCode() == 409 && attempt < DRY_RUN_ATTEMPTS) {
           continue;
         }
@@ -49,13 +55,20 @@ public final class Writes {
   }
 
   /** PUT guarded by resourceVersion: a concurrent change is a 409, never overwritten. */
-  public static JsonNode update(KubernetesClient client, Target target, JsonNode intended, String resourceVersion) {
+  public static JsonNode update(
+      KubernetesClient client, Target target, JsonNode intended, String resourceVersion) {
     ObjectNode body = intended.deepCopy();
     ((ObjectNode) body.get("metadata")).put("resourceVersion", resourceVersion);
     try {
       // A PUT under the engine's field manager (the typed DSL cannot name one for an update).
-      return ApiRequests.send(client, "PUT", target.kind().path(target.namespace(), target.name())
-          + "?fieldManager=" + OwnWrite.FIELD_MANAGER, "application/json", Json.text(body));
+      return ApiRequests.send(
+          client,
+          "PUT",
+          target.kind().path(target.namespace(), target.name())
+              + "?fieldManager="
+              + OwnWrite.FIELD_MANAGER,
+          "application/json",
+          Json.text(body));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         throw changed(client, target, resourceVersion);
@@ -65,12 +78,16 @@ public final class Writes {
   }
 
   /** The operator-facing refusal, naming both versions. */
-  public static ToolException changed(KubernetesClient client, Target target, String approvedVersion) {
+  public static ToolException changed(
+      KubernetesClient client, Target target, String approvedVersion) {
     JsonNode now = target.fetch(client);
     String current = now == null ? "deleted" : Json.at(now, "/metadata/resourceVersion");
     return new ToolException(
         FailureType.TARGET_CHANGED,
-        "target changed since approval: resourceVersion was " + approvedVersion + ", now " + current
+        "target changed since approval: resourceVersion was "
+            + approvedVersion
+            + ", now "
+            + current
             + "; propose the step again");
   }
 }

@@ -15,6 +15,7 @@ public final class YamlDiff {
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .build();
+
   /** Diffs are for people: a bigger one is cut, and says so. */
   static final int MAX_CHARS = 64 * 1024;
 
@@ -48,7 +49,12 @@ public final class YamlDiff {
     String text = String.join("\n", diff);
     return text.length() <= MAX_CHARS
         ? text
-        : text.substring(0, MAX_CHARS) + "\n... diff cut at " + MAX_CHARS + " of " + text.length() + " characters";
+        : text.substring(0, MAX_CHARS)
+            + "\n... diff cut at "
+            + MAX_CHARS
+            + " of "
+            + text.length()
+            + " characters";
   }
 
   /** Keys in alphabetical order, as kubectl prints them, so both sides of a diff line up. */

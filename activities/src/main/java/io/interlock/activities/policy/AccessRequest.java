@@ -13,8 +13,10 @@ public record AccessRequest(
 
   /** "patch apps/deployments/scale shop/web" for reasons and logs. */
   public String describe() {
-    String res = (group == null || group.isEmpty() ? "" : group + "/") + resource
-        + (subresource == null ? "" : "/" + subresource);
+    String res =
+        (group == null || group.isEmpty() ? "" : group + "/")
+            + resource
+            + (subresource == null ? "" : "/" + subresource);
     String obj = (namespace == null ? "" : namespace + "/") + (name == null ? "*" : name);
     return verb + " " + res + " " + obj;
   }

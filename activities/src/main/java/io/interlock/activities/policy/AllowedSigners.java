@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads an OpenSSH {@code allowed_signers} file (ssh-keygen(1), ALLOWED SIGNERS): lines of
- * {@code principals [options] keytype base64 [comment]}. A key whose {@code namespaces=} option
- * leaves out {@code interlock-approval} is not taken; certificate authorities are not supported.
+ * Reads an OpenSSH {@code allowed_signers} file (ssh-keygen(1), ALLOWED SIGNERS): lines of {@code
+ * principals [options] keytype base64 [comment]}. A key whose {@code namespaces=} option leaves out
+ * {@code interlock-approval} is not taken; certificate authorities are not supported.
  */
 final class AllowedSigners {
   private AllowedSigners() {}

@@ -16,7 +16,11 @@ import java.util.Map;
  *     unverified claim
  */
 public record ApprovalRules(
-    List<String> groups, int required, Map<String, Integer> tools, int destructive, long maxApprovalSeconds,
+    List<String> groups,
+    int required,
+    Map<String, Integer> tools,
+    int destructive,
+    long maxApprovalSeconds,
     String proof) {
   public ApprovalRules {
     groups = List.copyOf(groups);

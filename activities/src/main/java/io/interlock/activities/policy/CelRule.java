@@ -6,4 +6,5 @@ package io.interlock.activities.policy;
  *
  * @param requireApprovals 0 for a deny rule
  */
-public record CelRule(String id, String message, String expression, boolean deny, int requireApprovals) {}
+public record CelRule(
+    String id, String message, String expression, boolean deny, int requireApprovals) {}

@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A standard 5-field cron expression ({@code minute hour day-of-month month day-of-week}) as Argo CD
- * sync windows use it: lists, ranges, steps, month and day names, 0 or 7 for Sunday, and the
+ * A standard 5-field cron expression ({@code minute hour day-of-month month day-of-week}) as Argo
+ * CD sync windows use it: lists, ranges, steps, month and day names, 0 or 7 for Sunday, and the
  * {@code @hourly @daily @weekly @monthly @yearly} shortcuts. When both day fields are restricted a
  * day matches either (classic cron).
  *
@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * fields, each confirmed against {@link #matches}: the two can never disagree about a minute.
  */
 public final class CronSchedule {
-  private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser UNIX =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
   private static final Map<String, String> SHORTCUTS =
       Map.of(
@@ -47,7 +48,11 @@ public final class CronSchedule {
   private final BitSet daysOfWeek;
   private final boolean domRestricted;
   private final boolean dowRestricted;
-  /** Minutes, hours and months as cron-utils steps through them; the day fields are judged by {@link #matches}. */
+
+  /**
+   * Minutes, hours and months as cron-utils steps through them; the day fields are judged by {@link
+   * #matches}.
+   */
   private final ExecutionTime times;
 
   private CronSchedule(String expression, String[] f) {
@@ -62,22 +67,33 @@ public final class CronSchedule {
     }
     domRestricted = !f[2].startsWith("*");
     dowRestricted = !f[4].startsWith("*");
-    times = ExecutionTime.forCron(UNIX.parse(
-        list(minutes, 0, 59) + " " + list(hours, 0, 23) + " * " + list(months, 1, 12) + " *"));
+    times =
+        ExecutionTime.forCron(
+            UNIX.parse(
+                list(minutes, 0, 59)
+                    + " "
+                    + list(hours, 0, 23)
+                    + " * "
+                    + list(months, 1, 12)
+                    + " *"));
   }
 
   /** The bits as cron-utils reads them: numbers only, so names and aliases are ours alone. */
   private static String list(BitSet bits, int min, int max) {
-    return bits.stream().filter(v -> v >= min && v <= max).mapToObj(Integer::toString)
+    return bits.stream()
+        .filter(v -> v >= min && v <= max)
+        .mapToObj(Integer::toString)
         .collect(Collectors.joining(","));
   }
 
   /**
-   * The latest minute strictly before {@code t} and after {@code stop} that {@link #matches}: cron-utils
-   * steps over the minutes, hours and months that cannot match; the days are checked here.
+   * The latest minute strictly before {@code t} and after {@code stop} that {@link #matches}:
+   * cron-utils steps over the minutes, hours and months that cannot match; the days are checked
+   * here.
    */
   public Optional<ZonedDateTime> previous(ZonedDateTime t, Instant stop) {
-    for (Optional<ZonedDateTime> p = times.lastExecution(t); p.isPresent() && p.get().toInstant().isAfter(stop);
+    for (Optional<ZonedDateTime> p = times.lastExecution(t);
+        p.isPresent() && p.get().toInstant().isAfter(stop);
         p = times.lastExecution(p.get())) {
       if (matches(p.get().toLocalDateTime())) {
         return p;
@@ -88,7 +104,8 @@ public final class CronSchedule {
 
   /** The earliest minute strictly after {@code t} and before {@code stop} that {@link #matches}. */
   public Optional<ZonedDateTime> next(ZonedDateTime t, Instant stop) {
-    for (Optional<ZonedDateTime> n = times.nextExecution(t); n.isPresent() && n.get().toInstant().isBefore(stop);
+    for (Optional<ZonedDateTime> n = times.nextExecution(t);
+        n.isPresent() && n.get().toInstant().isBefore(stop);
         n = times.nextExecution(n.get())) {
       if (matches(n.get().toLocalDateTime())) {
         return n;
@@ -111,7 +128,10 @@ public final class CronSchedule {
     String[] fields = expanded.split("\\s+");
     if (fields.length != 5) {
       throw new IllegalArgumentException(
-          "cron '" + expression + "' has " + fields.length
+          "cron '"
+              + expression
+              + "' has "
+              + fields.length
               + " fields; expected 5: minute hour day-of-month month day-of-week");
     }
     return new CronSchedule(expression, fields);
@@ -139,7 +159,8 @@ public final class CronSchedule {
     return expression;
   }
 
-  private BitSet field(String name, String text, int min, int max, List<String> names, int nameBase) {
+  private BitSet field(
+      String name, String text, int min, int max, List<String> names, int nameBase) {
     BitSet bits = new BitSet(max + 1);
     for (String part : text.split(",")) {
       String range = part;
@@ -172,7 +193,8 @@ public final class CronSchedule {
     return bits;
   }
 
-  private static int number(String name, String text, int min, int max, List<String> names, int nameBase) {
+  private static int number(
+      String name, String text, int min, int max, List<String> names, int nameBase) {
     int named = names.indexOf(text.toUpperCase(Locale.ROOT));
     if (named >= 0) {
       return named + nameBase;

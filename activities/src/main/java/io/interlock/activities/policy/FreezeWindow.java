@@ -13,7 +13,12 @@ import java.util.Optional;
  * @param message optional words for the reason (for example whom to ask)
  */
 public record FreezeWindow(
-    String id, Type type, ZoneId zone, WindowSchedule schedule, boolean breakGlass, String message) {
+    String id,
+    Type type,
+    ZoneId zone,
+    WindowSchedule schedule,
+    boolean breakGlass,
+    String message) {
 
   public enum Type {
     DENY,

@@ -21,7 +21,10 @@ import java.util.TreeMap;
  * @param maxProofSeconds longest validity of one proof
  */
 public record Identities(
-    List<String> allowedSigners, Map<String, List<String>> sshKeys, Map<String, Issuer> issuers, long maxProofSeconds) {
+    List<String> allowedSigners,
+    Map<String, List<String>> sshKeys,
+    Map<String, Issuer> issuers,
+    long maxProofSeconds) {
 
   /**
    * One trusted issuer of approval tokens.
@@ -42,9 +45,11 @@ public record Identities(
   /** The keys as they stand now, in the shape the workflow verifies against. */
   public ProofPolicy resolve(String mode) {
     Map<String, List<String>> keys = new TreeMap<>();
-    sshKeys.forEach((user, list) -> keys.computeIfAbsent(user, u -> new ArrayList<>()).addAll(list));
+    sshKeys.forEach(
+        (user, list) -> keys.computeIfAbsent(user, u -> new ArrayList<>()).addAll(list));
     for (String file : allowedSigners) {
-      AllowedSigners.read(path(file)).forEach((user, list) -> keys.computeIfAbsent(user, u -> new ArrayList<>()).addAll(list));
+      AllowedSigners.read(path(file))
+          .forEach((user, list) -> keys.computeIfAbsent(user, u -> new ArrayList<>()).addAll(list));
     }
     Map<String, List<String>> issuerKeys = new TreeMap<>();
     issuers.forEach((name, issuer) -> issuerKeys.put(name, issuerKeys(issuer)));
@@ -68,6 +73,8 @@ public record Identities(
 
   /** {@code ~/x} is the worker's home; other paths as given. */
   static Path path(String file) {
-    return file.startsWith("~/") ? Path.of(System.getProperty("user.home"), file.substring(2)) : Path.of(file);
+    return file.startsWith("~/")
+        ? Path.of(System.getProperty("user.home"), file.substring(2))
+        : Path.of(file);
   }
 }

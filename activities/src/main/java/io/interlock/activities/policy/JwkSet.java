@@ -6,16 +6,19 @@ import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
 
-/** Public keys out of a JWKS or a single JWK (private parts dropped, so a private file still works). */
+/**
+ * Public keys out of a JWKS or a single JWK (private parts dropped, so a private file still works).
+ */
 final class JwkSet {
   private JwkSet() {}
 
   static List<String> publicKeys(String json) {
     List<String> out = new ArrayList<>();
     try {
-      List<JsonWebKey> keys = json.contains("\"keys\"")
-          ? new JsonWebKeySet(json).getJsonWebKeys()
-          : List.of(JsonWebKey.Factory.newJwk(json));
+      List<JsonWebKey> keys =
+          json.contains("\"keys\"")
+              ? new JsonWebKeySet(json).getJsonWebKeys()
+              : List.of(JsonWebKey.Factory.newJwk(json));
       for (JsonWebKey k : keys) {
         out.add(k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
       }

@@ -4,25 +4,60 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Scope, API group and resource name of the Kubernetes kinds policy and access review reason about. */
+/**
+ * Scope, API group and resource name of the Kubernetes kinds policy and access review reason about.
+ */
 final class KubernetesKinds {
   private KubernetesKinds() {}
 
   /** Built-in cluster-scoped kinds; anything else is treated as namespaced (fail closed). */
   static final Set<String> CLUSTER_SCOPED =
       Set.of(
-          "Node", "Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
-          "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass",
-          "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService", "CSIDriver",
-          "CSINode", "VolumeAttachment", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-          "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration");
+          "Node",
+          "Namespace",
+          "PersistentVolume",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "CustomResourceDefinition",
+          "StorageClass",
+          "PriorityClass",
+          "IngressClass",
+          "RuntimeClass",
+          "MutatingWebhookConfiguration",
+          "ValidatingWebhookConfiguration",
+          "APIService",
+          "CSIDriver",
+          "CSINode",
+          "VolumeAttachment",
+          "ValidatingAdmissionPolicy",
+          "ValidatingAdmissionPolicyBinding",
+          "CertificateSigningRequest",
+          "FlowSchema",
+          "PriorityLevelConfiguration");
 
   /** Built-in namespaced kinds a policy could mistakenly list as cluster-scoped. */
   static final Set<String> NAMESPACED =
       Set.of(
-          "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Service", "ConfigMap", "Secret",
-          "Job", "CronJob", "Ingress", "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim",
-          "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Event", "Endpoints");
+          "Deployment",
+          "StatefulSet",
+          "DaemonSet",
+          "ReplicaSet",
+          "Pod",
+          "Service",
+          "ConfigMap",
+          "Secret",
+          "Job",
+          "CronJob",
+          "Ingress",
+          "ServiceAccount",
+          "Role",
+          "RoleBinding",
+          "PersistentVolumeClaim",
+          "HorizontalPodAutoscaler",
+          "PodDisruptionBudget",
+          "NetworkPolicy",
+          "Event",
+          "Endpoints");
 
   private static final Map<String, String[]> RESOURCES =
       Map.ofEntries(
@@ -39,7 +74,8 @@ final class KubernetesKinds {
           Map.entry("Job", new String[] {"batch", "jobs"}),
           Map.entry("CronJob", new String[] {"batch", "cronjobs"}),
           Map.entry("Ingress", new String[] {"networking.k8s.io", "ingresses"}),
-          Map.entry("HorizontalPodAutoscaler", new String[] {"autoscaling", "horizontalpodautoscalers"}),
+          Map.entry(
+              "HorizontalPodAutoscaler", new String[] {"autoscaling", "horizontalpodautoscalers"}),
           Map.entry("PersistentVolumeClaim", new String[] {"", "persistentvolumeclaims"}),
           Map.entry("ServiceAccount", new String[] {"", "serviceaccounts"}));
 
@@ -47,7 +83,9 @@ final class KubernetesKinds {
     return kind != null && CLUSTER_SCOPED.contains(kind);
   }
 
-  /** API group of {@code kind}: known kinds by table, others from {@code apiVersion} ("apps/v1"). */
+  /**
+   * API group of {@code kind}: known kinds by table, others from {@code apiVersion} ("apps/v1").
+   */
   static String group(String kind, String apiVersion) {
     String[] known = RESOURCES.get(kind);
     if (known != null) {

@@ -6,20 +6,20 @@ import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.activities.RequesterCheck;
 import io.interlock.contract.activities.RequesterIdentity;
-import io.interlock.contract.values.CallerText;
-import io.interlock.contract.values.ProofPolicy;
-import io.interlock.contract.values.ProofVerdict;
-import io.interlock.workflows.proof.ProofVerifier;
-import io.interlock.workflows.proof.Statement;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ApprovalRecord;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.PolicyStage;
+import io.interlock.contract.values.ProofPolicy;
+import io.interlock.contract.values.ProofVerdict;
 import io.interlock.contract.values.TargetRef;
 import io.interlock.contract.values.ToolSpec;
 import io.interlock.workflows.lock.LockState;
+import io.interlock.workflows.proof.ProofVerifier;
+import io.interlock.workflows.proof.Statement;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -49,7 +49,8 @@ import java.util.function.Supplier;
  */
 public class PolicyActivitiesImpl implements PolicyActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmxxx");
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmxxx");
 
   private final PolicyFile policy;
   private final String environment;
@@ -65,13 +66,19 @@ public class PolicyActivitiesImpl implements PolicyActivities {
    * @param locks reads the environment's run-time lock
    * @param access asks the cluster whether the engine's credentials may do a write
    */
-  public PolicyActivitiesImpl(PolicyFile policy, String environment, Clock clock, LockReader locks, AccessReview access) {
+  public PolicyActivitiesImpl(
+      PolicyFile policy, String environment, Clock clock, LockReader locks, AccessReview access) {
     this(policy, environment, clock, locks, access, policy.groupDirectory());
   }
 
   /** As above, with groups from {@code directory} instead of the policy file's own. */
   public PolicyActivitiesImpl(
-      PolicyFile policy, String environment, Clock clock, LockReader locks, AccessReview access, GroupDirectory directory) {
+      PolicyFile policy,
+      String environment,
+      Clock clock,
+      LockReader locks,
+      AccessReview access,
+      GroupDirectory directory) {
     this.policy = policy;
     this.environment = environment;
     this.clock = clock;
@@ -82,13 +89,24 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public PolicyDecision check(PolicyCheck check) {
-    PolicyStage stage = check == null || check.stage() == null ? PolicyStage.PROPOSE : check.stage();
+    PolicyStage stage =
+        check == null || check.stage() == null ? PolicyStage.PROPOSE : check.stage();
     try {
       return new Evaluation(check, stage).run();
     } catch (RuntimeException e) {
       // Fail closed: a bug or bad input never lets a write through.
-      return new PolicyDecision(false, "policy.error", "policy evaluation failed (" + e + "); the call is blocked",
-          0, List.of(), policy.version(), stage, Map.of("error", String.valueOf(e)), 0, 0, List.of());
+      return new PolicyDecision(
+          false,
+          "policy.error",
+          "policy evaluation failed (" + e + "); the call is blocked",
+          0,
+          List.of(),
+          policy.version(),
+          stage,
+          Map.of("error", String.valueOf(e)),
+          0,
+          0,
+          List.of());
     }
   }
 
@@ -97,19 +115,36 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     Optional<EnvironmentPolicy> env = policy.environment(environment);
     String mode = env.map(EnvironmentPolicy::requestProof).orElse(ProofPolicy.REQUIRED);
     if (check == null || env.isEmpty() || !environment.equals(check.environment())) {
-      return new RequesterIdentity(ProofPolicy.REQUIRED, ProofVerdict.refused("none", null,
-          "environment '" + (check == null ? null : check.environment()) + "' is not served here"), policy.version());
+      return new RequesterIdentity(
+          ProofPolicy.REQUIRED,
+          ProofVerdict.refused(
+              "none",
+              null,
+              "environment '"
+                  + (check == null ? null : check.environment())
+                  + "' is not served here"),
+          policy.version());
     }
     var proof = check.proof();
-    Statement statement = Statement.request(check.taskId(), check.requester(), check.environment(),
-        proof == null ? null : proof.issuedAt(), proof == null ? null : proof.expiresAt());
-    ProofVerdict verdict = proof == null
-        ? ProofVerdict.claim(statement.digest())
-        : ProofVerifier.verify(proof, statement, policy.identities().resolve(mode), clock.millis(), 0);
+    Statement statement =
+        Statement.request(
+            check.taskId(),
+            check.requester(),
+            check.environment(),
+            proof == null ? null : proof.issuedAt(),
+            proof == null ? null : proof.expiresAt());
+    ProofVerdict verdict =
+        proof == null
+            ? ProofVerdict.claim(statement.digest())
+            : ProofVerifier.verify(
+                proof, statement, policy.identities().resolve(mode), clock.millis(), 0);
     return new RequesterIdentity(mode, verdict, policy.version());
   }
 
-  /** One check's evaluation: each stage below denies or lets the next run; fields carry what they learned. */
+  /**
+   * One check's evaluation: each stage below denies or lets the next run; fields carry what they
+   * learned.
+   */
   private final class Evaluation {
     private final PolicyCheck check;
     private final PolicyStage stage;
@@ -122,15 +157,20 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     private boolean write;
     private String toolEntry;
     private CallTarget target;
+
     /** A freeze that break glass may override: it denies last, after every other stage passed. */
     private FreezeHit overridable;
+
     private int celRequired;
     private String celRequiredBy;
     private int required;
     private String requiredBy;
     private Set<String> approvers;
     private List<String> breakers;
-    /** Who broke glass over {@link #overridable} with a counted approval (RECHECK only), or null. */
+
+    /**
+     * Who broke glass over {@link #overridable} with a counted approval (RECHECK only), or null.
+     */
     private String breakGlassBy;
 
     Evaluation(PolicyCheck check, PolicyStage stage) {
@@ -139,10 +179,22 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       this.now = clock.instant();
     }
 
-    /** The stages in order; the first denial decides (the class javadoc names each one's rule ids). */
+    /**
+     * The stages in order; the first denial decides (the class javadoc names each one's rule ids).
+     */
     PolicyDecision run() {
-      List<Supplier<PolicyDecision>> stages = List.of(this::environment, this::tool, this::scope, this::lock,
-          this::freeze, this::rules, this::approvers, this::approvals, this::rbac, this::unbrokenFreeze);
+      List<Supplier<PolicyDecision>> stages =
+          List.of(
+              this::environment,
+              this::tool,
+              this::scope,
+              this::lock,
+              this::freeze,
+              this::rules,
+              this::approvers,
+              this::approvals,
+              this::rbac,
+              this::unbrokenFreeze);
       for (Supplier<PolicyDecision> s : stages) {
         PolicyDecision denied = s.get();
         if (denied != null) {
@@ -155,17 +207,32 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     private PolicyDecision environment() {
       String asked = check.environment();
       if (!environment.equals(asked)) {
-        return deny("environment.unknown",
-            "this worker serves environment '" + environment + "', not '" + asked
-                + "'; the call must run on queue interlock-env-" + asked,
+        return deny(
+            "environment.unknown",
+            "this worker serves environment '"
+                + environment
+                + "', not '"
+                + asked
+                + "'; the call must run on queue interlock-env-"
+                + asked,
             obs("environment", asked, "served", environment));
       }
       Optional<EnvironmentPolicy> found = policy.environment(environment);
       if (found.isEmpty()) {
-        return deny("environment.unknown",
-            "environment '" + environment + "' is not in policy " + policy.source() + " (configured: "
-                + new TreeSet<>(policy.environments().keySet()) + "); add it there",
-            obs("environment", environment, "configured", List.copyOf(new TreeSet<>(policy.environments().keySet()))));
+        return deny(
+            "environment.unknown",
+            "environment '"
+                + environment
+                + "' is not in policy "
+                + policy.source()
+                + " (configured: "
+                + new TreeSet<>(policy.environments().keySet())
+                + "); add it there",
+            obs(
+                "environment",
+                environment,
+                "configured",
+                List.copyOf(new TreeSet<>(policy.environments().keySet()))));
       }
       env = found.get();
       return null;
@@ -182,10 +249,24 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       write = effect == Effect.WRITE;
       toolEntry = env.allowedTools().match(call.tool(), effect);
       if (toolEntry == null) {
-        return deny("tools.allowed",
-            "tool " + call.tool() + " (" + effect + ") is not allowed in environment " + environment
-                + " (allowedTools: " + env.allowedTools().entries() + "); use an allowed tool or change the policy",
-            obs("tool", call.tool(), "effect", effect.name(), "allowed", env.allowedTools().entries()));
+        return deny(
+            "tools.allowed",
+            "tool "
+                + call.tool()
+                + " ("
+                + effect
+                + ") is not allowed in environment "
+                + environment
+                + " (allowedTools: "
+                + env.allowedTools().entries()
+                + "); use an allowed tool or change the policy",
+            obs(
+                "tool",
+                call.tool(),
+                "effect",
+                effect.name(),
+                "allowed",
+                env.allowedTools().entries()));
       }
       return null;
     }
@@ -198,13 +279,34 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       for (PolicyRules.Outcome o : rules.evaluate(celVariables())) {
         String ruleId = "cel." + o.rule().id();
         if (o.error() != null) {
-          return deny(ruleId,
-              "rule '" + o.rule().id() + "' could not be evaluated (" + o.error() + "), so the call is denied; fix the rule or the call's arguments",
-              obs("expression", o.rule().expression(), "error", o.error(), "tool", call.tool(), "target", describe(target)));
+          return deny(
+              ruleId,
+              "rule '"
+                  + o.rule().id()
+                  + "' could not be evaluated ("
+                  + o.error()
+                  + "), so the call is denied; fix the rule or the call's arguments",
+              obs(
+                  "expression",
+                  o.rule().expression(),
+                  "error",
+                  o.error(),
+                  "tool",
+                  call.tool(),
+                  "target",
+                  describe(target)));
         }
         if (o.fired() && o.rule().deny()) {
-          return deny(ruleId, o.rule().message() + " (rule " + o.rule().id() + ": " + o.rule().expression() + ")",
-              obs("expression", o.rule().expression(), "tool", call.tool(), "target", describe(target)));
+          return deny(
+              ruleId,
+              o.rule().message() + " (rule " + o.rule().id() + ": " + o.rule().expression() + ")",
+              obs(
+                  "expression",
+                  o.rule().expression(),
+                  "tool",
+                  call.tool(),
+                  "target",
+                  describe(target)));
         }
         if (o.fired() && write && o.rule().requireApprovals() > celRequired) {
           celRequired = o.rule().requireApprovals();
@@ -214,7 +316,10 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return null;
     }
 
-    /** How many approvals a write needs and who may give them (break glass adds one, and its holders). */
+    /**
+     * How many approvals a write needs and who may give them (break glass adds one, and its
+     * holders).
+     */
     private PolicyDecision approvers() {
       ApprovalRules ar = env.approvals();
       if (write) {
@@ -238,8 +343,13 @@ public class PolicyActivitiesImpl implements PolicyActivities {
         approvers.addAll(breakers);
       }
       if (write && approvers.isEmpty()) {
-        return deny("approvals",
-            "nobody can approve writes in " + environment + ": groups " + ar.groups() + " have no members; add users to them",
+        return deny(
+            "approvals",
+            "nobody can approve writes in "
+                + environment
+                + ": groups "
+                + ar.groups()
+                + " have no members; add users to them",
             obs("groups", ar.groups()));
       }
       return null;
@@ -250,7 +360,8 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       if (!write || stage != PolicyStage.RECHECK) {
         return null;
       }
-      if (overridable != null && (check.breakGlassReason() == null || check.breakGlassReason().isBlank())) {
+      if (overridable != null
+          && (check.breakGlassReason() == null || check.breakGlassReason().isBlank())) {
         // A freeze that began while approvals were pending blocks, whatever was approved.
         return freezeDeny(overridable, required, approvers, breakers);
       }
@@ -274,16 +385,34 @@ public class PolicyActivitiesImpl implements PolicyActivities {
         }
       }
       if (valid.size() < required) {
-        return deny("approvals",
-            "needs " + required + " distinct approvals from " + groupsText(ar, overridable) + " but has " + valid.size()
-                + (valid.isEmpty() ? "" : " " + valid) + (refused.isEmpty() ? "" : "; not counted: " + refused)
+        return deny(
+            "approvals",
+            "needs "
+                + required
+                + " distinct approvals from "
+                + groupsText(ar, overridable)
+                + " but has "
+                + valid.size()
+                + (valid.isEmpty() ? "" : " " + valid)
+                + (refused.isEmpty() ? "" : "; not counted: " + refused)
                 + "; collect the missing approvals",
-            obs("required", required, "valid", List.copyOf(valid), "notCounted", refused, "approvers", List.copyOf(approvers)));
+            obs(
+                "required",
+                required,
+                "valid",
+                List.copyOf(valid),
+                "notCounted",
+                refused,
+                "approvers",
+                List.copyOf(approvers)));
       }
       if (overridable != null) {
         for (ApprovalRecord a : approvals) {
-          if (a != null && a.breakGlass() != null && !a.breakGlass().isBlank()
-              && breakers.contains(a.approver()) && !a.approver().equals(check.requester())) {
+          if (a != null
+              && a.breakGlass() != null
+              && !a.breakGlass().isBlank()
+              && breakers.contains(a.approver())
+              && !a.approver().equals(check.requester())) {
             breakGlassBy = a.approver();
             break;
           }
@@ -294,26 +423,71 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
     /** An overridable freeze denies last, unless a counted break-glass approval overrode it. */
     private PolicyDecision unbrokenFreeze() {
-      return overridable != null && breakGlassBy == null ? freezeDeny(overridable, required, approvers, breakers) : null;
+      return overridable != null && breakGlassBy == null
+          ? freezeDeny(overridable, required, approvers, breakers)
+          : null;
     }
 
     private PolicyDecision allowed() {
       if (breakGlassBy != null) {
-        return allow("break-glass:" + overridable.ruleId(),
-            "break glass by " + breakGlassBy + " (\"" + check.breakGlassReason() + "\") overrides: " + overridable.reason(),
-            required, approvers,
-            obs("overridden", overridable.ruleId(), "by", breakGlassBy, "breakGlassReason", check.breakGlassReason(),
-                "window", overridable.observed()));
+        return allow(
+            "break-glass:" + overridable.ruleId(),
+            "break glass by "
+                + breakGlassBy
+                + " (\""
+                + check.breakGlassReason()
+                + "\") overrides: "
+                + overridable.reason(),
+            required,
+            approvers,
+            obs(
+                "overridden",
+                overridable.ruleId(),
+                "by",
+                breakGlassBy,
+                "breakGlassReason",
+                check.breakGlassReason(),
+                "window",
+                overridable.observed()));
       }
-      String needs = write
-          ? "needs " + required + " approval" + (required == 1 ? "" : "s") + " from " + env.approvals().groups()
-              + " (" + requiredBy + ")"
-          : "a read needs no approval";
-      return allow("allow",
-          call.tool() + " on " + describe(target) + " is allowed in " + environment + " (tools: '" + toolEntry + "'); " + needs,
-          required, approvers,
-          obs("tool", call.tool(), "namespace", CallerText.shown(target.namespace()), "kind", CallerText.shown(target.kind()), "requiredApprovals", required,
-              "requiredBy", requiredBy, "now", now.toString()));
+      String needs =
+          write
+              ? "needs "
+                  + required
+                  + " approval"
+                  + (required == 1 ? "" : "s")
+                  + " from "
+                  + env.approvals().groups()
+                  + " ("
+                  + requiredBy
+                  + ")"
+              : "a read needs no approval";
+      return allow(
+          "allow",
+          call.tool()
+              + " on "
+              + describe(target)
+              + " is allowed in "
+              + environment
+              + " (tools: '"
+              + toolEntry
+              + "'); "
+              + needs,
+          required,
+          approvers,
+          obs(
+              "tool",
+              call.tool(),
+              "namespace",
+              CallerText.shown(target.namespace()),
+              "kind",
+              CallerText.shown(target.kind()),
+              "requiredApprovals",
+              required,
+              "requiredBy",
+              requiredBy,
+              "now",
+              now.toString()));
     }
 
     private PolicyDecision scope() {
@@ -321,29 +495,49 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       String kind = target.kind();
       if (KubernetesKinds.clusterScoped(kind)) {
         if (!env.allowedClusterScopedKinds().contains(kind)) {
-          return deny("namespace.scope",
-              kind + " is cluster-scoped and not in environment " + environment + "'s allowedClusterScopedKinds "
-                  + env.allowedClusterScopedKinds() + "; add it there if the engine should touch it",
+          return deny(
+              "namespace.scope",
+              kind
+                  + " is cluster-scoped and not in environment "
+                  + environment
+                  + "'s allowedClusterScopedKinds "
+                  + env.allowedClusterScopedKinds()
+                  + "; add it there if the engine should touch it",
               obs("kind", kind, "allowedClusterScopedKinds", env.allowedClusterScopedKinds()));
         }
         return null;
       }
       if (target.namespaces().isEmpty()) {
-        return deny("namespace.scope",
-            "the call names no namespace for namespaced kind " + (kind == null ? "(unknown kind)" : kind)
-                + "; name one of " + env.allowedNamespaces(),
+        return deny(
+            "namespace.scope",
+            "the call names no namespace for namespaced kind "
+                + (kind == null ? "(unknown kind)" : kind)
+                + "; name one of "
+                + env.allowedNamespaces(),
             obs("kind", kind == null ? "" : kind, "allowed", env.allowedNamespaces()));
       }
       if (target.namespaces().size() > 1) {
-        return deny("namespace.scope",
-            "the call names several namespaces " + new TreeSet<>(target.namespaces())
+        return deny(
+            "namespace.scope",
+            "the call names several namespaces "
+                + new TreeSet<>(target.namespaces())
                 + " (arguments, manifest and target must agree); name exactly one",
-            obs("namespaces", List.copyOf(new TreeSet<>(target.namespaces())), "allowed", env.allowedNamespaces()));
+            obs(
+                "namespaces",
+                List.copyOf(new TreeSet<>(target.namespaces())),
+                "allowed",
+                env.allowedNamespaces()));
       }
       String ns = target.namespace();
       if (!env.allowedNamespaces().contains(ns)) {
-        return deny("namespace.scope",
-            "namespace " + ns + " is not allowed in environment " + environment + " (allowed: " + env.allowedNamespaces()
+        return deny(
+            "namespace.scope",
+            "namespace "
+                + ns
+                + " is not allowed in environment "
+                + environment
+                + " (allowed: "
+                + env.allowedNamespaces()
                 + "); target an allowed namespace",
             obs("namespace", ns, "allowed", env.allowedNamespaces()));
       }
@@ -358,8 +552,13 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       try {
         lock = locks.read(environment);
       } catch (RuntimeException e) {
-        return deny("environment.lock",
-            "could not read the lock of " + environment + " (" + e.getMessage() + "); treated as locked, retry when Temporal answers",
+        return deny(
+            "environment.lock",
+            "could not read the lock of "
+                + environment
+                + " ("
+                + e.getMessage()
+                + "); treated as locked, retry when Temporal answers",
             obs("error", String.valueOf(e)));
       }
       if (lock == null || !lock.locked()) {
@@ -368,15 +567,36 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       if (lock.until() != null && !now.isBefore(Instant.parse(lock.until()))) {
         return null; // expired by the policy's clock, even if the lock's timer has not fired yet
       }
-      return deny("environment.lock",
-          "environment " + environment + " is locked by " + lock.by() + " since " + lock.since()
-              + (lock.until() == null ? " until unlocked" : " until " + lock.until()) + ": \"" + lock.why()
-              + "\"; wait for it to expire or ask " + lock.by() + " to unlock it",
-          obs("by", lock.by(), "why", lock.why(), "since", lock.since(), "until", lock.until() == null ? "until unlocked" : lock.until(),
-              "now", now.toString()));
+      return deny(
+          "environment.lock",
+          "environment "
+              + environment
+              + " is locked by "
+              + lock.by()
+              + " since "
+              + lock.since()
+              + (lock.until() == null ? " until unlocked" : " until " + lock.until())
+              + ": \""
+              + lock.why()
+              + "\"; wait for it to expire or ask "
+              + lock.by()
+              + " to unlock it",
+          obs(
+              "by",
+              lock.by(),
+              "why",
+              lock.why(),
+              "since",
+              lock.since(),
+              "until",
+              lock.until() == null ? "until unlocked" : lock.until(),
+              "now",
+              now.toString()));
     }
 
-    /** A window that cannot be overridden denies now; the first overridable one is kept for later. */
+    /**
+     * A window that cannot be overridden denies now; the first overridable one is kept for later.
+     */
     private PolicyDecision freeze() {
       if (!write) {
         return null;
@@ -394,13 +614,32 @@ public class PolicyActivitiesImpl implements PolicyActivities {
           continue;
         }
         String at = MINUTE.format(now.atZone(w.zone()));
-        String reason = "freeze window '" + w.id() + "' (" + w.describe(o.get()) + ") is active at " + at
-            + (w.message() == null ? "" : " — " + w.message());
-        Map<String, Object> seen = obs("window", w.id(), "timezone", w.zone().getId(), "start", o.get().start().toString(),
-            "end", o.get().end().toString(), "now", at);
+        String reason =
+            "freeze window '"
+                + w.id()
+                + "' ("
+                + w.describe(o.get())
+                + ") is active at "
+                + at
+                + (w.message() == null ? "" : " — " + w.message());
+        Map<String, Object> seen =
+            obs(
+                "window",
+                w.id(),
+                "timezone",
+                w.zone().getId(),
+                "start",
+                o.get().start().toString(),
+                "end",
+                o.get().end().toString(),
+                "now",
+                at);
         FreezeHit hit = new FreezeHit("freeze." + w.id(), reason, seen);
         if (!w.breakGlass() || env.breakGlass() == null) {
-          return deny(hit.ruleId(), reason + "; wait until it ends (this window cannot be overridden)", seen);
+          return deny(
+              hit.ruleId(),
+              reason + "; wait until it ends (this window cannot be overridden)",
+              seen);
         }
         if (overridable == null) {
           overridable = hit;
@@ -409,9 +648,15 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       if (!allowWindows.isEmpty() && !insideAllow) {
         List<String> ids = allowWindows.stream().map(FreezeWindow::id).toList();
         ZoneId zone = allowWindows.get(0).zone();
-        return deny("freeze.outside-allow-windows",
-            "writes in " + environment + " are allowed only inside change windows " + ids + " and none is open at "
-                + MINUTE.format(now.atZone(zone)) + "; wait for the next one",
+        return deny(
+            "freeze.outside-allow-windows",
+            "writes in "
+                + environment
+                + " are allowed only inside change windows "
+                + ids
+                + " and none is open at "
+                + MINUTE.format(now.atZone(zone))
+                + "; wait for the next one",
             obs("allowWindows", ids, "now", now.toString()));
       }
       return null;
@@ -425,8 +670,11 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       String tool = call.tool();
       List<AccessRequest> needed = WriteAccess.required(tool, target);
       if (needed == null) {
-        return deny("rbac.ssar",
-            "no permission mapping for Kubernetes write tool " + tool + ", so the engine cannot confirm it may run it",
+        return deny(
+            "rbac.ssar",
+            "no permission mapping for Kubernetes write tool "
+                + tool
+                + ", so the engine cannot confirm it may run it",
             obs("tool", tool));
       }
       for (AccessRequest r : needed) {
@@ -434,17 +682,43 @@ public class PolicyActivitiesImpl implements PolicyActivities {
         try {
           v = access.review(r);
         } catch (RuntimeException e) {
-          return deny("rbac.ssar",
-              "could not confirm the engine may " + r.describe() + " in " + environment + " (" + e.getMessage() + "); nothing was changed",
+          return deny(
+              "rbac.ssar",
+              "could not confirm the engine may "
+                  + r.describe()
+                  + " in "
+                  + environment
+                  + " ("
+                  + e.getMessage()
+                  + "); nothing was changed",
               obs("request", r.describe(), "error", String.valueOf(e)));
         }
         if (v == null || !v.allowed()) {
-          String said = v == null || v.reason() == null || v.reason().isBlank() ? "" : " (cluster said: " + v.reason() + ")";
-          return deny("rbac.ssar",
-              "the engine's credentials for " + environment + " may not " + r.describe() + said
+          String said =
+              v == null || v.reason() == null || v.reason().isBlank()
+                  ? ""
+                  : " (cluster said: " + v.reason() + ")";
+          return deny(
+              "rbac.ssar",
+              "the engine's credentials for "
+                  + environment
+                  + " may not "
+                  + r.describe()
+                  + said
                   + "; grant it in the worker's Role (deploy/rbac) or drop the step — nothing was changed",
-              obs("verb", r.verb(), "group", r.group(), "resource", r.resource(),
-                  "subresource", r.subresource(), "namespace", r.namespace(), "name", r.name()));
+              obs(
+                  "verb",
+                  r.verb(),
+                  "group",
+                  r.group(),
+                  "resource",
+                  r.resource(),
+                  "subresource",
+                  r.subresource(),
+                  "namespace",
+                  r.namespace(),
+                  "name",
+                  r.name()));
         }
       }
       return null;
@@ -456,7 +730,8 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       @SuppressWarnings("unchecked")
       Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) plain(call.args()));
       if (args.containsKey("kind") && target.kind() != null) {
-        // Rules see the normalised kind ("cm", "SECRET" and "configmaps" read as ConfigMap, Secret):
+        // Rules see the normalised kind ("cm", "SECRET" and "configmaps" read as ConfigMap,
+        // Secret):
         // an alias must not dodge a rule written for the real name.
         args.put("kind", target.kind());
       }
@@ -493,16 +768,25 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     }
 
     /**
-     * Verifies an accepted approval's proof again, against the keys policy lists now and at the time
-     * it was accepted: a key revoked since then stops the write. Null when it still holds.
+     * Verifies an accepted approval's proof again, against the keys policy lists now and at the
+     * time it was accepted: a key revoked since then stops the write. Null when it still holds.
      */
     private String unproven(ApprovalRecord a, String mode) {
       ApprovalProof proof = a.evidence();
       if (proof == null) {
         return ProofPolicy.CLAIMED.equals(mode) ? null : "no proof, and approvals.proof is " + mode;
       }
-      Statement statement = Statement.decision(check.taskRunId(), check.stepId(), check.callHash(), a.approver(), true,
-          a.comment(), a.breakGlass(), proof.issuedAt(), proof.expiresAt());
+      Statement statement =
+          Statement.decision(
+              check.taskRunId(),
+              check.stepId(),
+              check.callHash(),
+              a.approver(),
+              true,
+              a.comment(),
+              a.breakGlass(),
+              proof.issuedAt(),
+              proof.expiresAt());
       long at;
       try {
         at = Instant.parse(a.at()).toEpochMilli();
@@ -513,7 +797,10 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return v.verified() ? null : v.problem();
     }
 
-    /** The keys, read once per evaluation (their files are read on use, not per approval or decision). */
+    /**
+     * The keys, read once per evaluation (their files are read on use, not per approval or
+     * decision).
+     */
     private ProofPolicy keys() {
       if (keys == null) {
         keys = policy.identities().resolve(env.approvals().proof());
@@ -525,12 +812,26 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return keys().forIdentities(identities);
     }
 
-    private PolicyDecision freezeDeny(FreezeHit h, int required, Set<String> approvers, List<String> breakers) {
-      return new PolicyDecision(false, h.ruleId(),
-          h.reason() + "; wait until it ends or ask a member of " + env.breakGlass().groups() + " " + breakers
+    private PolicyDecision freezeDeny(
+        FreezeHit h, int required, Set<String> approvers, List<String> breakers) {
+      return new PolicyDecision(
+          false,
+          h.ruleId(),
+          h.reason()
+              + "; wait until it ends or ask a member of "
+              + env.breakGlass().groups()
+              + " "
+              + breakers
               + " to break glass (an approval with a reason, plus one extra approval)",
-          required, List.copyOf(approvers), policy.version(), stage, h.observed(),
-          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), breakers, proofs(approvers));
+          required,
+          List.copyOf(approvers),
+          policy.version(),
+          stage,
+          h.observed(),
+          env.approvals().maxApprovalSeconds(),
+          env.verifyBudgetSeconds(),
+          breakers,
+          proofs(approvers));
     }
 
     private Set<String> expand(Collection<String> groups) {
@@ -542,18 +843,47 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     }
 
     private String groupsText(ApprovalRules ar, FreezeHit overridable) {
-      return overridable == null ? ar.groups().toString() : ar.groups() + " + break-glass " + env.breakGlass().groups();
+      return overridable == null
+          ? ar.groups().toString()
+          : ar.groups() + " + break-glass " + env.breakGlass().groups();
     }
 
     private PolicyDecision deny(String ruleId, String reason, Map<String, Object> observed) {
       long maxApproval = env == null ? 0 : env.approvals().maxApprovalSeconds();
       long verify = env == null ? 0 : env.verifyBudgetSeconds();
-      return new PolicyDecision(false, ruleId, reason, 0, List.of(), policy.version(), stage, observed, maxApproval, verify, List.of());
+      return new PolicyDecision(
+          false,
+          ruleId,
+          reason,
+          0,
+          List.of(),
+          policy.version(),
+          stage,
+          observed,
+          maxApproval,
+          verify,
+          List.of());
     }
 
-    private PolicyDecision allow(String ruleId, String reason, int required, Set<String> approvers, Map<String, Object> observed) {
-      return new PolicyDecision(true, ruleId, reason, required, List.copyOf(approvers), policy.version(), stage, observed,
-          env.approvals().maxApprovalSeconds(), env.verifyBudgetSeconds(), List.of(), proofs(approvers));
+    private PolicyDecision allow(
+        String ruleId,
+        String reason,
+        int required,
+        Set<String> approvers,
+        Map<String, Object> observed) {
+      return new PolicyDecision(
+          true,
+          ruleId,
+          reason,
+          required,
+          List.copyOf(approvers),
+          policy.version(),
+          stage,
+          observed,
+          env.approvals().maxApprovalSeconds(),
+          env.verifyBudgetSeconds(),
+          List.of(),
+          proofs(approvers));
     }
   }
 
@@ -583,15 +913,19 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     }
   }
 
-  /** Plain CEL values: whole numbers as Long, others as Double, no nulls (absent keys test false with has()). */
+  /**
+   * Plain CEL values: whole numbers as Long, others as Double, no nulls (absent keys test false
+   * with has()).
+   */
   static Object plain(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> {
-        if (k != null && v != null) {
-          out.put(String.valueOf(k), plain(v));
-        }
-      });
+      map.forEach(
+          (k, v) -> {
+            if (k != null && v != null) {
+              out.put(String.valueOf(k), plain(v));
+            }
+          });
       return out;
     }
     if (value instanceof Collection<?> list) {
@@ -606,14 +940,19 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     if (value instanceof JsonNode node) {
       return plain(JSON.convertValue(node, Object.class));
     }
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte) {
       return ((Number) value).longValue();
     }
     if (value instanceof BigInteger b) {
       return b.longValue();
     }
     if (value instanceof BigDecimal d) {
-      return d.stripTrailingZeros().scale() <= 0 ? (Object) d.longValue() : (Object) d.doubleValue();
+      return d.stripTrailingZeros().scale() <= 0
+          ? (Object) d.longValue()
+          : (Object) d.doubleValue();
     }
     if (value instanceof Float || value instanceof Double) {
       return ((Number) value).doubleValue();

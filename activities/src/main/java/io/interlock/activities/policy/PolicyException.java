@@ -3,8 +3,8 @@ package io.interlock.activities.policy;
 import java.util.List;
 
 /**
- * A policy file that cannot be used. The message names the file, each field path
- * ({@code environments.prod.freezeWindows[1].timezone}) and its problem; start-up stops on it.
+ * A policy file that cannot be used. The message names the file, each field path ({@code
+ * environments.prod.freezeWindows[1].timezone}) and its problem; start-up stops on it.
  */
 public class PolicyException extends RuntimeException {
   private final String file;
@@ -36,7 +36,11 @@ public class PolicyException extends RuntimeException {
     if (problems.size() == 1) {
       return "policy file " + file + " is invalid: " + problems.get(0);
     }
-    return "policy file " + file + " is invalid (" + problems.size() + " problems):\n  - "
+    return "policy file "
+        + file
+        + " is invalid ("
+        + problems.size()
+        + " problems):\n  - "
         + String.join("\n  - ", problems);
   }
 }

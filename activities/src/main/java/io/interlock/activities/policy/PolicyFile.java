@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *
  * @param source where it was read from (a path, or {@code classpath:...} for the bundled example)
  * @param groups group name to users
- * @param reviewers groups that may read every task (besides its requester and its environment's approvers)
+ * @param reviewers groups that may read every task (besides its requester and its environment's
+ *     approvers)
  * @param identities how users and issuers are proven
  * @param environments by name
  */
@@ -62,7 +63,8 @@ public record PolicyFile(
     String source = "classpath:" + DEFAULT_RESOURCE;
     try (InputStream in = PolicyFile.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
       if (in == null) {
-        throw new PolicyException(source, List.of("the bundled policy is missing from the classpath"));
+        throw new PolicyException(
+            source, List.of("the bundled policy is missing from the classpath"));
       }
       return parse(source, in.readAllBytes());
     } catch (IOException e) {
@@ -70,7 +72,10 @@ public record PolicyFile(
     }
   }
 
-  /** {@code path} when given (from {@code --policy} or {@code INTERLOCK_POLICY}), else the bundled example. */
+  /**
+   * {@code path} when given (from {@code --policy} or {@code INTERLOCK_POLICY}), else the bundled
+   * example.
+   */
   public static PolicyFile loadOrDefault(String path) {
     return path == null || path.isBlank() ? loadDefault() : load(Path.of(path));
   }
@@ -100,7 +105,8 @@ public record PolicyFile(
 
   private static String version(byte[] bytes) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

@@ -32,23 +32,37 @@ import java.util.regex.Pattern;
 /** Turns policy YAML into {@link PolicyFile}, collecting every problem with its field path. */
 final class PolicyReader {
   private static final YAMLMapper YAML =
-      (YAMLMapper) new YAMLMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      (YAMLMapper)
+          new YAMLMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern RULE_ID = Pattern.compile("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?");
-  private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+  private static final Pattern DURATION =
+      Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
   private static final Pattern WEEK_TIME = Pattern.compile("([A-Za-z]+)\\s+(\\S+)");
   private static final Duration MAX_CRON_DURATION = Duration.ofDays(31);
 
-  private static final Set<String> TOP = Set.of("groups", "reviewers", "identities", "environments");
+  private static final Set<String> TOP =
+      Set.of("groups", "reviewers", "identities", "environments");
   private static final Set<String> REVIEWERS = Set.of("groups");
-  private static final Set<String> IDENTITIES = Set.of("allowedSigners", "sshKeys", "issuers", "maxProofSeconds");
+  private static final Set<String> IDENTITIES =
+      Set.of("allowedSigners", "sshKeys", "issuers", "maxProofSeconds");
   private static final Set<String> ISSUER = Set.of("jwks", "jwksFile");
   private static final Set<String> REQUESTS = Set.of("proof");
   private static final Set<String> PROOF_MODES = Set.of("required", "claimed");
   private static final Set<String> ENV =
       Set.of(
-          "cluster", "credentials", "impersonation", "allowedNamespaces", "allowedClusterScopedKinds",
-          "allowedTools", "approvals", "requests", "freezeWindows", "breakGlass", "verifyBudgetSeconds", "rules");
+          "cluster",
+          "credentials",
+          "impersonation",
+          "allowedNamespaces",
+          "allowedClusterScopedKinds",
+          "allowedTools",
+          "approvals",
+          "requests",
+          "freezeWindows",
+          "breakGlass",
+          "verifyBudgetSeconds",
+          "rules");
   private static final Set<String> CLUSTER = Set.of("simulated", "kubeconfigContext", "inCluster");
   private static final Set<String> CREDENTIALS = Set.of("ref");
   private static final Set<String> IMPERSONATION = Set.of("user", "groups");
@@ -56,8 +70,21 @@ final class PolicyReader {
       Set.of("groups", "required", "tools", "destructive", "maxApprovalSeconds", "proof");
   private static final Set<String> BREAK_GLASS = Set.of("groups");
   private static final Set<String> WINDOW =
-      Set.of("id", "type", "timezone", "message", "breakGlass", "start", "end", "days", "from", "to", "schedule", "duration");
-  private static final Set<String> RULE = Set.of("id", "message", "expression", "effect", "requireApprovals");
+      Set.of(
+          "id",
+          "type",
+          "timezone",
+          "message",
+          "breakGlass",
+          "start",
+          "end",
+          "days",
+          "from",
+          "to",
+          "schedule",
+          "duration");
+  private static final Set<String> RULE =
+      Set.of("id", "message", "expression", "effect", "requireApprovals");
 
   private final String source;
   private final List<String> problems = new ArrayList<>();
@@ -77,7 +104,8 @@ final class PolicyReader {
       throw new PolicyException(source, "not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new PolicyException(source, List.of("the file is empty; it needs at least 'environments'"));
+      throw new PolicyException(
+          source, List.of("the file is empty; it needs at least 'environments'"));
     }
     if (!object(root, "(top level)", TOP)) {
       throw new PolicyException(source, problems);
@@ -97,7 +125,9 @@ final class PolicyReader {
       for (Map.Entry<String, JsonNode> e : envs.properties()) {
         String path = "environments." + e.getKey();
         if (!NAME.matcher(e.getKey()).matches()) {
-          problem(path, "environment name must be lower-case letters, digits and '-' (it names task queue interlock-env-<name>)");
+          problem(
+              path,
+              "environment name must be lower-case letters, digits and '-' (it names task queue interlock-env-<name>)");
         }
         EnvironmentPolicy env = readEnvironment(e.getKey(), e.getValue(), path);
         if (env != null) {
@@ -132,14 +162,16 @@ final class PolicyReader {
     if (node == null || node.isNull() || !object(node, "groups", null)) {
       return out;
     }
-    node.properties().forEach(e -> {
-      String path = "groups." + e.getKey();
-      List<String> users = stringList(e.getValue(), path);
-      if (users.isEmpty()) {
-        problem(path, "a group needs at least one user");
-      }
-      out.put(e.getKey(), users);
-    });
+    node.properties()
+        .forEach(
+            e -> {
+              String path = "groups." + e.getKey();
+              List<String> users = stringList(e.getValue(), path);
+              if (users.isEmpty()) {
+                problem(path, "a group needs at least one user");
+              }
+              out.put(e.getKey(), users);
+            });
     return out;
   }
 
@@ -161,25 +193,31 @@ final class PolicyReader {
     }
     ClusterRef cluster = readCluster(env.get("cluster"), path + ".cluster");
     CredentialRef credentials = readCredentials(env.get("credentials"), path + ".credentials");
-    Impersonation impersonation = readImpersonation(env.get("impersonation"), path + ".impersonation");
+    Impersonation impersonation =
+        readImpersonation(env.get("impersonation"), path + ".impersonation");
     List<String> namespaces = stringList(env.get("allowedNamespaces"), path + ".allowedNamespaces");
     for (int i = 0; i < namespaces.size(); i++) {
       String ns = namespaces.get(i);
       if (!NAME.matcher(ns).matches()) {
-        problem(path + ".allowedNamespaces[" + i + "]",
+        problem(
+            path + ".allowedNamespaces[" + i + "]",
             "'" + ns + "' is not a namespace name; list each namespace explicitly (no wildcards)");
       }
     }
-    List<String> kinds = stringList(env.get("allowedClusterScopedKinds"), path + ".allowedClusterScopedKinds");
+    List<String> kinds =
+        stringList(env.get("allowedClusterScopedKinds"), path + ".allowedClusterScopedKinds");
     for (int i = 0; i < kinds.size(); i++) {
       if (KubernetesKinds.NAMESPACED.contains(kinds.get(i))) {
-        problem(path + ".allowedClusterScopedKinds[" + i + "]",
+        problem(
+            path + ".allowedClusterScopedKinds[" + i + "]",
             kinds.get(i) + " is namespaced; allow it through allowedNamespaces instead");
       }
     }
     ToolAllowance tools = null;
     if (env.get("allowedTools") == null) {
-      problem(path + ".allowedTools", "required field is missing (list tool names, 'k8s.*', '@read', '@write' or '*')");
+      problem(
+          path + ".allowedTools",
+          "required field is missing (list tool names, 'k8s.*', '@read', '@write' or '*')");
     } else {
       List<String> entries = stringList(env.get("allowedTools"), path + ".allowedTools");
       if (entries.isEmpty()) {
@@ -197,8 +235,19 @@ final class PolicyReader {
       return null;
     }
     return new EnvironmentPolicy(
-        name, cluster, credentials, impersonation, namespaces, kinds, tools, approvals, requestProof, windows,
-        breakGlass, verifyBudget, rules);
+        name,
+        cluster,
+        credentials,
+        impersonation,
+        namespaces,
+        kinds,
+        tools,
+        approvals,
+        requestProof,
+        windows,
+        breakGlass,
+        verifyBudget,
+        rules);
   }
 
   private Identities readIdentities(JsonNode node, String path) {
@@ -217,7 +266,9 @@ final class PolicyReader {
         List<String> list = stringList(e.getValue(), p);
         for (int i = 0; i < list.size(); i++) {
           if (!io.interlock.workflows.proof.SshKeys.parses(list.get(i))) {
-            problem(p + "[" + i + "]", "not an SSH public key line ('ssh-ed25519 AAAA... comment', as in id_ed25519.pub)");
+            problem(
+                p + "[" + i + "]",
+                "not an SSH public key line ('ssh-ed25519 AAAA... comment', as in id_ed25519.pub)");
           }
         }
         keys.put(e.getKey(), list);
@@ -240,7 +291,9 @@ final class PolicyReader {
             for (int i = 0; i < inline.size(); i++) {
               String json = inline.get(i).toString();
               if (!inline.get(i).isObject() || !JwkSet.parses(json) || inline.get(i).has("d")) {
-                problem(p + ".jwks[" + i + "]", "must be a public JWK (kty OKP/Ed25519 or EC/P-256, no private 'd')");
+                problem(
+                    p + ".jwks[" + i + "]",
+                    "must be a public JWK (kty OKP/Ed25519 or EC/P-256, no private 'd')");
               } else {
                 jwks.add(json);
               }
@@ -272,7 +325,11 @@ final class PolicyReader {
       return "required";
     }
     if (!PROOF_MODES.contains(mode)) {
-      problem(path + ".proof", "'" + mode + "' is not a proof mode; use required (default) or claimed (insecure, sandbox only)");
+      problem(
+          path + ".proof",
+          "'"
+              + mode
+              + "' is not a proof mode; use required (default) or claimed (insecure, sandbox only)");
       return "required";
     }
     return mode;
@@ -280,7 +337,9 @@ final class PolicyReader {
 
   private ClusterRef readCluster(JsonNode node, String path) {
     if (node == null || node.isNull()) {
-      problem(path, "required field is missing: {simulated: true} | {kubeconfigContext: NAME} | {inCluster: true}");
+      problem(
+          path,
+          "required field is missing: {simulated: true} | {kubeconfigContext: NAME} | {inCluster: true}");
       return null;
     }
     if (!object(node, path, CLUSTER)) {
@@ -306,7 +365,11 @@ final class PolicyReader {
       return null;
     }
     if (!ref.matches("(env|file):.+")) {
-      problem(path + ".ref", "'" + ref + "' must name a credential as env:VARIABLE or file:/path (never the credential itself)");
+      problem(
+          path + ".ref",
+          "'"
+              + ref
+              + "' must name a credential as env:VARIABLE or file:/path (never the credential itself)");
       return null;
     }
     return new CredentialRef(ref);
@@ -317,7 +380,9 @@ final class PolicyReader {
       return null;
     }
     String user = string(node, "user", path, true);
-    return user == null ? null : new Impersonation(user, stringList(node.get("groups"), path + ".groups"));
+    return user == null
+        ? null
+        : new Impersonation(user, stringList(node.get("groups"), path + ".groups"));
   }
 
   private ApprovalRules readApprovals(JsonNode node, String path) {
@@ -337,12 +402,17 @@ final class PolicyReader {
     Map<String, Integer> perTool = new LinkedHashMap<>();
     JsonNode tools = node.get("tools");
     if (tools != null && !tools.isNull() && object(tools, path + ".tools", null)) {
-      tools.properties().forEach(e ->
-          perTool.put(e.getKey(), (int) integer(tools, e.getKey(), path + ".tools", 1, 1, 100)));
+      tools
+          .properties()
+          .forEach(
+              e ->
+                  perTool.put(
+                      e.getKey(), (int) integer(tools, e.getKey(), path + ".tools", 1, 1, 100)));
     }
     int destructive = (int) integer(node, "destructive", path, 0, 1, 100);
     long maxSeconds = integer(node, "maxApprovalSeconds", path, 0, 0, Integer.MAX_VALUE);
-    return new ApprovalRules(approverGroups, required, perTool, destructive, maxSeconds, proofMode(node, path));
+    return new ApprovalRules(
+        approverGroups, required, perTool, destructive, maxSeconds, proofMode(node, path));
   }
 
   private BreakGlass readBreakGlass(JsonNode node, String path) {
@@ -361,9 +431,15 @@ final class PolicyReader {
     return readList(node, path, "window", this::readWindow, FreezeWindow::id);
   }
 
-  /** A YAML list of items with ids: each item read by {@code item} (null when invalid), ids unique. */
+  /**
+   * A YAML list of items with ids: each item read by {@code item} (null when invalid), ids unique.
+   */
   private <T> List<T> readList(
-      JsonNode node, String path, String what, BiFunction<JsonNode, String, T> item, Function<T, String> idOf) {
+      JsonNode node,
+      String path,
+      String what,
+      BiFunction<JsonNode, String, T> item,
+      Function<T, String> idOf) {
     List<T> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
@@ -406,7 +482,8 @@ final class PolicyReader {
       switch (typeText) {
         case "deny" -> type = FreezeWindow.Type.DENY;
         case "allow" -> type = FreezeWindow.Type.ALLOW;
-        default -> problem(path + ".type", "'" + typeText + "' is not a window type; use deny or allow");
+        default ->
+            problem(path + ".type", "'" + typeText + "' is not a window type; use deny or allow");
       }
     }
     ZoneId zone = zone(node, path);
@@ -427,12 +504,18 @@ final class PolicyReader {
     try {
       ZoneId zone = ZoneId.of(text);
       if (zone instanceof ZoneOffset) {
-        problem(path + ".timezone", "'" + text + "' is a fixed offset; use an IANA zone such as Europe/Berlin so DST is handled");
+        problem(
+            path + ".timezone",
+            "'"
+                + text
+                + "' is a fixed offset; use an IANA zone such as Europe/Berlin so DST is handled");
         return null;
       }
       return zone;
     } catch (java.time.DateTimeException e) {
-      problem(path + ".timezone", "unknown time zone '" + text + "' (use an IANA name such as America/New_York)");
+      problem(
+          path + ".timezone",
+          "unknown time zone '" + text + "' (use an IANA name such as America/New_York)");
       return null;
     }
   }
@@ -444,7 +527,9 @@ final class PolicyReader {
     boolean absolute = !daily && (node.has("start") || node.has("end"));
     int forms = (cron ? 1 : 0) + (weekly ? 1 : 0) + (daily ? 1 : 0) + (absolute ? 1 : 0);
     if (forms != 1) {
-      problem(path, "set exactly one schedule: start+end (absolute), days+start+end (daily), from+to (weekly) or schedule+duration (cron)");
+      problem(
+          path,
+          "set exactly one schedule: start+end (absolute), days+start+end (daily), from+to (weekly) or schedule+duration (cron)");
       return null;
     }
     if (cron) {
@@ -463,7 +548,9 @@ final class PolicyReader {
     if (weekly) {
       DayTime from = dayTime(node, "from", path);
       DayTime to = dayTime(node, "to", path);
-      return from == null || to == null ? null : new WindowSchedule.Weekly(from.day(), from.time(), to.day(), to.time());
+      return from == null || to == null
+          ? null
+          : new WindowSchedule.Weekly(from.day(), from.time(), to.day(), to.time());
     }
     if (daily) {
       Set<DayOfWeek> days = new LinkedHashSet<>();
@@ -481,7 +568,9 @@ final class PolicyReader {
       }
       LocalTime start = time(node, "start", path);
       LocalTime end = time(node, "end", path);
-      return start == null || end == null || days.isEmpty() ? null : new WindowSchedule.Daily(days, start, end);
+      return start == null || end == null || days.isEmpty()
+          ? null
+          : new WindowSchedule.Daily(days, start, end);
     }
     LocalDateTime start = dateTime(node, "start", path, zone);
     LocalDateTime end = dateTime(node, "end", path, zone);
@@ -548,7 +637,11 @@ final class PolicyReader {
       OffsetDateTime odt = OffsetDateTime.parse(text);
       return zone == null ? odt.toLocalDateTime() : odt.atZoneSameInstant(zone).toLocalDateTime();
     } catch (DateTimeParseException e) {
-      problem(path + "." + field, "'" + text + "' is not an ISO date-time such as 2026-11-27T00:00 (local to the window's timezone)");
+      problem(
+          path + "." + field,
+          "'"
+              + text
+              + "' is not an ISO date-time such as 2026-11-27T00:00 (local to the window's timezone)");
       return null;
     }
   }
@@ -602,7 +695,8 @@ final class PolicyReader {
       return null;
     }
     if (effect != null && !effect.equals("deny")) {
-      problem(p + ".effect", "'" + effect + "' is not an effect; use deny (or requireApprovals: N)");
+      problem(
+          p + ".effect", "'" + effect + "' is not an effect; use deny (or requireApprovals: N)");
       return null;
     }
     return id != null && message != null && expression != null
@@ -613,7 +707,9 @@ final class PolicyReader {
   private void knownGroups(List<String> names, String path) {
     for (int i = 0; i < names.size(); i++) {
       if (!groups.containsKey(names.get(i))) {
-        problem(path + "[" + i + "]", "unknown group '" + names.get(i) + "' (declared groups: " + groups.keySet() + ")");
+        problem(
+            path + "[" + i + "]",
+            "unknown group '" + names.get(i) + "' (declared groups: " + groups.keySet() + ")");
       }
     }
   }
@@ -622,14 +718,25 @@ final class PolicyReader {
 
   private boolean object(JsonNode node, String path, Set<String> allowed) {
     if (node == null || !node.isObject()) {
-      problem(path, "must be a mapping (key: value), got " + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
+      problem(
+          path,
+          "must be a mapping (key: value), got "
+              + (node == null
+                  ? "nothing"
+                  : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
       return false;
     }
     if (allowed != null) {
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String f = it.next();
         if (!allowed.contains(f)) {
-          problem(prefix(path) + f, "unknown field '" + f + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+          problem(
+              prefix(path) + f,
+              "unknown field '"
+                  + f
+                  + "' (allowed: "
+                  + String.join(", ", new java.util.TreeSet<>(allowed))
+                  + ")");
         }
       }
     }
@@ -674,7 +781,12 @@ final class PolicyReader {
     }
     long n = v.longValue();
     if (n < min || n > max) {
-      problem(prefix(path) + field, "must be " + (max >= Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max) + ", got " + n);
+      problem(
+          prefix(path) + field,
+          "must be "
+              + (max >= Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max)
+              + ", got "
+              + n);
       return dflt;
     }
     return n;
@@ -686,7 +798,8 @@ final class PolicyReader {
       return out;
     }
     if (!node.isArray()) {
-      problem(path, "must be a list, got " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
+      problem(
+          path, "must be a list, got " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
       return out;
     }
     for (int i = 0; i < node.size(); i++) {

@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An environment's CEL rules, compiled once at load (opaque outside this package). Variables: {@code call} ({tool, args}),
- * {@code target} (the previewed object: apiVersion, kind, namespace, name, uid, resourceVersion,
- * exists, intended), {@code spec} (the tool's registry entry: name, effect, destructive,
- * idempotent), {@code environment}, {@code requester}, {@code stage} and {@code now} (timestamp).
+ * An environment's CEL rules, compiled once at load (opaque outside this package). Variables:
+ * {@code call} ({tool, args}), {@code target} (the previewed object: apiVersion, kind, namespace,
+ * name, uid, resourceVersion, exists, intended), {@code spec} (the tool's registry entry: name,
+ * effect, destructive, idempotent), {@code environment}, {@code requester}, {@code stage} and
+ * {@code now} (timestamp).
  */
 public final class PolicyRules {
   private static final Cel CEL =
@@ -57,9 +58,23 @@ public final class PolicyRules {
       try {
         out.add(new Compiled(rule, CEL.createProgram(CEL.compile(rule.expression()).getAst())));
       } catch (CelValidationException e) {
-        problems.add(path + "[" + i + "].expression: rule '" + rule.id() + "' does not compile: " + e.getMessage());
+        problems.add(
+            path
+                + "["
+                + i
+                + "].expression: rule '"
+                + rule.id()
+                + "' does not compile: "
+                + e.getMessage());
       } catch (dev.cel.common.CelException e) {
-        problems.add(path + "[" + i + "].expression: rule '" + rule.id() + "' cannot be planned: " + e.getMessage());
+        problems.add(
+            path
+                + "["
+                + i
+                + "].expression: rule '"
+                + rule.id()
+                + "' cannot be planned: "
+                + e.getMessage());
       }
     }
     return new PolicyRules(out);
@@ -73,11 +88,15 @@ public final class PolicyRules {
         if (result instanceof Boolean b) {
           outcomes.add(new Outcome(c.rule(), b, null));
         } else {
-          outcomes.add(new Outcome(c.rule(), false, "expression returned " + result + ", not a boolean"));
+          outcomes.add(
+              new Outcome(c.rule(), false, "expression returned " + result + ", not a boolean"));
         }
       } catch (CelEvaluationException | RuntimeException e) {
         // Fail closed: an error is an error even when it carries no message.
-        String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        String why =
+            e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName()
+                : e.getMessage();
         outcomes.add(new Outcome(c.rule(), false, why));
       }
     }

@@ -29,16 +29,21 @@ public final class SelfSubjectAccessReviewer implements AccessReview {
                     .build())
             .endSpec()
             .build();
-    SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
+    SelfSubjectAccessReview answer =
+        client.authorization().v1().selfSubjectAccessReview().create(review);
     if (answer == null || answer.getStatus() == null) {
       // No status is no permission: fail closed.
       return new AccessVerdict(false, "the cluster returned no access review status");
     }
-    boolean allowed = Boolean.TRUE.equals(answer.getStatus().getAllowed())
-        && !Boolean.TRUE.equals(answer.getStatus().getDenied());
+    boolean allowed =
+        Boolean.TRUE.equals(answer.getStatus().getAllowed())
+            && !Boolean.TRUE.equals(answer.getStatus().getDenied());
     String reason = answer.getStatus().getReason();
     if (answer.getStatus().getEvaluationError() != null) {
-      reason = (reason == null ? "" : reason + "; ") + "evaluation error: " + answer.getStatus().getEvaluationError();
+      reason =
+          (reason == null ? "" : reason + "; ")
+              + "evaluation error: "
+              + answer.getStatus().getEvaluationError();
     }
     return new AccessVerdict(allowed, reason);
   }

@@ -22,9 +22,10 @@ public record ToolAllowance(List<String> entries) {
             case "*" -> true;
             case "@read" -> e == Effect.READ;
             case "@write" -> e == Effect.WRITE;
-            default -> entry.endsWith("*")
-                ? tool.startsWith(entry.substring(0, entry.length() - 1))
-                : entry.equals(tool);
+            default ->
+                entry.endsWith("*")
+                    ? tool.startsWith(entry.substring(0, entry.length() - 1))
+                    : entry.equals(tool);
           };
       if (hit) {
         return entry;

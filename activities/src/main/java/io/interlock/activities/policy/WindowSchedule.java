@@ -38,7 +38,8 @@ public sealed interface WindowSchedule {
 
     @Override
     public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
-      return starting(t, until, new Occurrence(ZonedDateTime.of(start, zone), ZonedDateTime.of(end, zone)));
+      return starting(
+          t, until, new Occurrence(ZonedDateTime.of(start, zone), ZonedDateTime.of(end, zone)));
     }
   }
 
@@ -60,7 +61,8 @@ public sealed interface WindowSchedule {
           continue;
         }
         LocalDate endDay = end.isAfter(start) ? day : day.plusDays(1);
-        Optional<Occurrence> hit = within(t, ZonedDateTime.of(day, start, zone), ZonedDateTime.of(endDay, end, zone));
+        Optional<Occurrence> hit =
+            within(t, ZonedDateTime.of(day, start, zone), ZonedDateTime.of(endDay, end, zone));
         if (hit.isPresent()) {
           return hit;
         }
@@ -88,7 +90,8 @@ public sealed interface WindowSchedule {
     @Override
     public Optional<Occurrence> occurrenceAt(Instant t, ZoneId zone) {
       LocalDate today = t.atZone(zone).toLocalDate();
-      LocalDate startDay = today.minusDays(Math.floorMod(today.getDayOfWeek().getValue() - fromDay.getValue(), 7));
+      LocalDate startDay =
+          today.minusDays(Math.floorMod(today.getDayOfWeek().getValue() - fromDay.getValue(), 7));
       ZonedDateTime start = ZonedDateTime.of(startDay, fromTime, zone);
       if (start.toInstant().isAfter(t)) {
         start = ZonedDateTime.of(startDay.minusWeeks(1), fromTime, zone);
@@ -103,7 +106,8 @@ public sealed interface WindowSchedule {
     @Override
     public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
       LocalDate today = t.atZone(zone).toLocalDate();
-      LocalDate startDay = today.plusDays(Math.floorMod(fromDay.getValue() - today.getDayOfWeek().getValue(), 7));
+      LocalDate startDay =
+          today.plusDays(Math.floorMod(fromDay.getValue() - today.getDayOfWeek().getValue(), 7));
       ZonedDateTime start = ZonedDateTime.of(startDay, fromTime, zone);
       if (!start.toInstant().isAfter(t)) {
         start = ZonedDateTime.of(startDay.plusWeeks(1), fromTime, zone);
@@ -122,16 +126,19 @@ public sealed interface WindowSchedule {
 
   /**
    * Opens at each cron match (local time of the zone) for {@code duration} of elapsed time, as Argo
-   * CD sync windows do. A local time skipped by spring-forward never opens; one repeated by fall-back
-   * opens at its first occurrence only.
+   * CD sync windows do. A local time skipped by spring-forward never opens; one repeated by
+   * fall-back opens at its first occurrence only.
    */
   record Cron(CronSchedule schedule, Duration duration) implements WindowSchedule {
     @Override
     public Optional<Occurrence> occurrenceAt(Instant t, ZoneId zone) {
-      // Only a start after t - duration can still be open; the most recent one at or before t's minute wins.
+      // Only a start after t - duration can still be open; the most recent one at or before t's
+      // minute wins.
       Instant stop = t.minus(duration);
-      ZonedDateTime after = t.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES).atZone(zone);
-      for (Optional<ZonedDateTime> s = schedule.previous(after, stop); s.isPresent();
+      ZonedDateTime after =
+          t.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES).atZone(zone);
+      for (Optional<ZonedDateTime> s = schedule.previous(after, stop);
+          s.isPresent();
           s = schedule.previous(s.get(), stop)) {
         if (firstOfRepeated(s.get())) {
           return Optional.of(new Occurrence(s.get(), s.get().plus(duration)));
@@ -142,7 +149,8 @@ public sealed interface WindowSchedule {
 
     @Override
     public Optional<Occurrence> next(Instant t, Instant until, ZoneId zone) {
-      for (Optional<ZonedDateTime> s = schedule.next(t.atZone(zone), until); s.isPresent();
+      for (Optional<ZonedDateTime> s = schedule.next(t.atZone(zone), until);
+          s.isPresent();
           s = schedule.next(s.get(), until)) {
         if (firstOfRepeated(s.get())) {
           return Optional.of(new Occurrence(s.get(), s.get().plus(duration)));

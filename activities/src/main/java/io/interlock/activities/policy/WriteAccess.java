@@ -22,9 +22,16 @@ final class WriteAccess {
     String name = target.name();
     List<AccessRequest> out = new ArrayList<>();
     switch (tool) {
-      // These tools write one guarded PUT of the whole object (Writes.update, resourceVersion precondition),
-      // so the server authorizes "update" on the object itself: review exactly that (WriteAccessOnRealServerTest).
-      case "k8s.scale", "k8s.set-image", "k8s.rollout-restart", "k8s.patch", "k8s.cordon", "k8s.uncordon" ->
+      // These tools write one guarded PUT of the whole object (Writes.update, resourceVersion
+      // precondition),
+      // so the server authorizes "update" on the object itself: review exactly that
+      // (WriteAccessOnRealServerTest).
+      case "k8s.scale",
+          "k8s.set-image",
+          "k8s.rollout-restart",
+          "k8s.patch",
+          "k8s.cordon",
+          "k8s.uncordon" ->
           out.add(new AccessRequest("update", group, resource, null, ns, name));
       case "k8s.rollout-undo" -> {
         out.add(new AccessRequest("update", group, resource, null, ns, name));

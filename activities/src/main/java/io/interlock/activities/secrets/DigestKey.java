@@ -17,14 +17,19 @@ import javax.crypto.spec.SecretKeySpec;
 public final class DigestKey {
   /** Shortest key accepted: HMAC-SHA256's own block of randomness. */
   public static final int MIN_BYTES = 32;
+
   private static final String ALGORITHM = "HmacSHA256";
 
   private final SecretKeySpec key;
 
   private DigestKey(byte[] key) {
     if (key.length < MIN_BYTES) {
-      throw new IllegalArgumentException("a digest key has at least " + MIN_BYTES + " bytes, got " + key.length
-          + "; make one with `head -c 32 /dev/urandom | base64`");
+      throw new IllegalArgumentException(
+          "a digest key has at least "
+              + MIN_BYTES
+              + " bytes, got "
+              + key.length
+              + "; make one with `head -c 32 /dev/urandom | base64`");
     }
     this.key = new SecretKeySpec(key.clone(), ALGORITHM);
   }
@@ -38,8 +43,13 @@ public final class DigestKey {
     try {
       return new DigestKey(Base64.getDecoder().decode(base64.strip()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("a digest key is base64 text of at least " + MIN_BYTES + " random bytes ("
-          + e.getMessage() + "); make one with `head -c 32 /dev/urandom | base64`", e);
+      throw new IllegalArgumentException(
+          "a digest key is base64 text of at least "
+              + MIN_BYTES
+              + " random bytes ("
+              + e.getMessage()
+              + "); make one with `head -c 32 /dev/urandom | base64`",
+          e);
     }
   }
 

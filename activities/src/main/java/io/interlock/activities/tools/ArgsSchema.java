@@ -17,14 +17,17 @@ import java.util.function.Function;
  */
 public final class ArgsSchema {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
   /**
    * A character that is not whitespace in Java's sense ({@link String#isBlank}), written so that
-   * Java and ECMA-262 regexes (what JSON Schema validators use) read it alike: the published
-   * schema and this validator refuse the same blank strings.
+   * Java and ECMA-262 regexes (what JSON Schema validators use) read it alike: the published schema
+   * and this validator refuse the same blank strings.
    */
   private static final String NOT_BLANK =
       "[^\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u1680\\u2000-\\u2006\\u2008-\\u200a\\u2028\\u2029\\u205f\\u3000]";
-  private static final java.util.regex.Pattern NOT_BLANK_CHAR = java.util.regex.Pattern.compile(NOT_BLANK);
+
+  private static final java.util.regex.Pattern NOT_BLANK_CHAR =
+      java.util.regex.Pattern.compile(NOT_BLANK);
 
   private enum Type {
     STRING,
@@ -57,17 +60,21 @@ public final class ArgsSchema {
 
   /** An object name, by Kubernetes' rule (DNS-1123 subdomain, at most 253 characters). */
   public ArgsSchema name(String name, boolean required, String description) {
-    return add(new Field(name, Type.STRING, required, description, null, null, null, NameRule.OBJECT_NAME));
+    return add(
+        new Field(
+            name, Type.STRING, required, description, null, null, null, NameRule.OBJECT_NAME));
   }
 
   /** A namespace name, by Kubernetes' rule (DNS-1123 label, at most 63 characters). */
   public ArgsSchema namespace(String name, boolean required, String description) {
-    return add(new Field(name, Type.STRING, required, description, null, null, null, NameRule.NAMESPACE));
+    return add(
+        new Field(name, Type.STRING, required, description, null, null, null, NameRule.NAMESPACE));
   }
 
   /**
    * A check of the arguments as a whole (what a field's type cannot say, e.g. the names inside a
-   * manifest); it runs only once every field is valid and returns its problems, each naming the field.
+   * manifest); it runs only once every field is valid and returns its problems, each naming the
+   * field.
    */
   public ArgsSchema rule(Function<ToolArgs, List<String>> rule) {
     rules.add(rule);
@@ -75,7 +82,8 @@ public final class ArgsSchema {
   }
 
   public ArgsSchema oneOf(String name, boolean required, String description, String... allowed) {
-    return add(new Field(name, Type.STRING, required, description, List.of(allowed), null, null, null));
+    return add(
+        new Field(name, Type.STRING, required, description, List.of(allowed), null, null, null));
   }
 
   public ArgsSchema integer(String name, boolean required, String description, long min, long max) {
@@ -110,7 +118,11 @@ public final class ArgsSchema {
     Map<String, Object> a = args == null ? Map.of() : args;
     for (String key : a.keySet()) {
       if (!fields.containsKey(key)) {
-        problems.add("args." + CallerText.shown(key) + ": unknown field; allowed fields are " + fields.keySet());
+        problems.add(
+            "args."
+                + CallerText.shown(key)
+                + ": unknown field; allowed fields are "
+                + fields.keySet());
       }
     }
     for (Field f : fields.values()) {
@@ -165,9 +177,14 @@ public final class ArgsSchema {
         if (n == null || n.stripTrailingZeros().scale() > 0) {
           return "must be an integer, got " + describe(v);
         }
-        if (n.compareTo(java.math.BigDecimal.valueOf(f.min())) < 0 || n.compareTo(java.math.BigDecimal.valueOf(f.max())) > 0) {
+        if (n.compareTo(java.math.BigDecimal.valueOf(f.min())) < 0
+            || n.compareTo(java.math.BigDecimal.valueOf(f.max())) > 0) {
           String shown = n.toPlainString();
-          return "must be between " + f.min() + " and " + f.max() + ", got "
+          return "must be between "
+              + f.min()
+              + " and "
+              + f.max()
+              + ", got "
               + (shown.length() > 40 ? shown.substring(0, 40) + "…" : shown);
         }
         return null;
@@ -193,7 +210,10 @@ public final class ArgsSchema {
   }
 
   private static String describe(Object v) {
-    return v.getClass().getSimpleName().toLowerCase() + " '" + CallerText.shown(String.valueOf(v), 40) + "'";
+    return v.getClass().getSimpleName().toLowerCase()
+        + " '"
+        + CallerText.shown(String.valueOf(v), 40)
+        + "'";
   }
 
   /** JSON Schema (draft 2020-12 subset) for the catalog and MCP. */

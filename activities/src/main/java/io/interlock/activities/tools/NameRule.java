@@ -9,10 +9,16 @@ import java.util.regex.Pattern;
  */
 public enum NameRule {
   /** Object names (most kinds): dot-separated labels, at most 253 characters. */
-  OBJECT_NAME("dns-1123-subdomain", 253, Patterns.SUBDOMAIN,
+  OBJECT_NAME(
+      "dns-1123-subdomain",
+      253,
+      Patterns.SUBDOMAIN,
       "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"),
   /** Namespace names: one label, at most 63 characters. */
-  NAMESPACE("dns-1123-label", 63, Patterns.LABEL,
+  NAMESPACE(
+      "dns-1123-label",
+      63,
+      Patterns.LABEL,
       "lower-case letters, digits and '-', starting and ending with a letter or digit");
 
   private static final int SHOWN = 64;
@@ -34,8 +40,16 @@ public enum NameRule {
     if (value.length() <= maxLength && pattern.matcher(value).matches()) {
       return null;
     }
-    return shown(value) + " is not a valid " + (this == NAMESPACE ? "namespace" : "object name") + " (rule " + id
-        + ": at most " + maxLength + " " + alphabet + "); use the name exactly as `kubectl get` shows it";
+    return shown(value)
+        + " is not a valid "
+        + (this == NAMESPACE ? "namespace" : "object name")
+        + " (rule "
+        + id
+        + ": at most "
+        + maxLength
+        + " "
+        + alphabet
+        + "); use the name exactly as `kubectl get` shows it";
   }
 
   public int maxLength() {
@@ -51,7 +65,10 @@ public enum NameRule {
     String escaped = value.length() > SHOWN ? value.substring(0, SHOWN) + "…" : value;
     // Control characters would garble a terminal; the length says what was cut.
     escaped = escaped.replaceAll("\\p{Cntrl}", "?");
-    return "'" + escaped + "'" + (value.length() > SHOWN ? " (" + value.length() + " characters)" : "");
+    return "'"
+        + escaped
+        + "'"
+        + (value.length() > SHOWN ? " (" + value.length() + " characters)" : "");
   }
 
   /** Built outside the enum so each constant can use them. */

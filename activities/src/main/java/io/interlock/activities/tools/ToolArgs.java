@@ -1,9 +1,9 @@
 package io.interlock.activities.tools;
 
-import io.interlock.contract.values.CallerText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.FailureType;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +62,12 @@ public record ToolArgs(Map<String, Object> values) {
       return v instanceof String s ? YAML.readTree(s) : JSON.valueToTree(v);
     } catch (Exception e) {
       throw new ToolException(
-          FailureType.INVALID_ARGS, "args." + name + ": not valid YAML or JSON: "
-              // The parser's message spans lines and quotes the input: one short, printable line of it.
+          FailureType.INVALID_ARGS,
+          "args."
+              + name
+              + ": not valid YAML or JSON: "
+              // The parser's message spans lines and quotes the input: one short, printable line of
+              // it.
               + CallerText.shown(String.valueOf(e.getMessage()).replaceAll("\\s+", " "), 300));
     }
   }

@@ -21,7 +21,8 @@ public record ToolContext(
     DigestKey digestKey) {
 
   /** Without secret stores, and with a digest key for this process only. */
-  public ToolContext(String environment, KubernetesClient client, Clock clock, Duration pollInterval) {
+  public ToolContext(
+      String environment, KubernetesClient client, Clock clock, Duration pollInterval) {
     this(environment, client, clock, pollInterval, SecretStores.none(), DigestKey.ephemeral());
   }
 }

@@ -68,7 +68,8 @@ public final class ToolRegistry {
                   + tools.keySet()));
     }
     List<String> problems = new ArrayList<>(tool.schema().validate(call.args()));
-    // The workflow refused these before storing the call; checked again for any call that reaches a worker.
+    // The workflow refused these before storing the call; checked again for any call that reaches a
+    // worker.
     String secret = problems.isEmpty() ? SecretLiterals.problem(call) : null;
     if (secret != null) {
       problems.add(secret);

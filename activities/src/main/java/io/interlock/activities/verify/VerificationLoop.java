@@ -79,7 +79,10 @@ public final class VerificationLoop {
     } else {
       evidence.add("no observation was made: no data is never success");
     }
-    evidence.add("verification budget of " + budget.toSeconds() + "s ended before the intended state was reached");
+    evidence.add(
+        "verification budget of "
+            + budget.toSeconds()
+            + "s ended before the intended state was reached");
     evidence.addAll(prefixed(warnings));
     return new Verification(Verdict.VERIFICATION_FAILED, Confidence.LOW, evidence);
   }

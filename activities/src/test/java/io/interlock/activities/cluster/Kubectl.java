@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real kubectl against a kubeconfig, bounded in time. Public so tests elsewhere (e.g. the
- * rollout verifier's) can compare their verdict with `kubectl rollout status`. A missing kubectl
- * is a failure, never a skip: CI installs it.
+ * rollout verifier's) can compare their verdict with `kubectl rollout status`. A missing kubectl is
+ * a failure, never a skip: CI installs it.
  */
 public final class Kubectl {
 
@@ -33,20 +33,30 @@ public final class Kubectl {
 
   /** `kubectl rollout status <resource> -n <namespace> --timeout=<timeout>`. */
   public Result rolloutStatus(String namespace, String resource, Duration timeout) {
-    return run(timeout.plusSeconds(10), "rollout", "status", resource, "-n", namespace, "--timeout=" + timeout.toSeconds() + "s");
+    return run(
+        timeout.plusSeconds(10),
+        "rollout",
+        "status",
+        resource,
+        "-n",
+        namespace,
+        "--timeout=" + timeout.toSeconds() + "s");
   }
 
   public Result run(Duration limit, String... args) {
     Path binary = binary();
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within " + limit);
+        throw new AssertionError(
+            "kubectl " + String.join(" ", args) + " did not finish within " + limit);
       }
-      return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      return new Result(
+          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("could not run " + binary, e);
     } catch (InterruptedException e) {
@@ -60,8 +70,10 @@ public final class Kubectl {
     String env = System.getenv("KUBECTL");
     Path p = env != null && !env.isBlank() ? Path.of(env) : DEFAULT_BINARY;
     if (!Files.isExecutable(p)) {
-      throw new AssertionError("kubectl is required for this test and was not found at " + p
-          + " (install kubectl, or set KUBECTL to its path)");
+      throw new AssertionError(
+          "kubectl is required for this test and was not found at "
+              + p
+              + " (install kubectl, or set KUBECTL to its path)");
     }
     return p;
   }

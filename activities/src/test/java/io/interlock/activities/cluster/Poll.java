@@ -14,7 +14,8 @@ final class Poll {
     T last = probe.get();
     while (!done.test(last)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
       }
       try {
         Thread.sleep(25);

@@ -21,14 +21,15 @@ import java.util.stream.Collectors;
 /**
  * The real control plane of {@code deploy/control-plane} (kube-apiserver, kube-controller-manager,
  * kube-scheduler, etcd, kwok nodes), started once per test JVM by {@code start.sh} and stopped when
- * the JVM exits (a shutdown hook, and start.sh's own watch of this JVM's pid if the hook never runs).
- * It fails, never skips, when the binaries are missing: the message says how to build them.
+ * the JVM exits (a shutdown hook, and start.sh's own watch of this JVM's pid if the hook never
+ * runs). It fails, never skips, when the binaries are missing: the message says how to build them.
  *
  * <p>Writes are counted from the API server's audit log ({@link #mutations}), so a test asserts on
  * what the server actually persisted, not on what a client believes it sent.
  */
 public final class ControlPlane {
-  private static final Path SCRIPTS = Path.of("../deploy/control-plane").toAbsolutePath().normalize();
+  private static final Path SCRIPTS =
+      Path.of("../deploy/control-plane").toAbsolutePath().normalize();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ControlPlane instance;
 
@@ -55,15 +56,24 @@ public final class ControlPlane {
 
   private static ControlPlane start() {
     Path out = temp("start-out");
-    ProcessBuilder pb = new ProcessBuilder("bash", SCRIPTS.resolve("start.sh").toString(),
-        "--watch", Long.toString(ProcessHandle.current().pid()))
-        .redirectOutput(out.toFile()).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                SCRIPTS.resolve("start.sh").toString(),
+                "--watch",
+                Long.toString(ProcessHandle.current().pid()))
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(false)
+            .redirectError(ProcessBuilder.Redirect.PIPE);
     try {
       Process p = pb.start();
       String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("deploy/control-plane/start.sh failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
-            + "); build the control plane with deploy/control-plane/build.sh (./interlock test does) and rerun:\n" + err);
+        throw new IllegalStateException(
+            "deploy/control-plane/start.sh failed (exit "
+                + (p.isAlive() ? "timeout" : p.exitValue())
+                + "); build the control plane with deploy/control-plane/build.sh (./interlock test does) and rerun:\n"
+                + err);
       }
       return new ControlPlane(Path.of(Files.readString(out).strip()));
     } catch (IOException e) {
@@ -77,7 +87,10 @@ public final class ControlPlane {
   private void stop() {
     admin.close();
     try {
-      new ProcessBuilder("bash", SCRIPTS.resolve("stop.sh").toString(), dir.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+      new ProcessBuilder("bash", SCRIPTS.resolve("stop.sh").toString(), dir.toString())
+          .inheritIO()
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -85,7 +98,9 @@ public final class ControlPlane {
     }
   }
 
-  /** A system:masters client (fixtures, inspection): never the identity whose writes a test counts. */
+  /**
+   * A system:masters client (fixtures, inspection): never the identity whose writes a test counts.
+   */
   public KubernetesClient admin() {
     return admin;
   }
@@ -94,16 +109,32 @@ public final class ControlPlane {
     return kubeconfig;
   }
 
-  /** A client acting as {@code user} in {@code groups} (Impersonate-User/Group via the admin credentials). */
+  /**
+   * A client acting as {@code user} in {@code groups} (Impersonate-User/Group via the admin
+   * credentials).
+   */
   public KubernetesClient as(String user, List<String> groups) {
     return new KubernetesClientBuilder().withConfig(config(user, groups)).build();
   }
 
-  /** A client holding a real ServiceAccount token (TokenRequest API), as a worker in a cluster would. */
+  /**
+   * A client holding a real ServiceAccount token (TokenRequest API), as a worker in a cluster
+   * would.
+   */
   public KubernetesClient withServiceAccountToken(String namespace, String serviceAccount) {
-    String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-        .getStatus().getToken();
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
     Config c = config(null, List.of());
     c.setClientCertFile(null);
     c.setClientKeyFile(null);
@@ -116,32 +147,53 @@ public final class ControlPlane {
   /** A fresh namespace, so tests sharing this control plane never see each other's objects. */
   public String newNamespace(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     return name;
   }
 
   /**
    * Writes the API server persisted for the acting identity ({@code user}, impersonated or not):
-   * create/update/patch/delete that succeeded and were not dry runs or reviews. Waits until the audit log has
-   * caught up with a marker write made now, so every write that returned before this call is in it.
+   * create/update/patch/delete that succeeded and were not dry runs or reviews. Waits until the
+   * audit log has caught up with a marker write made now, so every write that returned before this
+   * call is in it.
    */
   public List<String> mutations(String user) {
     String marker = "audit-marker-" + UUID.randomUUID();
-    admin.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-        .withNewMetadata().withName(marker).endMetadata().build()).create();
+    admin
+        .configMaps()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(marker)
+                .endMetadata()
+                .build())
+        .create();
     List<JsonNode> events = events(l -> l.contains(marker));
     return events.stream()
         .filter(e -> user.equals(actor(e)))
-        .filter(e -> List.of("create", "update", "patch", "delete", "deletecollection").contains(e.path("verb").asText()))
+        .filter(
+            e ->
+                List.of("create", "update", "patch", "delete", "deletecollection")
+                    .contains(e.path("verb").asText()))
         .filter(e -> e.path("responseStatus").path("code").asInt(0) < 400)
         .map(e -> e.path("verb").asText() + " " + e.path("requestURI").asText())
         .filter(s -> !s.contains("dryRun="))
         // Access and token reviews are "create"s that persist nothing.
-        .filter(s -> !s.contains("/apis/authorization.k8s.io/") && !s.contains("/apis/authentication.k8s.io/"))
+        .filter(
+            s ->
+                !s.contains("/apis/authorization.k8s.io/")
+                    && !s.contains("/apis/authentication.k8s.io/"))
         .collect(Collectors.toList());
   }
 
-  /** Every audit event up to the line that satisfies {@code until} (polled: the log is written after the response). */
+  /**
+   * Every audit event up to the line that satisfies {@code until} (polled: the log is written after
+   * the response).
+   */
   private List<JsonNode> events(Predicate<String> until) {
     for (int i = 0; i < 600; i++) {
       try {
@@ -164,13 +216,16 @@ public final class ControlPlane {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("the audit log " + auditLog + " never recorded the marker write; is --audit-log-path set?");
+    throw new IllegalStateException(
+        "the audit log " + auditLog + " never recorded the marker write; is --audit-log-path set?");
   }
 
   /** Who a request acted as: the impersonated user when there is one. */
   private static String actor(JsonNode event) {
     JsonNode impersonated = event.path("impersonatedUser").path("username");
-    return impersonated.isMissingNode() ? event.path("user").path("username").asText() : impersonated.asText();
+    return impersonated.isMissingNode()
+        ? event.path("user").path("username").asText()
+        : impersonated.asText();
   }
 
   private static JsonNode parse(String line) {

@@ -35,8 +35,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 @DisplayName("verification on a real control plane agrees with kubectl rollout status")
 class RealRolloutVerificationTest {
   private final ControlPlane plane = ControlPlane.get();
-  private final KubernetesClient tools = plane.as("interlock-verify-suite", List.of("system:masters"));
-  private final ToolContext ctx = new ToolContext("test", tools, Clock.systemUTC(), Duration.ofMillis(200));
+  private final KubernetesClient tools =
+      plane.as("interlock-verify-suite", List.of("system:masters"));
+  private final ToolContext ctx =
+      new ToolContext("test", tools, Clock.systemUTC(), Duration.ofMillis(200));
   private final Kubectl kubectl = new Kubectl(plane.adminKubeconfig());
   private String ns;
 
@@ -44,10 +46,12 @@ class RealRolloutVerificationTest {
   void seed() {
     ns = plane.newNamespace("verify");
     Deployment d = Fixtures.deployment(ns, "web", 2, "nginx:1.25");
-    // A short progress deadline, so a rollout that cannot finish is declared failed by the controller itself.
+    // A short progress deadline, so a rollout that cannot finish is declared failed by the
+    // controller itself.
     d.getSpec().setProgressDeadlineSeconds(8);
     plane.admin().resource(d).create();
-    assertThat(kubectl.rolloutStatus(ns, "deploy/web", Duration.ofSeconds(90)).succeeded()).isTrue();
+    assertThat(kubectl.rolloutStatus(ns, "deploy/web", Duration.ofSeconds(90)).succeeded())
+        .isTrue();
   }
 
   @AfterEach
@@ -68,14 +72,23 @@ class RealRolloutVerificationTest {
   private Verification verify(ToolCall call, Execution e) {
     // The budget bounds the loop; the real controller decides (progress deadline 8 s).
     return new VerificationLoop(Clock.systemUTC(), Duration.ofMillis(200), poll -> {})
-        .run(Duration.ofSeconds(120), () -> write(call.tool()).observe(ctx, new ToolArgs(call.args()), e));
+        .run(
+            Duration.ofSeconds(120),
+            () -> write(call.tool()).observe(ctx, new ToolArgs(call.args()), e));
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"nginx:1.26, VERIFIED", "nginx:crashloop, VERIFICATION_FAILED", "nginx:neverready, VERIFICATION_FAILED", "nginx:badimage, VERIFICATION_FAILED"})
-  @DisplayName("set-image to a healthy, crash-looping, never-ready or unpullable image: the verdict, kubectl's exit code, and a gated rollback that restores it")
+  @CsvSource({
+    "nginx:1.26, VERIFIED",
+    "nginx:crashloop, VERIFICATION_FAILED",
+    "nginx:neverready, VERIFICATION_FAILED",
+    "nginx:badimage, VERIFICATION_FAILED"
+  })
+  @DisplayName(
+      "set-image to a healthy, crash-looping, never-ready or unpullable image: the verdict, kubectl's exit code, and a gated rollback that restores it")
   void verdictAgreesWithKubectl(String image, Verdict expected) {
-    ToolCall call = new ToolCall("k8s.set-image", map("namespace", ns, "name", "web", "image", image));
+    ToolCall call =
+        new ToolCall("k8s.set-image", map("namespace", ns, "name", "web", "image", image));
     Execution e = run(call);
 
     Verification v = verify(call, e);
@@ -85,7 +98,8 @@ class RealRolloutVerificationTest {
     assertThat(k.succeeded()).as("kubectl: %s", k.output()).isEqualTo(expected == Verdict.VERIFIED);
     if (expected == Verdict.VERIFIED) {
       assertThat(v.confidence()).isEqualTo(Confidence.HIGH);
-      assertThat(v.evidence()).anySatisfy(l -> assertThat(l).contains("successfully rolled out (2/2 available)"));
+      assertThat(v.evidence())
+          .anySatisfy(l -> assertThat(l).contains("successfully rolled out (2/2 available)"));
       return;
     }
     assertThat(k.output()).contains("exceeded its progress deadline");
@@ -93,6 +107,7 @@ class RealRolloutVerificationTest {
     assertThat(plan.call().args()).containsEntry("image", "nginx:1.25");
     Execution back = run(plan.call());
     assertThat(verify(plan.call(), back).verdict()).isEqualTo(Verdict.VERIFIED);
-    assertThat(kubectl.rolloutStatus(ns, "deploy/web", Duration.ofSeconds(90)).succeeded()).isTrue();
+    assertThat(kubectl.rolloutStatus(ns, "deploy/web", Duration.ofSeconds(90)).succeeded())
+        .isTrue();
   }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real control plane, one fresh namespace per test. The tools act as the user
- * {@value #TOOLS_USER} (impersonated, in system:masters: this suite is about API semantics; RBAC
- * has its own tests), so their writes are told apart from fixtures' and controllers' in the audit log.
+ * The real control plane, one fresh namespace per test. The tools act as the user {@value
+ * #TOOLS_USER} (impersonated, in system:masters: this suite is about API semantics; RBAC has its
+ * own tests), so their writes are told apart from fixtures' and controllers' in the audit log.
  */
 public final class RealTestCluster implements TestCluster {
   static final String TOOLS_USER = "interlock-catalog-suite";
@@ -40,7 +40,9 @@ public final class RealTestCluster implements TestCluster {
   @Override
   public List<String> mutations() {
     List<String> all = plane.mutations(TOOLS_USER);
-    return all.subList(counted, all.size()).stream().filter(m -> m.contains("/namespaces/" + namespace + "/")).toList();
+    return all.subList(counted, all.size()).stream()
+        .filter(m -> m.contains("/namespaces/" + namespace + "/"))
+        .toList();
   }
 
   @Override
@@ -50,8 +52,15 @@ public final class RealTestCluster implements TestCluster {
 
   @Override
   public void rolledOut(String name) {
-    // kube-controller-manager and kwok do the work; this waits for the condition kubectl rollout status waits for.
-    plane.admin().apps().deployments().inNamespace(namespace).withName(name).waitUntilCondition(RealTestCluster::complete, 2, TimeUnit.MINUTES);
+    // kube-controller-manager and kwok do the work; this waits for the condition kubectl rollout
+    // status waits for.
+    plane
+        .admin()
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .waitUntilCondition(RealTestCluster::complete, 2, TimeUnit.MINUTES);
   }
 
   private static boolean complete(Deployment d) {
@@ -61,7 +70,9 @@ public final class RealTestCluster implements TestCluster {
     int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     var s = d.getStatus();
     return s.getObservedGeneration() >= d.getMetadata().getGeneration()
-        && n(s.getUpdatedReplicas()) == want && n(s.getReplicas()) == want && n(s.getAvailableReplicas()) == want;
+        && n(s.getUpdatedReplicas()) == want
+        && n(s.getReplicas()) == want
+        && n(s.getAvailableReplicas()) == want;
   }
 
   private static int n(Integer i) {

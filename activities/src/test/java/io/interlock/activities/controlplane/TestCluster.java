@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One of the two clusters the catalog suite runs on: the simulated cluster or the real control
- * plane. The tools act through {@link #tools()}; fixtures and inspection go through
- * {@link #fixtures()}, whose writes are never counted.
+ * plane. The tools act through {@link #tools()}; fixtures and inspection go through {@link
+ * #fixtures()}, whose writes are never counted.
  */
 public interface TestCluster extends AutoCloseable {
   /** "simulated" or "real", for test names. */
@@ -21,7 +21,10 @@ public interface TestCluster extends AutoCloseable {
   /** The identity the tools act as. */
   KubernetesClient tools();
 
-  /** Writes the cluster persisted for {@link #tools()} since {@link #startCounting()} (verb and path). */
+  /**
+   * Writes the cluster persisted for {@link #tools()} since {@link #startCounting()} (verb and
+   * path).
+   */
   List<String> mutations();
 
   /** Forget what was written so far (after seeding). */

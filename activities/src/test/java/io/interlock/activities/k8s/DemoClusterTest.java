@@ -2,6 +2,8 @@ package io.interlock.activities.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.interlock.activities.cluster.SimulatedCluster;
+import io.interlock.activities.secrets.DigestKey;
+import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.Observation;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
@@ -12,8 +14,6 @@ import io.interlock.contract.activities.Execution;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.Verification;
-import io.interlock.activities.secrets.DigestKey;
-import io.interlock.activities.secrets.SecretStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +35,9 @@ import org.junit.jupiter.api.BeforeEach;
 public abstract class DemoClusterTest {
   /** The demo Secret's password, decoded and as stored. */
   protected static final String PASSWORD = "s3cr3t-demo-password";
-  protected static final String PASSWORD_B64 = Base64.getEncoder().encodeToString(PASSWORD.getBytes());
+
+  protected static final String PASSWORD_B64 =
+      Base64.getEncoder().encodeToString(PASSWORD.getBytes());
 
   protected final ToolRegistry registry = KubernetesCatalog.registry();
   protected SimulatedCluster cluster;
@@ -44,6 +46,7 @@ public abstract class DemoClusterTest {
 
   /** The worker's secret store named {@value #STORE}: a directory whose files are the values. */
   protected static final String STORE = "test";
+
   protected Path secretStore;
   protected DigestKey digestKey;
 
@@ -53,8 +56,14 @@ public abstract class DemoClusterTest {
     client = cluster.client();
     secretStore = Files.createTempDirectory("interlock-secret-store");
     digestKey = DigestKey.ephemeral();
-    ctx = new ToolContext("test", client, Clock.systemUTC(), Duration.ofMillis(5),
-        SecretStores.of(Map.of(STORE, secretStore)), digestKey);
+    ctx =
+        new ToolContext(
+            "test",
+            client,
+            Clock.systemUTC(),
+            Duration.ofMillis(5),
+            SecretStores.of(Map.of(STORE, secretStore)),
+            digestKey);
   }
 
   @AfterEach
@@ -65,14 +74,18 @@ public abstract class DemoClusterTest {
     }
   }
 
-  /** Puts {@code value} in the store under {@code key}; returns the reference a call carries instead. */
+  /**
+   * Puts {@code value} in the store under {@code key}; returns the reference a call carries
+   * instead.
+   */
   protected Map<String, Object> secretRef(String key, String value) {
     try {
       Files.writeString(secretStore.resolve(key), value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Fixtures.map("valueFrom", Fixtures.map("secretRef", Fixtures.map("store", STORE, "key", key)));
+    return Fixtures.map(
+        "valueFrom", Fixtures.map("secretRef", Fixtures.map("store", STORE, "key", key)));
   }
 
   /** Lets the simulated controllers run until the estate is still. */
@@ -112,7 +125,17 @@ public abstract class DemoClusterTest {
   }
 
   protected String image(String ns, String name) {
-    return client.apps().deployments().inNamespace(ns).withName(name).get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 }

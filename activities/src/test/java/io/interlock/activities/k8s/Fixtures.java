@@ -36,13 +36,26 @@ public final class Fixtures {
 
   public static Deployment deployment(String ns, String name, int replicas, String image) {
     return new DeploymentBuilder()
-        .withNewMetadata().withNamespace(ns).withName(name).addToLabels("app", name).endMetadata()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .addToLabels("app", name)
+        .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
         .withNewTemplate()
-        .withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(name)
+        .withImage(image)
+        .endContainer()
+        .endSpec()
         .endTemplate()
         .endSpec()
         .build();
@@ -51,20 +64,38 @@ public final class Fixtures {
   public static Deployment create(KubernetesClient client, Deployment d) {
     String ns = d.getMetadata().getNamespace();
     if (client.namespaces().withName(ns).get() == null) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
     }
     return client.resource(d).create();
   }
 
   public static void secret(KubernetesClient client, String ns, String name) {
-    client.resource(new SecretBuilder()
-        .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
-        .addToData("password", java.util.Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes()))
-        .addToStringData("token", SECRET_VALUE)
-        .build()).create();
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .endMetadata()
+                .addToData(
+                    "password",
+                    java.util.Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes()))
+                .addToStringData("token", SECRET_VALUE)
+                .build())
+        .create();
   }
 
   public static String resourceVersion(KubernetesClient client, String ns, String name) {
-    return client.apps().deployments().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getMetadata()
+        .getResourceVersion();
   }
 }

@@ -32,7 +32,8 @@ class KubectlAgreementTest {
   static void start() throws Exception {
     cluster = SimulatedCluster.builder().rolloutStepDelay(Duration.ofMillis(100)).start();
     cluster.seedDemo();
-    Path kubeconfig = cluster.writeKubeconfig(Files.createTempDirectory("kubectl-agreement").resolve("config"));
+    Path kubeconfig =
+        cluster.writeKubeconfig(Files.createTempDirectory("kubectl-agreement").resolve("config"));
     kubectl = new Kubectl(kubeconfig);
     ctx = new ToolContext("test", cluster.client(), Clock.systemUTC(), Duration.ofMillis(100));
   }
@@ -43,7 +44,8 @@ class KubectlAgreementTest {
   }
 
   @ParameterizedTest(name = "{0}: image {1}")
-  @DisplayName("kubectl rollout status and Interlock's verifier agree on healthy, crash-looping, never-ready and bad-image rollouts")
+  @DisplayName(
+      "kubectl rollout status and Interlock's verifier agree on healthy, crash-looping, never-ready and bad-image rollouts")
   @CsvSource({
     "healthy-same, nginx:1.25, true",
     "healthy-new, nginx:1.26, true",
@@ -53,17 +55,29 @@ class KubectlAgreementTest {
   })
   void agree(String name, String image, boolean expectDone) {
     String app = "agree-" + name;
-    cluster.put("""
+    cluster.put(
+        """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s","namespace":"shop"},
          "spec":{"replicas":2,"progressDeadlineSeconds":600,"selector":{"matchLabels":{"app":"%s"}},
           "template":{"metadata":{"labels":{"app":"%s"}},"spec":{"containers":[{"name":"main","image":"nginx:1.25"}]}}}}
-        """.formatted(app, app, app));
+        """
+            .formatted(app, app, app));
     cluster.settle(50);
-    cluster.client().apps().deployments().inNamespace("shop").withName(app)
-        .edit(d -> { d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image); return d; });
+    cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName(app)
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+              return d;
+            });
 
     Kubectl.Result k = kubectl.rolloutStatus("shop", "deploy/" + app, Duration.ofSeconds(25));
-    JsonNode ours = new RolloutStatusTool().read(ctx, new ToolArgs(Map.of("namespace", "shop", "name", app)));
+    JsonNode ours =
+        new RolloutStatusTool().read(ctx, new ToolArgs(Map.of("namespace", "shop", "name", app)));
 
     assertThat(k.succeeded()).as("kubectl: %s", k.output()).isEqualTo(expectDone);
     assertThat(ours.get("done").asBoolean()).as("interlock: %s", ours).isEqualTo(k.succeeded());

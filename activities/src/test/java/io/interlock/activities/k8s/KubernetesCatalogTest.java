@@ -15,20 +15,38 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("KubernetesCatalog")
 class KubernetesCatalogTest {
-  static final List<String> READS = List.of(
-      "k8s.get", "k8s.list", "k8s.describe", "k8s.logs", "k8s.events", "k8s.rollout-status", "k8s.rollout-history", "k8s.diff");
-  static final List<String> WRITES = List.of(
-      "k8s.apply", "k8s.patch", "k8s.scale", "k8s.set-image", "k8s.rollout-restart", "k8s.rollout-undo",
-      "k8s.delete", "k8s.cordon", "k8s.uncordon");
+  static final List<String> READS =
+      List.of(
+          "k8s.get",
+          "k8s.list",
+          "k8s.describe",
+          "k8s.logs",
+          "k8s.events",
+          "k8s.rollout-status",
+          "k8s.rollout-history",
+          "k8s.diff");
+  static final List<String> WRITES =
+      List.of(
+          "k8s.apply",
+          "k8s.patch",
+          "k8s.scale",
+          "k8s.set-image",
+          "k8s.rollout-restart",
+          "k8s.rollout-undo",
+          "k8s.delete",
+          "k8s.cordon",
+          "k8s.uncordon");
 
-  final Map<String, ToolSpec> specs = KubernetesCatalog.registry().catalog().stream()
-      .collect(Collectors.toMap(ToolSpec::name, Function.identity()));
+  final Map<String, ToolSpec> specs =
+      KubernetesCatalog.registry().catalog().stream()
+          .collect(Collectors.toMap(ToolSpec::name, Function.identity()));
 
   @Test
   @DisplayName("should hold exactly the contract's tool names, reads as READ and writes as WRITE")
   void namesAndEffects() {
-    assertThat(specs.keySet()).containsExactlyInAnyOrderElementsOf(
-        java.util.stream.Stream.concat(READS.stream(), WRITES.stream()).toList());
+    assertThat(specs.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.Stream.concat(READS.stream(), WRITES.stream()).toList());
     READS.forEach(n -> assertThat(specs.get(n).effect()).as(n).isEqualTo(Effect.READ));
     WRITES.forEach(n -> assertThat(specs.get(n).effect()).as(n).isEqualTo(Effect.WRITE));
   }
@@ -44,15 +62,19 @@ class KubernetesCatalogTest {
         assertThat(s.verification()).as(s.name()).doesNotStartWith("read");
       }
     }
-    assertThat(specs.get("k8s.scale").argsSchema().at("/properties/replicas/maximum").asInt()).isEqualTo(1000);
+    assertThat(specs.get("k8s.scale").argsSchema().at("/properties/replicas/maximum").asInt())
+        .isEqualTo(1000);
   }
 
   @Test
-  @DisplayName("should flag delete and rollout-undo destructive, and only the convergent writes idempotent")
+  @DisplayName(
+      "should flag delete and rollout-undo destructive, and only the convergent writes idempotent")
   void flags() {
     assertThat(specs.get("k8s.delete").destructive()).isTrue();
     assertThat(specs.get("k8s.rollout-undo").destructive()).isTrue();
-    for (String n : List.of("k8s.apply", "k8s.scale", "k8s.set-image", "k8s.cordon", "k8s.uncordon", "k8s.patch")) {
+    for (String n :
+        List.of(
+            "k8s.apply", "k8s.scale", "k8s.set-image", "k8s.cordon", "k8s.uncordon", "k8s.patch")) {
       assertThat(specs.get(n).idempotent()).as(n).isTrue();
     }
     for (String n : List.of("k8s.rollout-restart", "k8s.rollout-undo", "k8s.delete")) {

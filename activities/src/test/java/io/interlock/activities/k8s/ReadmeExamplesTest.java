@@ -17,16 +17,24 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The README's catalog table is the registry's: every tool listed once, flags right, examples valid. */
+/**
+ * The README's catalog table is the registry's: every tool listed once, flags right, examples
+ * valid.
+ */
 class ReadmeExamplesTest {
   private static final Pattern ROW =
-      Pattern.compile("^\\| `(k8s\\.[a-z-]+)` \\| (READ|WRITE) \\|\\s*([a-z, ]*?)\\s*\\|.*\\| `(\\{.*\\})` \\|$");
+      Pattern.compile(
+          "^\\| `(k8s\\.[a-z-]+)` \\| (READ|WRITE) \\|\\s*([a-z, ]*?)\\s*\\|.*\\| `(\\{.*\\})` \\|$");
 
   @Test
-  @DisplayName("every catalog tool has one README example whose args the tool's schema accepts and whose flags match")
+  @DisplayName(
+      "every catalog tool has one README example whose args the tool's schema accepts and whose flags match")
   void readmeCatalogMatchesRegistry() throws Exception {
     String readme = Files.readString(Path.of("../README.md"));
-    String table = readme.substring(readme.indexOf("<!-- catalog-examples:start -->"), readme.indexOf("<!-- catalog-examples:end -->"));
+    String table =
+        readme.substring(
+            readme.indexOf("<!-- catalog-examples:start -->"),
+            readme.indexOf("<!-- catalog-examples:end -->"));
     ToolRegistry registry = KubernetesCatalog.registry();
     ObjectMapper json = new ObjectMapper();
     List<String> seen = new ArrayList<>();
@@ -43,9 +51,15 @@ class ReadmeExamplesTest {
       assertThat(resolved.problems()).as("README example for %s", tool).isEmpty();
       ToolSpec spec = resolved.spec();
       assertThat(spec.effect().name()).as("effect of %s", tool).isEqualTo(m.group(2));
-      assertThat(m.group(3).contains("idempotent")).as("idempotent flag of %s", tool).isEqualTo(spec.effect().name().equals("WRITE") && spec.idempotent());
-      assertThat(m.group(3).contains("destructive")).as("destructive flag of %s", tool).isEqualTo(spec.destructive());
+      assertThat(m.group(3).contains("idempotent"))
+          .as("idempotent flag of %s", tool)
+          .isEqualTo(spec.effect().name().equals("WRITE") && spec.idempotent());
+      assertThat(m.group(3).contains("destructive"))
+          .as("destructive flag of %s", tool)
+          .isEqualTo(spec.destructive());
     }
-    assertThat(seen).containsExactlyInAnyOrderElementsOf(registry.catalog().stream().map(ToolSpec::name).toList());
+    assertThat(seen)
+        .containsExactlyInAnyOrderElementsOf(
+            registry.catalog().stream().map(ToolSpec::name).toList());
   }
 }

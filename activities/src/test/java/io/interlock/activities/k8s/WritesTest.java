@@ -21,46 +21,82 @@ import org.junit.jupiter.api.Test;
 class WritesTest extends DemoClusterTest {
 
   @Test
-  @DisplayName("given a resourceVersion that changed after the check, the server's 409 should become TARGET_CHANGED naming both versions")
+  @DisplayName(
+      "given a resourceVersion that changed after the check, the server's 409 should become TARGET_CHANGED naming both versions")
   void serverConflictIsTargetChanged() {
     Target web = new Target(Kinds.of("Deployment"), "shop", "web");
     JsonNode live = web.require(client);
     String stale = Json.at(live, "/metadata/resourceVersion");
-    client.apps().deployments().inNamespace("shop").withName("web").edit(d -> {
-      d.getSpec().setMinReadySeconds(5);
-      return d;
-    });
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().setMinReadySeconds(5);
+              return d;
+            });
     ObjectNode intended = live.deepCopy();
     ((ObjectNode) intended.get("spec")).put("replicas", 9);
     long before = cluster.mutations();
 
     assertThatThrownBy(() -> Writes.update(client, web, intended, stale))
-        .hasMessageStartingWith("target changed since approval: resourceVersion was " + stale + ", now ")
-        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.TARGET_CHANGED);
+        .hasMessageStartingWith(
+            "target changed since approval: resourceVersion was " + stale + ", now ")
+        .extracting(x -> ((ToolException) x).type())
+        .isEqualTo(FailureType.TARGET_CHANGED);
     assertThat(cluster.mutations()).isEqualTo(before);
-    assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas()).isEqualTo(2);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("web")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(2);
   }
 
   @Test
-  @DisplayName("given the catalog behind ToolActivitiesImpl, a read is redacted, a write runs only as a write, and changed targets fail non-retryably")
+  @DisplayName(
+      "given the catalog behind ToolActivitiesImpl, a read is redacted, a write runs only as a write, and changed targets fail non-retryably")
   void throughActivities() {
     ToolActivitiesImpl activities = new ToolActivitiesImpl(registry, ctx);
-    ToolCall get = new ToolCall("k8s.get", map("kind", "Secret", "namespace", "shop", "name", "api-credentials"));
-    ToolCall scale = new ToolCall("k8s.scale", map("namespace", "shop", "name", "web", "replicas", 3));
+    ToolCall get =
+        new ToolCall(
+            "k8s.get", map("kind", "Secret", "namespace", "shop", "name", "api-credentials"));
+    ToolCall scale =
+        new ToolCall("k8s.scale", map("namespace", "shop", "name", "web", "replicas", 3));
 
     assertThat(Json.text(activities.read("test", get))).doesNotContain(PASSWORD_B64);
     assertThatThrownBy(() -> activities.read("test", scale)).isInstanceOf(ApplicationFailure.class);
     Preview p = activities.preview("test", scale);
-    client.apps().deployments().inNamespace("shop").withName("web").edit(d -> {
-      d.getSpec().setMinReadySeconds(5);
-      return d;
-    });
-    assertThatThrownBy(() -> activities.execute(new ExecuteRequest("t", "s1", "test", scale, p.target(), "sha256:x")))
-        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-          assertThat(f.getType()).isEqualTo("TARGET_CHANGED");
-          assertThat(f.isNonRetryable()).isTrue();
-        });
-    Execution e = activities.execute(new ExecuteRequest("t", "s2", "test", scale, activities.preview("test", scale).target(), "sha256:y"));
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().setMinReadySeconds(5);
+              return d;
+            });
+    assertThatThrownBy(
+            () ->
+                activities.execute(
+                    new ExecuteRequest("t", "s1", "test", scale, p.target(), "sha256:x")))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo("TARGET_CHANGED");
+              assertThat(f.isNonRetryable()).isTrue();
+            });
+    Execution e =
+        activities.execute(
+            new ExecuteRequest(
+                "t", "s2", "test", scale, activities.preview("test", scale).target(), "sha256:y"));
     assertThat(e.after().at("/spec/replicas").asInt()).isEqualTo(3);
   }
 }

@@ -35,7 +35,9 @@ class EnvironmentLockTest {
   @BeforeEach
   void start() {
     testEnv = TestWorkflowEnvironment.newInstance();
-    testEnv.newWorker(EnvironmentLock.TASK_QUEUE).registerWorkflowImplementationTypes(EnvironmentLockImpl.class);
+    testEnv
+        .newWorker(EnvironmentLock.TASK_QUEUE)
+        .registerWorkflowImplementationTypes(EnvironmentLockImpl.class);
     testEnv.start();
     locks = new EnvironmentLockClient(testEnv.getWorkflowClient());
     reader = LockReader.temporal(testEnv.getWorkflowClient());
@@ -51,7 +53,12 @@ class EnvironmentLockTest {
   }
 
   private PolicyActivitiesImpl policyNow() {
-    return new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(now(), ZoneOffset.UTC), reader, ALLOW_ALL);
+    return new PolicyActivitiesImpl(
+        PolicyChecks.defaultPolicy(),
+        "staging",
+        Clock.fixed(now(), ZoneOffset.UTC),
+        reader,
+        ALLOW_ALL);
   }
 
   @Test
@@ -62,36 +69,53 @@ class EnvironmentLockTest {
   }
 
   @Test
-  @DisplayName("given an agent's workflow squatting the lock id, writes are not blocked, the squatter is removed, and locking still works")
+  @DisplayName(
+      "given an agent's workflow squatting the lock id, writes are not blocked, the squatter is removed, and locking still works")
   void givenSquatter_shouldReclaimTheLockId() {
-    io.temporal.client.WorkflowStub squatter = testEnv.getWorkflowClient().newUntypedWorkflowStub("AgentTask",
-        WorkflowOptions.newBuilder().setTaskQueue("nobody-polls-this").setWorkflowId(EnvironmentLock.workflowId("staging")).build());
+    io.temporal.client.WorkflowStub squatter =
+        testEnv
+            .getWorkflowClient()
+            .newUntypedWorkflowStub(
+                "AgentTask",
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue("nobody-polls-this")
+                    .setWorkflowId(EnvironmentLock.workflowId("staging"))
+                    .build());
     squatter.start(java.util.Map.of("requester", "agent:bot", "environment", "staging"));
 
     assertThat(reader.read("staging")).isEqualTo(LockState.unlocked("staging"));
     PolicyDecision d = policyNow().check(scale("staging", 3));
     assertThat(d.allowed()).as(d.reason()).isTrue();
-    assertThat(testEnv.getWorkflowClient().newUntypedWorkflowStub(EnvironmentLock.workflowId("staging")).describe()
-        .getWorkflowExecutionInfo().getStatus())
-        .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    assertThat(
+            testEnv
+                .getWorkflowClient()
+                .newUntypedWorkflowStub(EnvironmentLock.workflowId("staging"))
+                .describe()
+                .getWorkflowExecutionInfo()
+                .getStatus())
+        .isEqualTo(
+            io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
 
     assertThat(locks.lock("staging", "carol", "migration", null).locked()).isTrue();
     assertThat(reader.read("staging").locked()).isTrue();
   }
 
   @Test
-  @DisplayName("given a lock, should be visible to the reader and block a write with environment.lock")
+  @DisplayName(
+      "given a lock, should be visible to the reader and block a write with environment.lock")
   void givenLock_shouldBlockWrites() {
     Instant until = now().plus(Duration.ofHours(1));
     LockState state = locks.lock("staging", "carol", "database migration", until);
 
     assertThat(state.locked()).isTrue();
-    assertThat(reader.read("staging")).satisfies(s -> {
-      assertThat(s.locked()).isTrue();
-      assertThat(s.by()).isEqualTo("carol");
-      assertThat(s.why()).isEqualTo("database migration");
-      assertThat(s.until()).isEqualTo(until.toString());
-    });
+    assertThat(reader.read("staging"))
+        .satisfies(
+            s -> {
+              assertThat(s.locked()).isTrue();
+              assertThat(s.by()).isEqualTo("carol");
+              assertThat(s.why()).isEqualTo("database migration");
+              assertThat(s.until()).isEqualTo(until.toString());
+            });
     PolicyDecision d = policyNow().check(scale("staging", 5));
     assertThat(d.allowed()).isFalse();
     assertThat(d.ruleId()).isEqualTo("environment.lock");
@@ -106,7 +130,9 @@ class EnvironmentLockTest {
 
     locks.lock("staging", "carol", "incident INC-7", null);
 
-    PolicyDecision d = policyNow().check(PolicyChecks.recheck(proposed, List.of(PolicyChecks.approval("alice")), null));
+    PolicyDecision d =
+        policyNow()
+            .check(PolicyChecks.recheck(proposed, List.of(PolicyChecks.approval("alice")), null));
     assertThat(d.allowed()).isFalse();
     assertThat(d.ruleId()).isEqualTo("environment.lock");
     assertThat(d.reason()).contains("until unlocked", "incident INC-7");
@@ -120,7 +146,9 @@ class EnvironmentLockTest {
     testEnv.sleep(Duration.ofMinutes(31));
 
     assertThat(reader.read("staging").locked()).isFalse();
-    assertThat(locks.history("staging")).extracting(LockEvent::kind).containsExactly(LockEvent.LOCKED, LockEvent.EXPIRED);
+    assertThat(locks.history("staging"))
+        .extracting(LockEvent::kind)
+        .containsExactly(LockEvent.LOCKED, LockEvent.EXPIRED);
     assertThat(policyNow().check(scale("staging", 5)).allowed()).isTrue();
   }
 
@@ -133,7 +161,8 @@ class EnvironmentLockTest {
     LockState after = locks.unlock("staging", "bob", "incident resolved");
 
     assertThat(after.locked()).isFalse();
-    assertThat(locks.history("staging")).extracting(LockEvent::kind, LockEvent::who, LockEvent::why)
+    assertThat(locks.history("staging"))
+        .extracting(LockEvent::kind, LockEvent::who, LockEvent::why)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(LockEvent.LOCKED, "carol", "incident"),
             org.assertj.core.groups.Tuple.tuple(LockEvent.UNLOCKED, "bob", "incident resolved"));
@@ -141,9 +170,11 @@ class EnvironmentLockTest {
   }
 
   @Test
-  @DisplayName("given a lock without a reason or with an expiry in the past, should refuse it and stay unlocked")
+  @DisplayName(
+      "given a lock without a reason or with an expiry in the past, should refuse it and stay unlocked")
   void givenBadLockRequest_shouldRefuse() {
-    assertThatThrownBy(() -> locks.lock("staging", "carol", " ", null)).isInstanceOf(WorkflowUpdateException.class);
+    assertThatThrownBy(() -> locks.lock("staging", "carol", " ", null))
+        .isInstanceOf(WorkflowUpdateException.class);
     assertThatThrownBy(() -> locks.lock("staging", "carol", "late", now().minusSeconds(60)))
         .isInstanceOf(WorkflowUpdateException.class);
     assertThat(reader.read("staging").locked()).isFalse();
@@ -153,10 +184,25 @@ class EnvironmentLockTest {
   @DisplayName("given a ledger carried over by continue-as-new, should resume its lock and history")
   void givenCarriedLedger_shouldResume() {
     Instant until = now().plus(Duration.ofHours(2));
-    LockState carried = new LockState("prod", true, "carol", "freeze", now().toString(), until.toString());
-    LockLedger ledger = new LockLedger("prod", carried, List.of(new LockEvent(7, now().toString(), LockEvent.LOCKED, "carol", "freeze", until.toString())), 8);
-    EnvironmentLock stub = testEnv.getWorkflowClient().newWorkflowStub(EnvironmentLock.class,
-        WorkflowOptions.newBuilder().setWorkflowId(EnvironmentLock.workflowId("prod")).setTaskQueue(EnvironmentLock.TASK_QUEUE).build());
+    LockState carried =
+        new LockState("prod", true, "carol", "freeze", now().toString(), until.toString());
+    LockLedger ledger =
+        new LockLedger(
+            "prod",
+            carried,
+            List.of(
+                new LockEvent(
+                    7, now().toString(), LockEvent.LOCKED, "carol", "freeze", until.toString())),
+            8);
+    EnvironmentLock stub =
+        testEnv
+            .getWorkflowClient()
+            .newWorkflowStub(
+                EnvironmentLock.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(EnvironmentLock.workflowId("prod"))
+                    .setTaskQueue(EnvironmentLock.TASK_QUEUE)
+                    .build());
     WorkflowClient.start(stub::run, ledger);
 
     assertThat(reader.read("prod").locked()).isTrue();

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Least privilege: a worker without environment E's configuration never receives E's activities")
+@DisplayName(
+    "Least privilege: a worker without environment E's configuration never receives E's activities")
 class EnvironmentQueueIsolationTest {
 
   /** Schedules one policy check on the queue of the environment it names. */
@@ -36,19 +37,24 @@ class EnvironmentQueueIsolationTest {
   public static class QueueProbeImpl implements QueueProbe {
     @Override
     public String probe(String environment) {
-      PolicyActivities policy = Workflow.newActivityStub(PolicyActivities.class,
-          ActivityOptions.newBuilder()
-              .setTaskQueue("interlock-env-" + environment)
-              // Nobody serving the queue must surface as a timeout, not a hang; short to keep the test fast.
-              .setScheduleToStartTimeout(Duration.ofSeconds(2))
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-              .build());
+      PolicyActivities policy =
+          Workflow.newActivityStub(
+              PolicyActivities.class,
+              ActivityOptions.newBuilder()
+                  .setTaskQueue("interlock-env-" + environment)
+                  // Nobody serving the queue must surface as a timeout, not a hang; short to keep
+                  // the test fast.
+                  .setScheduleToStartTimeout(Duration.ofSeconds(2))
+                  .setStartToCloseTimeout(Duration.ofSeconds(30))
+                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                  .build());
       try {
         PolicyDecision d = policy.check(PolicyChecks.scale(environment, 5));
         return "ran:" + d.ruleId();
       } catch (ActivityFailure f) {
-        return f.getCause() instanceof TimeoutFailure t ? "timeout:" + t.getTimeoutType() : "failed:" + f.getCause();
+        return f.getCause() instanceof TimeoutFailure t
+            ? "timeout:" + t.getTimeoutType()
+            : "failed:" + f.getCause();
       }
     }
   }
@@ -61,19 +67,21 @@ class EnvironmentQueueIsolationTest {
     testEnv = TestWorkflowEnvironment.newInstance();
     testEnv.newWorker("interlock-tasks").registerWorkflowImplementationTypes(QueueProbeImpl.class);
     PolicyActivitiesImpl staging = PolicyChecks.policy("staging", QUIET);
-    PolicyActivities recording = new PolicyActivities() {
-      @Override
-      public PolicyDecision check(PolicyCheck check) {
-        seenByStagingWorker.add(check.environment());
-        return staging.check(check);
-      }
+    PolicyActivities recording =
+        new PolicyActivities() {
+          @Override
+          public PolicyDecision check(PolicyCheck check) {
+            seenByStagingWorker.add(check.environment());
+            return staging.check(check);
+          }
 
-      @Override
-      public io.interlock.contract.activities.RequesterIdentity identify(io.interlock.contract.activities.RequesterCheck check) {
-        seenByStagingWorker.add(check.environment());
-        return staging.identify(check);
-      }
-    };
+          @Override
+          public io.interlock.contract.activities.RequesterIdentity identify(
+              io.interlock.contract.activities.RequesterCheck check) {
+            seenByStagingWorker.add(check.environment());
+            return staging.identify(check);
+          }
+        };
     // The staging worker: staging's policy only, polling only staging's queue.
     testEnv.newWorker("interlock-env-staging").registerActivitiesImplementations(recording);
     testEnv.start();
@@ -85,13 +93,21 @@ class EnvironmentQueueIsolationTest {
   }
 
   private String probe(String environment) {
-    QueueProbe probe = testEnv.getWorkflowClient().newWorkflowStub(QueueProbe.class,
-        WorkflowOptions.newBuilder().setTaskQueue("interlock-tasks").setWorkflowId("probe-" + environment).build());
+    QueueProbe probe =
+        testEnv
+            .getWorkflowClient()
+            .newWorkflowStub(
+                QueueProbe.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue("interlock-tasks")
+                    .setWorkflowId("probe-" + environment)
+                    .build());
     return probe.probe(environment);
   }
 
   @Test
-  @DisplayName("given only a staging worker, a prod activity should time out unstarted and the staging worker should never see it")
+  @DisplayName(
+      "given only a staging worker, a prod activity should time out unstarted and the staging worker should never see it")
   void givenOnlyStagingWorker_prodActivityShouldNeverRunThere() {
     String result = probe("prod");
 

@@ -30,14 +30,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("PolicyActivitiesImpl: each rule type blocks with its own rule id, reason and observed values")
+@DisplayName(
+    "PolicyActivitiesImpl: each rule type blocks with its own rule id, reason and observed values")
 class PolicyActivitiesImplTest {
 
   @Nested
   @DisplayName("allowed calls")
   class Allowed {
     @Test
-    @DisplayName("given a scale in staging, should allow it with 1 approval from sre and record the policy version")
+    @DisplayName(
+        "given a scale in staging, should allow it with 1 approval from sre and record the policy version")
     void givenStagingScale_shouldAllowWithOneApproval() {
       PolicyDecision d = policy("staging", QUIET).check(scale("staging", 5));
 
@@ -52,7 +54,8 @@ class PolicyActivitiesImplTest {
     }
 
     @Test
-    @DisplayName("given a scale in prod, should need 2 approvals from sre and sre-leads and carry prod's verify budget")
+    @DisplayName(
+        "given a scale in prod, should need 2 approvals from sre and sre-leads and carry prod's verify budget")
     void givenProdScale_shouldNeedTwo() {
       PolicyDecision d = policy("prod", QUIET).check(scale("prod", 5));
 
@@ -66,24 +69,42 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a per-tool count in prod, should need that many (rollout-restart: 1)")
     void givenPerToolCount_shouldUseIt() {
-      PolicyCheck c = propose("prod", "k8s.rollout-restart", Map.of("namespace", "shop", "name", "web"),
-          write("k8s.rollout-restart", false), preview("Deployment", "shop", "web"));
+      PolicyCheck c =
+          propose(
+              "prod",
+              "k8s.rollout-restart",
+              Map.of("namespace", "shop", "name", "web"),
+              write("k8s.rollout-restart", false),
+              preview("Deployment", "shop", "web"));
       assertThat(policy("prod", QUIET).check(c).requiredApprovals()).isEqualTo(1);
     }
 
     @Test
     @DisplayName("given a read, should allow it without approvals")
     void givenRead_shouldNeedNoApproval() {
-      PolicyCheck c = propose("prod", "k8s.get", Map.of("namespace", "shop", "name", "web", "kind", "Deployment"), read("k8s.get"), null);
+      PolicyCheck c =
+          propose(
+              "prod",
+              "k8s.get",
+              Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
+              read("k8s.get"),
+              null);
       PolicyDecision d = policy("prod", QUIET).check(c);
       assertThat(d.allowed()).isTrue();
       assertThat(d.requiredApprovals()).isZero();
     }
 
     @Test
-    @DisplayName("given cordon of a Node in prod (Node listed as cluster-scoped kind), should allow it")
+    @DisplayName(
+        "given cordon of a Node in prod (Node listed as cluster-scoped kind), should allow it")
     void givenCordonInProd_shouldAllowNode() {
-      PolicyCheck c = propose("prod", "k8s.cordon", Map.of("name", "node-1"), write("k8s.cordon", true), preview("Node", null, "node-1"));
+      PolicyCheck c =
+          propose(
+              "prod",
+              "k8s.cordon",
+              Map.of("name", "node-1"),
+              write("k8s.cordon", true),
+              preview("Node", null, "node-1"));
       assertThat(policy("prod", QUIET).check(c).allowed()).isTrue();
     }
   }
@@ -92,7 +113,8 @@ class PolicyActivitiesImplTest {
   @DisplayName("environment and tools")
   class EnvironmentAndTools {
     @Test
-    @DisplayName("given a check for another environment than the worker serves, should deny environment.unknown")
+    @DisplayName(
+        "given a check for another environment than the worker serves, should deny environment.unknown")
     void givenOtherEnvironment_shouldDeny() {
       PolicyDecision d = policy("staging", QUIET).check(scale("prod", 5));
       assertThat(d.allowed()).isFalse();
@@ -102,7 +124,8 @@ class PolicyActivitiesImplTest {
     }
 
     @Test
-    @DisplayName("given an environment missing from the policy file, should deny environment.unknown")
+    @DisplayName(
+        "given an environment missing from the policy file, should deny environment.unknown")
     void givenUnconfiguredEnvironment_shouldDeny() {
       PolicyDecision d = policy("qa", QUIET).check(scale("qa", 5));
       assertThat(d.ruleId()).isEqualTo("environment.unknown");
@@ -112,7 +135,13 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a tool not in prod's allowedTools, should deny tools.allowed")
     void givenToolNotAllowed_shouldDeny() {
-      PolicyCheck c = propose("prod", "helm.upgrade", Map.of("namespace", "shop", "release", "web"), write("helm.upgrade", false), null);
+      PolicyCheck c =
+          propose(
+              "prod",
+              "helm.upgrade",
+              Map.of("namespace", "shop", "release", "web"),
+              write("helm.upgrade", false),
+              null);
       PolicyDecision d = policy("prod", QUIET).check(c);
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("tools.allowed");
@@ -121,9 +150,11 @@ class PolicyActivitiesImplTest {
     }
 
     @Test
-    @DisplayName("given a tool without registry spec, should count it as a WRITE (not matched by @read)")
+    @DisplayName(
+        "given a tool without registry spec, should count it as a WRITE (not matched by @read)")
     void givenUnknownSpec_shouldCountAsWrite() {
-      PolicyCheck c = propose("prod", "k8s.exec", Map.of("namespace", "shop", "name", "web"), null, null);
+      PolicyCheck c =
+          propose("prod", "k8s.exec", Map.of("namespace", "shop", "name", "web"), null, null);
       PolicyDecision d = policy("prod", QUIET).check(c);
       assertThat(d.ruleId()).isEqualTo("tools.allowed");
       assertThat(d.observed()).containsEntry("effect", "WRITE");
@@ -134,52 +165,90 @@ class PolicyActivitiesImplTest {
   @DisplayName("proofs")
   class Proofs {
     @Test
-    @DisplayName("given approvals whose proofs verify, should allow at RECHECK and hand the approvers' keys out at PROPOSE")
+    @DisplayName(
+        "given approvals whose proofs verify, should allow at RECHECK and hand the approvers' keys out at PROPOSE")
     void givenProvenApprovals_shouldAllow() {
       PolicyCheck proposed = scale("staging", 3);
       PolicyDecision p = policy("staging", QUIET).check(proposed);
       assertThat(p.proofs().mode()).isEqualTo("required");
       assertThat(p.proofs().issuers()).containsKey(PolicyChecks.ISSUER);
-      PolicyDecision d = policy("staging", QUIET).check(recheck(proposed, List.of(approval("alice")), null));
+      PolicyDecision d =
+          policy("staging", QUIET).check(recheck(proposed, List.of(approval("alice")), null));
       assertThat(d.allowed()).as(d.reason()).isTrue();
     }
 
     @Test
-    @DisplayName("given an approval without proof, or with a proof for another call or another approver, should not count it at RECHECK")
+    @DisplayName(
+        "given an approval without proof, or with a proof for another call or another approver, should not count it at RECHECK")
     void givenUnprovenApprovals_shouldDeny() {
       PolicyCheck proposed = scale("staging", 3);
       ApprovalRecord bare = new ApprovalRecord("alice", "2026-03-11T14:00:00Z", "ok");
       ApprovalRecord bobsProof = approval("bob");
-      ApprovalRecord relabelled = new ApprovalRecord("alice", bobsProof.at(), bobsProof.comment(), null, null, bobsProof.evidence());
+      ApprovalRecord relabelled =
+          new ApprovalRecord(
+              "alice", bobsProof.at(), bobsProof.comment(), null, null, bobsProof.evidence());
       for (ApprovalRecord a : List.of(bare, relabelled)) {
         PolicyDecision d = policy("staging", QUIET).check(recheck(proposed, List.of(a), null));
         assertThat(d.allowed()).isFalse();
         assertThat(d.ruleId()).isEqualTo("approvals");
         assertThat(d.reason()).contains("not counted").contains("alice (proof:");
       }
-      PolicyCheck otherCall = new PolicyCheck(PolicyStage.RECHECK, "task-1", "s1", REQUESTER, "staging", proposed.call(),
-          proposed.spec(), proposed.preview(), List.of(approval("alice")), null, PolicyChecks.TASK_RUN, "sha256:other");
+      PolicyCheck otherCall =
+          new PolicyCheck(
+              PolicyStage.RECHECK,
+              "task-1",
+              "s1",
+              REQUESTER,
+              "staging",
+              proposed.call(),
+              proposed.spec(),
+              proposed.preview(),
+              List.of(approval("alice")),
+              null,
+              PolicyChecks.TASK_RUN,
+              "sha256:other");
       assertThat(policy("staging", QUIET).check(otherCall).allowed()).isFalse();
     }
 
     @Test
-    @DisplayName("given a requester proof for this task, should prove the requester; for another task or none, should not (prod requires it)")
+    @DisplayName(
+        "given a requester proof for this task, should prove the requester; for another task or none, should not (prod requires it)")
     void identify() {
       Instant t = QUIET.minusSeconds(10);
-      io.interlock.workflows.proof.Statement st = io.interlock.workflows.proof.Statement.request("task-9", REQUESTER, "prod",
-          t.toString(), t.plusSeconds(600).toString());
-      io.interlock.contract.values.ApprovalProof proof = io.interlock.contract.values.ApprovalProof.jws(
-          io.interlock.workflows.proof.ProofSigner.issueJws(PolicyChecks.ISSUER, PolicyChecks.ISSUER_KEY, st), st.issuedAt(),
-          st.expiresAt());
-      var ok = policy("prod", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-9", REQUESTER, "prod", proof));
+      io.interlock.workflows.proof.Statement st =
+          io.interlock.workflows.proof.Statement.request(
+              "task-9", REQUESTER, "prod", t.toString(), t.plusSeconds(600).toString());
+      io.interlock.contract.values.ApprovalProof proof =
+          io.interlock.contract.values.ApprovalProof.jws(
+              io.interlock.workflows.proof.ProofSigner.issueJws(
+                  PolicyChecks.ISSUER, PolicyChecks.ISSUER_KEY, st),
+              st.issuedAt(),
+              st.expiresAt());
+      var ok =
+          policy("prod", QUIET)
+              .identify(
+                  new io.interlock.contract.activities.RequesterCheck(
+                      "task-9", REQUESTER, "prod", proof));
       assertThat(ok.accepted()).isTrue();
       assertThat(ok.verdict().label()).isEqualTo("verified (issuer test-idp)");
-      var other = policy("prod", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-10", REQUESTER, "prod", proof));
+      var other =
+          policy("prod", QUIET)
+              .identify(
+                  new io.interlock.contract.activities.RequesterCheck(
+                      "task-10", REQUESTER, "prod", proof));
       assertThat(other.accepted()).isFalse();
-      var none = policy("prod", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-9", REQUESTER, "prod", null));
+      var none =
+          policy("prod", QUIET)
+              .identify(
+                  new io.interlock.contract.activities.RequesterCheck(
+                      "task-9", REQUESTER, "prod", null));
       assertThat(none.accepted()).isFalse();
       assertThat(none.mode()).isEqualTo("required");
-      var claimed = policy("staging", QUIET).identify(new io.interlock.contract.activities.RequesterCheck("task-9", REQUESTER, "staging", null));
+      var claimed =
+          policy("staging", QUIET)
+              .identify(
+                  new io.interlock.contract.activities.RequesterCheck(
+                      "task-9", REQUESTER, "staging", null));
       assertThat(claimed.accepted()).isTrue();
       assertThat(claimed.verdict().label()).isEqualTo("unverified claim");
     }
@@ -189,20 +258,35 @@ class PolicyActivitiesImplTest {
   @DisplayName("namespace escapes")
   class NamespaceEscapes {
     @Test
-    @DisplayName("given another namespace (kube-system), should deny namespace.scope with the allowed list")
+    @DisplayName(
+        "given another namespace (kube-system), should deny namespace.scope with the allowed list")
     void givenOtherNamespace_shouldDeny() {
-      PolicyCheck c = propose("staging", "k8s.scale", Map.of("namespace", "kube-system", "name", "coredns", "replicas", 3),
-          write("k8s.scale", false), preview("Deployment", "kube-system", "coredns"));
+      PolicyCheck c =
+          propose(
+              "staging",
+              "k8s.scale",
+              Map.of("namespace", "kube-system", "name", "coredns", "replicas", 3),
+              write("k8s.scale", false),
+              preview("Deployment", "kube-system", "coredns"));
       PolicyDecision d = policy("staging", QUIET).check(c);
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("namespace.scope");
-      assertThat(d.observed()).containsEntry("namespace", "kube-system").containsEntry("allowed", List.of("shop", "payments"));
+      assertThat(d.observed())
+          .containsEntry("namespace", "kube-system")
+          .containsEntry("allowed", List.of("shop", "payments"));
     }
 
     @Test
-    @DisplayName("given a cluster-scoped kind staging does not list (Node), should deny namespace.scope")
+    @DisplayName(
+        "given a cluster-scoped kind staging does not list (Node), should deny namespace.scope")
     void givenClusterScopedKind_shouldDeny() {
-      PolicyCheck c = propose("staging", "k8s.cordon", Map.of("name", "node-1"), write("k8s.cordon", true), preview("Node", null, "node-1"));
+      PolicyCheck c =
+          propose(
+              "staging",
+              "k8s.cordon",
+              Map.of("name", "node-1"),
+              write("k8s.cordon", true),
+              preview("Node", null, "node-1"));
       PolicyDecision d = policy("staging", QUIET).check(c);
       assertThat(d.ruleId()).isEqualTo("namespace.scope");
       assertThat(d.reason()).contains("Node is cluster-scoped");
@@ -211,29 +295,61 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a namespaced kind with no namespace anywhere, should deny namespace.scope")
     void givenEmptyNamespace_shouldDeny() {
-      PolicyCheck c = propose("staging", "k8s.delete", Map.of("kind", "ConfigMap", "name", "cfg", "namespace", ""),
-          write("k8s.delete", true), null);
+      PolicyCheck c =
+          propose(
+              "staging",
+              "k8s.delete",
+              Map.of("kind", "ConfigMap", "name", "cfg", "namespace", ""),
+              write("k8s.delete", true),
+              null);
       PolicyDecision d = policy("staging", QUIET).check(c);
       assertThat(d.ruleId()).isEqualTo("namespace.scope");
       assertThat(d.reason()).contains("names no namespace");
     }
 
     @Test
-    @DisplayName("given an apply whose manifest names another namespace than the args, should deny namespace.scope")
+    @DisplayName(
+        "given an apply whose manifest names another namespace than the args, should deny namespace.scope")
     void givenManifestSmugglingNamespace_shouldDeny() {
-      Map<String, Object> manifest = Map.of("apiVersion", "v1", "kind", "ConfigMap",
-          "metadata", Map.of("name", "cfg", "namespace", "kube-system"));
-      PolicyCheck c = propose("staging", "k8s.apply", Map.of("namespace", "shop", "manifest", manifest), write("k8s.apply", false), null);
+      Map<String, Object> manifest =
+          Map.of(
+              "apiVersion",
+              "v1",
+              "kind",
+              "ConfigMap",
+              "metadata",
+              Map.of("name", "cfg", "namespace", "kube-system"));
+      PolicyCheck c =
+          propose(
+              "staging",
+              "k8s.apply",
+              Map.of("namespace", "shop", "manifest", manifest),
+              write("k8s.apply", false),
+              null);
       PolicyDecision d = policy("staging", QUIET).check(c);
       assertThat(d.ruleId()).isEqualTo("namespace.scope");
       assertThat(d.observed()).containsEntry("namespaces", List.of("kube-system", "shop"));
     }
 
     @Test
-    @DisplayName("given an apply with the namespace only in its manifest, should take it from there")
+    @DisplayName(
+        "given an apply with the namespace only in its manifest, should take it from there")
     void givenApplyWithManifestNamespace_shouldUseIt() {
-      Map<String, Object> manifest = Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "cfg", "namespace", "payments"));
-      PolicyCheck c = propose("staging", "k8s.apply", Map.of("manifest", manifest), write("k8s.apply", false), null);
+      Map<String, Object> manifest =
+          Map.of(
+              "apiVersion",
+              "v1",
+              "kind",
+              "ConfigMap",
+              "metadata",
+              Map.of("name", "cfg", "namespace", "payments"));
+      PolicyCheck c =
+          propose(
+              "staging",
+              "k8s.apply",
+              Map.of("manifest", manifest),
+              write("k8s.apply", false),
+              null);
       assertThat(policy("staging", QUIET).check(c).allowed()).isTrue();
     }
   }
@@ -244,7 +360,8 @@ class PolicyActivitiesImplTest {
     private final Instant wednesdayBefore = Instant.parse("2026-11-25T15:00:00Z");
 
     @Test
-    @DisplayName("given prod during black-friday, should deny freeze.black-friday, overridable by sre-leads with +1 approval")
+    @DisplayName(
+        "given prod during black-friday, should deny freeze.black-friday, overridable by sre-leads with +1 approval")
     void givenFreeze_shouldDenyOverridably() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z"); // Fri 10:00 EST
       PolicyDecision d = policy("prod", during).check(scale("prod", 5));
@@ -252,12 +369,15 @@ class PolicyActivitiesImplTest {
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("freeze.black-friday");
       assertThat(d.reason())
-          .contains("freeze window 'black-friday' (America/New_York, 2026-11-27T00:00 to 2026-11-30T00:00) is active at 2026-11-27T10:00-05:00")
+          .contains(
+              "freeze window 'black-friday' (America/New_York, 2026-11-27T00:00 to 2026-11-30T00:00) is active at 2026-11-27T10:00-05:00")
           .contains("break glass");
       assertThat(d.overridableBy()).containsExactly("carol");
       assertThat(d.requiredApprovals()).isEqualTo(3);
       assertThat(d.approvers()).contains("alice", "bob", "carol");
-      assertThat(d.observed()).containsEntry("window", "black-friday").containsEntry("timezone", "America/New_York");
+      assertThat(d.observed())
+          .containsEntry("window", "black-friday")
+          .containsEntry("timezone", "America/New_York");
     }
 
     @Test
@@ -267,52 +387,75 @@ class PolicyActivitiesImplTest {
       assertThat(policy("prod", wednesdayBefore).check(proposed).allowed()).isTrue();
 
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
-      PolicyDecision d = policy("prod", during).check(recheck(proposed, List.of(approval("alice"), approval("bob")), null));
+      PolicyDecision d =
+          policy("prod", during)
+              .check(recheck(proposed, List.of(approval("alice"), approval("bob")), null));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("freeze.black-friday");
       assertThat(d.stage()).isEqualTo(PolicyStage.RECHECK);
     }
 
     @Test
-    @DisplayName("given a break-glass approval from carol plus two more, should allow at RECHECK as break-glass:freeze.black-friday")
+    @DisplayName(
+        "given a break-glass approval from carol plus two more, should allow at RECHECK as break-glass:freeze.black-friday")
     void givenBreakGlass_shouldAllowAndRecordIt() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
       PolicyCheck proposed = scale("prod", 5);
-      List<ApprovalRecord> approvals = List.of(approval("alice"), approval("bob"),
-          approval("carol", "2026-11-27T14:59:00Z", "checkout is down", "checkout outage, revenue impact"));
+      List<ApprovalRecord> approvals =
+          List.of(
+              approval("alice"),
+              approval("bob"),
+              approval(
+                  "carol",
+                  "2026-11-27T14:59:00Z",
+                  "checkout is down",
+                  "checkout outage, revenue impact"));
 
-      PolicyDecision d = policy("prod", during).check(recheck(proposed, approvals, "checkout outage, revenue impact"));
+      PolicyDecision d =
+          policy("prod", during)
+              .check(recheck(proposed, approvals, "checkout outage, revenue impact"));
 
       assertThat(d.allowed()).isTrue();
       assertThat(d.ruleId()).isEqualTo("break-glass:freeze.black-friday");
       assertThat(d.reason()).contains("carol", "checkout outage");
-      assertThat(d.observed()).containsEntry("overridden", "freeze.black-friday").containsEntry("by", "carol");
+      assertThat(d.observed())
+          .containsEntry("overridden", "freeze.black-friday")
+          .containsEntry("by", "carol");
     }
 
     @Test
-    @DisplayName("given break glass with only the usual number of approvals, should deny approvals at RECHECK")
+    @DisplayName(
+        "given break glass with only the usual number of approvals, should deny approvals at RECHECK")
     void givenBreakGlassWithoutExtraApproval_shouldDeny() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
-      List<ApprovalRecord> approvals = List.of(approval("alice"), approval("carol", "2026-11-27T14:59:00Z", "c", "outage"));
-      PolicyDecision d = policy("prod", during).check(recheck(scale("prod", 5), approvals, "outage"));
+      List<ApprovalRecord> approvals =
+          List.of(approval("alice"), approval("carol", "2026-11-27T14:59:00Z", "c", "outage"));
+      PolicyDecision d =
+          policy("prod", during).check(recheck(scale("prod", 5), approvals, "outage"));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("approvals");
       assertThat(d.reason()).contains("needs 3 distinct approvals");
     }
 
     @Test
-    @DisplayName("given a break-glass reason but no break-glass approval from sre-leads, should stay denied by the freeze")
+    @DisplayName(
+        "given a break-glass reason but no break-glass approval from sre-leads, should stay denied by the freeze")
     void givenBreakGlassReasonFromWrongRole_shouldStayDenied() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
-      List<ApprovalRecord> approvals = List.of(approval("carol"), approval("bob"),
-          approval("alice", "2026-11-27T14:59:00Z", "c", "alice is not a lead"));
-      PolicyDecision d = policy("prod", during).check(recheck(scale("prod", 5), approvals, "alice is not a lead"));
+      List<ApprovalRecord> approvals =
+          List.of(
+              approval("carol"),
+              approval("bob"),
+              approval("alice", "2026-11-27T14:59:00Z", "c", "alice is not a lead"));
+      PolicyDecision d =
+          policy("prod", during).check(recheck(scale("prod", 5), approvals, "alice is not a lead"));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("freeze.black-friday");
     }
 
     @Test
-    @DisplayName("given the nightly-batch window (breakGlass: false), should deny without any override")
+    @DisplayName(
+        "given the nightly-batch window (breakGlass: false), should deny without any override")
     void givenUnbreakableWindow_shouldDenyHard() {
       Instant nightly = Instant.parse("2026-03-11T05:45:00Z"); // 01:45 EDT
       PolicyDecision d = policy("prod", nightly).check(scale("prod", 5));
@@ -325,14 +468,22 @@ class PolicyActivitiesImplTest {
     @DisplayName("given reads during a freeze, should allow them")
     void givenReadDuringFreeze_shouldAllow() {
       Instant during = Instant.parse("2026-11-27T15:00:00Z");
-      PolicyCheck c = propose("prod", "k8s.get", Map.of("namespace", "shop", "name", "web", "kind", "Deployment"), read("k8s.get"), null);
+      PolicyCheck c =
+          propose(
+              "prod",
+              "k8s.get",
+              Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
+              read("k8s.get"),
+              null);
       assertThat(policy("prod", during).check(c).allowed()).isTrue();
     }
 
     @Test
-    @DisplayName("given a deny window inside an allow window, deny should win; outside every allow window writes are denied")
+    @DisplayName(
+        "given a deny window inside an allow window, deny should win; outside every allow window writes are denied")
     void givenAllowAndDenyWindows_denyShouldWin() {
-      String yaml = """
+      String yaml =
+          """
           groups: {sre: [alice, bob]}
           environments:
             prod:
@@ -360,7 +511,9 @@ class PolicyActivitiesImplTest {
       assertThat(insideBoth.ruleId()).isEqualTo("freeze.release-freeze");
       assertThat(insideBoth.allowed()).isFalse();
 
-      assertThat(at(file, "2026-03-11T09:00:00Z").check(c).allowed()).as("10:00 CET inside the change window").isTrue();
+      assertThat(at(file, "2026-03-11T09:00:00Z").check(c).allowed())
+          .as("10:00 CET inside the change window")
+          .isTrue();
 
       PolicyDecision evening = at(file, "2026-03-11T17:00:00Z").check(c); // 18:00 CET
       assertThat(evening.allowed()).isFalse();
@@ -369,7 +522,8 @@ class PolicyActivitiesImplTest {
     }
 
     private PolicyActivitiesImpl at(PolicyFile file, String instant) {
-      return new PolicyActivitiesImpl(file, "prod", Clock.fixed(Instant.parse(instant), ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+      return new PolicyActivitiesImpl(
+          file, "prod", Clock.fixed(Instant.parse(instant), ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
     }
   }
 
@@ -377,7 +531,8 @@ class PolicyActivitiesImplTest {
   @DisplayName("CEL rules")
   class Cel {
     @Test
-    @DisplayName("given replicas > 20 in prod, should deny cel.max-replicas with the rule's message")
+    @DisplayName(
+        "given replicas > 20 in prod, should deny cel.max-replicas with the rule's message")
     void givenTooManyReplicas_shouldDeny() {
       PolicyDecision d = policy("prod", QUIET).check(scale("prod", 25));
       assertThat(d.allowed()).isFalse();
@@ -387,33 +542,62 @@ class PolicyActivitiesImplTest {
     }
 
     @Test
-    @DisplayName("given replicas as a decimal 25.0, should still deny (numbers compare across int and double)")
+    @DisplayName(
+        "given replicas as a decimal 25.0, should still deny (numbers compare across int and double)")
     void givenDecimalReplicas_shouldDeny() {
-      PolicyCheck c = propose("prod", "k8s.scale", Map.of("namespace", "shop", "name", "web", "replicas", 25.0),
-          write("k8s.scale", false), preview("Deployment", "shop", "web"));
+      PolicyCheck c =
+          propose(
+              "prod",
+              "k8s.scale",
+              Map.of("namespace", "shop", "name", "web", "replicas", 25.0),
+              write("k8s.scale", false),
+              preview("Deployment", "shop", "web"));
       assertThat(policy("prod", QUIET).check(c).ruleId()).isEqualTo("cel.max-replicas");
     }
 
     @Test
-    @DisplayName("given an apply or patch whose written object has replicas > 20, should deny cel.max-replicas too")
+    @DisplayName(
+        "given an apply or patch whose written object has replicas > 20, should deny cel.max-replicas too")
     void givenApplyWithTooManyReplicas_shouldDeny() {
-      com.fasterxml.jackson.databind.JsonNode intended = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
-          Map.of("apiVersion", "apps/v1", "kind", "Deployment", "metadata", Map.of("name", "web", "namespace", "shop"),
-              "spec", Map.of("replicas", 50)));
-      io.interlock.contract.values.Preview p = new io.interlock.contract.values.Preview(
-          new io.interlock.contract.values.TargetRef("apps/v1", "Deployment", "shop", "web", "uid-1", "42", true),
-          "apply", "", "server-side dry-run", intended, List.of());
+      com.fasterxml.jackson.databind.JsonNode intended =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .valueToTree(
+                  Map.of(
+                      "apiVersion",
+                      "apps/v1",
+                      "kind",
+                      "Deployment",
+                      "metadata",
+                      Map.of("name", "web", "namespace", "shop"),
+                      "spec",
+                      Map.of("replicas", 50)));
+      io.interlock.contract.values.Preview p =
+          new io.interlock.contract.values.Preview(
+              new io.interlock.contract.values.TargetRef(
+                  "apps/v1", "Deployment", "shop", "web", "uid-1", "42", true),
+              "apply",
+              "",
+              "server-side dry-run",
+              intended,
+              List.of());
       for (String tool : List.of("k8s.apply", "k8s.patch")) {
-        PolicyCheck c = propose("prod", tool, Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
-            write(tool, false), p);
+        PolicyCheck c =
+            propose(
+                "prod",
+                tool,
+                Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
+                write(tool, false),
+                p);
         assertThat(policy("prod", QUIET).check(c).ruleId()).as(tool).isEqualTo("cel.max-replicas");
       }
     }
 
     @Test
-    @DisplayName("given a kind alias (cm, SECRET), rules see the normalised kind and cannot be dodged")
+    @DisplayName(
+        "given a kind alias (cm, SECRET), rules see the normalised kind and cannot be dodged")
     void givenKindAlias_shouldSeeNormalisedKind() {
-      String yaml = """
+      String yaml =
+          """
           groups: {sre: [alice]}
           environments:
             staging:
@@ -428,12 +612,24 @@ class PolicyActivitiesImplTest {
                   effect: deny
           """;
       PolicyFile file = PolicyFile.parse("alias.yaml", yaml.getBytes(StandardCharsets.UTF_8));
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
       for (String alias : List.of("SECRET", "secret", "secrets")) {
-        PolicyCheck c = propose("staging", "k8s.delete", Map.of("namespace", "shop", "name", "db", "kind", alias),
-            write("k8s.delete", true), new io.interlock.contract.values.Preview(
-                new io.interlock.contract.values.TargetRef("v1", "Secret", "shop", "db", "uid-1", "42", true),
-                "delete", "", "server-side dry-run", null, List.of()));
+        PolicyCheck c =
+            propose(
+                "staging",
+                "k8s.delete",
+                Map.of("namespace", "shop", "name", "db", "kind", alias),
+                write("k8s.delete", true),
+                new io.interlock.contract.values.Preview(
+                    new io.interlock.contract.values.TargetRef(
+                        "v1", "Secret", "shop", "db", "uid-1", "42", true),
+                    "delete",
+                    "",
+                    "server-side dry-run",
+                    null,
+                    List.of()));
         assertThat(p.check(c).ruleId()).as(alias).isEqualTo("cel.no-secret-deletes");
       }
     }
@@ -441,17 +637,24 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a delete in prod, should require 2 approvals via cel.delete-needs-two")
     void givenDeleteInProd_shouldRequireTwo() {
-      PolicyCheck c = propose("prod", "k8s.delete", Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
-          write("k8s.delete", false), preview("Deployment", "shop", "web"));
+      PolicyCheck c =
+          propose(
+              "prod",
+              "k8s.delete",
+              Map.of("namespace", "shop", "name", "web", "kind", "Deployment"),
+              write("k8s.delete", false),
+              preview("Deployment", "shop", "web"));
       PolicyDecision d = policy("prod", QUIET).check(c);
       assertThat(d.allowed()).isTrue();
       assertThat(d.requiredApprovals()).isEqualTo(2);
     }
 
     @Test
-    @DisplayName("given a requireApprovals rule above the default, should raise the count; and an evaluation error should deny")
+    @DisplayName(
+        "given a requireApprovals rule above the default, should raise the count; and an evaluation error should deny")
     void givenRequireNAndEvalError() {
-      String yaml = """
+      String yaml =
+          """
           groups: {sre: [alice, bob, erin, frank]}
           environments:
             staging:
@@ -470,15 +673,23 @@ class PolicyActivitiesImplTest {
                   effect: deny
           """;
       PolicyFile file = PolicyFile.parse("rules.yaml", yaml.getBytes(StandardCharsets.UTF_8));
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
 
       PolicyDecision big = p.check(scale("staging", 12));
       assertThat(big.allowed()).isTrue();
       assertThat(big.requiredApprovals()).isEqualTo(3);
 
-      // k8s.scale without replicas: "call.args.replicas" has no such key -> evaluation error -> deny.
-      PolicyCheck noReplicas = propose("staging", "k8s.scale", Map.of("namespace", "shop", "name", "web"),
-          write("k8s.scale", false), preview("Deployment", "shop", "web"));
+      // k8s.scale without replicas: "call.args.replicas" has no such key -> evaluation error ->
+      // deny.
+      PolicyCheck noReplicas =
+          propose(
+              "staging",
+              "k8s.scale",
+              Map.of("namespace", "shop", "name", "web"),
+              write("k8s.scale", false),
+              preview("Deployment", "shop", "web"));
       PolicyDecision broken = p.check(noReplicas);
       assertThat(broken.allowed()).isFalse();
       assertThat(broken.ruleId()).isEqualTo("cel.big-scale");
@@ -489,7 +700,8 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a rule on the target, time and requester, should see them")
     void givenTargetNowRequester_shouldSeeThem() {
-      String yaml = """
+      String yaml =
+          """
           groups: {sre: [alice]}
           environments:
             staging:
@@ -506,10 +718,20 @@ class PolicyActivitiesImplTest {
                   effect: deny
           """;
       PolicyFile file = PolicyFile.parse("target.yaml", yaml.getBytes(StandardCharsets.UTF_8));
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              file, "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, ALLOW_ALL);
       assertThat(p.check(scale("staging", 2)).ruleId()).isEqualTo("cel.bots-not-on-web-in-2026");
-      assertThat(new PolicyActivitiesImpl(file, "staging", Clock.fixed(Instant.parse("2025-06-01T00:00:00Z"), ZoneOffset.UTC),
-          UNLOCKED, ALLOW_ALL).check(scale("staging", 2)).allowed()).isTrue();
+      assertThat(
+              new PolicyActivitiesImpl(
+                      file,
+                      "staging",
+                      Clock.fixed(Instant.parse("2025-06-01T00:00:00Z"), ZoneOffset.UTC),
+                      UNLOCKED,
+                      ALLOW_ALL)
+                  .check(scale("staging", 2))
+                  .allowed())
+          .isTrue();
     }
   }
 
@@ -519,19 +741,26 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given two distinct prod approvers, should allow at RECHECK")
     void givenEnoughApprovals_shouldAllow() {
-      PolicyDecision d = policy("prod", QUIET).check(recheck(scale("prod", 5), List.of(approval("alice"), approval("carol")), null));
+      PolicyDecision d =
+          policy("prod", QUIET)
+              .check(
+                  recheck(scale("prod", 5), List.of(approval("alice"), approval("carol")), null));
       assertThat(d.allowed()).isTrue();
       assertThat(d.stage()).isEqualTo(PolicyStage.RECHECK);
     }
 
     @Test
-    @DisplayName("given the same approver twice, the requester and an outsider, should count one and deny approvals")
+    @DisplayName(
+        "given the same approver twice, the requester and an outsider, should count one and deny approvals")
     void givenDuplicatesSelfAndOutsider_shouldDeny() {
-      List<ApprovalRecord> approvals = List.of(approval("alice"), approval("alice"), approval(REQUESTER), approval("dave"));
+      List<ApprovalRecord> approvals =
+          List.of(approval("alice"), approval("alice"), approval(REQUESTER), approval("dave"));
       PolicyDecision d = policy("prod", QUIET).check(recheck(scale("prod", 5), approvals, null));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("approvals");
-      assertThat(d.observed()).containsEntry("valid", List.of("alice")).containsEntry("required", 2);
+      assertThat(d.observed())
+          .containsEntry("valid", List.of("alice"))
+          .containsEntry("required", 2);
       assertThat(d.reason()).contains("the requester", "dave (not in");
     }
   }
@@ -542,8 +771,22 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a lock until later, should deny environment.lock naming who, why and until")
     void givenLock_shouldDeny() {
-      LockReader locked = env -> new LockState(env, true, "carol", "incident INC-42", "2026-03-11T14:00:00Z", "2026-03-11T18:00:00Z");
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), locked, ALLOW_ALL);
+      LockReader locked =
+          env ->
+              new LockState(
+                  env,
+                  true,
+                  "carol",
+                  "incident INC-42",
+                  "2026-03-11T14:00:00Z",
+                  "2026-03-11T18:00:00Z");
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              PolicyChecks.defaultPolicy(),
+              "staging",
+              Clock.fixed(QUIET, ZoneOffset.UTC),
+              locked,
+              ALLOW_ALL);
       PolicyDecision d = p.check(scale("staging", 5));
       assertThat(d.allowed()).isFalse();
       assertThat(d.ruleId()).isEqualTo("environment.lock");
@@ -554,18 +797,34 @@ class PolicyActivitiesImplTest {
     @Test
     @DisplayName("given a lock whose until has passed by the policy clock, should not block")
     void givenExpiredLock_shouldAllow() {
-      LockReader stale = env -> new LockState(env, true, "carol", "x", "2026-03-11T10:00:00Z", "2026-03-11T12:00:00Z");
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), stale, ALLOW_ALL);
+      LockReader stale =
+          env ->
+              new LockState(
+                  env, true, "carol", "x", "2026-03-11T10:00:00Z", "2026-03-11T12:00:00Z");
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              PolicyChecks.defaultPolicy(),
+              "staging",
+              Clock.fixed(QUIET, ZoneOffset.UTC),
+              stale,
+              ALLOW_ALL);
       assertThat(p.check(scale("staging", 5)).allowed()).isTrue();
     }
 
     @Test
     @DisplayName("given the lock cannot be read, should deny (fail closed)")
     void givenUnreadableLock_shouldDeny() {
-      LockReader broken = env -> {
-        throw new IllegalStateException("temporal unavailable");
-      };
-      PolicyActivitiesImpl p = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), broken, ALLOW_ALL);
+      LockReader broken =
+          env -> {
+            throw new IllegalStateException("temporal unavailable");
+          };
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              PolicyChecks.defaultPolicy(),
+              "staging",
+              Clock.fixed(QUIET, ZoneOffset.UTC),
+              broken,
+              ALLOW_ALL);
       PolicyDecision d = p.check(scale("staging", 5));
       assertThat(d.ruleId()).isEqualTo("environment.lock");
       assertThat(d.reason()).contains("temporal unavailable");
@@ -576,26 +835,41 @@ class PolicyActivitiesImplTest {
   @DisplayName("access review")
   class Access {
     @Test
-    @DisplayName("given a scale, should ask update apps/deployments in shop (the guarded PUT the tool sends)")
+    @DisplayName(
+        "given a scale, should ask update apps/deployments in shop (the guarded PUT the tool sends)")
     void givenScale_shouldReviewTheUpdateItSends() {
       List<AccessRequest> asked = new ArrayList<>();
-      AccessReview recording = r -> {
-        asked.add(r);
-        return new AccessVerdict(true, null);
-      };
-      new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, recording)
+      AccessReview recording =
+          r -> {
+            asked.add(r);
+            return new AccessVerdict(true, null);
+          };
+      new PolicyActivitiesImpl(
+              PolicyChecks.defaultPolicy(),
+              "staging",
+              Clock.fixed(QUIET, ZoneOffset.UTC),
+              UNLOCKED,
+              recording)
           .check(scale("staging", 5));
-      assertThat(asked).containsExactly(new AccessRequest("update", "apps", "deployments", null, "shop", "web"));
+      assertThat(asked)
+          .containsExactly(new AccessRequest("update", "apps", "deployments", null, "shop", "web"));
     }
 
     @Test
     @DisplayName("given a review that throws, should deny rbac.ssar")
     void givenReviewFails_shouldDeny() {
-      AccessReview failing = r -> {
-        throw new IllegalStateException("connection refused");
-      };
-      PolicyDecision d = new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED, failing)
-          .check(scale("staging", 5));
+      AccessReview failing =
+          r -> {
+            throw new IllegalStateException("connection refused");
+          };
+      PolicyDecision d =
+          new PolicyActivitiesImpl(
+                  PolicyChecks.defaultPolicy(),
+                  "staging",
+                  Clock.fixed(QUIET, ZoneOffset.UTC),
+                  UNLOCKED,
+                  failing)
+              .check(scale("staging", 5));
       assertThat(d.ruleId()).isEqualTo("rbac.ssar");
       assertThat(d.reason()).contains("connection refused", "nothing was changed");
     }
@@ -604,7 +878,20 @@ class PolicyActivitiesImplTest {
   @Test
   @DisplayName("given a null call, should deny rather than throw (fail closed)")
   void givenGarbage_shouldDeny() {
-    PolicyCheck c = new PolicyCheck(PolicyStage.PROPOSE, "t", "s", REQUESTER, "staging", null, null, null, null, null, null, null);
+    PolicyCheck c =
+        new PolicyCheck(
+            PolicyStage.PROPOSE,
+            "t",
+            "s",
+            REQUESTER,
+            "staging",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     PolicyDecision d = policy("staging", QUIET).check(c);
     assertThat(d.allowed()).isFalse();
     assertThat(d.policyVersion()).startsWith("sha256:");

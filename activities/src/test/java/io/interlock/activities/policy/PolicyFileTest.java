@@ -14,17 +14,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@DisplayName("Policy file: loads the bundled example, refuses broken files with file + field + problem")
+@DisplayName(
+    "Policy file: loads the bundled example, refuses broken files with file + field + problem")
 class PolicyFileTest {
   private static final Path BROKEN = Path.of("src/test/resources/policy/broken");
 
   @Test
-  @DisplayName("given the bundled example, should load dev, staging and prod with groups and a sha256 version")
+  @DisplayName(
+      "given the bundled example, should load dev, staging and prod with groups and a sha256 version")
   void givenBundledExample_shouldLoad() {
     PolicyFile policy = PolicyFile.loadDefault();
 
     assertThat(policy.environments()).containsOnlyKeys("dev", "staging", "prod");
-    assertThat(policy.groups()).containsEntry("sre", List.of("alice", "bob")).containsEntry("sre-leads", List.of("carol"))
+    assertThat(policy.groups())
+        .containsEntry("sre", List.of("alice", "bob"))
+        .containsEntry("sre-leads", List.of("carol"))
         .containsEntry("developers", List.of("dave"));
     assertThat(policy.reviewers().groups()).containsExactly("sre-leads");
     assertThat(policy.version()).matches("sha256:[0-9a-f]{64}");
@@ -38,12 +42,17 @@ class PolicyFileTest {
     assertThat(prod.breakGlass().groups()).containsExactly("sre-leads");
     assertThat(prod.credentials().ref()).isEqualTo("env:PROD_KUBECONFIG");
     assertThat(prod.allowedClusterScopedKinds()).containsExactly("Node");
-    assertThat(prod.freezeWindows()).extracting(FreezeWindow::id).containsExactly("black-friday", "weekend", "nightly-batch");
-    assertThat(prod.rules()).extracting(CelRule::id).containsExactly("max-replicas", "delete-needs-two");
+    assertThat(prod.freezeWindows())
+        .extracting(FreezeWindow::id)
+        .containsExactly("black-friday", "weekend", "nightly-batch");
+    assertThat(prod.rules())
+        .extracting(CelRule::id)
+        .containsExactly("max-replicas", "delete-needs-two");
   }
 
   @Test
-  @DisplayName("given deploy/policy/interlock-policy.yaml, should be the same bytes (same version) as the classpath default")
+  @DisplayName(
+      "given deploy/policy/interlock-policy.yaml, should be the same bytes (same version) as the classpath default")
   void givenDeployCopy_shouldEqualClasspathDefault() {
     PolicyFile fromDeploy = PolicyFile.load(Path.of("../deploy/policy/interlock-policy.yaml"));
     assertThat(fromDeploy.version()).isEqualTo(PolicyFile.loadDefault().version());
@@ -53,28 +62,60 @@ class PolicyFileTest {
   @DisplayName("given a one-byte edit, should get another version")
   void givenEdit_shouldChangeVersion() throws Exception {
     byte[] bytes = Files.readAllBytes(Path.of("../deploy/policy/interlock-policy.yaml"));
-    byte[] edited = (new String(bytes, StandardCharsets.UTF_8) + "\n# edited\n").getBytes(StandardCharsets.UTF_8);
-    assertThat(PolicyFile.parse("edited.yaml", edited).version()).isNotEqualTo(PolicyFile.parse("orig.yaml", bytes).version());
+    byte[] edited =
+        (new String(bytes, StandardCharsets.UTF_8) + "\n# edited\n")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(PolicyFile.parse("edited.yaml", edited).version())
+        .isNotEqualTo(PolicyFile.parse("orig.yaml", bytes).version());
   }
 
   static Stream<Arguments> brokenFiles() {
     return Stream.of(
-        Arguments.of("unknown-timezone.yaml", "environments.prod.freezeWindows[1].timezone", "unknown time zone 'Europe/Berlinn'"),
-        Arguments.of("unknown-field.yaml", "environments.staging.allowedNamespace", "unknown field 'allowedNamespace'"),
-        Arguments.of("bad-cron.yaml", "environments.prod.freezeWindows[0].schedule", "bad cron: hour value 25 is outside 0-23"),
-        Arguments.of("cel-compile-error.yaml", "environments.prod.rules[0].expression", "rule 'max-replicas' does not compile"),
+        Arguments.of(
+            "unknown-timezone.yaml",
+            "environments.prod.freezeWindows[1].timezone",
+            "unknown time zone 'Europe/Berlinn'"),
+        Arguments.of(
+            "unknown-field.yaml",
+            "environments.staging.allowedNamespace",
+            "unknown field 'allowedNamespace'"),
+        Arguments.of(
+            "bad-cron.yaml",
+            "environments.prod.freezeWindows[0].schedule",
+            "bad cron: hour value 25 is outside 0-23"),
+        Arguments.of(
+            "cel-compile-error.yaml",
+            "environments.prod.rules[0].expression",
+            "rule 'max-replicas' does not compile"),
         Arguments.of("duplicate-environment.yaml", "environments", "duplicate key 'prod'"),
-        Arguments.of("zero-approvals.yaml", "environments.staging.approvals.required", "must be between 1 and 100, got 0"),
-        Arguments.of("unknown-group.yaml", "environments.prod.approvals.groups[1]", "unknown group 'sre-lead'"),
-        Arguments.of("unknown-reviewer-group.yaml", "reviewers.groups[0]", "unknown group 'auditor'"),
-        Arguments.of("inline-credential.yaml", "environments.prod.credentials.ref", "must name a credential as env:VARIABLE or file:/path"),
-        Arguments.of("two-clusters.yaml", "environments.prod.cluster", "set exactly one of simulated: true, kubeconfigContext: NAME, inCluster: true"),
-        Arguments.of("wildcard-namespace.yaml", "environments.prod.allowedNamespaces[0]", "list each namespace explicitly (no wildcards)"));
+        Arguments.of(
+            "zero-approvals.yaml",
+            "environments.staging.approvals.required",
+            "must be between 1 and 100, got 0"),
+        Arguments.of(
+            "unknown-group.yaml",
+            "environments.prod.approvals.groups[1]",
+            "unknown group 'sre-lead'"),
+        Arguments.of(
+            "unknown-reviewer-group.yaml", "reviewers.groups[0]", "unknown group 'auditor'"),
+        Arguments.of(
+            "inline-credential.yaml",
+            "environments.prod.credentials.ref",
+            "must name a credential as env:VARIABLE or file:/path"),
+        Arguments.of(
+            "two-clusters.yaml",
+            "environments.prod.cluster",
+            "set exactly one of simulated: true, kubeconfigContext: NAME, inCluster: true"),
+        Arguments.of(
+            "wildcard-namespace.yaml",
+            "environments.prod.allowedNamespaces[0]",
+            "list each namespace explicitly (no wildcards)"));
   }
 
   @ParameterizedTest(name = "given {0}, should name {1}")
   @MethodSource("brokenFiles")
-  @DisplayName("given a broken policy file, should refuse it naming the file, the field and the problem")
+  @DisplayName(
+      "given a broken policy file, should refuse it naming the file, the field and the problem")
   void givenBrokenFile_shouldNameFileFieldAndProblem(String file, String field, String problem) {
     Path path = BROKEN.resolve(file);
     assertThatThrownBy(() -> PolicyFile.load(path))
@@ -93,9 +134,11 @@ class PolicyFileTest {
   }
 
   @Test
-  @DisplayName("given no reviewers block, should have no reviewers; given an empty one, should say to name groups")
+  @DisplayName(
+      "given no reviewers block, should have no reviewers; given an empty one, should say to name groups")
   void givenReviewers_shouldBeOptionalButNeverEmpty() {
-    String base = """
+    String base =
+        """
         groups: {sre: [alice]}
         environments:
           qa:
@@ -103,11 +146,20 @@ class PolicyFileTest {
             allowedTools: ["*"]
             approvals: {groups: [sre], required: 1}
         """;
-    assertThat(PolicyFile.parse("none.yaml", base.getBytes(StandardCharsets.UTF_8)).reviewers()).isEqualTo(Reviewers.NONE);
-    assertThatThrownBy(() -> PolicyFile.parse("empty.yaml", ("reviewers: {groups: []}\n" + base).getBytes(StandardCharsets.UTF_8)))
+    assertThat(PolicyFile.parse("none.yaml", base.getBytes(StandardCharsets.UTF_8)).reviewers())
+        .isEqualTo(Reviewers.NONE);
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "empty.yaml",
+                    ("reviewers: {groups: []}\n" + base).getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(PolicyException.class)
         .hasMessageContaining("reviewers.groups: name the groups that may read every task");
-    assertThatThrownBy(() -> PolicyFile.parse("typo.yaml", ("reviewers: {group: [sre]}\n" + base).getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "typo.yaml",
+                    ("reviewers: {group: [sre]}\n" + base).getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(PolicyException.class)
         .hasMessageContaining("reviewers.group");
   }
@@ -115,7 +167,8 @@ class PolicyFileTest {
   @Test
   @DisplayName("given several problems, should list each of them")
   void givenSeveralProblems_shouldListAll() {
-    String yaml = """
+    String yaml =
+        """
         environments:
           qa:
             cluster: {simulated: true}
@@ -132,9 +185,11 @@ class PolicyFileTest {
   }
 
   @Test
-  @DisplayName("given broken identities (a non-key line, a private JWK, an issuer without keys, an unknown proof mode), should name each field")
+  @DisplayName(
+      "given broken identities (a non-key line, a private JWK, an issuer without keys, an unknown proof mode), should name each field")
   void givenBrokenIdentities_shouldNameEachField() {
-    String yaml = """
+    String yaml =
+        """
         groups: {sre: [alice]}
         identities:
           sshKeys:
@@ -163,10 +218,12 @@ class PolicyFileTest {
   }
 
   @Test
-  @DisplayName("given the bundled policy, every environment requires approval proofs and prod requires requester proofs")
+  @DisplayName(
+      "given the bundled policy, every environment requires approval proofs and prod requires requester proofs")
   void bundledPolicyRequiresProofs() {
     PolicyFile policy = PolicyFile.loadDefault();
-    assertThat(policy.environments().values()).allSatisfy(e -> assertThat(e.approvals().proof()).isEqualTo("required"));
+    assertThat(policy.environments().values())
+        .allSatisfy(e -> assertThat(e.approvals().proof()).isEqualTo("required"));
     assertThat(policy.environment("prod").orElseThrow().requestProof()).isEqualTo("required");
     assertThat(policy.identities().issuers()).containsKey("interlock-api");
   }

@@ -31,7 +31,8 @@ class PolicyReaderPropertiesTest {
   private static final String SOURCE = "fuzzed-policy.yaml";
 
   @Property(tries = 10_000)
-  @Label("one structural change: a policy, or a PolicyException naming the file; never another exception")
+  @Label(
+      "one structural change: a policy, or a PolicyException naming the file; never another exception")
   void structuralChangeIsLoadedOrRefusedCleanly(@ForAll long seed) throws IOException {
     Random random = new Random(seed);
     JsonNode changed = TREE.deepCopy();
@@ -40,7 +41,8 @@ class PolicyReaderPropertiesTest {
   }
 
   @Property(tries = 10_000)
-  @Label("bytes cut, flipped or spliced: a policy, or a PolicyException naming the file; never another exception")
+  @Label(
+      "bytes cut, flipped or spliced: a policy, or a PolicyException naming the file; never another exception")
   void byteChangeIsLoadedOrRefusedCleanly(@ForAll long seed) {
     Random random = new Random(seed);
     byte[] bytes = SHIPPED.clone();
@@ -56,7 +58,18 @@ class PolicyReaderPropertiesTest {
         what = "byte " + at + " set to " + (bytes[at] & 0xff);
       }
       default -> {
-        String[] splices = {"&a [*a, *a]", "!!java.lang.Runtime", "\t", "{", "- -", ": :", "%YAML 9.9", "\u0000", "'", "<<: *x"};
+        String[] splices = {
+          "&a [*a, *a]",
+          "!!java.lang.Runtime",
+          "\t",
+          "{",
+          "- -",
+          ": :",
+          "%YAML 9.9",
+          "\u0000",
+          "'",
+          "<<: *x"
+        };
         String splice = splices[random.nextInt(splices.length)];
         byte[] insert = splice.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[bytes.length + insert.length];
@@ -84,7 +97,9 @@ class PolicyReaderPropertiesTest {
       PolicyFile.parse(SOURCE, yaml);
     } catch (PolicyException e) {
       assertThat(e.getMessage()).as("the refusal after %s", what).contains(SOURCE);
-      assertThat(e.getMessage().length()).as("the refusal's length after %s", what).isLessThan(16_384);
+      assertThat(e.getMessage().length())
+          .as("the refusal's length after %s", what)
+          .isLessThan(16_384);
     } catch (RuntimeException | StackOverflowError e) {
       throw new AssertionError("after " + what + " the reader threw " + e, e);
     }
@@ -145,13 +160,15 @@ class PolicyReaderPropertiesTest {
     return "nothing";
   }
 
-  private static void collect(JsonNode node, String path, List<String> paths, List<JsonNode> parents) {
+  private static void collect(
+      JsonNode node, String path, List<String> paths, List<JsonNode> parents) {
     if (node.isContainerNode()) {
       paths.add(path);
       parents.add(node);
     }
     if (node instanceof ObjectNode o) {
-      o.fields().forEachRemaining(e -> collect(e.getValue(), path + "/" + e.getKey(), paths, parents));
+      o.fields()
+          .forEachRemaining(e -> collect(e.getValue(), path + "/" + e.getKey(), paths, parents));
     } else if (node instanceof ArrayNode a) {
       for (int i = 0; i < a.size(); i++) {
         collect(a.get(i), path + "[" + i + "]", paths, parents);
@@ -160,7 +177,15 @@ class PolicyReaderPropertiesTest {
   }
 
   private static String renamed(String name, Random random) {
-    String[] forms = {name.toUpperCase(), name + " ", "", name + "s", name.replace('-', '_'), "\u200b" + name, name + "\u0000"};
+    String[] forms = {
+      name.toUpperCase(),
+      name + " ",
+      "",
+      name + "s",
+      name.replace('-', '_'),
+      "\u200b" + name,
+      name + "\u0000"
+    };
     return forms[random.nextInt(forms.length)];
   }
 
@@ -184,7 +209,8 @@ class PolicyReaderPropertiesTest {
   }
 
   private static byte[] shipped() {
-    try (InputStream in = PolicyFile.class.getClassLoader().getResourceAsStream(PolicyFile.DEFAULT_RESOURCE)) {
+    try (InputStream in =
+        PolicyFile.class.getClassLoader().getResourceAsStream(PolicyFile.DEFAULT_RESOURCE)) {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("SelfSubjectAccessReview: a missing permission is BLOCKED (rbac.ssar) before anything changes")
+@DisplayName(
+    "SelfSubjectAccessReview: a missing permission is BLOCKED (rbac.ssar) before anything changes")
 class SelfSubjectAccessReviewerTest {
   private static final String SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
@@ -39,17 +40,27 @@ class SelfSubjectAccessReviewerTest {
 
   private void answer(boolean allowed, String reason) {
     SelfSubjectAccessReview review =
-        new SelfSubjectAccessReviewBuilder().withNewStatus().withAllowed(allowed).withReason(reason).endStatus().build();
+        new SelfSubjectAccessReviewBuilder()
+            .withNewStatus()
+            .withAllowed(allowed)
+            .withReason(reason)
+            .endStatus()
+            .build();
     server.expect().post().withPath(SSAR_PATH).andReturn(201, review).always();
   }
 
   private PolicyActivitiesImpl policy() {
-    return new PolicyActivitiesImpl(PolicyChecks.defaultPolicy(), "staging", Clock.fixed(QUIET, ZoneOffset.UTC), UNLOCKED,
+    return new PolicyActivitiesImpl(
+        PolicyChecks.defaultPolicy(),
+        "staging",
+        Clock.fixed(QUIET, ZoneOffset.UTC),
+        UNLOCKED,
         new SelfSubjectAccessReviewer(client));
   }
 
   @Test
-  @DisplayName("given the cluster denies update on deployments, should deny rbac.ssar with the verb, resource and namespace")
+  @DisplayName(
+      "given the cluster denies update on deployments, should deny rbac.ssar with the verb, resource and namespace")
   void givenClusterDenies_shouldBlockWithRbacSsar() throws Exception {
     answer(false, "no RBAC policy matched");
 
@@ -57,13 +68,18 @@ class SelfSubjectAccessReviewerTest {
 
     assertThat(d.allowed()).isFalse();
     assertThat(d.ruleId()).isEqualTo("rbac.ssar");
-    assertThat(d.reason()).contains("may not update apps/deployments shop/web", "no RBAC policy matched");
-    assertThat(d.observed()).containsEntry("verb", "update").containsEntry("resource", "deployments")
+    assertThat(d.reason())
+        .contains("may not update apps/deployments shop/web", "no RBAC policy matched");
+    assertThat(d.observed())
+        .containsEntry("verb", "update")
+        .containsEntry("resource", "deployments")
         .containsEntry("namespace", "shop");
     assertThat(d.overridableBy()).isEmpty();
     // The review sent what the write needs.
     String body = server.getLastRequest().getBody().readUtf8();
-    assertThat(body).contains("\"verb\":\"update\"", "\"resource\":\"deployments\"", "\"namespace\":\"shop\"").doesNotContain("subresource\":\"scale");
+    assertThat(body)
+        .contains("\"verb\":\"update\"", "\"resource\":\"deployments\"", "\"namespace\":\"shop\"")
+        .doesNotContain("subresource\":\"scale");
   }
 
   @Test
@@ -74,7 +90,8 @@ class SelfSubjectAccessReviewerTest {
   }
 
   @Test
-  @DisplayName("given the engine may not even create access reviews (403), should deny rbac.ssar (fail closed)")
+  @DisplayName(
+      "given the engine may not even create access reviews (403), should deny rbac.ssar (fail closed)")
   void givenReviewRefused_shouldDeny() {
     server.expect().post().withPath(SSAR_PATH).andReturn(403, "forbidden").always();
     PolicyDecision d = policy().check(scale("staging", 5));

@@ -27,8 +27,8 @@ public final class ApiModels {
       String taskId) {}
 
   /**
-   * POST .../approve. The approver is the authenticated caller. Without {@code proof} the API
-   * signs the approval as its issuer; with one (for example from {@code interlock sign --key}) the
+   * POST .../approve. The approver is the authenticated caller. Without {@code proof} the API signs
+   * the approval as its issuer; with one (for example from {@code interlock sign --key}) the
    * caller's own signature is relayed as it is.
    */
   public record Approve(String callHash, String comment, String breakGlass, ApprovalProof proof) {}
@@ -38,9 +38,16 @@ public final class ApiModels {
 
   /** One line of GET /api/tasks. */
   public record TaskSummary(
-      String taskId, String requester, String environment, String goal, String state, List<String> pendingSteps) {}
+      String taskId,
+      String requester,
+      String environment,
+      String goal,
+      String state,
+      List<String> pendingSteps) {}
 
-  /** One entry of GET /api/approvals: the pending approval and whether the caller may approve it. */
+  /**
+   * One entry of GET /api/approvals: the pending approval and whether the caller may approve it.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PendingView(
       String taskId,
@@ -58,13 +65,31 @@ public final class ApiModels {
       String deadline,
       boolean canApprove) {
     public static PendingView of(PendingApproval p, String user) {
-      return new PendingView(p.taskId(), p.stepId(), p.environment(), p.requester(), p.goal(), p.tool(), p.target(),
-          p.summary(), p.diff(), p.callHash(), p.policy(), p.since(), p.deadline(), canApprove(p, user));
+      return new PendingView(
+          p.taskId(),
+          p.stepId(),
+          p.environment(),
+          p.requester(),
+          p.goal(),
+          p.tool(),
+          p.target(),
+          p.summary(),
+          p.diff(),
+          p.callHash(),
+          p.policy(),
+          p.since(),
+          p.deadline(),
+          canApprove(p, user));
     }
 
-    /** Mirrors the workflow's rule for the inbox: listed by the policy and not the requester (the workflow decides). */
+    /**
+     * Mirrors the workflow's rule for the inbox: listed by the policy and not the requester (the
+     * workflow decides).
+     */
     static boolean canApprove(PendingApproval p, String user) {
-      return p.policy() != null && p.policy().approvers().contains(user) && !user.equals(p.requester());
+      return p.policy() != null
+          && p.policy().approvers().contains(user)
+          && !user.equals(p.requester());
     }
   }
 
@@ -86,8 +111,18 @@ public final class ApiModels {
       String deadline,
       boolean canApprove) {
     public static PendingSummary of(PendingApproval p, String user) {
-      return new PendingSummary(p.taskId(), p.stepId(), p.environment(), p.requester(), p.goal(), p.tool(), p.target(),
-          p.summary(), p.since(), p.deadline(), PendingView.canApprove(p, user));
+      return new PendingSummary(
+          p.taskId(),
+          p.stepId(),
+          p.environment(),
+          p.requester(),
+          p.goal(),
+          p.tool(),
+          p.target(),
+          p.summary(),
+          p.since(),
+          p.deadline(),
+          PendingView.canApprove(p, user));
     }
   }
 

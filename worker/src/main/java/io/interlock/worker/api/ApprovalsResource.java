@@ -15,7 +15,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Pending approvals across the tasks the caller may read, from the in-memory inbox (no visibility queries). */
+/**
+ * Pending approvals across the tasks the caller may read, from the in-memory inbox (no visibility
+ * queries).
+ */
 @Path("/api/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalsResource {
@@ -30,7 +33,9 @@ public class ApprovalsResource {
   }
 
   @GET
-  @Operation(summary = "Writes waiting for approval in tasks the caller may read, oldest first; canApprove says whether the caller may approve each")
+  @Operation(
+      summary =
+          "Writes waiting for approval in tasks the caller may read, oldest first; canApprove says whether the caller may approve each")
   public List<PendingView> list(@QueryParam("limit") @DefaultValue("10000") int limit) {
     String user = caller.get().isAgent() ? "" : caller.get().user();
     return readable(limit).stream().map(p -> PendingView.of(p, user)).toList();
@@ -38,7 +43,9 @@ public class ApprovalsResource {
 
   @GET
   @Path("/summary")
-  @Operation(summary = "The same list without diff, policy and callHash: what an inbox row shows, at about 40% of the bytes")
+  @Operation(
+      summary =
+          "The same list without diff, policy and callHash: what an inbox row shows, at about 40% of the bytes")
   public List<PendingSummary> summary(@QueryParam("limit") @DefaultValue("10000") int limit) {
     String user = caller.get().isAgent() ? "" : caller.get().user();
     return readable(limit).stream().map(p -> PendingSummary.of(p, user)).toList();

@@ -9,7 +9,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The tool catalog: name, effect (from the registry, never the request), flags, argument schema. */
+/**
+ * The tool catalog: name, effect (from the registry, never the request), flags, argument schema.
+ */
 @Path("/api/catalog")
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogResource {

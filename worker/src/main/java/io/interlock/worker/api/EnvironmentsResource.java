@@ -31,7 +31,9 @@ public class EnvironmentsResource {
   }
 
   @GET
-  @Operation(summary = "Every environment: cluster, allowed namespaces and tools, approvers, lock, freeze windows")
+  @Operation(
+      summary =
+          "Every environment: cluster, allowed namespaces and tools, approvers, lock, freeze windows")
   public List<EnvironmentView> list() {
     return environments.list();
   }
@@ -44,9 +46,12 @@ public class EnvironmentsResource {
 
   @POST
   @Path("/{env}/lock")
-  @Operation(summary = "Lock an environment (humans only): policy blocks its writes until unlocked or until 'until'")
+  @Operation(
+      summary =
+          "Lock an environment (humans only): policy blocks its writes until unlocked or until 'until'")
   public LockState lock(@PathParam("env") String env, Lock body) {
-    return environments.lock(caller.get(), env, body == null ? null : body.reason(), body == null ? null : body.until());
+    return environments.lock(
+        caller.get(), env, body == null ? null : body.reason(), body == null ? null : body.until());
   }
 
   @DELETE

@@ -25,12 +25,20 @@ public class InfoResource {
   }
 
   /** Server facts. */
-  public record Info(String mode, Map<String, String> temporal, String policySource, String policyVersion,
+  public record Info(
+      String mode,
+      Map<String, String> temporal,
+      String policySource,
+      String policyVersion,
       List<String> environmentsServed) {}
 
   @GET
   public Info info() {
-    return new Info(config.mode().name(), Map.of("target", temporal.target(), "namespace", config.temporal().namespace()),
-        policy.file().source(), policy.file().version(), policy.served());
+    return new Info(
+        config.mode().name(),
+        Map.of("target", temporal.target(), "namespace", config.temporal().namespace()),
+        policy.file().source(),
+        policy.file().version(),
+        policy.served());
   }
 }

@@ -17,19 +17,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A request body over {@code quarkus.http.limits.max-body-size} is answered 413 with a JSON body
- * naming the limit (JSON-RPC on {@code /mcp}): at once when its Content-Length says so, and while it
- * is read when it is streamed without one. The framework's own 413 is empty and drops the connection
- * mid-upload. Nothing was done, and the caller's session goes on.
+ * naming the limit (JSON-RPC on {@code /mcp}): at once when its Content-Length says so, and while
+ * it is read when it is streamed without one. The framework's own 413 is empty and drops the
+ * connection mid-upload. Nothing was done, and the caller's session goes on.
  */
 @ApplicationScoped
 public class RequestSizeLimit {
   /** Past this, the rest of an oversized upload is not worth receiving: answer and close. */
   private static final long DRAIN_AT_MOST = 64L * 1024 * 1024;
+
   private static final String SETTING = "quarkus.http.limits.max-body-size";
 
   private final long limit;
   private final ObjectMapper json;
-  /** Reads a streamed body up to the limit (failing the route with 413 past it), so the framework never reads one. */
+
+  /**
+   * Reads a streamed body up to the limit (failing the route with 413 past it), so the framework
+   * never reads one.
+   */
   private final BodyHandler streamedBody;
 
   public RequestSizeLimit(@ConfigProperty(name = SETTING) MemorySize limit, ObjectMapper json) {
@@ -40,7 +45,11 @@ public class RequestSizeLimit {
 
   void register(@Observes Router router) {
     // Ahead of the framework's own check, which answers an empty 413 and closes the connection.
-    router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check).failureHandler(this::failed);
+    router
+        .route()
+        .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
+        .handler(this::check)
+        .failureHandler(this::failed);
   }
 
   private void check(RoutingContext ctx) {
@@ -55,14 +64,15 @@ public class RequestSizeLimit {
     }
     String body = answer(ctx, length);
     ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    boolean waitsForContinue = "100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT));
+    boolean waitsForContinue =
+        "100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT));
     if (waitsForContinue || length > DRAIN_AT_MOST) {
       // The client has not sent the body (or should not): answer now and end the connection.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close").end(body);
       return;
     }
     // Receive and discard the body, so a client that sends it all before reading gets this answer.
-    ctx.request().handler(chunk -> { });
+    ctx.request().handler(chunk -> {});
     ctx.request().endHandler(done -> ctx.response().end(body));
     ctx.request().resume();
   }
@@ -73,7 +83,10 @@ public class RequestSizeLimit {
       ctx.next();
       return;
     }
-    ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer(ctx, -1));
+    ctx.response()
+        .setStatusCode(413)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(answer(ctx, -1));
   }
 
   private String answer(RoutingContext ctx, long length) {
@@ -93,21 +106,40 @@ public class RequestSizeLimit {
   }
 
   private String why(long length) {
-    return (length < 0 ? "more than " + limit : String.valueOf(length)) + " bytes; this server accepts at most "
-        + limit + " bytes in one request (" + SETTING + ")";
+    return (length < 0 ? "more than " + limit : String.valueOf(length))
+        + " bytes; this server accepts at most "
+        + limit
+        + " bytes in one request ("
+        + SETTING
+        + ")";
   }
 
   private String apiError(long length) {
-    return write(json.valueToTree(new ApiError("request body too large", why(length), null, null,
-        "nothing was done; one tool call may be at most " + TaskRequests.MAX_CALL_BYTES
-            + " bytes of JSON: split the change, or apply large manifests outside Interlock")));
+    return write(
+        json.valueToTree(
+            new ApiError(
+                "request body too large",
+                why(length),
+                null,
+                null,
+                "nothing was done; one tool call may be at most "
+                    + TaskRequests.MAX_CALL_BYTES
+                    + " bytes of JSON: split the change, or apply large manifests outside Interlock")));
   }
 
   private String jsonRpcError(long length) {
     ObjectNode answer = JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0").putNull("id");
-    answer.putObject("error").put("code", -32600).put("message", "request too large: " + why(length)
-        + ", and one tool call's arguments at most " + TaskRequests.MAX_CALL_BYTES + " bytes of JSON;"
-        + " nothing was done and the session and its task go on");
+    answer
+        .putObject("error")
+        .put("code", -32600)
+        .put(
+            "message",
+            "request too large: "
+                + why(length)
+                + ", and one tool call's arguments at most "
+                + TaskRequests.MAX_CALL_BYTES
+                + " bytes of JSON;"
+                + " nothing was done and the session and its task go on");
     return write(answer);
   }
 

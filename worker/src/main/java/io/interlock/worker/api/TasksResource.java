@@ -49,43 +49,54 @@ public class TasksResource {
   }
 
   @GET
-  @Operation(summary = "Tasks this worker knows of that the caller may read, most recent first, with live state and pending steps")
+  @Operation(
+      summary =
+          "Tasks this worker knows of that the caller may read, most recent first, with live state and pending steps")
   public List<TaskSummary> list(@QueryParam("limit") @DefaultValue("200") int limit) {
     return tasks.list(caller.get(), Math.max(1, Math.min(limit, 10_000)));
   }
 
   @GET
   @Path("/{id}")
-  @Operation(summary = "The task (the workflow's status query); 404 unless the caller is its requester, an approver of its environment or a reviewer")
+  @Operation(
+      summary =
+          "The task (the workflow's status query); 404 unless the caller is its requester, an approver of its environment or a reviewer")
   public TaskView get(@PathParam("id") String id) {
     return tasks.status(caller.get(), id);
   }
 
   @POST
   @Path("/{id}/steps")
-  @Operation(summary = "Propose a step (requester only); a READ returns its result, a WRITE returns awaiting approval")
+  @Operation(
+      summary =
+          "Propose a step (requester only); a READ returns its result, a WRITE returns awaiting approval")
   public StepView propose(@PathParam("id") String id, ToolCall call) {
     return tasks.propose(caller.get(), id, call);
   }
 
   @POST
   @Path("/{id}/steps/{stepId}/approve")
-  @Operation(summary = "Approve a step as the authenticated caller (decide update); refusals answer 409 with why")
-  public StepView approve(@PathParam("id") String id, @PathParam("stepId") String stepId, Approve body) {
+  @Operation(
+      summary =
+          "Approve a step as the authenticated caller (decide update); refusals answer 409 with why")
+  public StepView approve(
+      @PathParam("id") String id, @PathParam("stepId") String stepId, Approve body) {
     return tasks.approve(caller.get(), id, stepId, body);
   }
 
   @POST
   @Path("/{id}/steps/{stepId}/reject")
   @Operation(summary = "Reject a step with a reason (decide update)")
-  public StepView reject(@PathParam("id") String id, @PathParam("stepId") String stepId, Reject body) {
+  public StepView reject(
+      @PathParam("id") String id, @PathParam("stepId") String stepId, Reject body) {
     return tasks.reject(caller.get(), id, stepId, body);
   }
 
   @POST
   @Path("/{id}/finish")
   @Consumes(MediaType.WILDCARD)
-  @Operation(summary = "The requester is done proposing; the task completes once nothing is pending")
+  @Operation(
+      summary = "The requester is done proposing; the task completes once nothing is pending")
   public Response finish(@PathParam("id") String id) {
     tasks.finish(caller.get(), id);
     return Response.accepted().build();
@@ -93,29 +104,46 @@ public class TasksResource {
 
   @GET
   @Path("/{id}/history")
-  @Operation(summary = "The raw workflow history (same JSON as 'temporal workflow show --output json'); run=N picks a run, oldest is 1, default the latest")
-  public Response history(@PathParam("id") String id, @QueryParam("run") @DefaultValue("0") int run) {
+  @Operation(
+      summary =
+          "The raw workflow history (same JSON as 'temporal workflow show --output json'); run=N picks a run, oldest is 1, default the latest")
+  public Response history(
+      @PathParam("id") String id, @QueryParam("run") @DefaultValue("0") int run) {
     var runs = audit.runs(caller.get(), id);
     if (run < 0 || run > runs.size()) {
-      throw ApiException.badRequest("run must be between 1 and " + runs.size(),
-          "task " + id + " has " + runs.size() + " run(s) (continue-as-new starts another); got " + run,
+      throw ApiException.badRequest(
+          "run must be between 1 and " + runs.size(),
+          "task "
+              + id
+              + " has "
+              + runs.size()
+              + " run(s) (continue-as-new starts another); got "
+              + run,
           "leave run out for the latest");
     }
     var h = runs.get(run == 0 ? runs.size() - 1 : run - 1);
-    return Response.ok(h.toJson(true), MediaType.APPLICATION_JSON).header("X-Interlock-Runs", runs.size()).build();
+    return Response.ok(h.toJson(true), MediaType.APPLICATION_JSON)
+        .header("X-Interlock-Runs", runs.size())
+        .build();
   }
 
   @GET
   @Path("/{id}/audit")
   @Produces({MediaType.APPLICATION_JSON, "text/markdown"})
-  @Operation(summary = "The hash-chained audit report, built from the task's workflow history (all runs)")
-  public Response audit(@PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
+  @Operation(
+      summary = "The hash-chained audit report, built from the task's workflow history (all runs)")
+  public Response audit(
+      @PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
     AuditReport report = audit.report(caller.get(), id);
     return switch (format) {
       case "json" -> Response.ok(audit.json(report), MediaType.APPLICATION_JSON).build();
-      case "md", "markdown" -> Response.ok(audit.markdown(report), "text/markdown; charset=utf-8").build();
-      default -> throw ApiException.badRequest("format must be json or md",
-          "'" + CallerText.shown(format) + "' is neither", "GET /api/tasks/" + id + "/audit?format=md");
+      case "md", "markdown" ->
+          Response.ok(audit.markdown(report), "text/markdown; charset=utf-8").build();
+      default ->
+          throw ApiException.badRequest(
+              "format must be json or md",
+              "'" + CallerText.shown(format) + "' is neither",
+              "GET /api/tasks/" + id + "/audit?format=md");
     };
   }
 }

@@ -24,7 +24,9 @@ public class WellFormedUtf8 implements ReaderInterceptor {
       byte[] body = context.getInputStream().readAllBytes();
       String problem = StrictJsonPayloadConverter.notWellFormedUtf8(ByteBuffer.wrap(body));
       if (problem != null) {
-        throw ApiException.badRequest("the request body is not valid JSON for this endpoint", "it is " + problem,
+        throw ApiException.badRequest(
+            "the request body is not valid JSON for this endpoint",
+            "it is " + problem,
             "send the body encoded as UTF-8");
       }
       context.setInputStream(new ByteArrayInputStream(body));

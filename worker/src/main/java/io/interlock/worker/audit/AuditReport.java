@@ -22,15 +22,20 @@ import java.util.TreeMap;
  * The audit record of one task, built from its workflow history alone (every run of the workflow
  * id, oldest first). The workflow writes each audit entry into its history as a SideEffect marker;
  * this report groups those entries by step (in seq order) and pairs each approval, rejection and
- * refusal with the signal or update event that caused it, so it shows both the approver the
- * payload claims and the identity the Temporal server recorded. Entries are hash-chained
- * ({@link HashChain}).
+ * refusal with the signal or update event that caused it, so it shows both the approver the payload
+ * claims and the identity the Temporal server recorded. Entries are hash-chained ({@link
+ * HashChain}).
  *
- * <p>Export: {@link #toJson()} (verifiable with {@link HashChain#verify}) and {@link #toMarkdown()}.
+ * <p>Export: {@link #toJson()} (verifiable with {@link HashChain#verify}) and {@link
+ * #toMarkdown()}.
  */
 public final class AuditReport {
   public static final String FORMAT = "interlock-audit/2";
-  /** What {@code WorkflowExecutionHistory.fromJson} names a history whose file carries no workflow id. */
+
+  /**
+   * What {@code WorkflowExecutionHistory.fromJson} names a history whose file carries no workflow
+   * id.
+   */
   private static final String NO_WORKFLOW_ID = "workflow_id_in_replay";
 
   private final List<ObjectNode> entries;
@@ -97,7 +102,9 @@ public final class AuditReport {
     return new AuditMarkdown(entries, head).render();
   }
 
-  /** The Markdown rendering, naming the key its JSON export is signed with ({@link AuditSigner}). */
+  /**
+   * The Markdown rendering, naming the key its JSON export is signed with ({@link AuditSigner}).
+   */
   public String toMarkdown(String signedBy) {
     return new AuditMarkdown(entries, head, signedBy).render();
   }
@@ -106,10 +113,15 @@ public final class AuditReport {
   private static final class Reader {
     private final ObjectNode task = CanonicalJson.MAPPER.createObjectNode();
     private final List<String> runIds = new ArrayList<>();
-    /** Audit entries by the workflow's seq (gap-free across runs), each with where it was recorded. */
+
+    /**
+     * Audit entries by the workflow's seq (gap-free across runs), each with where it was recorded.
+     */
     private final TreeMap<Long, ObjectNode> log = new TreeMap<>();
+
     /** Signals and updates not yet paired with the entry they caused, in arrival order. */
     private final List<ObjectNode> arrived = new ArrayList<>();
+
     private String runId;
     private String workflowId;
     private String ended;
@@ -125,11 +137,16 @@ public final class AuditReport {
           case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> started(e);
           case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> {
             var a = e.getWorkflowExecutionSignaledEventAttributes();
-            arrived(e, "signal", a.getSignalName(), a.getIdentity(), HistoryEvents.first(a.getInput()));
+            arrived(
+                e, "signal", a.getSignalName(), a.getIdentity(), HistoryEvents.first(a.getInput()));
           }
           case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED -> {
             var req = e.getWorkflowExecutionUpdateAcceptedEventAttributes().getAcceptedRequest();
-            arrived(e, "update", req.getInput().getName(), req.getMeta().getIdentity(),
+            arrived(
+                e,
+                "update",
+                req.getInput().getName(),
+                req.getMeta().getIdentity(),
                 HistoryEvents.first(req.getInput().getArgs()));
             if (!arrived.isEmpty() && !req.getMeta().getUpdateId().isEmpty()) {
               arrived.get(arrived.size() - 1).put("updateId", req.getMeta().getUpdateId());
@@ -137,15 +154,25 @@ public final class AuditReport {
           }
           case EVENT_TYPE_MARKER_RECORDED -> marker(e);
           case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> {
-            String id = HistoryEvents.first(e.getWorkflowExecutionCompletedEventAttributes().getResult()).path("taskId").asText();
+            String id =
+                HistoryEvents.first(e.getWorkflowExecutionCompletedEventAttributes().getResult())
+                    .path("taskId")
+                    .asText();
             workflowId = id.isEmpty() ? workflowId : id;
           }
-          case EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> ended = "CONTINUED_AS_NEW (later runs not in the given history)";
+          case EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW ->
+              ended = "CONTINUED_AS_NEW (later runs not in the given history)";
           case EVENT_TYPE_WORKFLOW_EXECUTION_FAILED ->
-              ended = "FAILED: " + HistoryEvents.failure(e.getWorkflowExecutionFailedEventAttributes().getFailure());
-          case EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED -> ended = "TERMINATED by "
-              + e.getWorkflowExecutionTerminatedEventAttributes().getIdentity() + ": "
-              + e.getWorkflowExecutionTerminatedEventAttributes().getReason();
+              ended =
+                  "FAILED: "
+                      + HistoryEvents.failure(
+                          e.getWorkflowExecutionFailedEventAttributes().getFailure());
+          case EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED ->
+              ended =
+                  "TERMINATED by "
+                      + e.getWorkflowExecutionTerminatedEventAttributes().getIdentity()
+                      + ": "
+                      + e.getWorkflowExecutionTerminatedEventAttributes().getReason();
           case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED ->
               ended = e.getEventType().name().substring("EVENT_TYPE_WORKFLOW_EXECUTION_".length());
           default -> {
@@ -169,15 +196,28 @@ public final class AuditReport {
       }
     }
 
-    private void arrived(HistoryEvent e, String via, String name, String identity, JsonNode payload) {
-      String key = switch (name) {
-        case "approve", "reject" -> decisionKey(name, payload.path("stepId"), payload.path("approver"), payload.path("callHash"));
-        case "decide" -> decisionKey(payload.path("approve").asBoolean() ? "approve" : "reject", payload.path("stepId"),
-            payload.path("approver"), payload.path("callHash"));
-        case "propose" -> "propose|" + CanonicalJson.of(StepRecord.call(payload.path("tool"), payload.path("args")));
-        case "finish" -> "finish";
-        default -> null;
-      };
+    private void arrived(
+        HistoryEvent e, String via, String name, String identity, JsonNode payload) {
+      String key =
+          switch (name) {
+            case "approve", "reject" ->
+                decisionKey(
+                    name,
+                    payload.path("stepId"),
+                    payload.path("approver"),
+                    payload.path("callHash"));
+            case "decide" ->
+                decisionKey(
+                    payload.path("approve").asBoolean() ? "approve" : "reject",
+                    payload.path("stepId"),
+                    payload.path("approver"),
+                    payload.path("callHash"));
+            case "propose" ->
+                "propose|"
+                    + CanonicalJson.of(StepRecord.call(payload.path("tool"), payload.path("args")));
+            case "finish" -> "finish";
+            default -> null;
+          };
       if (key == null) {
         return;
       }
@@ -210,7 +250,9 @@ public final class AuditReport {
       entry.set("auditSeq", v.get("seq"));
       entry.put("runId", runId);
       entry.put("eventId", e.getEventId());
-      entry.set("detail", v.path("detail").isObject() ? v.get("detail") : CanonicalJson.MAPPER.createObjectNode());
+      entry.set(
+          "detail",
+          v.path("detail").isObject() ? v.get("detail") : CanonicalJson.MAPPER.createObjectNode());
       List<String> keys = causeKeys(entry);
       // An entry recorded inside an update names it: pair by id, not by content and order.
       String updateId = entry.path("detail").path("updateId").asText("");
@@ -236,21 +278,41 @@ public final class AuditReport {
       JsonNode step = entry.path("stepId");
       JsonNode who = entry.path("actor");
       AuditKind kind = AuditKind.named(entry.path("kind").asText());
-      return kind == null ? List.of() : switch (kind) {
-        case APPROVAL, APPROVAL_REPEATED -> List.of(decisionKey("approve", step, who, d.path("callHash")));
-        case REJECTED -> List.of(decisionKey("reject", step, who, d.path("callHash")));
-        case REFUSED -> !d.has("why") ? List.of()
-            : d.has("approving") ? List.of(decisionKey(d.path("approving").asBoolean() ? "approve" : "reject", step, who, d.path("callHash")))
-            // An unknown step's refusal does not say which it was.
-            : List.of(decisionKey("approve", step, who, d.path("callHash")), decisionKey("reject", step, who, d.path("callHash")));
-        case PROPOSED -> "engine".equals(who.asText()) ? List.of()
-            : List.of("propose|" + CanonicalJson.of(StepRecord.call(d.path("tool"), d.path("args"))));
-        case FINISH_REQUESTED -> List.of("finish");
-        default -> List.of();
-      };
+      return kind == null
+          ? List.of()
+          : switch (kind) {
+            case APPROVAL, APPROVAL_REPEATED ->
+                List.of(decisionKey("approve", step, who, d.path("callHash")));
+            case REJECTED -> List.of(decisionKey("reject", step, who, d.path("callHash")));
+            case REFUSED ->
+                !d.has("why")
+                    ? List.of()
+                    : d.has("approving")
+                        ? List.of(
+                            decisionKey(
+                                d.path("approving").asBoolean() ? "approve" : "reject",
+                                step,
+                                who,
+                                d.path("callHash")))
+                        // An unknown step's refusal does not say which it was.
+                        : List.of(
+                            decisionKey("approve", step, who, d.path("callHash")),
+                            decisionKey("reject", step, who, d.path("callHash")));
+            case PROPOSED ->
+                "engine".equals(who.asText())
+                    ? List.of()
+                    : List.of(
+                        "propose|"
+                            + CanonicalJson.of(StepRecord.call(d.path("tool"), d.path("args"))));
+            case FINISH_REQUESTED -> List.of("finish");
+            default -> List.of();
+          };
     }
 
-    /** The earliest unpaired signal/update with this key: handlers run in the order they were delivered. */
+    /**
+     * The earliest unpaired signal/update with this key: handlers run in the order they were
+     * delivered.
+     */
     private ObjectNode takeArrivedUpdate(String updateId) {
       for (Iterator<ObjectNode> it = arrived.iterator(); it.hasNext(); ) {
         ObjectNode s = it.next();
@@ -273,8 +335,15 @@ public final class AuditReport {
       return null;
     }
 
-    private static String decisionKey(String decision, JsonNode stepId, JsonNode approver, JsonNode callHash) {
-      return decision + "|" + stepId.asText("") + "|" + approver.asText("") + "|" + callHash.asText("");
+    private static String decisionKey(
+        String decision, JsonNode stepId, JsonNode approver, JsonNode callHash) {
+      return decision
+          + "|"
+          + stepId.asText("")
+          + "|"
+          + approver.asText("")
+          + "|"
+          + callHash.asText("");
     }
 
     AuditReport build() {
@@ -284,18 +353,23 @@ public final class AuditReport {
         if (stepId != null) {
           steps.computeIfAbsent(stepId, StepRecord::new).apply(e);
           AuditKind kind = AuditKind.named(e.path("kind").asText());
-          haltedBy = kind == AuditKind.HALTED ? stepId : kind == AuditKind.RESUMED ? null : haltedBy;
+          haltedBy =
+              kind == AuditKind.HALTED ? stepId : kind == AuditKind.RESUMED ? null : haltedBy;
         } else {
           taskEntry(e);
         }
-        if (AuditKind.ROLLBACK_PROPOSED.name().equals(e.path("kind").asText()) && steps.containsKey(e.path("detail").path("rollbackOf").asText())) {
+        if (AuditKind.ROLLBACK_PROPOSED.name().equals(e.path("kind").asText())
+            && steps.containsKey(e.path("detail").path("rollbackOf").asText())) {
           steps.get(e.path("detail").path("rollbackOf").asText()).rolledBackBy(stepId);
         }
       }
       for (ObjectNode s : arrived) {
-        if (s.path("key").asText().startsWith("approve|") || s.path("key").asText().startsWith("reject|")) {
+        if (s.path("key").asText().startsWith("approve|")
+            || s.path("key").asText().startsWith("reject|")) {
           s.remove("key");
-          steps.computeIfAbsent(s.path("payload").path("stepId").asText("?"), StepRecord::new).unrecorded(s);
+          steps
+              .computeIfAbsent(s.path("payload").path("stepId").asText("?"), StepRecord::new)
+              .unrecorded(s);
         }
       }
       List<ObjectNode> out = new ArrayList<>();
@@ -317,7 +391,9 @@ public final class AuditReport {
     private static void dropMissing(JsonNode n) {
       if (n.isObject()) {
         List<String> missing = new ArrayList<>();
-        n.fieldNames().forEachRemaining(f -> missing.addAll(n.get(f).isMissingNode() ? List.of(f) : List.of()));
+        n.fieldNames()
+            .forEachRemaining(
+                f -> missing.addAll(n.get(f).isMissingNode() ? List.of(f) : List.of()));
         ((ObjectNode) n).remove(missing);
       }
       n.forEach(Reader::dropMissing);
@@ -329,10 +405,15 @@ public final class AuditReport {
         return; // a kind this version does not know stays in the entry log
       }
       switch (kind) {
-        case TASK_STARTED -> task.put("requester", e.path("actor").asText()).setAll((ObjectNode) e.get("detail"));
-        case FINISH_REQUESTED -> task.putObject("finishRequested").put("at", e.path("at").asText())
-            .put("by", e.path("actor").asText()).put("serverIdentity", e.path("server").path("identity").asText(null));
-        case COMPLETED -> task.put("completedAt", e.path("at").asText()).setAll((ObjectNode) e.get("detail"));
+        case TASK_STARTED ->
+            task.put("requester", e.path("actor").asText()).setAll((ObjectNode) e.get("detail"));
+        case FINISH_REQUESTED ->
+            task.putObject("finishRequested")
+                .put("at", e.path("at").asText())
+                .put("by", e.path("actor").asText())
+                .put("serverIdentity", e.path("server").path("identity").asText(null));
+        case COMPLETED ->
+            task.put("completedAt", e.path("at").asText()).setAll((ObjectNode) e.get("detail"));
         default -> {
           // IDLE_TIMEOUT and CONTINUED_AS_NEW stay in the entry log.
         }
@@ -344,19 +425,26 @@ public final class AuditReport {
       h.put("at", task.path("startedAt").asText(Instant.EPOCH.toString()));
       h.put("kind", "TASK");
       ObjectNode d = h.putObject("detail");
-      d.put("taskId", workflowId == null ? "unknown (the history file does not name its workflow id)" : workflowId);
+      d.put(
+          "taskId",
+          workflowId == null
+              ? "unknown (the history file does not name its workflow id)"
+              : workflowId);
       d.setAll(task);
       if (ended != null) {
         d.put("state", ended);
       } else if (!task.has("state")) {
         // The history ends while the task runs: its state as the workflow would report it.
-        boolean waiting = steps.values().stream().anyMatch(s -> "AWAITING_APPROVAL".equals(s.state()));
+        boolean waiting =
+            steps.values().stream().anyMatch(s -> "AWAITING_APPROVAL".equals(s.state()));
         d.put("state", waiting ? "AWAITING_APPROVAL" : haltedBy != null ? "HALTED" : "RUNNING");
         if (haltedBy != null) {
           d.put("haltedBy", haltedBy);
         }
       }
-      d.put("finished", task.has("state") || (ended != null && !ended.startsWith("CONTINUED_AS_NEW")));
+      d.put(
+          "finished",
+          task.has("state") || (ended != null && !ended.startsWith("CONTINUED_AS_NEW")));
       runIds.forEach(d.putArray("runs")::add);
       d.put("auditEntries", log.size());
       long last = log.isEmpty() ? 0 : log.lastKey();
@@ -370,8 +458,12 @@ public final class AuditReport {
         // seq is gap-free across runs: a gap means runs (or events) are missing from the input.
         d.set("missingAuditSeq", missing);
       }
-      d.put("source", "Temporal workflow history (" + runIds.size() + " run(s)): the workflow's audit markers, "
-          + "signals and updates; no worker state used");
+      d.put(
+          "source",
+          "Temporal workflow history ("
+              + runIds.size()
+              + " run(s)): the workflow's audit markers, "
+              + "signals and updates; no worker state used");
       return h;
     }
   }

@@ -2,7 +2,6 @@ package io.interlock.worker.audit;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.interlock.contract.values.CallerText;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.auth.Caller;
 import io.interlock.worker.config.InterlockConfig;
@@ -18,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The audit report of a task, from the history the Temporal server holds. Its JSON export is
- * signed with {@code interlock.audit.signing-key} when that key is there ({@link AuditSigner}),
- * and exported unsigned, with a warning in the log, when it is not.
+ * The audit report of a task, from the history the Temporal server holds. Its JSON export is signed
+ * with {@code interlock.audit.signing-key} when that key is there ({@link AuditSigner}), and
+ * exported unsigned, with a warning in the log, when it is not.
  */
 @ApplicationScoped
 public class AuditService {
@@ -67,19 +66,26 @@ public class AuditService {
     try {
       signer = AuditSigner.fromReference(ref);
     } catch (IllegalArgumentException e) {
-      LOG.warnf("audit reports are exported UNSIGNED: the signing key %s cannot be used: %s", ref, e.getMessage());
+      LOG.warnf(
+          "audit reports are exported UNSIGNED: the signing key %s cannot be used: %s",
+          ref, e.getMessage());
       return Optional.empty();
     }
     if (signer.isEmpty() && warnedUnsigned.compareAndSet(false, true)) {
-      LOG.warnf("audit reports are exported UNSIGNED: the signing key %s is missing (set interlock.audit.signing-key"
-          + " to env:VAR or file:/path of a private Ed25519 or P-256 JWK; './interlock dev' creates one)", ref);
+      LOG.warnf(
+          "audit reports are exported UNSIGNED: the signing key %s is missing (set interlock.audit.signing-key"
+              + " to env:VAR or file:/path of a private Ed25519 or P-256 JWK; './interlock dev' creates one)",
+          ref);
     } else if (signer.isPresent()) {
       warnedUnsigned.set(false);
     }
     return signer;
   }
 
-  /** Every run of the task, oldest first, exactly as the server holds them (for the worker itself, not a caller). */
+  /**
+   * Every run of the task, oldest first, exactly as the server holds them (for the worker itself,
+   * not a caller).
+   */
   public List<WorkflowExecutionHistory> runs(String taskId) {
     try {
       return HistoryRuns.fetch(client, taskId);
@@ -91,7 +97,8 @@ public class AuditService {
       }
       throw e;
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      if (e.getCause() instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw notFound(taskId);
       }
       throw e;

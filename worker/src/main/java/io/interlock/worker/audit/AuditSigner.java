@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,11 +24,11 @@ import org.jose4j.keys.EllipticCurves;
 import org.jose4j.lang.JoseException;
 
 /**
- * Signs an exported report: adds a top-level {@code signature}
- * {@code {alg, keyId, signedAt, head, jws}} whose compact JWS (EdDSA or ES256) carries the claims
- * {@code report} ({@code sha256:<hex>} of the canonical JSON of the report without
- * {@code signature}), {@code head} (the chain head), {@code task} and {@code iat}. The signature is
- * not part of the hash chain; {@link AuditVerification} checks both.
+ * Signs an exported report: adds a top-level {@code signature} {@code {alg, keyId, signedAt, head,
+ * jws}} whose compact JWS (EdDSA or ES256) carries the claims {@code report} ({@code sha256:<hex>}
+ * of the canonical JSON of the report without {@code signature}), {@code head} (the chain head),
+ * {@code task} and {@code iat}. The signature is not part of the hash chain; {@link
+ * AuditVerification} checks both.
  */
 public final class AuditSigner {
   /** The only algorithms a report is signed with, and the only ones verification accepts. */
@@ -38,6 +37,7 @@ public final class AuditSigner {
 
   /** What the dev server and the CLI use when {@code interlock.audit.signing-key} is not set. */
   public static final String DEFAULT_KEY_FILE = ".interlock/keys/interlock-audit.jwk";
+
   /** The public half, next to it: what {@code interlock audit verify} checks with by default. */
   public static final String DEFAULT_PUBLIC_KEY_FILE = ".interlock/keys/interlock-audit.pub.jwk";
 
@@ -61,14 +61,19 @@ public final class AuditSigner {
     try {
       JsonWebKey jwk = JsonWebKey.Factory.newJwk(privateJwkJson);
       if (!(jwk instanceof PublicJsonWebKey p)) {
-        throw new IllegalArgumentException("the audit signing key is a " + jwk.getKeyType() + " key, not an Ed25519 or P-256 key pair");
+        throw new IllegalArgumentException(
+            "the audit signing key is a "
+                + jwk.getKeyType()
+                + " key, not an Ed25519 or P-256 key pair");
       }
       k = p;
     } catch (JoseException e) {
-      throw new IllegalArgumentException("the audit signing key is not a JWK: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the audit signing key is not a JWK: " + e.getMessage(), e);
     }
     if (k.getPrivateKey() == null) {
-      throw new IllegalArgumentException("the audit signing key has no private part (that is the public key)");
+      throw new IllegalArgumentException(
+          "the audit signing key has no private part (that is the public key)");
     }
     return new AuditSigner(k, algorithm(k), keyId(k));
   }
@@ -138,7 +143,8 @@ public final class AuditSigner {
     try {
       compact = jws.getCompactSerialization();
     } catch (JoseException e) {
-      throw new IllegalStateException("cannot sign the audit report with key " + keyId + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot sign the audit report with key " + keyId + ": " + e.getMessage(), e);
     }
     ObjectNode s = parsed.putObject("signature");
     s.put("alg", alg);
@@ -182,15 +188,18 @@ public final class AuditSigner {
 
   /** EdDSA for Ed25519, ES256 for P-256; nothing else. */
   static String algorithm(JsonWebKey k) {
-    if (k instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
+    if (k instanceof OctetKeyPairJsonWebKey okp
+        && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
       return AlgorithmIdentifiers.EDDSA;
     }
     if (k instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P_256.equals(ec.getCurveName())) {
       return AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
     }
-    throw new IllegalArgumentException("audit keys must be Ed25519 (OKP) or P-256 (EC), not " + k.getKeyType()
-        + (k instanceof EllipticCurveJsonWebKey ec ? " " + ec.getCurveName() : "")
-        + (k instanceof OctetKeyPairJsonWebKey okp ? " " + okp.getSubtype() : ""));
+    throw new IllegalArgumentException(
+        "audit keys must be Ed25519 (OKP) or P-256 (EC), not "
+            + k.getKeyType()
+            + (k instanceof EllipticCurveJsonWebKey ec ? " " + ec.getCurveName() : "")
+            + (k instanceof OctetKeyPairJsonWebKey okp ? " " + okp.getSubtype() : ""));
   }
 
   /** The JWK's {@code kid}, or else its RFC 7638 SHA-256 thumbprint. */
@@ -209,12 +218,15 @@ public final class AuditSigner {
   public static List<PublicJsonWebKey> publicKeys(String json) {
     List<PublicJsonWebKey> out = new ArrayList<>();
     try {
-      List<JsonWebKey> keys = json.contains("\"keys\"")
-          ? new JsonWebKeySet(json).getJsonWebKeys()
-          : List.of(JsonWebKey.Factory.newJwk(json));
+      List<JsonWebKey> keys =
+          json.contains("\"keys\"")
+              ? new JsonWebKeySet(json).getJsonWebKeys()
+              : List.of(JsonWebKey.Factory.newJwk(json));
       for (JsonWebKey k : keys) {
         if (k instanceof PublicJsonWebKey p) {
-          PublicJsonWebKey pub = PublicJsonWebKey.Factory.newPublicJwk(p.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+          PublicJsonWebKey pub =
+              PublicJsonWebKey.Factory.newPublicJwk(
+                  p.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
           if (pub.getKeyId() == null && p.getKeyId() != null) {
             pub.setKeyId(p.getKeyId());
           }

@@ -24,21 +24,31 @@ import org.jose4j.jws.JsonWebSignature;
  * every accepted approval and rejection, re-verified from the payload the Temporal server recorded.
  */
 public final class AuditVerification {
-  private static final Set<String> SIGNATURE_FIELDS = Set.of("alg", "keyId", "signedAt", "head", "jws");
+  private static final Set<String> SIGNATURE_FIELDS =
+      Set.of("alg", "keyId", "signedAt", "head", "jws");
 
   private AuditVerification() {}
 
   /** How the signature check came out. */
-  public enum SignatureStatus { OK, UNSIGNED, FAILED }
+  public enum SignatureStatus {
+    OK,
+    UNSIGNED,
+    FAILED
+  }
 
   /** How one decision's proof came out. */
-  public enum ProofStatus { VERIFIED, CLAIM, FAILED }
+  public enum ProofStatus {
+    VERIFIED,
+    CLAIM,
+    FAILED
+  }
 
   /**
    * @param keyId the key that verified it (OK), or that the report names (otherwise)
    * @param problem what is wrong (FAILED), or why it counts as unsigned
    */
-  public record SignatureFinding(SignatureStatus status, String alg, String keyId, String signedAt, String problem) {
+  public record SignatureFinding(
+      SignatureStatus status, String alg, String keyId, String signedAt, String problem) {
     public String line() {
       return switch (status) {
         case OK -> "signature: OK (" + alg + ", key " + keyId + ", signed " + signedAt + ")";
@@ -53,21 +63,41 @@ public final class AuditVerification {
    *
    * @param label "verified (ssh-ed25519 SHA256:…)", "verified (issuer x)", "unverified claim", or
    *     what is wrong
-   * @param statementDigest the digest of the statement rebuilt from the recorded payload (null
-   *     when it could not be rebuilt, or for a claim)
+   * @param statementDigest the digest of the statement rebuilt from the recorded payload (null when
+   *     it could not be rebuilt, or for a claim)
    */
-  public record ProofFinding(String stepId, String decision, String approver, String at, ProofStatus status, String label,
+  public record ProofFinding(
+      String stepId,
+      String decision,
+      String approver,
+      String at,
+      ProofStatus status,
+      String label,
       String statementDigest) {
     public String line() {
-      return "step " + stepId + " " + decision + " by " + approver + " at " + at + ": "
-          + (status == ProofStatus.FAILED ? "NOT VERIFIED: " : "") + label;
+      return "step "
+          + stepId
+          + " "
+          + decision
+          + " by "
+          + approver
+          + " at "
+          + at
+          + ": "
+          + (status == ProofStatus.FAILED ? "NOT VERIFIED: " : "")
+          + label;
     }
   }
 
   /** Everything found; {@link #ok()} when the report can be trusted as exported. */
-  public record Findings(SignatureFinding signature, HashChain.Result chain, List<ProofFinding> proofs, boolean allowUnsigned) {
+  public record Findings(
+      SignatureFinding signature,
+      HashChain.Result chain,
+      List<ProofFinding> proofs,
+      boolean allowUnsigned) {
     public boolean signatureOk() {
-      return signature.status() == SignatureStatus.OK || (allowUnsigned && signature.status() == SignatureStatus.UNSIGNED);
+      return signature.status() == SignatureStatus.OK
+          || (allowUnsigned && signature.status() == SignatureStatus.UNSIGNED);
     }
 
     public boolean proofsOk() {
@@ -87,12 +117,20 @@ public final class AuditVerification {
    * Checks a report.
    *
    * @param auditKeys public keys the signature may verify with (empty: a signed report fails)
-   * @param identityKeys the policy's users' and issuers' keys ({@code identities().resolve("required")})
+   * @param identityKeys the policy's users' and issuers' keys ({@code
+   *     identities().resolve("required")})
    * @param allowUnsigned whether an unsigned report passes (it is still reported UNSIGNED)
    */
-  public static Findings check(JsonNode report, List<PublicJsonWebKey> auditKeys, ProofPolicy identityKeys,
+  public static Findings check(
+      JsonNode report,
+      List<PublicJsonWebKey> auditKeys,
+      ProofPolicy identityKeys,
       boolean allowUnsigned) {
-    return new Findings(signature(report, auditKeys), HashChain.verify(report), proofs(report, identityKeys), allowUnsigned);
+    return new Findings(
+        signature(report, auditKeys),
+        HashChain.verify(report),
+        proofs(report, identityKeys),
+        allowUnsigned);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -101,7 +139,11 @@ public final class AuditVerification {
   public static SignatureFinding signature(JsonNode report, List<PublicJsonWebKey> auditKeys) {
     JsonNode s = report.get("signature");
     if (s == null || s.isNull()) {
-      return new SignatureFinding(SignatureStatus.UNSIGNED, null, null, null,
+      return new SignatureFinding(
+          SignatureStatus.UNSIGNED,
+          null,
+          null,
+          null,
           "no signature: exported without an audit signing key; only the hash chain vouches for it");
     }
     if (!s.isObject()) {
@@ -116,7 +158,10 @@ public final class AuditVerification {
       }
     }
     if (!AuditSigner.ALGORITHMS.contains(alg)) {
-      return failed(alg, keyId, "alg '" + alg + "' is not accepted (only " + new TreeSet<>(AuditSigner.ALGORITHMS) + ")");
+      return failed(
+          alg,
+          keyId,
+          "alg '" + alg + "' is not accepted (only " + new TreeSet<>(AuditSigner.ALGORITHMS) + ")");
     }
     String token = s.path("jws").asText("");
     JsonWebSignature parsed = new JsonWebSignature();
@@ -130,13 +175,21 @@ public final class AuditVerification {
       return failed(alg, keyId, "signature.jws is not a compact JWS");
     }
     if (headerAlg == null || !AuditSigner.ALGORITHMS.contains(headerAlg)) {
-      return failed(alg, keyId, "the JWS alg '" + headerAlg + "' is not accepted (only " + new TreeSet<>(AuditSigner.ALGORITHMS) + ")");
+      return failed(
+          alg,
+          keyId,
+          "the JWS alg '"
+              + headerAlg
+              + "' is not accepted (only "
+              + new TreeSet<>(AuditSigner.ALGORITHMS)
+              + ")");
     }
     if (!headerAlg.equals(alg)) {
       return failed(alg, keyId, "signature.alg says " + alg + " but the JWS is " + headerAlg);
     }
     if (keyId != null && headerKid != null && !keyId.equals(headerKid)) {
-      return failed(alg, keyId, "signature.keyId says " + keyId + " but the JWS names key " + headerKid);
+      return failed(
+          alg, keyId, "signature.keyId says " + keyId + " but the JWS names key " + headerKid);
     }
     if (auditKeys.isEmpty()) {
       return failed(alg, keyId, "no audit public key to check it with (--audit-key FILE)");
@@ -150,7 +203,10 @@ public final class AuditVerification {
     }
     if (by == null) {
       List<String> ids = auditKeys.stream().map(AuditSigner::keyId).toList();
-      return failed(alg, keyId, "the JWS (key " + headerKid + ") does not verify with the audit key(s) " + ids);
+      return failed(
+          alg,
+          keyId,
+          "the JWS (key " + headerKid + ") does not verify with the audit key(s) " + ids);
     }
     JsonNode claims;
     try {
@@ -160,22 +216,37 @@ public final class AuditVerification {
     }
     String digest = AuditSigner.digest(report);
     if (!digest.equals(claims.path("report").asText())) {
-      return failed(alg, keyId, "the report was changed after it was signed: it hashes to " + digest
-          + ", the signature covers " + claims.path("report").asText("nothing"));
+      return failed(
+          alg,
+          keyId,
+          "the report was changed after it was signed: it hashes to "
+              + digest
+              + ", the signature covers "
+              + claims.path("report").asText("nothing"));
     }
     String head = report.path("chain").path("head").asText(null);
     if (claims.has("head") && !claims.path("head").asText().equals(head)) {
-      return failed(alg, keyId, "the signed chain head " + claims.path("head").asText() + " is not the report's " + head);
+      return failed(
+          alg,
+          keyId,
+          "the signed chain head " + claims.path("head").asText() + " is not the report's " + head);
     }
     if (s.has("head") && !s.path("head").asText().equals(claims.path("head").asText(head))) {
-      return failed(alg, keyId, "signature.head " + s.path("head").asText() + " is not the signed head");
+      return failed(
+          alg, keyId, "signature.head " + s.path("head").asText() + " is not the signed head");
     }
     if (!claims.path("iat").canConvertToLong()) {
       return failed(alg, keyId, "the signed payload has no iat");
     }
     String signedAt = Instant.ofEpochSecond(claims.path("iat").asLong()).toString();
     if (s.has("signedAt") && !s.path("signedAt").asText().equals(signedAt)) {
-      return failed(alg, keyId, "signature.signedAt " + s.path("signedAt").asText() + " is not the signed time " + signedAt);
+      return failed(
+          alg,
+          keyId,
+          "signature.signedAt "
+              + s.path("signedAt").asText()
+              + " is not the signed time "
+              + signedAt);
     }
     return new SignatureFinding(SignatureStatus.OK, alg, AuditSigner.keyId(by), signedAt, null);
   }
@@ -183,8 +254,10 @@ public final class AuditVerification {
   private static boolean verifies(String token, PublicJsonWebKey key) {
     try {
       JsonWebSignature jws = new JsonWebSignature();
-      jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-          AuditSigner.ALGORITHMS.toArray(String[]::new)));
+      jws.setAlgorithmConstraints(
+          new AlgorithmConstraints(
+              AlgorithmConstraints.ConstraintType.PERMIT,
+              AuditSigner.ALGORITHMS.toArray(String[]::new)));
       jws.setCompactSerialization(token);
       jws.setKey(key.getPublicKey());
       return jws.verifySignature();
@@ -227,21 +300,43 @@ public final class AuditVerification {
     JsonNode sent = payload.path("proof");
     boolean hasProof = sent.isObject();
     if (ProofVerdict.CLAIM.equals(recorded.path("kind").asText()) && !hasProof) {
-      return new ProofFinding(stepId, decision, approver, at, ProofStatus.CLAIM, "unverified claim", null);
+      return new ProofFinding(
+          stepId, decision, approver, at, ProofStatus.CLAIM, "unverified claim", null);
     }
     if (task == null) {
-      return failure(stepId, decision, approver, at, "the report names no run, so the statement's task is unknown");
+      return failure(
+          stepId,
+          decision,
+          approver,
+          at,
+          "the report names no run, so the statement's task is unknown");
     }
     if (!payload.isObject()) {
-      return failure(stepId, decision, approver, at, "no signal or update payload recorded to rebuild the statement from");
+      return failure(
+          stepId,
+          decision,
+          approver,
+          at,
+          "no signal or update payload recorded to rebuild the statement from");
     }
     if (!hasProof) {
-      return failure(stepId, decision, approver, at, recorded.isObject()
-          ? "the recorded payload carries no proof, but the workflow recorded " + recorded.path("kind").asText()
-          : "no proof recorded (an approval accepted without one)");
+      return failure(
+          stepId,
+          decision,
+          approver,
+          at,
+          recorded.isObject()
+              ? "the recorded payload carries no proof, but the workflow recorded "
+                  + recorded.path("kind").asText()
+              : "no proof recorded (an approval accepted without one)");
     }
     if (ProofVerdict.CLAIM.equals(recorded.path("kind").asText())) {
-      return failure(stepId, decision, approver, at, "recorded as an unverified claim, yet the payload carries a proof");
+      return failure(
+          stepId,
+          decision,
+          approver,
+          at,
+          "recorded as an unverified claim, yet the payload carries a proof");
     }
     long atMillis;
     try {
@@ -254,25 +349,51 @@ public final class AuditVerification {
     }
     boolean approve = "approve".equals(decision);
     if (payload.has("approve") && payload.path("approve").asBoolean() != approve) {
-      return failure(stepId, decision, approver, at, "the payload's decision is not the recorded one");
+      return failure(
+          stepId, decision, approver, at, "the payload's decision is not the recorded one");
     }
-    String text = approve ? text(payload, "comment") : text(payload, payload.has("reason") ? "reason" : "comment");
-    Statement statement = Statement.decision(task, text(payload, "stepId"), text(payload, "callHash"),
-        text(payload, "approver"), approve, text, approve ? text(payload, "breakGlass") : null,
-        text(sent, "issuedAt"), text(sent, "expiresAt"));
-    ApprovalProof proof = new ApprovalProof(text(sent, "kind"), text(sent, "signature"), text(sent, "token"),
-        text(sent, "issuedAt"), text(sent, "expiresAt"));
+    String text =
+        approve
+            ? text(payload, "comment")
+            : text(payload, payload.has("reason") ? "reason" : "comment");
+    Statement statement =
+        Statement.decision(
+            task,
+            text(payload, "stepId"),
+            text(payload, "callHash"),
+            text(payload, "approver"),
+            approve,
+            text,
+            approve ? text(payload, "breakGlass") : null,
+            text(sent, "issuedAt"),
+            text(sent, "expiresAt"));
+    ApprovalProof proof =
+        new ApprovalProof(
+            text(sent, "kind"),
+            text(sent, "signature"),
+            text(sent, "token"),
+            text(sent, "issuedAt"),
+            text(sent, "expiresAt"));
     ProofVerdict v;
     try {
       v = ProofVerifier.verify(proof, statement, keys, atMillis, 0);
     } catch (RuntimeException ex) {
-      v = ProofVerdict.refused(proof.kind(), statement.digest(), "the proof cannot be checked: " + ex.getMessage());
+      v =
+          ProofVerdict.refused(
+              proof.kind(), statement.digest(), "the proof cannot be checked: " + ex.getMessage());
     }
     if (!v.verified()) {
-      return new ProofFinding(stepId, decision, approver, at, ProofStatus.FAILED,
-          v.problem() == null ? v.label() : v.problem(), statement.digest());
+      return new ProofFinding(
+          stepId,
+          decision,
+          approver,
+          at,
+          ProofStatus.FAILED,
+          v.problem() == null ? v.label() : v.problem(),
+          statement.digest());
     }
-    return new ProofFinding(stepId, decision, approver, at, ProofStatus.VERIFIED, v.label(), statement.digest());
+    return new ProofFinding(
+        stepId, decision, approver, at, ProofStatus.VERIFIED, v.label(), statement.digest());
   }
 
   private static String text(JsonNode n, String field) {
@@ -280,7 +401,8 @@ public final class AuditVerification {
     return v.isValueNode() && !v.isNull() ? v.asText() : null;
   }
 
-  private static ProofFinding failure(String stepId, String decision, String approver, String at, String why) {
+  private static ProofFinding failure(
+      String stepId, String decision, String approver, String at, String why) {
     return new ProofFinding(stepId, decision, approver, at, ProofStatus.FAILED, why, null);
   }
 }

@@ -13,7 +13,9 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 
-/** Canonical JSON (object keys sorted, no whitespace) and its SHA-256, the basis of the hash chain. */
+/**
+ * Canonical JSON (object keys sorted, no whitespace) and its SHA-256, the basis of the hash chain.
+ */
 public final class CanonicalJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * Links report entries: each carries {@code prevHash} (the previous entry's hash, or the genesis
- * value) and {@code hash} = SHA-256 of the canonical JSON of the entry without {@code hash}. Editing,
- * inserting, removing or reordering any entry breaks the chain; the head hash pins the last one.
+ * value) and {@code hash} = SHA-256 of the canonical JSON of the entry without {@code hash}.
+ * Editing, inserting, removing or reordering any entry breaks the chain; the head hash pins the
+ * last one.
  */
 public final class HashChain {
   public static final String GENESIS = "sha256:" + "0".repeat(64);
@@ -42,11 +43,14 @@ public final class HashChain {
   /** Checks a whole exported report (JSON). */
   public static Result verify(JsonNode report) {
     List<String> problems = new ArrayList<>();
-    report.fieldNames().forEachRemaining(n -> {
-      if (!TOP_LEVEL.contains(n)) {
-        problems.add("unexpected top-level field '" + n + "' is not covered by the chain");
-      }
-    });
+    report
+        .fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!TOP_LEVEL.contains(n)) {
+                problems.add("unexpected top-level field '" + n + "' is not covered by the chain");
+              }
+            });
     JsonNode entries = report.get("entries");
     if (entries == null || !entries.isArray() || entries.isEmpty()) {
       problems.add("no entries");
@@ -61,23 +65,37 @@ public final class HashChain {
         break;
       }
       if (e.path("seq").asLong(-1) != seq) {
-        problems.add(where + ": seq is " + e.path("seq") + ", expected " + seq + " (entries removed or reordered)");
+        problems.add(
+            where
+                + ": seq is "
+                + e.path("seq")
+                + ", expected "
+                + seq
+                + " (entries removed or reordered)");
       }
       if (!prev.equals(e.path("prevHash").asText())) {
-        problems.add(where + ": prevHash does not match the previous entry's hash (an entry was removed, inserted or changed)");
+        problems.add(
+            where
+                + ": prevHash does not match the previous entry's hash (an entry was removed, inserted or changed)");
       }
       ObjectNode copy = ((ObjectNode) e).deepCopy();
       copy.remove("hash");
       String actual = CanonicalJson.sha256(CanonicalJson.of(copy));
       if (!actual.equals(e.path("hash").asText())) {
-        problems.add(where + " (" + e.path("kind").asText() + "): content does not match its hash (edited)");
+        problems.add(
+            where + " (" + e.path("kind").asText() + "): content does not match its hash (edited)");
       }
       prev = e.path("hash").asText();
       seq++;
     }
     String head = report.path("chain").path("head").asText(null);
     if (head == null || !head.equals(prev)) {
-      problems.add("chain head " + head + " does not match the last entry's hash " + prev + " (entries removed at the end?)");
+      problems.add(
+          "chain head "
+              + head
+              + " does not match the last entry's hash "
+              + prev
+              + " (entries removed at the end?)");
     }
     return new Result(problems.isEmpty(), entries.size(), prev, problems);
   }

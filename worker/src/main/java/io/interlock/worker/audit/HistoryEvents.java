@@ -27,7 +27,8 @@ final class HistoryEvents {
   }
 
   static JsonNode json(Payload p) {
-    String encoding = p.getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY).toStringUtf8();
+    String encoding =
+        p.getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY).toStringUtf8();
     if (encoding.equals("binary/null")) {
       return NullNode.getInstance();
     }
@@ -41,7 +42,8 @@ final class HistoryEvents {
     if (encoding.equals("binary/plain") && isUtf8(p.getData().toByteArray())) {
       return TextNode.valueOf(p.getData().toString(StandardCharsets.UTF_8));
     }
-    return TextNode.valueOf("base64:" + Base64.getEncoder().encodeToString(p.getData().toByteArray()));
+    return TextNode.valueOf(
+        "base64:" + Base64.getEncoder().encodeToString(p.getData().toByteArray()));
   }
 
   static JsonNode first(Payloads payloads) {
@@ -55,7 +57,8 @@ final class HistoryEvents {
     while (inner.hasCause()) {
       inner = inner.getCause();
     }
-    String type = inner.hasApplicationFailureInfo() ? inner.getApplicationFailureInfo().getType() : "";
+    String type =
+        inner.hasApplicationFailureInfo() ? inner.getApplicationFailureInfo().getType() : "";
     String msg = inner.getMessage().isEmpty() ? f.getMessage() : inner.getMessage();
     return type.isEmpty() ? msg : msg + " [" + type + "]";
   }
@@ -65,6 +68,9 @@ final class HistoryEvents {
   }
 
   private static boolean isUtf8(byte[] bytes) {
-    return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes), java.nio.CharBuffer.allocate(bytes.length), true).isUnderflow();
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .decode(java.nio.ByteBuffer.wrap(bytes), java.nio.CharBuffer.allocate(bytes.length), true)
+        .isUnderflow();
   }
 }

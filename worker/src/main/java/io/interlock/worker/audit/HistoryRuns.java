@@ -13,7 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Fetches every run of a workflow id (following continue-as-new back to the first), or reads files. */
+/**
+ * Fetches every run of a workflow id (following continue-as-new back to the first), or reads files.
+ */
 public final class HistoryRuns {
   /** Guards against a cycle in a corrupt chain. */
   private static final int MAX_RUNS = 10_000;
@@ -24,8 +26,15 @@ public final class HistoryRuns {
   public static List<WorkflowExecutionHistory> fetch(WorkflowClient client, String workflowId) {
     List<WorkflowExecutionHistory> runs = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    // The latest run by its id: a history fetched without a run id is not the latest on every server.
-    String runId = client.newUntypedWorkflowStub(workflowId).describe().getWorkflowExecutionInfo().getExecution().getRunId();
+    // The latest run by its id: a history fetched without a run id is not the latest on every
+    // server.
+    String runId =
+        client
+            .newUntypedWorkflowStub(workflowId)
+            .describe()
+            .getWorkflowExecutionInfo()
+            .getExecution()
+            .getRunId();
     // Track run ids as asked for: a fetched history does not always carry its own run id.
     while (runId != null && runs.size() < MAX_RUNS && seen.add(runId)) {
       WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
@@ -63,9 +72,18 @@ public final class HistoryRuns {
       byPrevious.putIfAbsent(previousRunId(h) == null ? "" : previousRunId(h), h);
     }
     List<WorkflowExecutionHistory> ordered = new ArrayList<>();
-    WorkflowExecutionHistory first = given.stream().filter(h -> previousRunId(h) == null).findFirst()
-        .orElse(given.stream().filter(h -> !ids.contains(previousRunId(h))).findFirst().orElse(null));
-    for (WorkflowExecutionHistory h = first; h != null && !ordered.contains(h); h = byPrevious.get(ownRunId(h))) {
+    WorkflowExecutionHistory first =
+        given.stream()
+            .filter(h -> previousRunId(h) == null)
+            .findFirst()
+            .orElse(
+                given.stream()
+                    .filter(h -> !ids.contains(previousRunId(h)))
+                    .findFirst()
+                    .orElse(null));
+    for (WorkflowExecutionHistory h = first;
+        h != null && !ordered.contains(h);
+        h = byPrevious.get(ownRunId(h))) {
       ordered.add(h);
     }
     for (WorkflowExecutionHistory h : given) {
@@ -77,10 +95,15 @@ public final class HistoryRuns {
   }
 
   private static String ownRunId(WorkflowExecutionHistory h) {
-    if (h.getEvents().isEmpty() || h.getEvents().get(0).getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
+    if (h.getEvents().isEmpty()
+        || h.getEvents().get(0).getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
       return null;
     }
-    String own = h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getOriginalExecutionRunId();
+    String own =
+        h.getEvents()
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes()
+            .getOriginalExecutionRunId();
     return own.isEmpty() ? null : own;
   }
 

@@ -13,29 +13,41 @@ public final class Replay {
   private Replay() {}
 
   /** One history's verdict. */
-  public record Outcome(String workflowId, String runId, int events, boolean deterministic, String error) {}
+  public record Outcome(
+      String workflowId, String runId, int events, boolean deterministic, String error) {}
 
   public static List<Outcome> run(List<WorkflowExecutionHistory> histories) {
     List<Outcome> out = new ArrayList<>();
     for (WorkflowExecutionHistory h : histories) {
       String error = replay(h);
       if (error != null && error.contains("PotentialDeadlockException")) {
-        // The SDK's 1 s deadlock detector also trips on a cold JVM (the first Ed25519 proof check loads
-        // BouncyCastle) on a loaded machine: a real deadlock trips again, a slow first run does not.
+        // The SDK's 1 s deadlock detector also trips on a cold JVM (the first Ed25519 proof check
+        // loads
+        // BouncyCastle) on a loaded machine: a real deadlock trips again, a slow first run does
+        // not.
         error = replay(h);
       }
-      out.add(new Outcome(h.getWorkflowExecution().getWorkflowId(), h.getWorkflowExecution().getRunId(),
-          h.getEvents().size(), error == null, error));
+      out.add(
+          new Outcome(
+              h.getWorkflowExecution().getWorkflowId(),
+              h.getWorkflowExecution().getRunId(),
+              h.getEvents().size(),
+              error == null,
+              error));
     }
     return out;
   }
 
   private static String replay(WorkflowExecutionHistory h) {
     try {
-      ReplayResults r = WorkflowReplayer.replayWorkflowExecutions(List.of(h), false, AgentTaskImpl.class,
-          EnvironmentLockImpl.class);
+      ReplayResults r =
+          WorkflowReplayer.replayWorkflowExecutions(
+              List.of(h), false, AgentTaskImpl.class, EnvironmentLockImpl.class);
       return r.hadAnyError()
-          ? r.allErrors().stream().map(e -> String.valueOf(e.exception)).reduce((x, y) -> x + "; " + y).orElse("error")
+          ? r.allErrors().stream()
+              .map(e -> String.valueOf(e.exception))
+              .reduce((x, y) -> x + "; " + y)
+              .orElse("error")
           : null;
     } catch (Exception e) {
       return e.toString();

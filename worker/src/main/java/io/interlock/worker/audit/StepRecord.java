@@ -16,14 +16,24 @@ import java.util.TreeSet;
 /** One step's record, applied from its audit entries in seq order. */
 final class StepRecord {
   /** Where each kind's detail goes in the record ({at, outcome: kind, ...detail}). */
-  private static final Map<AuditKind, String> SECTION = new EnumMap<>(Map.ofEntries(
-      entry(AuditKind.AWAITING_APPROVAL, "approvalRequest"), entry(AuditKind.PRE_APPROVED, "gate"),
-      entry(AuditKind.APPROVED, "gate"), entry(AuditKind.REJECTED, "gate"), entry(AuditKind.EXPIRED, "gate"),
-      entry(AuditKind.EXECUTING, "execution"), entry(AuditKind.EXECUTED, "execution"),
-      entry(AuditKind.EXECUTION_FAILED, "execution"), entry(AuditKind.VERIFIED, "verification"),
-      entry(AuditKind.VERIFICATION_FAILED, "verification"), entry(AuditKind.HALTED, "halted"),
-      entry(AuditKind.SKIPPED, "skipped"), entry(AuditKind.NO_ROLLBACK, "noRollback"),
-      entry(AuditKind.RESUMED, "resumed"), entry(AuditKind.ROLLBACK_PROPOSED, "rollbackProposal")));
+  private static final Map<AuditKind, String> SECTION =
+      new EnumMap<>(
+          Map.ofEntries(
+              entry(AuditKind.AWAITING_APPROVAL, "approvalRequest"),
+              entry(AuditKind.PRE_APPROVED, "gate"),
+              entry(AuditKind.APPROVED, "gate"),
+              entry(AuditKind.REJECTED, "gate"),
+              entry(AuditKind.EXPIRED, "gate"),
+              entry(AuditKind.EXECUTING, "execution"),
+              entry(AuditKind.EXECUTED, "execution"),
+              entry(AuditKind.EXECUTION_FAILED, "execution"),
+              entry(AuditKind.VERIFIED, "verification"),
+              entry(AuditKind.VERIFICATION_FAILED, "verification"),
+              entry(AuditKind.HALTED, "halted"),
+              entry(AuditKind.SKIPPED, "skipped"),
+              entry(AuditKind.NO_ROLLBACK, "noRollback"),
+              entry(AuditKind.RESUMED, "resumed"),
+              entry(AuditKind.ROLLBACK_PROPOSED, "rollbackProposal")));
 
   final String stepId;
   private final ObjectNode o = CanonicalJson.MAPPER.createObjectNode();
@@ -61,7 +71,9 @@ final class StepRecord {
       o.put("effect", "WRITE");
     }
     if (d.hasNonNull("error")) {
-      o.set("error", d.get("error")); // failures, and HALTED's account of why the step stopped the task
+      o.set(
+          "error",
+          d.get("error")); // failures, and HALTED's account of why the step stopped the task
     }
     if (kind == null) {
       return; // a kind this version does not know: the entry log keeps it as recorded
@@ -84,7 +96,8 @@ final class StepRecord {
         o.set("proposedVia", e.has("server") ? server(e.get("server")) : e.path("server"));
         o.set("rollbackOf", d.path("rollbackOf"));
       }
-      case PREVIEWED -> o.putObject("preview").put("at", e.path("at").asText()).setAll(obj(d.path("preview")));
+      case PREVIEWED ->
+          o.putObject("preview").put("at", e.path("at").asText()).setAll(obj(d.path("preview")));
       case POLICY, POLICY_RECHECK -> {
         list("policyDecisions").addObject().put("at", e.path("at").asText()).setAll(obj(d));
         // A denial leaves the state as it was: the BLOCKED entry that follows moves it.
@@ -95,16 +108,24 @@ final class StepRecord {
       case AWAITING_APPROVAL -> {
         o.set("callHash", d.path("callHash"));
         // Recomputed here: the canonical call shown is exactly what the approvers' hash names.
-        ((ObjectNode) o.get("approvalRequest")).put("hashMatchesCanonicalCall",
-            CanonicalJson.sha256(d.path("canonicalCall").asText()).equals(d.path("callHash").asText()));
+        ((ObjectNode) o.get("approvalRequest"))
+            .put(
+                "hashMatchesCanonicalCall",
+                CanonicalJson.sha256(d.path("canonicalCall").asText())
+                    .equals(d.path("callHash").asText()));
       }
       case EXECUTED -> o.set("delta", delta(d.path("before"), d.path("after")));
-      case VERIFIED, VERIFICATION_FAILED -> ((ObjectNode) o.get("verification")).put("verdict", kind.name());
+      case VERIFIED, VERIFICATION_FAILED ->
+          ((ObjectNode) o.get("verification")).put("verdict", kind.name());
       case APPROVAL -> decision(e, true, "accepted");
       case APPROVAL_REPEATED -> decision(e, true, "repeated (idempotent, not counted again)");
       case REJECTED -> decision(e, false, "accepted");
-      case REFUSED -> decision(e,
-          d.path("approving").asBoolean(e.path("server").path("name").asText().equals("approve")), "refused");
+      case REFUSED ->
+          decision(
+              e,
+              d.path("approving")
+                  .asBoolean(e.path("server").path("name").asText().equals("approve")),
+              "refused");
       case RESOLVED -> {
         o.set("effect", d.path("effect"));
         o.set("idempotent", d.path("idempotent"));
@@ -129,7 +150,9 @@ final class StepRecord {
     e.set("server", server);
     firstAt = firstAt == null ? e.path("at").asText() : firstAt;
     String name = server.path("name").asText();
-    decision(e, name.equals("decide") ? p.path("approve").asBoolean() : name.equals("approve"),
+    decision(
+        e,
+        name.equals("decide") ? p.path("approve").asBoolean() : name.equals("approve"),
         "unrecorded (the workflow has not handled it yet)");
   }
 
@@ -155,7 +178,9 @@ final class StepRecord {
     v.put("via", s.path("via").asText() + " " + s.path("name").asText());
     v.set("serverIdentity", s.path("identity"));
     v.set("serverAt", s.path("at"));
-    v.putObject("serverEvent").put("runId", s.path("runId").asText()).put("eventId", s.path("eventId").asLong());
+    v.putObject("serverEvent")
+        .put("runId", s.path("runId").asText())
+        .put("eventId", s.path("eventId").asLong());
     v.set("payload", s.path("payload"));
     return v;
   }

@@ -27,16 +27,23 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      request.abortWith(unauthorized("authentication required", "every /api request names its caller by a bearer token",
-          "send 'Authorization: Bearer <token>' (dev tokens are printed by the dev server)"));
+      request.abortWith(
+          unauthorized(
+              "authentication required",
+              "every /api request names its caller by a bearer token",
+              "send 'Authorization: Bearer <token>' (dev tokens are printed by the dev server)"));
       return;
     }
     authenticator
         .authenticate(header.substring(7).trim())
         .ifPresentOrElse(
             current::set,
-            () -> request.abortWith(unauthorized("unknown token", "the bearer token is not one this server knows",
-                "check the token; dev mode prints the valid ones, production uses your OIDC login")));
+            () ->
+                request.abortWith(
+                    unauthorized(
+                        "unknown token",
+                        "the bearer token is not one this server knows",
+                        "check the token; dev mode prints the valid ones, production uses your OIDC login")));
   }
 
   private static Response unauthorized(String error, String why, String next) {

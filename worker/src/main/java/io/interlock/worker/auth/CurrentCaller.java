@@ -14,7 +14,8 @@ public class CurrentCaller {
   /** The caller; the filter guarantees one exists for every /api request. */
   public Caller get() {
     if (caller == null) {
-      throw new IllegalStateException("no authenticated caller: the request did not pass the bearer-token filter");
+      throw new IllegalStateException(
+          "no authenticated caller: the request did not pass the bearer-token filter");
     }
     return caller;
   }

@@ -17,8 +17,9 @@ import java.util.TreeSet;
 
 /**
  * DNS-rebinding guard: a request whose Host is not one this server answers to (421), or that a
- * browser sends from another site's page (its Origin; 403), is refused before any resource runs, so another site's page can neither read
- * the dev sign-in's demo tokens nor call the API or MCP endpoint.
+ * browser sends from another site's page (its Origin; 403), is refused before any resource runs, so
+ * another site's page can neither read the dev sign-in's demo tokens nor call the API or MCP
+ * endpoint.
  */
 @Provider
 @PreMatching
@@ -37,7 +38,9 @@ public class HostAllowList implements ContainerRequestFilter {
     private final Set<String> allowed = new TreeSet<>();
 
     public AllowedHosts(InterlockConfig config) {
-      config.allowedHosts().orElse(config.mode() == InterlockConfig.Mode.dev ? LOOPBACK : List.of())
+      config
+          .allowedHosts()
+          .orElse(config.mode() == InterlockConfig.Mode.dev ? LOOPBACK : List.of())
           .forEach(h -> allowed.add(h.toLowerCase(Locale.ROOT)));
     }
 
@@ -64,9 +67,12 @@ public class HostAllowList implements ContainerRequestFilter {
     }
     if (!hosts.allows(host)) {
       // 421 Misdirected Request: the name is not this server's.
-      request.abortWith(refused(421, "host '" + shorten(host) + "' is not one this server answers to",
-          "a page served under another name could read this server's answers (DNS rebinding)",
-          "use one of " + allowed + " (interlock.allowed-hosts)"));
+      request.abortWith(
+          refused(
+              421,
+              "host '" + shorten(host) + "' is not one this server answers to",
+              "a page served under another name could read this server's answers (DNS rebinding)",
+              "use one of " + allowed + " (interlock.allowed-hosts)"));
       return;
     }
     String origin = request.getHeaderString("Origin");
@@ -78,9 +84,12 @@ public class HostAllowList implements ContainerRequestFilter {
         originHost = null;
       }
       if (!hosts.allows(originHost)) {
-        request.abortWith(refused(Response.Status.FORBIDDEN.getStatusCode(), "origin '" + shorten(origin)
-            + "' may not call this server", "a page of another site must not act with your session",
-            "open the web page from one of " + allowed));
+        request.abortWith(
+            refused(
+                Response.Status.FORBIDDEN.getStatusCode(),
+                "origin '" + shorten(origin) + "' may not call this server",
+                "a page of another site must not act with your session",
+                "open the web page from one of " + allowed));
       }
     }
   }
@@ -107,6 +116,9 @@ public class HostAllowList implements ContainerRequestFilter {
   }
 
   private static Response refused(int status, String error, String why, String next) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiError.of(error, why, next)).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(ApiError.of(error, why, next))
+        .build();
   }
 }

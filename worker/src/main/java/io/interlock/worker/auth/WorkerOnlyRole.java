@@ -15,9 +15,18 @@ public class WorkerOnlyRole {
     if (config.roles().contains(InterlockConfig.Role.api)) {
       return;
     }
-    router.route().order(Integer.MIN_VALUE).handler(ctx -> ctx.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/json")
-        .end("{\"error\":\"this process runs interlock.roles=" + config.roles() + " without api: it serves no HTTP;"
-            + " use the API process's address\"}"));
+    router
+        .route()
+        .order(Integer.MIN_VALUE)
+        .handler(
+            ctx ->
+                ctx.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        "{\"error\":\"this process runs interlock.roles="
+                            + config.roles()
+                            + " without api: it serves no HTTP;"
+                            + " use the API process's address\"}"));
   }
 }

@@ -18,7 +18,8 @@ final class ApiClient {
 
   private final String server;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ApiClient(String server, String token) {
     this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
@@ -47,13 +48,16 @@ final class ApiClient {
 
   private String send(String method, String path, Object body) {
     if (token == null || token.isBlank()) {
-      throw new CliFailure(CliFailure.AUTH, "no token: pass --token or set INTERLOCK_TOKEN (the dev server prints demo tokens)");
+      throw new CliFailure(
+          CliFailure.AUTH,
+          "no token: pass --token or set INTERLOCK_TOKEN (the dev server prints demo tokens)");
     }
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))
-          .timeout(Duration.ofMinutes(2))
-          .header("Authorization", "Bearer " + token)
-          .header("Accept", "application/json, text/markdown");
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(server + path))
+              .timeout(Duration.ofMinutes(2))
+              .header("Authorization", "Bearer " + token)
+              .header("Accept", "application/json, text/markdown");
       if (body != null) {
         b.header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
@@ -66,10 +70,15 @@ final class ApiClient {
       }
       throw failure(r.statusCode(), r.body());
     } catch (ConnectException e) {
-      throw new CliFailure(CliFailure.REFUSED, "cannot reach " + server + ": is the server running? Start it with "
-          + "'./interlock dev', or point --server (or INTERLOCK_SERVER) at it");
+      throw new CliFailure(
+          CliFailure.REFUSED,
+          "cannot reach "
+              + server
+              + ": is the server running? Start it with "
+              + "'./interlock dev', or point --server (or INTERLOCK_SERVER) at it");
     } catch (IOException e) {
-      throw new CliFailure(CliFailure.REFUSED, "talking to " + server + " failed: " + e.getMessage());
+      throw new CliFailure(
+          CliFailure.REFUSED, "talking to " + server + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliFailure(CliFailure.REFUSED, "interrupted");
@@ -94,12 +103,13 @@ final class ApiClient {
     } catch (IOException notJson) {
       // Keep the raw body.
     }
-    int code = switch (status) {
-      case 401, 403 -> CliFailure.AUTH;
-      case 404 -> CliFailure.NOT_FOUND;
-      case 400 -> CliFailure.USAGE;
-      default -> CliFailure.REFUSED;
-    };
+    int code =
+        switch (status) {
+          case 401, 403 -> CliFailure.AUTH;
+          case 404 -> CliFailure.NOT_FOUND;
+          case 400 -> CliFailure.USAGE;
+          default -> CliFailure.REFUSED;
+        };
     return new CliFailure(code, "HTTP " + status + ": " + message);
   }
 
@@ -107,7 +117,8 @@ final class ApiClient {
     try {
       return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
     } catch (IOException e) {
-      throw new CliFailure(CliFailure.REFUSED, "the server answered something that is not JSON: " + e.getMessage());
+      throw new CliFailure(
+          CliFailure.REFUSED, "the server answered something that is not JSON: " + e.getMessage());
     }
   }
 }

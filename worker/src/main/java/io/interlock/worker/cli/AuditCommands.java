@@ -24,34 +24,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The audit report (from the server, or from history files alone), its verification, and replay. */
+/**
+ * The audit report (from the server, or from history files alone), its verification, and replay.
+ */
 final class AuditCommands {
   private AuditCommands() {}
 
   @Command(
       name = "audit",
-      description = "The audit report of a task, built from its workflow history (JSON is verifiable, Markdown readable).",
+      description =
+          "The audit report of a task, built from its workflow history (JSON is verifiable, Markdown readable).",
       subcommands = {AuditCommands.Verify.class})
   static final class Audit implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "task id (fetched from the server)")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "TASK",
+        description = "task id (fetched from the server)")
     String taskId;
 
     // 1..*: a shell glob of per-run files must all land here, never one of them in TASK.
-    @Option(names = "--history", arity = "1..*", paramLabel = "FILE", description = "build from 'temporal workflow show --output json' files instead (one per run, in any order: they are put in continue-as-new order); no server needed")
+    @Option(
+        names = "--history",
+        arity = "1..*",
+        paramLabel = "FILE",
+        description =
+            "build from 'temporal workflow show --output json' files instead (one per run, in any order: they are put in continue-as-new order); no server needed")
     List<Path> history = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "json", description = "json or md (default json)")
     String format;
 
-    @Option(names = {"-o", "--out"}, description = "write to this file instead of standard output")
+    @Option(
+        names = {"-o", "--out"},
+        description = "write to this file instead of standard output")
     Path outFile;
 
-    @Option(names = "--sign-key", paramLabel = "REF",
-        description = "with --history: sign the report with this private JWK, env:VAR or file:/path (default: "
-            + "interlock.audit.signing-key / $INTERLOCK_AUDIT_SIGNING_KEY, else file:~/.interlock/keys/interlock-audit.jwk, when present)")
+    @Option(
+        names = "--sign-key",
+        paramLabel = "REF",
+        description =
+            "with --history: sign the report with this private JWK, env:VAR or file:/path (default: "
+                + "interlock.audit.signing-key / $INTERLOCK_AUDIT_SIGNING_KEY, else file:~/.interlock/keys/interlock-audit.jwk, when present)")
     String signKey;
 
     @Override
@@ -60,8 +77,13 @@ final class AuditCommands {
         throw new CliFailure(CliFailure.USAGE, "--format must be json or md");
       }
       if (!history.isEmpty() && taskId != null) {
-        throw new CliFailure(CliFailure.USAGE, "give a TASK or --history FILE..., not both (got TASK '" + taskId
-            + "' and " + history.size() + " history file(s)); with --history, list every run's file after it");
+        throw new CliFailure(
+            CliFailure.USAGE,
+            "give a TASK or --history FILE..., not both (got TASK '"
+                + taskId
+                + "' and "
+                + history.size()
+                + " history file(s)); with --history, list every run's file after it");
       }
       String text;
       if (!history.isEmpty()) {
@@ -73,19 +95,29 @@ final class AuditCommands {
         }
         Optional<AuditSigner> signer = signer();
         if (signer.isEmpty()) {
-          spec.commandLine().getErr().println("note: the report is UNSIGNED: no audit signing key at " + signingKeyRef()
-              + " (give --sign-key env:VAR or file:/path of a private Ed25519 or P-256 JWK)");
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "note: the report is UNSIGNED: no audit signing key at "
+                      + signingKeyRef()
+                      + " (give --sign-key env:VAR or file:/path of a private Ed25519 or P-256 JWK)");
         }
-        text = format.equals("json")
-            ? signer.map(s -> s.signedJson(r)).orElseGet(r::toJson)
-            : r.toMarkdown(signer.map(AuditSigner::keyId).orElse(null));
+        text =
+            format.equals("json")
+                ? signer.map(s -> s.signedJson(r)).orElseGet(r::toJson)
+                : r.toMarkdown(signer.map(AuditSigner::keyId).orElse(null));
       } else if (taskId != null) {
         if (signKey != null) {
-          throw new CliFailure(CliFailure.USAGE, "--sign-key applies to --history; the server signs its own exports");
+          throw new CliFailure(
+              CliFailure.USAGE,
+              "--sign-key applies to --history; the server signs its own exports");
         }
-        text = server.api().getText("/api/tasks/" + ApiClient.enc(taskId) + "/audit?format=" + format);
+        text =
+            server.api().getText("/api/tasks/" + ApiClient.enc(taskId) + "/audit?format=" + format);
       } else {
-        throw new CliFailure(CliFailure.USAGE, "give a TASK id, or --history FILE...; 'interlock audit verify FILE' checks an export");
+        throw new CliFailure(
+            CliFailure.USAGE,
+            "give a TASK id, or --history FILE...; 'interlock audit verify FILE' checks an export");
       }
       write(spec.commandLine().getOut(), text, outFile);
     }
@@ -96,10 +128,15 @@ final class AuditCommands {
       try {
         s = AuditSigner.fromReference(signingKeyRef());
       } catch (IllegalArgumentException e) {
-        throw new CliFailure(CliFailure.USAGE, "cannot sign with " + signingKeyRef() + ": " + e.getMessage());
+        throw new CliFailure(
+            CliFailure.USAGE, "cannot sign with " + signingKeyRef() + ": " + e.getMessage());
       }
       if (s.isEmpty() && signKey != null) {
-        throw new CliFailure(CliFailure.NOT_FOUND, "--sign-key " + signKey + ": no such key (the variable is unset or the file is missing)");
+        throw new CliFailure(
+            CliFailure.NOT_FOUND,
+            "--sign-key "
+                + signKey
+                + ": no such key (the variable is unset or the file is missing)");
       }
       return s;
     }
@@ -108,7 +145,9 @@ final class AuditCommands {
       if (signKey != null) {
         return signKey;
       }
-      String ref = System.getProperty("interlock.audit.signing-key", System.getenv("INTERLOCK_AUDIT_SIGNING_KEY"));
+      String ref =
+          System.getProperty(
+              "interlock.audit.signing-key", System.getenv("INTERLOCK_AUDIT_SIGNING_KEY"));
       if (ref == null || ref.isBlank()) {
         ref = "file:${user.home}/" + AuditSigner.DEFAULT_KEY_FILE;
       }
@@ -116,26 +155,37 @@ final class AuditCommands {
     }
   }
 
-  @Command(name = "verify", description = {
-      "Check an exported JSON report offline, one line each: (a) its signature (EdDSA or ES256, with the audit public key,"
-          + " over the whole report), (b) its hash chain (any edited, inserted, removed or reordered entry is detected),"
-          + " (c) the proof of every accepted approval and rejection, re-verified against the policy's identity keys.",
-      "Exit 1 if any check fails; an unverified claim (accepted where policy said proof: claimed) is shown and counted, not failed."})
+  @Command(
+      name = "verify",
+      description = {
+        "Check an exported JSON report offline, one line each: (a) its signature (EdDSA or ES256, with the audit public key,"
+            + " over the whole report), (b) its hash chain (any edited, inserted, removed or reordered entry is detected),"
+            + " (c) the proof of every accepted approval and rejection, re-verified against the policy's identity keys.",
+        "Exit 1 if any check fails; an unverified claim (accepted where policy said proof: claimed) is shown and counted, not failed."
+      })
   static final class Verify implements Runnable {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
-    @Option(names = "--audit-key", paramLabel = "FILE",
-        description = "the audit signer's public JWK or JWKS (default: ~/.interlock/keys/interlock-audit.pub.jwk when present)")
+    @Option(
+        names = "--audit-key",
+        paramLabel = "FILE",
+        description =
+            "the audit signer's public JWK or JWKS (default: ~/.interlock/keys/interlock-audit.pub.jwk when present)")
     Path auditKey;
 
-    @Option(names = "--policy", paramLabel = "FILE",
-        description = "policy whose identities (SSH keys, trusted issuers) the proofs are checked against (default: the bundled policy)")
+    @Option(
+        names = "--policy",
+        paramLabel = "FILE",
+        description =
+            "policy whose identities (SSH keys, trusted issuers) the proofs are checked against (default: the bundled policy)")
     Path policy;
 
-    @Option(names = "--allow-unsigned", description = "pass a report that has no signature (it is still reported UNSIGNED)")
+    @Option(
+        names = "--allow-unsigned",
+        description = "pass a report that has no signature (it is still reported UNSIGNED)")
     boolean allowUnsigned;
 
     @Override
@@ -144,14 +194,17 @@ final class AuditCommands {
       try {
         report = ApiClient.JSON.readTree(Files.readString(file));
       } catch (IOException e) {
-        throw new CliFailure(CliFailure.NOT_FOUND, "cannot read " + file + " as JSON: " + e.getMessage());
+        throw new CliFailure(
+            CliFailure.NOT_FOUND, "cannot read " + file + " as JSON: " + e.getMessage());
       }
       if (report == null || !report.isObject()) {
-        throw new CliFailure(CliFailure.REFUSED, file + " is not an exported audit report (a JSON object)");
+        throw new CliFailure(
+            CliFailure.REFUSED, file + " is not an exported audit report (a JSON object)");
       }
       PolicyFile p = policy();
       ProofPolicy keys = p.identities().resolve(ProofPolicy.REQUIRED);
-      AuditVerification.Findings f = AuditVerification.check(report, auditKeys(), keys, allowUnsigned);
+      AuditVerification.Findings f =
+          AuditVerification.check(report, auditKeys(), keys, allowUnsigned);
       PrintWriter out = spec.commandLine().getOut();
 
       out.println(f.signature().line());
@@ -165,15 +218,29 @@ final class AuditCommands {
       long verified = f.count(AuditVerification.ProofStatus.VERIFIED);
       long claims = f.count(AuditVerification.ProofStatus.CLAIM);
       long failed = f.count(AuditVerification.ProofStatus.FAILED);
-      out.println("proofs: " + (failed == 0 ? "OK" : "FAILED") + ": " + f.proofs().size() + " accepted decision(s), "
-          + verified + " verified, " + claims + " unverified claim(s), " + failed + " not verified (keys of " + p.source() + ")");
+      out.println(
+          "proofs: "
+              + (failed == 0 ? "OK" : "FAILED")
+              + ": "
+              + f.proofs().size()
+              + " accepted decision(s), "
+              + verified
+              + " verified, "
+              + claims
+              + " unverified claim(s), "
+              + failed
+              + " not verified (keys of "
+              + p.source()
+              + ")");
       f.proofs().forEach(x -> out.println("  - " + x.line()));
 
       if (!f.ok()) {
         List<String> why = new ArrayList<>();
         if (!f.signatureOk()) {
-          why.add(f.signature().status() == AuditVerification.SignatureStatus.UNSIGNED
-              ? "the report is unsigned (pass --allow-unsigned to accept that)" : "the signature does not check out");
+          why.add(
+              f.signature().status() == AuditVerification.SignatureStatus.UNSIGNED
+                  ? "the report is unsigned (pass --allow-unsigned to accept that)"
+                  : "the signature does not check out");
         }
         if (!r.intact()) {
           why.add("the hash chain is broken");
@@ -181,9 +248,13 @@ final class AuditCommands {
         if (!f.proofsOk()) {
           why.add(failed + " accepted decision(s) have no valid proof");
         }
-        boolean edited = f.signature().status() == AuditVerification.SignatureStatus.FAILED || !r.intact();
-        throw new CliFailure(CliFailure.REFUSED, "verification failed: " + String.join("; ", why)
-            + (edited ? "; compare with a fresh export ('interlock audit TASK')" : ""));
+        boolean edited =
+            f.signature().status() == AuditVerification.SignatureStatus.FAILED || !r.intact();
+        throw new CliFailure(
+            CliFailure.REFUSED,
+            "verification failed: "
+                + String.join("; ", why)
+                + (edited ? "; compare with a fresh export ('interlock audit TASK')" : ""));
       }
     }
 
@@ -196,25 +267,36 @@ final class AuditCommands {
     }
 
     private List<PublicJsonWebKey> auditKeys() {
-      Path f = auditKey != null ? auditKey : Path.of(System.getProperty("user.home")).resolve(AuditSigner.DEFAULT_PUBLIC_KEY_FILE);
+      Path f =
+          auditKey != null
+              ? auditKey
+              : Path.of(System.getProperty("user.home"))
+                  .resolve(AuditSigner.DEFAULT_PUBLIC_KEY_FILE);
       if (auditKey == null && !Files.isRegularFile(f)) {
         return List.of();
       }
       try {
         return AuditSigner.publicKeys(Files.readString(f));
       } catch (IOException e) {
-        throw new CliFailure(CliFailure.NOT_FOUND, "cannot read the audit key " + f + ": " + e.getMessage());
+        throw new CliFailure(
+            CliFailure.NOT_FOUND, "cannot read the audit key " + f + ": " + e.getMessage());
       } catch (IllegalArgumentException e) {
         throw new CliFailure(CliFailure.USAGE, "the audit key " + f + " is " + e.getMessage());
       }
     }
   }
 
-  @Command(name = "replay", description = "Replay saved histories against the current workflow code and report determinism.")
+  @Command(
+      name = "replay",
+      description =
+          "Replay saved histories against the current workflow code and report determinism.")
   static final class ReplayHistories implements Runnable {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "HISTORY.json", description = "'temporal workflow show --output json' files")
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "HISTORY.json",
+        description = "'temporal workflow show --output json' files")
     List<Path> files;
 
     @Override
@@ -226,7 +308,9 @@ final class AuditCommands {
         try {
           outcomes = Replay.run(HistoryRuns.read(List.of(f)));
         } catch (IOException | RuntimeException e) {
-          throw new CliFailure(CliFailure.NOT_FOUND, "cannot read " + f + " as a workflow history: " + e.getMessage());
+          throw new CliFailure(
+              CliFailure.NOT_FOUND,
+              "cannot read " + f + " as a workflow history: " + e.getMessage());
         }
         for (Replay.Outcome o : outcomes) {
           if (o.deterministic()) {
@@ -238,12 +322,17 @@ final class AuditCommands {
         }
       }
       if (!allOk) {
-        throw new CliFailure(CliFailure.REFUSED, "non-deterministic: the current workflow code does not reproduce these histories");
+        throw new CliFailure(
+            CliFailure.REFUSED,
+            "non-deterministic: the current workflow code does not reproduce these histories");
       }
     }
   }
 
-  @Command(name = "history", description = "Save a task's raw workflow history (as 'temporal workflow show --output json' does).")
+  @Command(
+      name = "history",
+      description =
+          "Save a task's raw workflow history (as 'temporal workflow show --output json' does).")
   static final class History implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
@@ -251,15 +340,27 @@ final class AuditCommands {
     @Parameters(index = "0", paramLabel = "TASK")
     String taskId;
 
-    @Option(names = "--run", defaultValue = "0", description = "run number, oldest is 1 (default: the latest)")
+    @Option(
+        names = "--run",
+        defaultValue = "0",
+        description = "run number, oldest is 1 (default: the latest)")
     int run;
 
-    @Option(names = {"-o", "--out"}, description = "write to this file instead of standard output")
+    @Option(
+        names = {"-o", "--out"},
+        description = "write to this file instead of standard output")
     Path outFile;
 
     @Override
     public void run() {
-      String text = server.api().getText("/api/tasks/" + ApiClient.enc(taskId) + "/history" + (run > 0 ? "?run=" + run : ""));
+      String text =
+          server
+              .api()
+              .getText(
+                  "/api/tasks/"
+                      + ApiClient.enc(taskId)
+                      + "/history"
+                      + (run > 0 ? "?run=" + run : ""));
       write(spec.commandLine().getOut(), text, outFile);
     }
   }

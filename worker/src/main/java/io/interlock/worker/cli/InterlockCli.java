@@ -7,14 +7,15 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code interlock}: the operators' command line. It talks to a running server's REST API (except
- * {@code audit verify} and {@code replay}, which work on files alone). Exit codes: 0 ok, 1 refused or
- * failed, 2 usage, 3 not found, 4 authentication.
+ * {@code audit verify} and {@code replay}, which work on files alone). Exit codes: 0 ok, 1 refused
+ * or failed, 2 usage, 3 not found, 4 authentication.
  */
 @Command(
     name = "interlock",
     mixinStandardHelpOptions = true,
     version = "interlock 0.1.0",
-    description = "Approve, inspect and audit Interlock tasks. 'interlock dev' starts the dev server.",
+    description =
+        "Approve, inspect and audit Interlock tasks. 'interlock dev' starts the dev server.",
     subcommands = {
       TaskCommands.Tasks.class,
       TaskCommands.Start.class,
@@ -50,7 +51,8 @@ public final class InterlockCli implements Runnable {
   }
 
   public static int run(String... args) {
-    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, args);
+    return run(
+        new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, args);
   }
 
   /** Runs one command with the given streams; returns the exit code. */
@@ -61,18 +63,23 @@ public final class InterlockCli implements Runnable {
     CommandLine cli = new CommandLine(new InterlockCli());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeExceptionMapper(t -> t instanceof CliFailure f ? f.exitCode : CliFailure.REFUSED);
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println("interlock: " + ex.getMessage());
-      commandLine.getErr().flush();
-      return ex instanceof CliFailure f ? f.exitCode : CliFailure.REFUSED;
-    });
-    cli.setParameterExceptionHandler((ex, argv) -> {
-      ex.getCommandLine().getErr().println("interlock: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("try: interlock " + ex.getCommandLine().getCommandName() + " --help");
-      ex.getCommandLine().getErr().flush();
-      return CliFailure.USAGE;
-    });
+    cli.setExitCodeExceptionMapper(
+        t -> t instanceof CliFailure f ? f.exitCode : CliFailure.REFUSED);
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("interlock: " + ex.getMessage());
+          commandLine.getErr().flush();
+          return ex instanceof CliFailure f ? f.exitCode : CliFailure.REFUSED;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, argv) -> {
+          ex.getCommandLine().getErr().println("interlock: " + ex.getMessage());
+          ex.getCommandLine()
+              .getErr()
+              .println("try: interlock " + ex.getCommandLine().getCommandName() + " --help");
+          ex.getCommandLine().getErr().flush();
+          return CliFailure.USAGE;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();

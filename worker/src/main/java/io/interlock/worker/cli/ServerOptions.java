@@ -13,12 +13,17 @@ final class ServerOptions {
   String token;
 
   ApiClient api() {
-    String s = server != null ? server : System.getenv().getOrDefault("INTERLOCK_SERVER", "http://localhost:8080");
+    String s =
+        server != null
+            ? server
+            : System.getenv().getOrDefault("INTERLOCK_SERVER", "http://localhost:8080");
     String t = token != null ? token : System.getenv("INTERLOCK_TOKEN");
     return new ApiClient(s, t);
   }
 
   String serverUrl() {
-    return server != null ? server : System.getenv().getOrDefault("INTERLOCK_SERVER", "http://localhost:8080");
+    return server != null
+        ? server
+        : System.getenv().getOrDefault("INTERLOCK_SERVER", "http://localhost:8080");
   }
 }

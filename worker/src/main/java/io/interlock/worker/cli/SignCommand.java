@@ -10,19 +10,22 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code interlock sign}: an approval, rejection or task request signed with your SSH key, printed
  * as the exact JSON for {@code temporal workflow signal --input} or the Web UI's signal box.
  */
-@Command(name = "sign", description = {
-    "Sign an approval (or --reject) of a pending step with your SSH key and print the signal JSON:",
-    "  temporal workflow signal --workflow-id TASK --name approve --input \"$(interlock sign TASK s1 --as alice --key ~/.ssh/id_ed25519)\"",
-    "With --request, sign a task start instead (the requesterProof of a TaskRequest)."})
+@Command(
+    name = "sign",
+    description = {
+      "Sign an approval (or --reject) of a pending step with your SSH key and print the signal JSON:",
+      "  temporal workflow signal --workflow-id TASK --name approve --input \"$(interlock sign TASK s1 --as alice --key ~/.ssh/id_ed25519)\"",
+      "With --request, sign a task start instead (the requesterProof of a TaskRequest)."
+    })
 final class SignCommand implements Runnable {
   @Mixin ServerOptions server;
   @Spec CommandSpec spec;
@@ -30,13 +33,22 @@ final class SignCommand implements Runnable {
   @Parameters(index = "0", paramLabel = "TASK", description = "task (workflow) id")
   String taskId;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "STEP", description = "step id (not with --request)")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "STEP",
+      description = "step id (not with --request)")
   String stepId;
 
-  @Option(names = "--key", required = true, description = "SSH private key (or its .pub with the key in ssh-agent)")
+  @Option(
+      names = "--key",
+      required = true,
+      description = "SSH private key (or its .pub with the key in ssh-agent)")
   Path key;
 
-  @Option(names = "--as", description = "the identity you sign as (default: $INTERLOCK_USER, else $USER)")
+  @Option(
+      names = "--as",
+      description = "the identity you sign as (default: $INTERLOCK_USER, else $USER)")
   String as;
 
   @Option(names = "--reject", description = "sign a rejection (needs --reason)")
@@ -48,13 +60,21 @@ final class SignCommand implements Runnable {
   @Option(names = "--comment", description = "comment recorded with the approval (signed)")
   String comment;
 
-  @Option(names = "--break-glass", paramLabel = "REASON", description = "break-glass reason (signed)")
+  @Option(
+      names = "--break-glass",
+      paramLabel = "REASON",
+      description = "break-glass reason (signed)")
   String breakGlass;
 
-  @Option(names = "--valid", defaultValue = "900", description = "seconds the proof stays valid (default 900; never past the step's deadline)")
+  @Option(
+      names = "--valid",
+      defaultValue = "900",
+      description = "seconds the proof stays valid (default 900; never past the step's deadline)")
   long validSeconds;
 
-  @Option(names = "--request", description = "sign a task request: TASK is the workflow id you will start")
+  @Option(
+      names = "--request",
+      description = "sign a task request: TASK is the workflow id you will start")
   boolean request;
 
   @Option(names = "--env", description = "with --request: the task's environment")
@@ -62,14 +82,19 @@ final class SignCommand implements Runnable {
 
   @Override
   public void run() {
-    String who = as != null ? as : System.getenv().getOrDefault("INTERLOCK_USER", System.getProperty("user.name"));
+    String who =
+        as != null
+            ? as
+            : System.getenv().getOrDefault("INTERLOCK_USER", System.getProperty("user.name"));
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     PrintWriter out = spec.commandLine().getOut();
     if (request) {
       if (environment == null) {
         throw new CliFailure(CliFailure.USAGE, "--request needs --env ENVIRONMENT");
       }
-      Statement st = Statement.request(taskId, who, environment, now.toString(), now.plusSeconds(validSeconds).toString());
+      Statement st =
+          Statement.request(
+              taskId, who, environment, now.toString(), now.plusSeconds(validSeconds).toString());
       out.println(proof(st).toString());
       return;
     }
@@ -79,13 +104,33 @@ final class SignCommand implements Runnable {
     if (reject && (reason == null || reason.isBlank())) {
       throw new CliFailure(CliFailure.USAGE, "--reject needs --reason");
     }
-    out.println(signed(server.api(), taskId, stepId, who, !reject, reject ? reason : comment, breakGlass, key,
-        validSeconds, now).toString());
+    out.println(
+        signed(
+                server.api(),
+                taskId,
+                stepId,
+                who,
+                !reject,
+                reject ? reason : comment,
+                breakGlass,
+                key,
+                validSeconds,
+                now)
+            .toString());
   }
 
   /** The signal body: {stepId, callHash, approver, comment|reason, breakGlass, proof}. */
-  static ObjectNode signed(ApiClient api, String taskId, String stepId, String who, boolean approve, String text,
-      String breakGlass, Path key, long validSeconds, Instant now) {
+  static ObjectNode signed(
+      ApiClient api,
+      String taskId,
+      String stepId,
+      String who,
+      boolean approve,
+      String text,
+      String breakGlass,
+      Path key,
+      long validSeconds,
+      Instant now) {
     JsonNode task = api.get("/api/tasks/" + ApiClient.enc(taskId));
     JsonNode step = null;
     for (JsonNode s : task.path("steps")) {
@@ -94,13 +139,30 @@ final class SignCommand implements Runnable {
       }
     }
     if (step == null || !"AWAITING_APPROVAL".equals(step.path("state").asText())) {
-      throw new CliFailure(CliFailure.REFUSED, "step " + stepId + " of " + taskId + " is "
-          + (step == null ? "unknown" : step.path("state").asText()) + ", not AWAITING_APPROVAL: nothing to sign");
+      throw new CliFailure(
+          CliFailure.REFUSED,
+          "step "
+              + stepId
+              + " of "
+              + taskId
+              + " is "
+              + (step == null ? "unknown" : step.path("state").asText())
+              + ", not AWAITING_APPROVAL: nothing to sign");
     }
-    ApiIssuer.Window w = ApiIssuer.window(now, validSeconds, Instant.parse(step.path("deadline").asText()));
+    ApiIssuer.Window w =
+        ApiIssuer.window(now, validSeconds, Instant.parse(step.path("deadline").asText()));
     String callHash = step.path("callHash").asText();
-    Statement st = Statement.decision(task.path("taskRunId").asText(), stepId, callHash, who, approve, text,
-        approve ? breakGlass : null, w.issuedAt(), w.expiresAt());
+    Statement st =
+        Statement.decision(
+            task.path("taskRunId").asText(),
+            stepId,
+            callHash,
+            who,
+            approve,
+            text,
+            approve ? breakGlass : null,
+            w.issuedAt(),
+            w.expiresAt());
     ObjectNode body = ApiClient.JSON.createObjectNode();
     body.put("stepId", stepId);
     body.put("callHash", callHash);

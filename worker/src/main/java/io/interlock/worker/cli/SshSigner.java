@@ -18,13 +18,20 @@ final class SshSigner {
 
   static String sign(Path key, String namespace, String text) {
     if (!Files.exists(key)) {
-      throw new CliFailure(CliFailure.USAGE, "no key at " + key + "; pass --key with your private key (or its .pub with ssh-agent)");
+      throw new CliFailure(
+          CliFailure.USAGE,
+          "no key at " + key + "; pass --key with your private key (or its .pub with ssh-agent)");
     }
     Process p;
     try {
-      p = new ProcessBuilder("ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString()).start();
+      p =
+          new ProcessBuilder(
+                  "ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString())
+              .start();
     } catch (IOException e) {
-      throw new CliFailure(CliFailure.USAGE, "cannot run ssh-keygen (" + e.getMessage() + "); install OpenSSH's client");
+      throw new CliFailure(
+          CliFailure.USAGE,
+          "cannot run ssh-keygen (" + e.getMessage() + "); install OpenSSH's client");
     }
     try (OutputStream in = p.getOutputStream()) {
       in.write(text.getBytes(StandardCharsets.UTF_8));
@@ -34,7 +41,9 @@ final class SshSigner {
     try {
       String out = read(p.getInputStream());
       String err = read(p.getErrorStream());
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.contains("BEGIN SSH SIGNATURE")) {
+      if (!p.waitFor(60, TimeUnit.SECONDS)
+          || p.exitValue() != 0
+          || !out.contains("BEGIN SSH SIGNATURE")) {
         throw new CliFailure(CliFailure.REFUSED, "ssh-keygen -Y sign failed: " + err.strip());
       }
       return out.strip();

@@ -14,16 +14,18 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Task commands: list, start, show, approve, reject, finish, watch. */
 final class TaskCommands {
   private TaskCommands() {}
 
-  @Command(name = "tasks", description = "List tasks the server knows of, with state and pending steps.")
+  @Command(
+      name = "tasks",
+      description = "List tasks the server knows of, with state and pending steps.")
   static final class Tasks implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
@@ -38,8 +40,13 @@ final class TaskCommands {
       }
       out.printf("%-40s %-18s %-10s %-22s %s%n", "TASK", "STATE", "ENV", "REQUESTER", "PENDING");
       for (JsonNode t : tasks) {
-        out.printf("%-40s %-18s %-10s %-22s %s%n", t.path("taskId").asText(), t.path("state").asText(),
-            t.path("environment").asText(), t.path("requester").asText(), join(t.path("pendingSteps")));
+        out.printf(
+            "%-40s %-18s %-10s %-22s %s%n",
+            t.path("taskId").asText(),
+            t.path("state").asText(),
+            t.path("environment").asText(),
+            t.path("requester").asText(),
+            join(t.path("pendingSteps")));
       }
     }
   }
@@ -55,7 +62,9 @@ final class TaskCommands {
     @Option(names = "--goal", defaultValue = "", description = "what the task is for")
     String goal;
 
-    @Option(names = "--step", description = "a step as JSON, e.g. '{\"tool\":\"k8s.get\",\"args\":{...}}' (repeatable)")
+    @Option(
+        names = "--step",
+        description = "a step as JSON, e.g. '{\"tool\":\"k8s.get\",\"args\":{...}}' (repeatable)")
     List<String> steps = new ArrayList<>();
 
     @Option(names = "--id", description = "task id (default task-<uuid>)")
@@ -78,12 +87,22 @@ final class TaskCommands {
         }
       }
       JsonNode task = server.api().post("/api/tasks", body);
-      spec.commandLine().getOut().println("started " + task.path("taskId").asText() + " in " + environment
-          + "; follow it with: interlock watch " + task.path("taskId").asText());
+      spec.commandLine()
+          .getOut()
+          .println(
+              "started "
+                  + task.path("taskId").asText()
+                  + " in "
+                  + environment
+                  + "; follow it with: interlock watch "
+                  + task.path("taskId").asText());
     }
   }
 
-  @Command(name = "show", description = "Show a task: each step, and for a pending write the exact call, diff, policy, deadline and ready-made approval commands.")
+  @Command(
+      name = "show",
+      description =
+          "Show a task: each step, and for a pending write the exact call, diff, policy, deadline and ready-made approval commands.")
   static final class Show implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
@@ -109,7 +128,10 @@ final class TaskCommands {
     }
   }
 
-  @Command(name = "approve", description = "Approve a pending step as the token's identity, after showing exactly what it will do.")
+  @Command(
+      name = "approve",
+      description =
+          "Approve a pending step as the token's identity, after showing exactly what it will do.")
   static final class Approve implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
@@ -123,16 +145,26 @@ final class TaskCommands {
     @Option(names = "--comment", description = "recorded with the approval")
     String comment;
 
-    @Option(names = "--break-glass", paramLabel = "REASON", description = "override a freeze window the policy lets you break (recorded)")
+    @Option(
+        names = "--break-glass",
+        paramLabel = "REASON",
+        description = "override a freeze window the policy lets you break (recorded)")
     String breakGlass;
 
-    @Option(names = {"-y", "--yes"}, description = "do not ask for confirmation")
+    @Option(
+        names = {"-y", "--yes"},
+        description = "do not ask for confirmation")
     boolean yes;
 
-    @Option(names = "--key", description = "sign the approval yourself with this SSH key (else the API signs it as its issuer)")
+    @Option(
+        names = "--key",
+        description =
+            "sign the approval yourself with this SSH key (else the API signs it as its issuer)")
     java.nio.file.Path key;
 
-    @Option(names = "--as", description = "with --key: the identity you sign as (default: the token's identity)")
+    @Option(
+        names = "--as",
+        description = "with --key: the identity you sign as (default: the token's identity)")
     String as;
 
     @Override
@@ -141,12 +173,29 @@ final class TaskCommands {
       PrintWriter out = spec.commandLine().getOut();
       JsonNode step = findStep(api, taskId, stepId);
       if (!"AWAITING_APPROVAL".equals(step.path("state").asText())) {
-        throw new CliFailure(CliFailure.REFUSED, "step " + stepId + " is " + step.path("state").asText()
-            + ", not AWAITING_APPROVAL: nothing to approve (see 'interlock show " + taskId + "')");
+        throw new CliFailure(
+            CliFailure.REFUSED,
+            "step "
+                + stepId
+                + " is "
+                + step.path("state").asText()
+                + ", not AWAITING_APPROVAL: nothing to approve (see 'interlock show "
+                + taskId
+                + "')");
       }
       StepText.pendingDetail(out, step);
-      if (!yes && !confirm(out, "Approve " + taskId + "/" + stepId + " bound to " + step.path("callHash").asText() + "?")) {
-        throw new CliFailure(CliFailure.REFUSED, "not approved (answer 'yes' to approve, or pass --yes)");
+      if (!yes
+          && !confirm(
+              out,
+              "Approve "
+                  + taskId
+                  + "/"
+                  + stepId
+                  + " bound to "
+                  + step.path("callHash").asText()
+                  + "?")) {
+        throw new CliFailure(
+            CliFailure.REFUSED, "not approved (answer 'yes' to approve, or pass --yes)");
       }
       ObjectNode body = ApiClient.JSON.createObjectNode();
       body.put("callHash", step.path("callHash").asText());
@@ -157,16 +206,46 @@ final class TaskCommands {
         body.put("breakGlass", breakGlass);
       }
       if (key != null) {
-        // The API relays the proof for the token's identity, so sign as that identity unless told otherwise.
+        // The API relays the proof for the token's identity, so sign as that identity unless told
+        // otherwise.
         String who = as != null ? as : api.get("/api/me").path("user").asText();
-        body.set("proof", SignCommand.signed(api, taskId, stepId, who, true, comment, breakGlass, key, 300,
-            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).get("proof"));
+        body.set(
+            "proof",
+            SignCommand.signed(
+                    api,
+                    taskId,
+                    stepId,
+                    who,
+                    true,
+                    comment,
+                    breakGlass,
+                    key,
+                    300,
+                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .get("proof"));
       }
-      JsonNode after = api.post("/api/tasks/" + ApiClient.enc(taskId) + "/steps/" + ApiClient.enc(stepId) + "/approve", body);
+      JsonNode after =
+          api.post(
+              "/api/tasks/"
+                  + ApiClient.enc(taskId)
+                  + "/steps/"
+                  + ApiClient.enc(stepId)
+                  + "/approve",
+              body);
       int have = after.path("approvals").size();
       int need = after.path("policy").path("requiredApprovals").asInt();
-      out.println("approved: " + taskId + "/" + stepId + " is now " + after.path("state").asText()
-          + " (" + have + " of " + need + " approvals)");
+      out.println(
+          "approved: "
+              + taskId
+              + "/"
+              + stepId
+              + " is now "
+              + after.path("state").asText()
+              + " ("
+              + have
+              + " of "
+              + need
+              + " approvals)");
     }
   }
 
@@ -191,12 +270,20 @@ final class TaskCommands {
       ObjectNode body = ApiClient.JSON.createObjectNode();
       body.put("callHash", step.path("callHash").asText());
       body.put("reason", reason);
-      JsonNode after = api.post("/api/tasks/" + ApiClient.enc(taskId) + "/steps/" + ApiClient.enc(stepId) + "/reject", body);
-      spec.commandLine().getOut().println("rejected: " + taskId + "/" + stepId + " is now " + after.path("state").asText());
+      JsonNode after =
+          api.post(
+              "/api/tasks/" + ApiClient.enc(taskId) + "/steps/" + ApiClient.enc(stepId) + "/reject",
+              body);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "rejected: " + taskId + "/" + stepId + " is now " + after.path("state").asText());
     }
   }
 
-  @Command(name = "finish", description = "Tell a task its requester is done proposing (requester only).")
+  @Command(
+      name = "finish",
+      description = "Tell a task its requester is done proposing (requester only).")
   static final class Finish implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
@@ -206,12 +293,17 @@ final class TaskCommands {
 
     @Override
     public void run() {
-      server.api().post("/api/tasks/" + ApiClient.enc(taskId) + "/finish", ApiClient.JSON.createObjectNode());
+      server
+          .api()
+          .post(
+              "/api/tasks/" + ApiClient.enc(taskId) + "/finish", ApiClient.JSON.createObjectNode());
       spec.commandLine().getOut().println("finish requested for " + taskId);
     }
   }
 
-  @Command(name = "watch", description = "Follow a task live: every step state change, until the task completes.")
+  @Command(
+      name = "watch",
+      description = "Follow a task live: every step state change, until the task completes.")
   static final class Watch implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
@@ -219,13 +311,21 @@ final class TaskCommands {
     @Parameters(index = "0", paramLabel = "TASK")
     String taskId;
 
-    @Option(names = "--interval", defaultValue = "1", description = "seconds between polls (default 1)")
+    @Option(
+        names = "--interval",
+        defaultValue = "1",
+        description = "seconds between polls (default 1)")
     double interval;
 
-    @Option(names = "--until", description = "also stop when the task reaches this state (e.g. AWAITING_APPROVAL)")
+    @Option(
+        names = "--until",
+        description = "also stop when the task reaches this state (e.g. AWAITING_APPROVAL)")
     String until;
 
-    @Option(names = "--max-seconds", defaultValue = "0", description = "give up after this long (0 = never)")
+    @Option(
+        names = "--max-seconds",
+        defaultValue = "0",
+        description = "give up after this long (0 = never)")
     long maxSeconds;
 
     @Override
@@ -239,7 +339,8 @@ final class TaskCommands {
         JsonNode task = api.get("/api/tasks/" + ApiClient.enc(taskId));
         String state = task.path("state").asText();
         if (!state.equals(lastTask)) {
-          out.println(Instant.now().toString().substring(11, 19) + "  task " + taskId + " " + state);
+          out.println(
+              Instant.now().toString().substring(11, 19) + "  task " + taskId + " " + state);
           lastTask = state;
         }
         for (JsonNode s : task.path("steps")) {
@@ -254,7 +355,9 @@ final class TaskCommands {
           return;
         }
         if (Instant.now().isAfter(stop)) {
-          throw new CliFailure(CliFailure.REFUSED, "stopped watching after " + maxSeconds + "s; the task is " + state);
+          throw new CliFailure(
+              CliFailure.REFUSED,
+              "stopped watching after " + maxSeconds + "s; the task is " + state);
         }
         try {
           Thread.sleep(Duration.ofMillis((long) (interval * 1000)).toMillis());
@@ -275,15 +378,20 @@ final class TaskCommands {
     }
     List<String> ids = new ArrayList<>();
     task.path("steps").forEach(s -> ids.add(s.path("stepId").asText()));
-    throw new CliFailure(CliFailure.NOT_FOUND, "task " + taskId + " has no step '" + stepId + "'; its steps are " + ids);
+    throw new CliFailure(
+        CliFailure.NOT_FOUND,
+        "task " + taskId + " has no step '" + stepId + "'; its steps are " + ids);
   }
 
   static boolean confirm(PrintWriter out, String question) {
     out.print(question + " Type 'yes' to approve: ");
     out.flush();
     try {
-      String line = new BufferedReader(new InputStreamReader(InterlockCli.stdin, StandardCharsets.UTF_8)).readLine();
-      return line != null && (line.trim().equalsIgnoreCase("yes") || line.trim().equalsIgnoreCase("y"));
+      String line =
+          new BufferedReader(new InputStreamReader(InterlockCli.stdin, StandardCharsets.UTF_8))
+              .readLine();
+      return line != null
+          && (line.trim().equalsIgnoreCase("yes") || line.trim().equalsIgnoreCase("y"));
     } catch (java.io.IOException e) {
       return false;
     }

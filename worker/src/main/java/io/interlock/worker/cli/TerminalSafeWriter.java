@@ -16,7 +16,8 @@ final class TerminalSafeWriter extends FilterWriter {
 
   static char safe(char c) {
     boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
-    boolean bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f;
+    boolean bidi =
+        (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f;
     return control || bidi ? '?' : c;
   }
 

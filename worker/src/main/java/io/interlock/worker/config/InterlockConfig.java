@@ -16,19 +16,24 @@ import java.util.Set;
 @ConfigMapping(prefix = "interlock")
 public interface InterlockConfig {
 
-  /** {@code dev}: embedded Temporal test server and simulated cluster; {@code server}: real ones. */
+  /**
+   * {@code dev}: embedded Temporal test server and simulated cluster; {@code server}: real ones.
+   */
   @WithDefault("server")
   Mode mode();
 
-  /** Policy YAML file; empty = the bundled example policy. Also {@code --policy FILE} or INTERLOCK_POLICY. */
+  /**
+   * Policy YAML file; empty = the bundled example policy. Also {@code --policy FILE} or
+   * INTERLOCK_POLICY.
+   */
   Optional<String> policy();
 
   /**
    * What this process runs, so {@code serve} can be split into processes: {@code api} = the REST
    * API, MCP endpoint and web page plus the {@code interlock-tasks} worker (the task workflows and
-   * the approvals inbox, which the API answers from); {@code worker} = the {@code interlock-env-<E>}
-   * workers of {@code interlock.environments}, the only ones holding cluster credentials. A process
-   * without {@code api} answers every HTTP request 404. Default: both.
+   * the approvals inbox, which the API answers from); {@code worker} = the {@code
+   * interlock-env-<E>} workers of {@code interlock.environments}, the only ones holding cluster
+   * credentials. A process without {@code api} answers every HTTP request 404. Default: both.
    */
   @WithDefault("api,worker")
   Set<Role> roles();
@@ -42,14 +47,17 @@ public interface InterlockConfig {
   /** Environments this worker serves (a subset of the policy's); empty = all of them. */
   Optional<List<String>> environments();
 
-  /** Per-environment cluster access (production); dev mode maps every environment to the simulated cluster. */
+  /**
+   * Per-environment cluster access (production); dev mode maps every environment to the simulated
+   * cluster.
+   */
   @WithName("env")
   Map<String, EnvironmentConfig> env();
 
   /**
-   * Host names (the HTTP Host header, without port) this server answers to; anything else gets
-   * 421, so a page on another site cannot reach it by DNS rebinding. Empty: loopback names in dev
-   * mode (localhost, 127.0.0.1, [::1]); any host in server mode (put the public name here).
+   * Host names (the HTTP Host header, without port) this server answers to; anything else gets 421,
+   * so a page on another site cannot reach it by DNS rebinding. Empty: loopback names in dev mode
+   * (localhost, 127.0.0.1, [::1]); any host in server mode (put the public name here).
    */
   Optional<List<String>> allowedHosts();
 
@@ -115,8 +123,8 @@ public interface InterlockConfig {
     int temporalPort();
 
     /**
-     * HOST:PORT of an external Temporal server (e.g. {@code temporal server start-dev}) to use instead
-     * of the embedded one; unset = embed the Java test server.
+     * HOST:PORT of an external Temporal server (e.g. {@code temporal server start-dev}) to use
+     * instead of the embedded one; unset = embed the Java test server.
      */
     Optional<String> temporalTarget();
 
@@ -128,33 +136,41 @@ public interface InterlockConfig {
     @WithDefault("true")
     boolean banner();
 
-    /** Where the dev server keeps its demo keys (users' SSH keys, the API's and the audit's JWKs). */
+    /**
+     * Where the dev server keeps its demo keys (users' SSH keys, the API's and the audit's JWKs).
+     */
     @WithDefault("${user.home}/.interlock/keys")
     String keysDir();
 
     /** Demo bearer tokens (token = identity), honoured only in dev mode. */
     Map<String, String> tokens();
 
-    /** The dev secret store {@code dev}: a directory whose files are values Secrets reference (made on first use). */
+    /**
+     * The dev secret store {@code dev}: a directory whose files are values Secrets reference (made
+     * on first use).
+     */
     @WithDefault("${user.home}/.interlock/secrets")
     String secretsDir();
   }
 
-  /** What the worker holds for Secrets and never hands out: value stores and the key of Secret digests. */
+  /**
+   * What the worker holds for Secrets and never hands out: value stores and the key of Secret
+   * digests.
+   */
   interface Secrets {
     /**
      * Secret stores by name (a DNS-1123 label): a directory whose files are the values, file name =
-     * key (a mounted Kubernetes Secret, a Vault Agent or Secrets Store CSI volume). A Secret in a call
-     * names a value as {@code {"valueFrom":{"secretRef":{"store":NAME,"key":FILE}}}}; dev mode adds
-     * store {@code dev} = {@code interlock.dev.secrets-dir} unless one is named here.
+     * key (a mounted Kubernetes Secret, a Vault Agent or Secrets Store CSI volume). A Secret in a
+     * call names a value as {@code {"valueFrom":{"secretRef":{"store":NAME,"key":FILE}}}}; dev mode
+     * adds store {@code dev} = {@code interlock.dev.secrets-dir} unless one is named here.
      */
     Map<String, String> stores();
 
     /**
-     * Key of the digests of Secret content (base64 of at least 32 random bytes), as {@code env:VAR} or
-     * {@code file:/path}. Every worker serving one environment needs the same key. Dev mode creates
-     * the file; a server without one uses a key of its own process (an approval of a Secret write then
-     * holds only on the worker that previewed it).
+     * Key of the digests of Secret content (base64 of at least 32 random bytes), as {@code env:VAR}
+     * or {@code file:/path}. Every worker serving one environment needs the same key. Dev mode
+     * creates the file; a server without one uses a key of its own process (an approval of a Secret
+     * write then holds only on the worker that previewed it).
      */
     @WithDefault("file:${user.home}/.interlock/keys/interlock-digest.key")
     String digestKey();
@@ -166,15 +182,18 @@ public interface InterlockConfig {
     String issuer();
 
     /**
-     * The API's private signing key (a JWK, Ed25519 or P-256), as a credential reference:
-     * {@code env:VAR} or {@code file:/path}. Resolved only in the API process.
+     * The API's private signing key (a JWK, Ed25519 or P-256), as a credential reference: {@code
+     * env:VAR} or {@code file:/path}. Resolved only in the API process.
      */
     @WithDefault("file:${user.home}/.interlock/keys/interlock-api.jwk")
     String signingKey();
   }
 
   interface Audit {
-    /** Key that signs exported audit reports (a private JWK), as {@code env:VAR} or {@code file:/path}. */
+    /**
+     * Key that signs exported audit reports (a private JWK), as {@code env:VAR} or {@code
+     * file:/path}.
+     */
     @WithDefault("file:${user.home}/.interlock/keys/interlock-audit.jwk")
     String signingKey();
   }
@@ -182,8 +201,8 @@ public interface InterlockConfig {
   interface Auth {
     /**
      * Static bearer tokens, token = identity, honoured in every mode (production should prefer
-     * OIDC). Identities starting with {@code agent:} are agents: they start tasks and propose, never
-     * approve.
+     * OIDC). Identities starting with {@code agent:} are agents: they start tasks and propose,
+     * never approve.
      */
     Map<String, String> tokens();
   }

@@ -21,10 +21,10 @@ import org.bouncycastle.crypto.util.OpenSSHPrivateKeyUtil;
 import org.bouncycastle.crypto.util.OpenSSHPublicKeyUtil;
 
 /**
- * The dev server's demo keys, made once in their own folder so the walkthrough uses real proofs:
- * an Ed25519 SSH key per demo user ({@code alice_ed25519}, usable with {@code ssh-keygen -Y sign}),
- * an {@code allowed_signers} file listing them, and private + public JWKs of the API issuer and
- * of the audit signer. Existing files are kept, so keys survive restarts.
+ * The dev server's demo keys, made once in their own folder so the walkthrough uses real proofs: an
+ * Ed25519 SSH key per demo user ({@code alice_ed25519}, usable with {@code ssh-keygen -Y sign}), an
+ * {@code allowed_signers} file listing them, and private + public JWKs of the API issuer and of the
+ * audit signer. Existing files are kept, so keys survive restarts.
  */
 public final class DemoKeys {
   public static final String ALLOWED_SIGNERS = "allowed_signers";
@@ -62,7 +62,8 @@ public final class DemoKeys {
     return user.replaceAll("[^A-Za-z0-9._-]", "_") + "_ed25519";
   }
 
-  private static void jwkPair(Path dir, String privateName, String publicName, String kid) throws IOException {
+  private static void jwkPair(Path dir, String privateName, String publicName, String kid)
+      throws IOException {
     Path priv = dir.resolve(privateName);
     if (!Files.exists(priv)) {
       writeNew(priv, ProofSigner.newEd25519Jwk(kid), true);
@@ -74,11 +75,20 @@ public final class DemoKeys {
     Ed25519KeyPairGenerator gen = new Ed25519KeyPairGenerator();
     gen.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
     AsymmetricCipherKeyPair pair = gen.generateKeyPair();
-    String body = Base64.getMimeEncoder(70, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(OpenSSHPrivateKeyUtil.encodePrivateKey(pair.getPrivate()));
-    writeNew(file, "-----BEGIN OPENSSH PRIVATE KEY-----\n" + body + "\n-----END OPENSSH PRIVATE KEY-----\n", true);
-    String pub = "ssh-ed25519 " + Base64.getEncoder().encodeToString(OpenSSHPublicKeyUtil.encodePublicKey(pair.getPublic()))
-        + " " + user + "@interlock-dev\n";
+    String body =
+        Base64.getMimeEncoder(70, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(OpenSSHPrivateKeyUtil.encodePrivateKey(pair.getPrivate()));
+    writeNew(
+        file,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n" + body + "\n-----END OPENSSH PRIVATE KEY-----\n",
+        true);
+    String pub =
+        "ssh-ed25519 "
+            + Base64.getEncoder()
+                .encodeToString(OpenSSHPublicKeyUtil.encodePublicKey(pair.getPublic()))
+            + " "
+            + user
+            + "@interlock-dev\n";
     writeNew(file.resolveSibling(file.getFileName() + ".pub"), pub, false);
   }
 

@@ -20,8 +20,13 @@ public class DevBanner {
   private final int httpPort;
   private final String httpHost;
 
-  public DevBanner(InterlockConfig config, DevStack dev, PolicyView policy, ClusterClients clusters,
-      TemporalConnection temporal, @ConfigProperty(name = "quarkus.http.port") int httpPort,
+  public DevBanner(
+      InterlockConfig config,
+      DevStack dev,
+      PolicyView policy,
+      ClusterClients clusters,
+      TemporalConnection temporal,
+      @ConfigProperty(name = "quarkus.http.port") int httpPort,
       @ConfigProperty(name = "quarkus.http.host") String httpHost) {
     this.config = config;
     this.dev = dev;
@@ -42,25 +47,49 @@ public class DevBanner {
     String api = "http://" + host + ":" + httpPort;
     StringBuilder b = new StringBuilder();
     boolean isDev = config.mode() == InterlockConfig.Mode.dev;
-    b.append('\n').append(!isDev ? "Interlock worker is up (server mode)."
-        : dev.usesExternalTemporal()
-            ? "Interlock dev server is up, on the external Temporal server below (tasks live there); Ctrl-C stops it."
-            : "Interlock dev server is up. Everything runs in this process and state is in memory; Ctrl-C stops it.").append("\n\n");
+    b.append('\n')
+        .append(
+            !isDev
+                ? "Interlock worker is up (server mode)."
+                : dev.usesExternalTemporal()
+                    ? "Interlock dev server is up, on the external Temporal server below (tasks live there); Ctrl-C stops it."
+                    : "Interlock dev server is up. Everything runs in this process and state is in memory; Ctrl-C stops it.")
+        .append("\n\n");
     line(b, "Web page", api + "/");
     line(b, "REST API", api + "/api   (OpenAPI: " + api + "/q/openapi)");
     line(b, "MCP", api + "/mcp   (streamable HTTP; agent token e.g. dev-incident-bot)");
-    line(b, "Temporal", temporal.target() + "  namespace " + config.temporal().namespace()
-        + (!isDev ? "" : dev.usesExternalTemporal() ? "  (external Temporal server)" : "  (Temporal Java test server, embedded)"));
-    line(b, "Task queues", "interlock-tasks, " + String.join(", ", policy.served().stream().map(e -> "interlock-env-" + e).toList()));
+    line(
+        b,
+        "Temporal",
+        temporal.target()
+            + "  namespace "
+            + config.temporal().namespace()
+            + (!isDev
+                ? ""
+                : dev.usesExternalTemporal()
+                    ? "  (external Temporal server)"
+                    : "  (Temporal Java test server, embedded)"));
+    line(
+        b,
+        "Task queues",
+        "interlock-tasks, "
+            + String.join(", ", policy.served().stream().map(e -> "interlock-env-" + e).toList()));
     for (String env : policy.served()) {
       line(b, "  " + env, clusters.describe(env));
     }
     if (dev.clusterRunning()) {
-      line(b, "kubeconfig", dev.kubeconfig() + "   (the simulated cluster: a fabric8 mock API server plus a"
-          + " simulated controller, not a real cluster)");
+      line(
+          b,
+          "kubeconfig",
+          dev.kubeconfig()
+              + "   (the simulated cluster: a fabric8 mock API server plus a"
+              + " simulated controller, not a real cluster)");
       line(b, "", "KUBECONFIG=" + dev.kubeconfig() + " kubectl get deployments -n shop");
     }
-    line(b, "Policy", policy.file().source() + "  version " + policy.file().version().substring(0, 19) + "...");
+    line(
+        b,
+        "Policy",
+        policy.file().source() + "  version " + policy.file().version().substring(0, 19) + "...");
     if (isDev) {
       Map<String, String> byUser = new TreeMap<>();
       config.dev().tokens().forEach((token, user) -> byUser.put(user, token));
@@ -68,15 +97,23 @@ public class DevBanner {
       StringBuilder t = new StringBuilder();
       byUser.forEach((user, token) -> t.append(user).append('=').append(token).append("  "));
       line(b, "Tokens (dev)", t.toString().trim());
-      line(b, "Keys (dev)", dev.keys() + "   (demo SSH keys alice_ed25519 ... dave_ed25519,"
-          + " allowed_signers, the API's and the audit's JWKs)");
+      line(
+          b,
+          "Keys (dev)",
+          dev.keys()
+              + "   (demo SSH keys alice_ed25519 ... dave_ed25519,"
+              + " allowed_signers, the API's and the audit's JWKs)");
       b.append(example(api));
     }
     return b.toString();
   }
 
   private String example(String api) {
-    String tcli = "temporal workflow signal --address " + temporal.target() + " --namespace " + config.temporal().namespace();
+    String tcli =
+        "temporal workflow signal --address "
+            + temporal.target()
+            + " --namespace "
+            + config.temporal().namespace();
     return """
 
         Try it: an agent asks for three writes in staging; approve them three different ways.
@@ -110,7 +147,8 @@ public class DevBanner {
           KUBECONFIG=%3$s kubectl get deployments -n shop
           ./interlock audit demo-1 --format md --server %1$s
 
-        """.formatted(api, tcli, dev.kubeconfig(), dev.keys());
+        """
+        .formatted(api, tcli, dev.kubeconfig(), dev.keys());
   }
 
   private static void line(StringBuilder b, String label, String value) {

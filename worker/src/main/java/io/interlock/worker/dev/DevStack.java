@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The pieces the dev mode embeds, each started on first use: the Temporal test server on
- * 127.0.0.1 (unless {@code interlock.dev.temporal-target} names an external server) and the simulated cluster seeded with the demo estate (its kubeconfig written to
- * {@code interlock.dev.kubeconfig-path} so kubectl works).
+ * The pieces the dev mode embeds, each started on first use: the Temporal test server on 127.0.0.1
+ * (unless {@code interlock.dev.temporal-target} names an external server) and the simulated cluster
+ * seeded with the demo estate (its kubeconfig written to {@code interlock.dev.kubeconfig-path} so
+ * kubectl works).
  */
 @ApplicationScoped
 public class DevStack {
@@ -24,7 +25,10 @@ public class DevStack {
     this.config = config;
   }
 
-  /** Where dev mode's Temporal server is: the external one if configured, else the embedded one (started now). */
+  /**
+   * Where dev mode's Temporal server is: the external one if configured, else the embedded one
+   * (started now).
+   */
   public synchronized String temporalTarget() {
     if (usesExternalTemporal()) {
       keys();
@@ -42,7 +46,8 @@ public class DevStack {
       throw new IllegalStateException("the embedded Temporal server runs only in dev mode");
     }
     if (usesExternalTemporal()) {
-      throw new IllegalStateException("interlock.dev.temporal-target is set: dev mode uses that server, not the embedded one");
+      throw new IllegalStateException(
+          "interlock.dev.temporal-target is set: dev mode uses that server, not the embedded one");
     }
     if (temporal == null) {
       keys();
@@ -54,8 +59,12 @@ public class DevStack {
   /** The demo users' SSH keys and the API's and audit's JWKs, made once (see {@link DemoKeys}). */
   public synchronized Path keys() {
     if (keys == null) {
-      List<String> humans = config.dev().tokens().values().stream().filter(u -> !u.startsWith("agent:"))
-          .sorted().distinct().toList();
+      List<String> humans =
+          config.dev().tokens().values().stream()
+              .filter(u -> !u.startsWith("agent:"))
+              .sorted()
+              .distinct()
+              .toList();
       keys = DemoKeys.ensure(Path.of(config.dev().keysDir()), humans);
     }
     return keys;

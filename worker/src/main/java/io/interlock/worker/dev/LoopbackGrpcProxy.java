@@ -22,8 +22,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Serves every gRPC method of an in-process channel on a loopback TCP address, byte for byte. The
- * SDK's public port-bound test server listens on all interfaces; this keeps the unauthenticated
- * dev server reachable from this machine only.
+ * SDK's public port-bound test server listens on all interfaces; this keeps the unauthenticated dev
+ * server reachable from this machine only.
  */
 final class LoopbackGrpcProxy implements AutoCloseable {
   private static final int MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
@@ -40,7 +40,8 @@ final class LoopbackGrpcProxy implements AutoCloseable {
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot listen on " + host + ":" + port + " (is another Temporal server running there?)", e);
+          "cannot listen on " + host + ":" + port + " (is another Temporal server running there?)",
+          e);
     }
   }
 
@@ -76,10 +77,12 @@ final class LoopbackGrpcProxy implements AutoCloseable {
   private record Relay(Channel backend, MethodDescriptor<byte[], byte[]> method)
       implements ServerCallHandler<byte[], byte[]> {
     @Override
-    public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
+    public ServerCall.Listener<byte[]> startCall(
+        ServerCall<byte[], byte[]> serverCall, Metadata headers) {
       Deadline deadline = Context.current().getDeadline();
       // Long polls rely on the caller's deadline; carry it to the backend.
-      CallOptions options = deadline == null ? CallOptions.DEFAULT : CallOptions.DEFAULT.withDeadline(deadline);
+      CallOptions options =
+          deadline == null ? CallOptions.DEFAULT : CallOptions.DEFAULT.withDeadline(deadline);
       ClientCall<byte[], byte[]> clientCall = backend.newCall(method, options);
       clientCall.start(
           new ClientCall.Listener<>() {

@@ -9,16 +9,17 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code interlock sim-cluster}: the simulated cluster as a process of its own, for the production
  * topology on one machine (crash and load tests, demos). It listens on 127.0.0.1 only, writes a
- * kubeconfig for {@code interlock.env.<E>.kubeconfig}, and serves the test endpoints under
- * {@code /interlock-sim/} (mutation log, answer holds). Test infrastructure: {@code serve} never
- * starts it, and no agent surface can reach it.
+ * kubeconfig for {@code interlock.env.<E>.kubeconfig}, and serves the test endpoints under {@code
+ * /interlock-sim/} (mutation log, answer holds). Test infrastructure: {@code serve} never starts
+ * it, and no agent surface can reach it.
  */
 public final class SimClusterCommand {
-  private static final String USAGE = "usage: interlock sim-cluster --kubeconfig FILE [--port 0] [--seed demo|none] [--rollout-step 1s]\n"
-      + "  --kubeconfig FILE   where to write the kubeconfig naming this cluster (required)\n"
-      + "  --port N            port on 127.0.0.1 (default 0: a free one, printed)\n"
-      + "  --seed demo|none    seed the demo estate (default demo)\n"
-      + "  --rollout-step D    time between controller ticks, e.g. 200ms or 1s (default 1s)";
+  private static final String USAGE =
+      "usage: interlock sim-cluster --kubeconfig FILE [--port 0] [--seed demo|none] [--rollout-step 1s]\n"
+          + "  --kubeconfig FILE   where to write the kubeconfig naming this cluster (required)\n"
+          + "  --port N            port on 127.0.0.1 (default 0: a free one, printed)\n"
+          + "  --seed demo|none    seed the demo estate (default demo)\n"
+          + "  --rollout-step D    time between controller ticks, e.g. 200ms or 1s (default 1s)";
 
   private SimClusterCommand() {}
 
@@ -49,20 +50,26 @@ public final class SimClusterCommand {
         }
       }
       if (kubeconfig == null) {
-        throw new IllegalArgumentException("--kubeconfig FILE is required: the workers read the cluster's address from it");
+        throw new IllegalArgumentException(
+            "--kubeconfig FILE is required: the workers read the cluster's address from it");
       }
     } catch (IllegalArgumentException e) {
       System.err.println("interlock sim-cluster: " + e.getMessage() + "\n" + USAGE);
       return 2;
     }
-    SimulatedCluster cluster = SimulatedCluster.builder().port(port).rolloutStepDelay(step).adminEndpoints(true).start();
+    SimulatedCluster cluster =
+        SimulatedCluster.builder().port(port).rolloutStepDelay(step).adminEndpoints(true).start();
     if (seed) {
       cluster.seedDemo();
     }
     cluster.writeKubeconfig(kubeconfig);
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
     // The line a launcher waits for: address first, kubeconfig second.
-    System.out.println("simulated cluster serving " + cluster.url() + " kubeconfig " + kubeconfig.toAbsolutePath());
+    System.out.println(
+        "simulated cluster serving "
+            + cluster.url()
+            + " kubeconfig "
+            + kubeconfig.toAbsolutePath());
     System.out.flush();
     try {
       new CountDownLatch(1).await();
@@ -86,6 +93,7 @@ public final class SimClusterCommand {
     if (s.endsWith("s")) {
       return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
     }
-    throw new IllegalArgumentException("--rollout-step takes a duration like 200ms or 1s, not '" + s + "'");
+    throw new IllegalArgumentException(
+        "--rollout-step takes a duration like 200ms or 1s, not '" + s + "'");
   }
 }

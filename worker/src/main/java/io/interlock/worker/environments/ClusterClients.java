@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One Kubernetes client per served environment, built only here, from the credential reference
- * the policy names (or this worker's {@code interlock.env.<E>.*} override). Dev mode points every
+ * One Kubernetes client per served environment, built only here, from the credential reference the
+ * policy names (or this worker's {@code interlock.env.<E>.*} override). Dev mode points every
  * environment at the simulated cluster.
  */
 @ApplicationScoped
@@ -68,17 +68,28 @@ public class ClusterClients {
       // The simulator's own client: a fresh one per environment, never ~/.kube/config.
       return dev.cluster().newClient();
     }
-    EnvironmentPolicy env = policy.environment(environment)
-        .orElseThrow(() -> new IllegalStateException("environment '" + environment + "' is not in the policy"));
+    EnvironmentPolicy env =
+        policy
+            .environment(environment)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "environment '" + environment + "' is not in the policy"));
     InterlockConfig.EnvironmentConfig override = config.env().get(environment);
     ClusterRef cluster = env.cluster();
-    String context = override != null && override.context().isPresent() ? override.context().get() : cluster.kubeconfigContext();
+    String context =
+        override != null && override.context().isPresent()
+            ? override.context().get()
+            : cluster.kubeconfigContext();
     Config k8s;
     if (cluster.inCluster() && (override == null || override.context().isEmpty())) {
       k8s = Config.autoConfigure(null);
     } else {
       String kubeconfig = kubeconfigContents(environment, override, env.credentials());
-      k8s = kubeconfig == null ? Config.autoConfigure(context) : Config.fromKubeconfig(context, kubeconfig, null);
+      k8s =
+          kubeconfig == null
+              ? Config.autoConfigure(context)
+              : Config.fromKubeconfig(context, kubeconfig, null);
     }
     Impersonation imp = env.impersonation();
     if (imp != null) {
@@ -89,7 +100,8 @@ public class ClusterClients {
   }
 
   /** Resolves the credential reference; its value never leaves this worker. */
-  private static String kubeconfigContents(String environment, InterlockConfig.EnvironmentConfig override, CredentialRef ref) {
+  private static String kubeconfigContents(
+      String environment, InterlockConfig.EnvironmentConfig override, CredentialRef ref) {
     try {
       if (override != null && override.kubeconfig().isPresent()) {
         return Files.readString(Path.of(override.kubeconfig().get()));
@@ -102,16 +114,27 @@ public class ClusterClients {
         case "env" -> {
           String v = System.getenv(ref.name());
           if (v == null) {
-            throw new IllegalStateException("environment '" + environment + "' needs credential " + ref.ref()
-                + " but the variable " + ref.name() + " is not set on this worker");
+            throw new IllegalStateException(
+                "environment '"
+                    + environment
+                    + "' needs credential "
+                    + ref.ref()
+                    + " but the variable "
+                    + ref.name()
+                    + " is not set on this worker");
           }
           // The variable holds either a kubeconfig path or the kubeconfig itself.
-          yield v.contains("apiVersion") || v.contains("clusters:") ? v : Files.readString(Path.of(v));
+          yield v.contains("apiVersion") || v.contains("clusters:")
+              ? v
+              : Files.readString(Path.of(v));
         }
-        default -> throw new IllegalStateException("unknown credential scheme in " + ref.ref() + " (use env: or file:)");
+        default ->
+            throw new IllegalStateException(
+                "unknown credential scheme in " + ref.ref() + " (use env: or file:)");
       };
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the kubeconfig of environment '" + environment + "': " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the kubeconfig of environment '" + environment + "': " + e.getMessage(), e);
     }
   }
 

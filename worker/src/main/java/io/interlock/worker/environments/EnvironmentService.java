@@ -33,7 +33,11 @@ public class EnvironmentService {
   private final WorkflowClient client;
   private final ClientsByIdentity clients;
 
-  public EnvironmentService(PolicyView policy, ClusterClients clusters, WorkflowClient client, ClientsByIdentity clients) {
+  public EnvironmentService(
+      PolicyView policy,
+      ClusterClients clusters,
+      WorkflowClient client,
+      ClientsByIdentity clients) {
     this.policy = policy;
     this.clusters = clusters;
     this.client = client;
@@ -60,7 +64,14 @@ public class EnvironmentService {
   /** A freeze window: whether it is open now, and its current or next occurrence. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FreezeView(
-      String id, String type, String zone, boolean active, String start, String end, boolean breakGlass, String message) {}
+      String id,
+      String type,
+      String zone,
+      boolean active,
+      String start,
+      String end,
+      boolean breakGlass,
+      String message) {}
 
   public List<EnvironmentView> list() {
     return policy.environmentNames().stream().map(this::view).toList();
@@ -94,7 +105,8 @@ public class EnvironmentService {
       return new EnvironmentLockClient(client).read(name);
     } catch (RuntimeException e) {
       // Unknown lock state: say so rather than claim it is unlocked.
-      return new LockState(name, true, null, "lock state unavailable: " + e.getMessage(), null, null);
+      return new LockState(
+          name, true, null, "lock state unavailable: " + e.getMessage(), null, null);
     }
   }
 
@@ -108,10 +120,18 @@ public class EnvironmentService {
     List<FreezeView> out = new ArrayList<>();
     for (FreezeWindow w : e.freezeWindows()) {
       Optional<WindowSchedule.Occurrence> current = w.occurrenceAt(now);
-      Optional<WindowSchedule.Occurrence> shown = current.or(() -> w.next(now, now.plus(LOOKAHEAD)));
-      out.add(new FreezeView(w.id(), w.type().name(), w.zone().getId(), current.isPresent(),
-          shown.map(o -> o.start().toOffsetDateTime().toString()).orElse(null),
-          shown.map(o -> o.end().toOffsetDateTime().toString()).orElse(null), w.breakGlass(), w.message()));
+      Optional<WindowSchedule.Occurrence> shown =
+          current.or(() -> w.next(now, now.plus(LOOKAHEAD)));
+      out.add(
+          new FreezeView(
+              w.id(),
+              w.type().name(),
+              w.zone().getId(),
+              current.isPresent(),
+              shown.map(o -> o.start().toOffsetDateTime().toString()).orElse(null),
+              shown.map(o -> o.end().toOffsetDateTime().toString()).orElse(null),
+              w.breakGlass(),
+              w.message()));
     }
     return out;
   }
@@ -119,11 +139,17 @@ public class EnvironmentService {
   public LockState lock(Caller caller, String env, String reason, String until) {
     require(env);
     if (caller.isAgent()) {
-      throw ApiException.forbidden("agents cannot lock or unlock environments",
-          "'" + caller.user() + "' is an agent: a lock changes what everyone may do, so only people set it", "ask a human operator");
+      throw ApiException.forbidden(
+          "agents cannot lock or unlock environments",
+          "'"
+              + caller.user()
+              + "' is an agent: a lock changes what everyone may do, so only people set it",
+          "ask a human operator");
     }
     if (reason == null || reason.isBlank()) {
-      throw ApiException.badRequest("reason is required", "a lock stops every write; the reason tells everyone why",
+      throw ApiException.badRequest(
+          "reason is required",
+          "a lock stops every write; the reason tells everyone why",
           "send {\"reason\":\"incident 123\",\"until\":\"2030-01-01T00:00:00Z\"}");
     }
     Instant untilAt = null;
@@ -131,12 +157,15 @@ public class EnvironmentService {
       try {
         untilAt = Instant.parse(until);
       } catch (DateTimeParseException e) {
-        throw ApiException.badRequest("until must be an ISO-8601 instant such as 2030-01-01T00:00:00Z",
-            "'" + CallerText.shown(until) + "' is not one", "or leave it out");
+        throw ApiException.badRequest(
+            "until must be an ISO-8601 instant such as 2030-01-01T00:00:00Z",
+            "'" + CallerText.shown(until) + "' is not one",
+            "or leave it out");
       }
     }
     try {
-      return new EnvironmentLockClient(clients.of(caller.user())).lock(env, caller.user(), reason, untilAt);
+      return new EnvironmentLockClient(clients.of(caller.user()))
+          .lock(env, caller.user(), reason, untilAt);
     } catch (WorkflowUpdateException e) {
       throw ApiException.conflict("lock refused", reason(e), "fix the request and try again");
     }
@@ -145,29 +174,43 @@ public class EnvironmentService {
   public LockState unlock(Caller caller, String env, String reason) {
     EnvironmentPolicy e = require(env);
     if (caller.isAgent()) {
-      throw ApiException.forbidden("agents cannot lock or unlock environments",
-          "'" + caller.user() + "' is an agent: a lock changes what everyone may do, so only people set it", "ask a human operator");
+      throw ApiException.forbidden(
+          "agents cannot lock or unlock environments",
+          "'"
+              + caller.user()
+              + "' is an agent: a lock changes what everyone may do, so only people set it",
+          "ask a human operator");
     }
     if (!expand(e.approvals().groups()).contains(caller.user())) {
       // Unlocking re-opens writes: only people who could approve them may do it.
-      throw ApiException.forbidden("only approvers of " + env + " may unlock it: " + expand(e.approvals().groups()),
-          "unlocking re-opens writes, so only people who could approve them may do it", "ask one of them");
+      throw ApiException.forbidden(
+          "only approvers of " + env + " may unlock it: " + expand(e.approvals().groups()),
+          "unlocking re-opens writes, so only people who could approve them may do it",
+          "ask one of them");
     }
     try {
-      return new EnvironmentLockClient(clients.of(caller.user())).unlock(env, caller.user(),
-          reason == null || reason.isBlank() ? "unlocked via API" : reason);
+      return new EnvironmentLockClient(clients.of(caller.user()))
+          .unlock(
+              env, caller.user(), reason == null || reason.isBlank() ? "unlocked via API" : reason);
     } catch (WorkflowUpdateException ex) {
       throw ApiException.conflict("unlock refused", reason(ex), "fix the request and try again");
     }
   }
 
   private EnvironmentPolicy require(String name) {
-    return policy.environment(name).orElseThrow(() ->
-        ApiException.notFound("unknown environment '" + CallerText.shown(name) + "'",
-            "the policy defines the environments: " + policy.environmentNames(), "use one of them"));
+    return policy
+        .environment(name)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "unknown environment '" + CallerText.shown(name) + "'",
+                    "the policy defines the environments: " + policy.environmentNames(),
+                    "use one of them"));
   }
 
   private static String reason(WorkflowUpdateException e) {
-    return e.getCause() instanceof ApplicationFailure af ? af.getOriginalMessage() : String.valueOf(e.getCause());
+    return e.getCause() instanceof ApplicationFailure af
+        ? af.getOriginalMessage()
+        : String.valueOf(e.getCause());
   }
 }

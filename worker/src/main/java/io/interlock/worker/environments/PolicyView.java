@@ -21,16 +21,24 @@ public class PolicyView {
 
   public PolicyView(InterlockConfig config) {
     this.file = PolicyFile.loadOrDefault(config.policy().orElse(null));
-    List<String> wanted = config.environments().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
+    List<String> wanted =
+        config.environments().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
     for (String e : wanted) {
       if (!file.environments().containsKey(e)) {
-        throw new IllegalStateException("interlock.environments names '" + e + "', which policy " + file.source()
-            + " does not define; it defines " + environmentNames());
+        throw new IllegalStateException(
+            "interlock.environments names '"
+                + e
+                + "', which policy "
+                + file.source()
+                + " does not define; it defines "
+                + environmentNames());
       }
     }
     // A process without the worker role serves no environment queue (and builds no cluster client).
-    this.served = !config.roles().contains(InterlockConfig.Role.worker) ? List.of()
-        : wanted.isEmpty() ? environmentNames() : List.copyOf(wanted);
+    this.served =
+        !config.roles().contains(InterlockConfig.Role.worker)
+            ? List.of()
+            : wanted.isEmpty() ? environmentNames() : List.copyOf(wanted);
   }
 
   public PolicyFile file() {

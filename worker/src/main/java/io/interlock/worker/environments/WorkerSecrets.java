@@ -15,13 +15,14 @@ import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
- * The secret stores and the Secret digest key every environment worker of this process uses
- * ({@code interlock.secrets.*}); read once, handed to the tools only, never to a payload or a log.
+ * The secret stores and the Secret digest key every environment worker of this process uses ({@code
+ * interlock.secrets.*}); read once, handed to the tools only, never to a payload or a log.
  */
 @ApplicationScoped
 public class WorkerSecrets {
   /** The dev mode's own store. */
   public static final String DEV_STORE = "dev";
+
   private static final Logger LOG = Logger.getLogger(WorkerSecrets.class);
 
   private final SecretStores stores;
@@ -50,12 +51,17 @@ public class WorkerSecrets {
     if (dev && ref.startsWith("file:") && !Files.exists(KeyReference.path(ref.substring(5)))) {
       writeNewKey(KeyReference.path(ref.substring(5)));
     }
-    return KeyReference.read(ref).map(DigestKey::parse).orElseGet(() -> {
-      LOG.warnf("interlock.secrets.digest-key %s names no key: Secret digests use a key of this process only, so an"
-          + " approved Secret write runs only on this worker until it restarts; give every worker of an environment"
-          + " the same key (base64 of 32 random bytes)", ref);
-      return DigestKey.ephemeral();
-    });
+    return KeyReference.read(ref)
+        .map(DigestKey::parse)
+        .orElseGet(
+            () -> {
+              LOG.warnf(
+                  "interlock.secrets.digest-key %s names no key: Secret digests use a key of this process only, so an"
+                      + " approved Secret write runs only on this worker until it restarts; give every worker of an environment"
+                      + " the same key (base64 of 32 random bytes)",
+                  ref);
+              return DigestKey.ephemeral();
+            });
   }
 
   private static void writeNewKey(Path file) {

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class PendingIndex {
   private final Map<String, PendingApproval> byKey = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListMap<String, PendingApproval> bySince = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, PendingApproval> bySince =
+      new ConcurrentSkipListMap<>();
 
   public void put(PendingApproval p) {
     String key = key(p.taskId(), p.stepId());
@@ -37,7 +38,10 @@ public class PendingIndex {
   }
 
   public void removeTask(String taskId) {
-    byKey.values().stream().filter(p -> p.taskId().equals(taskId)).toList().forEach(p -> remove(p.taskId(), p.stepId()));
+    byKey.values().stream()
+        .filter(p -> p.taskId().equals(taskId))
+        .toList()
+        .forEach(p -> remove(p.taskId(), p.stepId()));
   }
 
   /** Oldest first; at most {@code limit} entries. */

@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  * The MCP endpoint, streamable HTTP transport (protocol 2025-06-18, also 2025-03-26): JSON-RPC 2.0
  * requests by POST, answered as {@code application/json}; notifications get 202. The caller is the
  * bearer token's identity, never an argument. The session's environment comes from the {@code
- * Interlock-Environment} header of {@code initialize}, else {@code interlock.mcp.default-environment}.
+ * Interlock-Environment} header of {@code initialize}, else {@code
+ * interlock.mcp.default-environment}.
  */
 @Path("/mcp")
 public class McpEndpoint {
@@ -54,8 +55,13 @@ public class McpEndpoint {
   private final McpConfig config;
   private final ObjectMapper mapper;
 
-  public McpEndpoint(TokenAuthenticator authenticator, McpSessions sessions, McpTools tools, PolicyView policy,
-      McpConfig config, ObjectMapper mapper) {
+  public McpEndpoint(
+      TokenAuthenticator authenticator,
+      McpSessions sessions,
+      McpTools tools,
+      PolicyView policy,
+      McpConfig config,
+      ObjectMapper mapper) {
     this.authenticator = authenticator;
     this.sessions = sessions;
     this.tools = tools;
@@ -66,7 +72,8 @@ public class McpEndpoint {
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  @Operation(summary = "MCP (streamable HTTP): JSON-RPC 2.0 initialize, ping, tools/list, tools/call")
+  @Operation(
+      summary = "MCP (streamable HTTP): JSON-RPC 2.0 initialize, ping, tools/list, tools/call")
   public Response post(byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
     Optional<Response> refused = originRefused(headers, uri);
     if (refused.isPresent()) {
@@ -76,50 +83,93 @@ public class McpEndpoint {
     if (caller.isEmpty()) {
       return unauthorized();
     }
-    // JSON is UTF-8, well-formed: an overlong or surrogate sequence is no character to decode leniently.
-    String notUtf8 = body == null ? null : StrictJsonPayloadConverter.notWellFormedUtf8(ByteBuffer.wrap(body));
+    // JSON is UTF-8, well-formed: an overlong or surrogate sequence is no character to decode
+    // leniently.
+    String notUtf8 =
+        body == null ? null : StrictJsonPayloadConverter.notWellFormedUtf8(ByteBuffer.wrap(body));
     if (notUtf8 != null) {
-      return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: the body is " + notUtf8));
+      return json(
+          400,
+          error(
+              NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: the body is " + notUtf8));
     }
     JsonNode message;
     try {
       message = body == null || body.length == 0 ? null : mapper.readTree(body);
     } catch (IOException e) {
       String why = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-      return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: " + CallerText.shown(why, 500)));
+      return json(
+          400,
+          error(
+              NullNode.getInstance(),
+              McpError.PARSE_ERROR,
+              "parse error: " + CallerText.shown(why, 500)));
     }
     if (message == null || message.isMissingNode()) {
-      return json(400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: empty body"));
+      return json(
+          400, error(NullNode.getInstance(), McpError.PARSE_ERROR, "parse error: empty body"));
     }
     String version = headers.getHeaderString(VERSION_HEADER);
     if (version != null && !VERSIONS.contains(version)) {
-      return json(400, error(NullNode.getInstance(), McpError.INVALID_REQUEST,
-          "unsupported " + VERSION_HEADER + " '" + CallerText.shown(version) + "'; this server speaks " + VERSIONS));
+      return json(
+          400,
+          error(
+              NullNode.getInstance(),
+              McpError.INVALID_REQUEST,
+              "unsupported "
+                  + VERSION_HEADER
+                  + " '"
+                  + CallerText.shown(version)
+                  + "'; this server speaks "
+                  + VERSIONS));
     }
     String sessionId = headers.getHeaderString(SESSION_HEADER);
     if (isInitialize(message)) {
       if (sessionId != null && !sessionId.isBlank()) {
-        // Initialize belongs before a session: inside one it would silently swap the session's task.
-        return json(400, error(idOf(message), McpError.INVALID_REQUEST,
-            "this request already names session " + (sessionId.length() > 64 ? sessionId.substring(0, 64) + "…" : sessionId)
-                + "; initialize only without " + SESSION_HEADER + " (end the session with DELETE to start another)"));
+        // Initialize belongs before a session: inside one it would silently swap the session's
+        // task.
+        return json(
+            400,
+            error(
+                idOf(message),
+                McpError.INVALID_REQUEST,
+                "this request already names session "
+                    + (sessionId.length() > 64 ? sessionId.substring(0, 64) + "…" : sessionId)
+                    + "; initialize only without "
+                    + SESSION_HEADER
+                    + " (end the session with DELETE to start another)"));
       }
       return initialize(message, caller.get(), headers);
     }
     if (sessionId == null || sessionId.isBlank()) {
-      return json(400, error(idOf(message), McpError.INVALID_REQUEST,
-          SESSION_HEADER + " header required: send initialize first and repeat the session id it returns"));
+      return json(
+          400,
+          error(
+              idOf(message),
+              McpError.INVALID_REQUEST,
+              SESSION_HEADER
+                  + " header required: send initialize first and repeat the session id it returns"));
     }
     Optional<McpSession> session = sessions.find(sessionId, caller.get().user());
     if (session.isEmpty()) {
-      // 404 tells the client to start a new session (streamable HTTP transport, session management).
-      return json(404, error(idOf(message), McpError.INVALID_REQUEST, "unknown or closed session; initialize again"));
+      // 404 tells the client to start a new session (streamable HTTP transport, session
+      // management).
+      return json(
+          404,
+          error(
+              idOf(message),
+              McpError.INVALID_REQUEST,
+              "unknown or closed session; initialize again"));
     }
     String base = uri.getBaseUri().toString();
     if (message.isArray()) {
       if (!"2025-03-26".equals(session.get().protocolVersion)) {
-        return json(400, error(NullNode.getInstance(), McpError.INVALID_REQUEST,
-            "JSON-RPC batches are not part of protocol " + session.get().protocolVersion));
+        return json(
+            400,
+            error(
+                NullNode.getInstance(),
+                McpError.INVALID_REQUEST,
+                "JSON-RPC batches are not part of protocol " + session.get().protocolVersion));
       }
       ArrayNode answers = JSON.arrayNode();
       for (JsonNode m : message) {
@@ -131,18 +181,24 @@ public class McpEndpoint {
       return answers.isEmpty() ? Response.accepted().build() : json(200, answers);
     }
     JsonNode answer = handle(message, session.get(), caller.get(), base);
-    return answer == null ? Response.accepted().build() : json(answer.has("error") && isInvalid(message) ? 400 : 200, answer);
+    return answer == null
+        ? Response.accepted().build()
+        : json(answer.has("error") && isInvalid(message) ? 400 : 200, answer);
   }
 
   @GET
   @Operation(summary = "No server-initiated stream: this server answers every request in its POST")
   public Response stream() {
-    return Response.status(Response.Status.METHOD_NOT_ALLOWED).header("Allow", "POST, DELETE").build();
+    return Response.status(Response.Status.METHOD_NOT_ALLOWED)
+        .header("Allow", "POST, DELETE")
+        .build();
   }
 
   @DELETE
   @Consumes(MediaType.WILDCARD)
-  @Operation(summary = "End an MCP session: its task is told the agent is done (pending approvals still complete)")
+  @Operation(
+      summary =
+          "End an MCP session: its task is told the agent is done (pending approvals still complete)")
   public Response close(@Context HttpHeaders headers, @Context UriInfo uri) {
     Optional<Response> refused = originRefused(headers, uri);
     if (refused.isPresent()) {
@@ -152,7 +208,8 @@ public class McpEndpoint {
     if (caller.isEmpty()) {
       return unauthorized();
     }
-    Optional<McpSession> session = sessions.find(headers.getHeaderString(SESSION_HEADER), caller.get().user());
+    Optional<McpSession> session =
+        sessions.find(headers.getHeaderString(SESSION_HEADER), caller.get().user());
     if (session.isEmpty()) {
       return Response.status(404).build();
     }
@@ -165,32 +222,59 @@ public class McpEndpoint {
     JsonNode params = message.path("params");
     String requested = params.path("protocolVersion").asText("");
     String version = VERSIONS.contains(requested) ? requested : VERSIONS.get(0);
-    String env = Optional.ofNullable(headers.getHeaderString(ENVIRONMENT_HEADER)).filter(s -> !s.isBlank())
-        .orElse(config.defaultEnvironment());
+    String env =
+        Optional.ofNullable(headers.getHeaderString(ENVIRONMENT_HEADER))
+            .filter(s -> !s.isBlank())
+            .orElse(config.defaultEnvironment());
     if (!policy.environmentNames().contains(env)) {
-      return json(200, error(message.get("id"), McpError.INVALID_PARAMS, "unknown environment '" + env
-          + "' (" + ENVIRONMENT_HEADER + " header or interlock.mcp.default-environment); environments: "
-          + policy.environmentNames()));
+      return json(
+          200,
+          error(
+              message.get("id"),
+              McpError.INVALID_PARAMS,
+              "unknown environment '"
+                  + env
+                  + "' ("
+                  + ENVIRONMENT_HEADER
+                  + " header or interlock.mcp.default-environment); environments: "
+                  + policy.environmentNames()));
     }
     JsonNode info = params.path("clientInfo");
-    String client = info.hasNonNull("name") ? info.path("name").asText() + " " + info.path("version").asText("") : null;
-    McpSession s = sessions.open(caller.user(), env, version, client == null ? null : client.trim());
+    String client =
+        info.hasNonNull("name")
+            ? info.path("name").asText() + " " + info.path("version").asText("")
+            : null;
+    McpSession s =
+        sessions.open(caller.user(), env, version, client == null ? null : client.trim());
     ObjectNode result = JSON.objectNode().put("protocolVersion", version);
     result.putObject("capabilities").putObject("tools").put("listChanged", false);
-    result.putObject("serverInfo").put("name", "interlock").put("title", "Interlock").put("version", "0.1.0");
-    result.put("instructions", "You are " + caller.user() + " in environment " + env + ". Reads run at once. "
-        + "Writes never run when you call them: each is proposed in your task and waits until a human approves that "
-        + "exact call (callHash) before its deadline; then the engine runs and verifies it. Use wait_for_step to learn "
-        + "the outcome and task_status to see the whole task. You cannot approve anything.");
+    result
+        .putObject("serverInfo")
+        .put("name", "interlock")
+        .put("title", "Interlock")
+        .put("version", "0.1.0");
+    result.put(
+        "instructions",
+        "You are "
+            + caller.user()
+            + " in environment "
+            + env
+            + ". Reads run at once. "
+            + "Writes never run when you call them: each is proposed in your task and waits until a human approves that "
+            + "exact call (callHash) before its deadline; then the engine runs and verifies it. Use wait_for_step to learn "
+            + "the outcome and task_status to see the whole task. You cannot approve anything.");
     LOG.infof("MCP session %s opened by %s (%s) in %s", s.id, caller.user(), client, env);
     return Response.ok(success(message.get("id"), result).toString(), MediaType.APPLICATION_JSON)
-        .header(SESSION_HEADER, s.id).build();
+        .header(SESSION_HEADER, s.id)
+        .build();
   }
 
   /** Answers one message; null for notifications and client responses (they get 202). */
   private JsonNode handle(JsonNode m, McpSession session, Caller caller, String baseUrl) {
     if (isInvalid(m)) {
-      return error(m.isObject() && m.has("id") ? m.get("id") : NullNode.getInstance(), McpError.INVALID_REQUEST,
+      return error(
+          m.isObject() && m.has("id") ? m.get("id") : NullNode.getInstance(),
+          McpError.INVALID_REQUEST,
           "not a JSON-RPC 2.0 message");
     }
     if (!m.has("method")) {
@@ -204,12 +288,26 @@ public class McpEndpoint {
     try {
       return switch (method) {
         case "ping" -> success(id, JSON.objectNode());
-        case "initialize" -> error(id, McpError.INVALID_REQUEST, "this session is already initialized");
+        case "initialize" ->
+            error(id, McpError.INVALID_REQUEST, "this session is already initialized");
         case "tools/list" -> success(id, tools.list());
-        case "tools/call" -> success(id, tools.call(session, caller, m.path("params").path("name").asText(null),
-            m.path("params").get("arguments"), baseUrl));
-        default -> error(id, McpError.METHOD_NOT_FOUND, "method '" + CallerText.shown(method) + "' is not offered;"
-            + " this server offers initialize, ping, tools/list and tools/call");
+        case "tools/call" ->
+            success(
+                id,
+                tools.call(
+                    session,
+                    caller,
+                    m.path("params").path("name").asText(null),
+                    m.path("params").get("arguments"),
+                    baseUrl));
+        default ->
+            error(
+                id,
+                McpError.METHOD_NOT_FOUND,
+                "method '"
+                    + CallerText.shown(method)
+                    + "' is not offered;"
+                    + " this server offers initialize, ping, tools/list and tools/call");
       };
     } catch (McpError e) {
       return error(id, e.code, e.getMessage());
@@ -225,7 +323,9 @@ public class McpEndpoint {
 
   private static boolean isInvalid(JsonNode m) {
     // Exactly the string "2.0" (the number 2.0 reads as that text, but is not JSON-RPC 2.0).
-    if (!m.isObject() || !m.path("jsonrpc").isTextual() || !"2.0".equals(m.path("jsonrpc").asText())) {
+    if (!m.isObject()
+        || !m.path("jsonrpc").isTextual()
+        || !"2.0".equals(m.path("jsonrpc").asText())) {
       return true;
     }
     JsonNode id = m.get("id");
@@ -262,11 +362,16 @@ public class McpEndpoint {
   }
 
   private static Response unauthorized() {
-    ObjectNode body = JSON.objectNode().put("error", "authentication required")
-        .put("why", "the session's caller is the bearer token's identity, never an argument")
-        .put("next", "send 'Authorization: Bearer <agent token>'");
-    return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"interlock\"")
-        .type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
+    ObjectNode body =
+        JSON.objectNode()
+            .put("error", "authentication required")
+            .put("why", "the session's caller is the bearer token's identity, never an argument")
+            .put("next", "send 'Authorization: Bearer <agent token>'");
+    return Response.status(401)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"interlock\"")
+        .type(MediaType.APPLICATION_JSON)
+        .entity(body.toString())
+        .build();
   }
 
   /** Browsers on other sites must not reach a local server (the spec's DNS-rebinding guard). */
@@ -285,10 +390,13 @@ public class McpEndpoint {
       return Optional.empty();
     }
     // Built as JSON, not by concatenation: an Origin is caller text (quotes, backslashes).
-    ObjectNode body = JSON.objectNode().put("error", "origin " + CallerText.shown(origin) + " may not call this MCP endpoint")
-        .put("why", "a page of another site must not reach a local server (DNS rebinding)")
-        .put("next", "call it from a local client, not from a web page");
-    return Optional.of(Response.status(403).type(MediaType.APPLICATION_JSON).entity(body.toString()).build());
+    ObjectNode body =
+        JSON.objectNode()
+            .put("error", "origin " + CallerText.shown(origin) + " may not call this MCP endpoint")
+            .put("why", "a page of another site must not reach a local server (DNS rebinding)")
+            .put("next", "call it from a local client, not from a web page");
+    return Optional.of(
+        Response.status(403).type(MediaType.APPLICATION_JSON).entity(body.toString()).build());
   }
 
   private static Response json(int status, JsonNode body) {

@@ -17,9 +17,11 @@ public class McpSessions {
     this.sessions = new LinkedHashMap<>(16, 0.75f, true);
   }
 
-  synchronized McpSession open(String user, String environment, String protocolVersion, String client) {
+  synchronized McpSession open(
+      String user, String environment, String protocolVersion, String client) {
     // A random UUID is unguessable (SecureRandom) and visible ASCII, as the spec asks.
-    McpSession s = new McpSession(UUID.randomUUID().toString(), user, environment, protocolVersion, client);
+    McpSession s =
+        new McpSession(UUID.randomUUID().toString(), user, environment, protocolVersion, client);
     sessions.put(s.id, s);
     while (sessions.size() > max) {
       sessions.remove(sessions.keySet().iterator().next());

@@ -47,7 +47,8 @@ public class McpTools {
   private final ObjectMapper mapper;
   private final McpConfig config;
 
-  public McpTools(WorkerBootstrap workers, TaskService tasks, ObjectMapper mapper, McpConfig config) {
+  public McpTools(
+      WorkerBootstrap workers, TaskService tasks, ObjectMapper mapper, McpConfig config) {
     this.workers = workers;
     this.tasks = tasks;
     this.mapper = mapper;
@@ -55,8 +56,8 @@ public class McpTools {
   }
 
   /**
-   * The MCP name of a catalog tool: dots become underscores ({@code k8s.scale} -> {@code k8s_scale}),
-   * because several model APIs accept only {@code [A-Za-z0-9_-]} in tool names.
+   * The MCP name of a catalog tool: dots become underscores ({@code k8s.scale} -> {@code
+   * k8s_scale}), because several model APIs accept only {@code [A-Za-z0-9_-]} in tool names.
    */
   static String mcpName(String catalogName) {
     return catalogName.replace('.', '_');
@@ -67,7 +68,8 @@ public class McpTools {
     Map<String, ToolSpec> out = new LinkedHashMap<>();
     for (ToolSpec s : workers.registry().catalog()) {
       if (out.put(mcpName(s.name()), s) != null) {
-        throw new IllegalStateException("two catalog tools map to the MCP name " + mcpName(s.name()));
+        throw new IllegalStateException(
+            "two catalog tools map to the MCP name " + mcpName(s.name()));
       }
     }
     return out;
@@ -86,18 +88,31 @@ public class McpTools {
     for (Map.Entry<String, ToolSpec> e : byName().entrySet()) {
       tools.add(definition(e.getKey(), e.getValue()));
     }
-    tools.add(extra(TASK_STATUS, "Task status",
-        "The whole task (every step with its state, call hash, policy decision, approvals, verification). "
-            + "taskId defaults to this session's task.",
-        schema(Map.of("taskId", prop("string", "task id; default: this session's task")), null)));
-    tools.add(extra(WAIT_FOR_STEP, "Wait for a step",
-        "Waits until a step stops waiting or running (approved and verified, rejected, expired, blocked, failed) "
-            + "or until timeoutSeconds pass (at most " + config.maxWaitSeconds() + "), then returns the step.",
-        schema(Map.of(
-            "taskId", prop("string", "task id; default: this session's task"),
-            "stepId", prop("string", "the step, for example s2"),
-            "timeoutSeconds", prop("integer", "how long to wait, 1-" + config.maxWaitSeconds() + "; default 30")),
-            "stepId")));
+    tools.add(
+        extra(
+            TASK_STATUS,
+            "Task status",
+            "The whole task (every step with its state, call hash, policy decision, approvals, verification). "
+                + "taskId defaults to this session's task.",
+            schema(
+                Map.of("taskId", prop("string", "task id; default: this session's task")), null)));
+    tools.add(
+        extra(
+            WAIT_FOR_STEP,
+            "Wait for a step",
+            "Waits until a step stops waiting or running (approved and verified, rejected, expired, blocked, failed) "
+                + "or until timeoutSeconds pass (at most "
+                + config.maxWaitSeconds()
+                + "), then returns the step.",
+            schema(
+                Map.of(
+                    "taskId", prop("string", "task id; default: this session's task"),
+                    "stepId", prop("string", "the step, for example s2"),
+                    "timeoutSeconds",
+                        prop(
+                            "integer",
+                            "how long to wait, 1-" + config.maxWaitSeconds() + "; default 30")),
+                "stepId")));
     ObjectNode result = JSON.objectNode();
     result.set("tools", tools);
     return result;
@@ -106,15 +121,22 @@ public class McpTools {
   private static ObjectNode definition(String name, ToolSpec spec) {
     boolean read = spec.effect() == Effect.READ;
     String title = spec.name() + (read ? " (read)" : " (write: waits for human approval)");
-    String description = spec.description() + (read
-        ? "\n\nREAD: runs at once in your task and returns its result."
-        : "\n\nWRITE: calling this never executes it. Interlock proposes the call in your task, previews it "
-            + "(server-side dry-run and diff), checks policy and returns the pending approval: taskId, stepId, "
-            + "callHash, diff, policy decision, deadline and a link for the approvers. Only after a human approves "
-            + "that exact call does the engine run and verify it (" + spec.verification() + "). Follow up with "
-            + WAIT_FOR_STEP + ".");
-    ObjectNode t = JSON.objectNode().put("name", name).put("title", title).put("description", description);
-    JsonNode schema = spec.argsSchema() == null ? JSON.objectNode().put("type", "object") : spec.argsSchema();
+    String description =
+        spec.description()
+            + (read
+                ? "\n\nREAD: runs at once in your task and returns its result."
+                : "\n\nWRITE: calling this never executes it. Interlock proposes the call in your task, previews it "
+                    + "(server-side dry-run and diff), checks policy and returns the pending approval: taskId, stepId, "
+                    + "callHash, diff, policy decision, deadline and a link for the approvers. Only after a human approves "
+                    + "that exact call does the engine run and verify it ("
+                    + spec.verification()
+                    + "). Follow up with "
+                    + WAIT_FOR_STEP
+                    + ".");
+    ObjectNode t =
+        JSON.objectNode().put("name", name).put("title", title).put("description", description);
+    JsonNode schema =
+        spec.argsSchema() == null ? JSON.objectNode().put("type", "object") : spec.argsSchema();
     t.set("inputSchema", schema);
     ObjectNode a = t.putObject("annotations");
     a.put("title", title);
@@ -125,11 +147,17 @@ public class McpTools {
     return t;
   }
 
-  private static ObjectNode extra(String name, String title, String description, ObjectNode schema) {
-    ObjectNode t = JSON.objectNode().put("name", name).put("title", title).put("description", description);
+  private static ObjectNode extra(
+      String name, String title, String description, ObjectNode schema) {
+    ObjectNode t =
+        JSON.objectNode().put("name", name).put("title", title).put("description", description);
     t.set("inputSchema", schema);
-    t.putObject("annotations").put("title", title).put("readOnlyHint", true).put("destructiveHint", false)
-        .put("idempotentHint", true).put("openWorldHint", false);
+    t.putObject("annotations")
+        .put("title", title)
+        .put("readOnlyHint", true)
+        .put("destructiveHint", false)
+        .put("idempotentHint", true)
+        .put("openWorldHint", false);
     return t;
   }
 
@@ -149,7 +177,8 @@ public class McpTools {
   }
 
   /** tools/call. Returns the CallToolResult; throws {@link McpError} for protocol errors only. */
-  ObjectNode call(McpSession session, Caller caller, String name, JsonNode arguments, String baseUrl) {
+  ObjectNode call(
+      McpSession session, Caller caller, String name, JsonNode arguments, String baseUrl) {
     JsonNode args = arguments == null || arguments.isNull() ? JSON.objectNode() : arguments;
     if (!args.isObject()) {
       throw McpError.invalidParams("arguments must be a JSON object");
@@ -161,32 +190,46 @@ public class McpTools {
       if (WAIT_FOR_STEP.equals(name)) {
         return waitForStep(session, caller, args);
       }
-      ToolSpec spec = find(name).orElseThrow(() -> McpError.invalidParams("unknown tool '" + CallerText.shown(name)
-          + "'; tools/list names every tool"));
+      ToolSpec spec =
+          find(name)
+              .orElseThrow(
+                  () ->
+                      McpError.invalidParams(
+                          "unknown tool '"
+                              + CallerText.shown(name)
+                              + "'; tools/list names every tool"));
       return propose(session, caller, spec, args, baseUrl);
     } catch (ApiException e) {
       // What the engine refused is a tool result the model should read, not a protocol failure.
       ObjectNode body = mapper.valueToTree(e.body());
       body.put("status", e.status().getStatusCode());
-      return result(body, true, e.body().error() + (e.body().why() == null ? "" : ": " + e.body().why()));
+      return result(
+          body, true, e.body().error() + (e.body().why() == null ? "" : ": " + e.body().why()));
     }
   }
 
-  private ObjectNode propose(McpSession session, Caller caller, ToolSpec spec, JsonNode args, String baseUrl) {
+  private ObjectNode propose(
+      McpSession session, Caller caller, ToolSpec spec, JsonNode args, String baseUrl) {
     @SuppressWarnings("unchecked")
     Map<String, Object> argMap = mapper.convertValue(args, Map.class);
     String taskId = taskOf(session, caller);
     StepView step = tasks.propose(caller, taskId, new ToolCall(spec.name(), argMap));
     String link = baseUrl + "task.html?id=" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
-    ObjectNode out = JSON.objectNode().put("taskId", taskId).put("stepId", step.stepId()).put("tool", spec.name())
-        .put("effect", String.valueOf(step.effect())).put("state", String.valueOf(step.state()));
+    ObjectNode out =
+        JSON.objectNode()
+            .put("taskId", taskId)
+            .put("stepId", step.stepId())
+            .put("tool", spec.name())
+            .put("effect", String.valueOf(step.effect()))
+            .put("state", String.valueOf(step.state()));
     if (spec.effect() == Effect.READ) {
       out.set("result", step.result());
       if (step.error() != null) {
         out.put("error", step.error());
       }
       boolean failed = step.state() != StepState.SUCCEEDED;
-      return result(out, failed, failed ? spec.name() + " " + step.state() + ": " + step.error() : null);
+      return result(
+          out, failed, failed ? spec.name() + " " + step.state() + ": " + step.error() : null);
     }
     out.put("executed", false);
     out.put("callHash", step.callHash());
@@ -203,31 +246,67 @@ public class McpTools {
       out.put("error", step.error());
     }
     if (step.state() == StepState.AWAITING_APPROVAL) {
-      out.put("next", "Not executed. It waits for human approval of callHash " + step.callHash() + " before "
-          + step.deadline() + " (" + link + "). Call " + WAIT_FOR_STEP + " with {\"taskId\":\"" + taskId
-          + "\",\"stepId\":\"" + step.stepId() + "\"} to learn the outcome. You cannot approve it yourself.");
-      return result(out, false, "Pending approval, not executed: " + out.path("summary").asText(spec.name())
-          + "\n" + out.get("next").asText());
+      out.put(
+          "next",
+          "Not executed. It waits for human approval of callHash "
+              + step.callHash()
+              + " before "
+              + step.deadline()
+              + " ("
+              + link
+              + "). Call "
+              + WAIT_FOR_STEP
+              + " with {\"taskId\":\""
+              + taskId
+              + "\",\"stepId\":\""
+              + step.stepId()
+              + "\"} to learn the outcome. You cannot approve it yourself.");
+      return result(
+          out,
+          false,
+          "Pending approval, not executed: "
+              + out.path("summary").asText(spec.name())
+              + "\n"
+              + out.get("next").asText());
     }
     boolean halted = step.state().halts();
-    String why = step.state() == StepState.BLOCKED && step.policy() != null
-        ? "blocked by policy rule " + step.policy().ruleId() + ": " + step.policy().reason()
-        : spec.name() + " is " + step.state() + (step.error() == null ? "" : ": " + step.error());
-    out.put("next", halted ? "Not executed. " + why : "Queued in the task; " + WAIT_FOR_STEP + " follows it.");
+    String why =
+        step.state() == StepState.BLOCKED && step.policy() != null
+            ? "blocked by policy rule " + step.policy().ruleId() + ": " + step.policy().reason()
+            : spec.name()
+                + " is "
+                + step.state()
+                + (step.error() == null ? "" : ": " + step.error());
+    out.put(
+        "next",
+        halted ? "Not executed. " + why : "Queued in the task; " + WAIT_FOR_STEP + " follows it.");
     return result(out, halted, halted ? why : null);
   }
 
-  /** The session's task, started on first use; a task that completed or was ended (410) is replaced by a fresh one. */
+  /**
+   * The session's task, started on first use; a task that completed or was ended (410) is replaced
+   * by a fresh one.
+   */
   private String taskOf(McpSession session, Caller caller) {
     synchronized (session) {
       String id = session.taskId();
       if (id != null && open(caller, id)) {
         return id;
       }
-      String fresh = "mcp-" + caller.user().replaceAll("[^A-Za-z0-9._-]", "-") + "-"
-          + UUID.randomUUID().toString().substring(0, 8);
-      tasks.start(caller, new StartTask(session.environment, "MCP session"
-          + (session.client == null ? "" : " of " + session.client), null, null, null, fresh));
+      String fresh =
+          "mcp-"
+              + caller.user().replaceAll("[^A-Za-z0-9._-]", "-")
+              + "-"
+              + UUID.randomUUID().toString().substring(0, 8);
+      tasks.start(
+          caller,
+          new StartTask(
+              session.environment,
+              "MCP session" + (session.client == null ? "" : " of " + session.client),
+              null,
+              null,
+              null,
+              fresh));
       session.taskId(fresh);
       return fresh;
     }
@@ -270,16 +349,25 @@ public class McpTools {
     String taskId = taskIdArg(session, args);
     JsonNode stepArg = args.path("stepId");
     if (!stepArg.isTextual() || stepArg.asText().isBlank()) {
-      throw McpError.invalidParams("stepId is required: the step to wait for as text, for example \"s2\" (got "
-          + shown(stepArg) + ")");
+      throw McpError.invalidParams(
+          "stepId is required: the step to wait for as text, for example \"s2\" (got "
+              + shown(stepArg)
+              + ")");
     }
     String stepId = stepArg.asText();
     // Exactly a whole number in range: never text, a fraction, or a huge number wrapped into range.
     JsonNode seconds = args.path("timeoutSeconds");
-    int timeout = seconds.isMissingNode() ? 30 : seconds.isIntegralNumber() && seconds.canConvertToInt() ? seconds.intValue() : 0;
+    int timeout =
+        seconds.isMissingNode()
+            ? 30
+            : seconds.isIntegralNumber() && seconds.canConvertToInt() ? seconds.intValue() : 0;
     if (timeout < 1 || timeout > config.maxWaitSeconds()) {
-      throw McpError.invalidParams("timeoutSeconds must be a whole number between 1 and " + config.maxWaitSeconds()
-          + " (got " + shown(seconds) + ")");
+      throw McpError.invalidParams(
+          "timeoutSeconds must be a whole number between 1 and "
+              + config.maxWaitSeconds()
+              + " (got "
+              + shown(seconds)
+              + ")");
     }
     Instant until = Instant.now().plusSeconds(timeout);
     StepView step = step(caller, taskId, stepId);
@@ -292,39 +380,69 @@ public class McpTools {
       }
       step = step(caller, taskId, stepId);
     }
-    ObjectNode out = JSON.objectNode().put("taskId", taskId).put("stepId", stepId)
-        .put("state", step.state().name()).put("done", step.state().isFinal()).put("timedOut", !step.state().isFinal());
+    ObjectNode out =
+        JSON.objectNode()
+            .put("taskId", taskId)
+            .put("stepId", stepId)
+            .put("state", step.state().name())
+            .put("done", step.state().isFinal())
+            .put("timedOut", !step.state().isFinal());
     out.set("step", mapper.valueToTree(step));
     boolean bad = step.state().halts();
-    return result(out, bad, bad ? stepId + " " + step.state() + (step.error() == null ? "" : ": " + step.error()) : null);
+    return result(
+        out,
+        bad,
+        bad
+            ? stepId + " " + step.state() + (step.error() == null ? "" : ": " + step.error())
+            : null);
   }
 
   private StepView step(Caller caller, String taskId, String stepId) {
-    return tasks.status(caller, taskId).steps().stream().filter(s -> s.stepId().equals(stepId)).findFirst()
-        .orElseThrow(() -> McpError.invalidParams("task " + taskId + " has no step '" + CallerText.shown(stepId) + "'"));
+    return tasks.status(caller, taskId).steps().stream()
+        .filter(s -> s.stepId().equals(stepId))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                McpError.invalidParams(
+                    "task " + taskId + " has no step '" + CallerText.shown(stepId) + "'"));
   }
 
-  /** The input schemas say additionalProperties: false; an argument they do not name is refused, not ignored. */
+  /**
+   * The input schemas say additionalProperties: false; an argument they do not name is refused, not
+   * ignored.
+   */
   private static void onlyArguments(String tool, JsonNode args, String... names) {
     List<String> allowed = List.of(names);
-    args.fieldNames().forEachRemaining(name -> {
-      if (!allowed.contains(name)) {
-        throw McpError.invalidParams("unknown argument '" + CallerText.shown(name) + "'; " + tool + " takes " + allowed);
-      }
-    });
+    args.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!allowed.contains(name)) {
+                throw McpError.invalidParams(
+                    "unknown argument '"
+                        + CallerText.shown(name)
+                        + "'; "
+                        + tool
+                        + " takes "
+                        + allowed);
+              }
+            });
   }
 
   private static String taskIdArg(McpSession session, JsonNode args) {
     JsonNode id = args.path("taskId");
     if (!id.isMissingNode() && (!id.isTextual() || id.asText().isBlank())) {
-      throw McpError.invalidParams("taskId must be a task id as text (got " + shown(id) + "); leave it out for this"
-          + " session's task");
+      throw McpError.invalidParams(
+          "taskId must be a task id as text (got "
+              + shown(id)
+              + "); leave it out for this"
+              + " session's task");
     }
     if (id.isTextual()) {
       return id.asText();
     }
     if (session.taskId() == null) {
-      throw McpError.invalidParams("this session has no task yet (it starts with the first catalog tool call); pass taskId");
+      throw McpError.invalidParams(
+          "this session has no task yet (it starts with the first catalog tool call); pass taskId");
     }
     return session.taskId();
   }
@@ -338,13 +456,20 @@ public class McpTools {
     if (p == null) {
       return null;
     }
-    ObjectNode o = JSON.objectNode().put("allowed", p.allowed()).put("ruleId", p.ruleId()).put("reason", p.reason())
-        .put("requiredApprovals", p.requiredApprovals()).put("policyVersion", p.policyVersion());
+    ObjectNode o =
+        JSON.objectNode()
+            .put("allowed", p.allowed())
+            .put("ruleId", p.ruleId())
+            .put("reason", p.reason())
+            .put("requiredApprovals", p.requiredApprovals())
+            .put("policyVersion", p.policyVersion());
     o.set("approvers", mapper.valueToTree(p.approvers()));
     return o;
   }
 
-  /** A CallToolResult: the JSON as structured content and as text, plus a first line when it helps. */
+  /**
+   * A CallToolResult: the JSON as structured content and as text, plus a first line when it helps.
+   */
   private ObjectNode result(ObjectNode structured, boolean isError, String headline) {
     ObjectNode r = JSON.objectNode();
     ArrayNode content = r.putArray("content");

@@ -15,13 +15,15 @@ import java.nio.charset.StandardCharsets;
  */
 final class SlackMessage {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
   /** Slack refuses section text over 3000 characters; the diff is cut well before that. */
   private static final int MAX_DIFF = 2500;
 
   private SlackMessage() {}
 
   static String taskLink(String publicUrl, String taskId) {
-    String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    String base =
+        publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     return base + "/task.html?id=" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
   }
 
@@ -29,8 +31,20 @@ final class SlackMessage {
     String link = taskLink(publicUrl, p.taskId());
     String summary = p.summary() == null ? p.tool() : p.summary();
     ObjectNode root = JSON.objectNode();
-    root.put("text", "Approval needed in " + p.environment() + ": " + summary + " (requested by " + p.requester()
-        + ", step " + p.stepId() + " of " + p.taskId() + ") " + link);
+    root.put(
+        "text",
+        "Approval needed in "
+            + p.environment()
+            + ": "
+            + summary
+            + " (requested by "
+            + p.requester()
+            + ", step "
+            + p.stepId()
+            + " of "
+            + p.taskId()
+            + ") "
+            + link);
     ArrayNode blocks = root.putArray("blocks");
     blocks.add(section("*Approval needed* in `" + esc(p.environment()) + "`: " + esc(summary)));
     ArrayNode fields = JSON.arrayNode();
@@ -41,7 +55,12 @@ final class SlackMessage {
     PolicyDecision policy = p.policy();
     if (policy != null) {
       fields.add(mrkdwn("*Policy*\n" + esc(policy.ruleId()) + ": " + esc(policy.reason())));
-      fields.add(mrkdwn("*Approvals needed*\n" + policy.requiredApprovals() + " of " + esc(String.join(", ", policy.approvers()))));
+      fields.add(
+          mrkdwn(
+              "*Approvals needed*\n"
+                  + policy.requiredApprovals()
+                  + " of "
+                  + esc(String.join(", ", policy.approvers()))));
     }
     ObjectNode facts = JSON.objectNode().put("type", "section");
     facts.set("fields", fields);
@@ -50,15 +69,29 @@ final class SlackMessage {
       blocks.add(section("*Goal:* " + esc(p.goal())));
     }
     if (p.diff() != null && !p.diff().isBlank()) {
-      String diff = p.diff().length() > MAX_DIFF ? p.diff().substring(0, MAX_DIFF) + "\n… (cut; full diff on the task page)" : p.diff();
+      String diff =
+          p.diff().length() > MAX_DIFF
+              ? p.diff().substring(0, MAX_DIFF) + "\n… (cut; full diff on the task page)"
+              : p.diff();
       blocks.add(section("```" + esc(diff) + "```"));
     }
     ObjectNode context = JSON.objectNode().put("type", "context");
-    context.putArray("elements").add(mrkdwn("call hash `" + esc(p.callHash()) + "` · task `" + esc(p.taskId()) + "` step `"
-        + esc(p.stepId()) + "`"));
+    context
+        .putArray("elements")
+        .add(
+            mrkdwn(
+                "call hash `"
+                    + esc(p.callHash())
+                    + "` · task `"
+                    + esc(p.taskId())
+                    + "` step `"
+                    + esc(p.stepId())
+                    + "`"));
     blocks.add(context);
-    ObjectNode button = JSON.objectNode().put("type", "button").put("url", link).put("style", "primary");
-    button.set("text", JSON.objectNode().put("type", "plain_text").put("text", "Review in Interlock"));
+    ObjectNode button =
+        JSON.objectNode().put("type", "button").put("url", link).put("style", "primary");
+    button.set(
+        "text", JSON.objectNode().put("type", "plain_text").put("text", "Review in Interlock"));
     ObjectNode actions = JSON.objectNode().put("type", "actions");
     actions.putArray("elements").add(button);
     blocks.add(actions);
@@ -68,9 +101,28 @@ final class SlackMessage {
   static ObjectNode settled(String taskId, String stepId, String state, String publicUrl) {
     String link = taskLink(publicUrl, taskId);
     ObjectNode root = JSON.objectNode();
-    root.put("text", "Step " + stepId + " of " + taskId + " no longer waits for approval: " + state + " " + link);
-    root.putArray("blocks").add(section("Step `" + esc(stepId) + "` of <" + link + "|" + esc(taskId) + "> no longer waits: *"
-        + esc(state) + "*"));
+    root.put(
+        "text",
+        "Step "
+            + stepId
+            + " of "
+            + taskId
+            + " no longer waits for approval: "
+            + state
+            + " "
+            + link);
+    root.putArray("blocks")
+        .add(
+            section(
+                "Step `"
+                    + esc(stepId)
+                    + "` of <"
+                    + link
+                    + "|"
+                    + esc(taskId)
+                    + "> no longer waits: *"
+                    + esc(state)
+                    + "*"));
     return root;
   }
 

@@ -19,10 +19,10 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Posts approval requests to a Slack-compatible incoming webhook ({@code interlock.notify.webhook-url};
- * absent = silent). Replaces the inbox's no-op notifier. Delivery is asynchronous with a short
- * timeout, and every failure is logged and dropped: the inbox activity returns at once and a dead
- * webhook never holds up, fails or retries a task.
+ * Posts approval requests to a Slack-compatible incoming webhook ({@code
+ * interlock.notify.webhook-url}; absent = silent). Replaces the inbox's no-op notifier. Delivery is
+ * asynchronous with a short timeout, and every failure is logged and dropped: the inbox activity
+ * returns at once and a dead webhook never holds up, fails or retries a task.
  */
 @ApplicationScoped
 public class WebhookNotifier implements ApprovalNotifier {
@@ -38,7 +38,10 @@ public class WebhookNotifier implements ApprovalNotifier {
 
   @Inject
   public WebhookNotifier(NotifyConfig config) {
-    this(config.webhookUrl().filter(s -> !s.isBlank()).map(URI::create), config.timeout(), config.publicUrl(),
+    this(
+        config.webhookUrl().filter(s -> !s.isBlank()).map(URI::create),
+        config.timeout(),
+        config.publicUrl(),
         config.settled());
   }
 
@@ -48,11 +51,13 @@ public class WebhookNotifier implements ApprovalNotifier {
     this.publicUrl = publicUrl;
     this.settled = settled;
     // Daemon threads: a post in flight never keeps the JVM alive at shutdown.
-    this.executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "interlock-webhook");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "interlock-webhook");
+              t.setDaemon(true);
+              return t;
+            });
     this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
   }
 
@@ -62,7 +67,9 @@ public class WebhookNotifier implements ApprovalNotifier {
 
   @Override
   public void awaitingApproval(PendingApproval pending) {
-    post(SlackMessage.awaitingApproval(pending, publicUrl), pending.taskId() + "/" + pending.stepId());
+    post(
+        SlackMessage.awaitingApproval(pending, publicUrl),
+        pending.taskId() + "/" + pending.stepId());
   }
 
   @Override
@@ -72,30 +79,40 @@ public class WebhookNotifier implements ApprovalNotifier {
     }
   }
 
-  /** Sends without waiting; the returned future completes (never exceptionally) once delivery ended. */
+  /**
+   * Sends without waiting; the returned future completes (never exceptionally) once delivery ended.
+   */
   CompletableFuture<Boolean> post(ObjectNode body, String what) {
     if (url.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
     try {
-      HttpRequest request = HttpRequest.newBuilder(url.get())
-          .timeout(timeout)
-          .header("Content-Type", "application/json; charset=utf-8")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-          .build();
-      return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-        if (error != null) {
-          Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-              ? error.getCause() : error;
-          LOG.warnf("webhook notification for %s not delivered: %s", what, cause.toString());
-          return false;
-        }
-        if (response.statusCode() / 100 != 2) {
-          LOG.warnf("webhook notification for %s refused: HTTP %d", what, response.statusCode());
-          return false;
-        }
-        return true;
-      });
+      HttpRequest request =
+          HttpRequest.newBuilder(url.get())
+              .timeout(timeout)
+              .header("Content-Type", "application/json; charset=utf-8")
+              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+              .build();
+      return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          .handle(
+              (response, error) -> {
+                if (error != null) {
+                  Throwable cause =
+                      error instanceof java.util.concurrent.CompletionException
+                              && error.getCause() != null
+                          ? error.getCause()
+                          : error;
+                  LOG.warnf(
+                      "webhook notification for %s not delivered: %s", what, cause.toString());
+                  return false;
+                }
+                if (response.statusCode() / 100 != 2) {
+                  LOG.warnf(
+                      "webhook notification for %s refused: HTTP %d", what, response.statusCode());
+                  return false;
+                }
+                return true;
+              });
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
       LOG.warnf("webhook notification for %s not sent: %s", what, e.toString());
       return CompletableFuture.completedFuture(false);

@@ -6,15 +6,15 @@ import io.interlock.worker.config.InterlockConfig;
 import io.interlock.workflows.proof.ProofSigner;
 import io.interlock.workflows.proof.Statement;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * The Interlock API as an issuer: every approval, rejection and task start it relays for an
  * authenticated user carries a JWS it signs over the exact statement. Its private key is a
- * credential reference resolved only here, in the API process; workflows see the signed token
- * and policy lists the public key.
+ * credential reference resolved only here, in the API process; workflows see the signed token and
+ * policy lists the public key.
  */
 @ApplicationScoped
 public class ApiIssuer {
@@ -31,7 +31,10 @@ public class ApiIssuer {
     return config.api().issuer();
   }
 
-  /** Issued now, valid for a few minutes but never past {@code notAfter} (a step's deadline; null = none). */
+  /**
+   * Issued now, valid for a few minutes but never past {@code notAfter} (a step's deadline; null =
+   * none).
+   */
   public static Window window(Instant now, Instant notAfter) {
     return window(now, VALID_SECONDS, notAfter);
   }
@@ -64,7 +67,8 @@ public class ApiIssuer {
     } catch (IllegalArgumentException e) {
       // reported below, without the key's contents
     }
-    throw ApiException.unavailable("the API cannot sign approvals: its signing key " + ref + " is missing or unreadable",
+    throw ApiException.unavailable(
+        "the API cannot sign approvals: its signing key " + ref + " is missing or unreadable",
         "the API attests every decision and start it relays with its own signature",
         "set interlock.api.signing-key to env:VAR or file:/path of a private Ed25519 or P-256 JWK"
             + " (./interlock dev creates one)");

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * A private key named by reference, never by value: {@code env:VAR} (an environment variable of
- * this process) or {@code file:/path} ({@code ~/} is the home folder). Read where it is used, so
- * a key created or rotated later takes effect without a restart.
+ * this process) or {@code file:/path} ({@code ~/} is the home folder). Read where it is used, so a
+ * key created or rotated later takes effect without a restart.
  */
 public final class KeyReference {
   private KeyReference() {}
@@ -37,12 +37,16 @@ public final class KeyReference {
         throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);
       }
     }
-    throw new IllegalArgumentException("a key is named by reference, env:VAR or file:/path, not '"
-        + (ref.length() > 40 ? ref.substring(0, 40) + "…" : ref) + "'");
+    throw new IllegalArgumentException(
+        "a key is named by reference, env:VAR or file:/path, not '"
+            + (ref.length() > 40 ? ref.substring(0, 40) + "…" : ref)
+            + "'");
   }
 
   /** {@code ~/x} is the home folder; other paths as given. */
   public static Path path(String file) {
-    return file.startsWith("~/") ? Path.of(System.getProperty("user.home"), file.substring(2)) : Path.of(file);
+    return file.startsWith("~/")
+        ? Path.of(System.getProperty("user.home"), file.substring(2))
+        : Path.of(file);
   }
 }

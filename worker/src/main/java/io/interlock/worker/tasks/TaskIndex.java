@@ -17,7 +17,8 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class TaskIndex {
   /** What the index holds about one task; state is read live from the workflow. */
-  public record Known(String taskId, String requester, String environment, String goal, String seenAt) {}
+  public record Known(
+      String taskId, String requester, String environment, String goal, String seenAt) {}
 
   private final Map<String, Known> tasks = new ConcurrentHashMap<>();
 
@@ -26,7 +27,8 @@ public class TaskIndex {
   }
 
   public void heard(String taskId, String requester, String environment, String goal) {
-    tasks.putIfAbsent(taskId, new Known(taskId, requester, environment, goal, Instant.now().toString()));
+    tasks.putIfAbsent(
+        taskId, new Known(taskId, requester, environment, goal, Instant.now().toString()));
   }
 
   public Optional<Known> find(String taskId) {

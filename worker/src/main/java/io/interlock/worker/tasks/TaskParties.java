@@ -15,7 +15,10 @@ public record TaskParties(String requester, String environment) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TaskParties NOBODY = new TaskParties(null, null);
 
-  /** The parties in the run's start event; nobody's when the input is unreadable (a start that failed at once). */
+  /**
+   * The parties in the run's start event; nobody's when the input is unreadable (a start that
+   * failed at once).
+   */
   public static TaskParties of(WorkflowExecutionHistory run) {
     if (run.getEvents().isEmpty()) {
       return NOBODY;
@@ -26,8 +29,14 @@ public record TaskParties(String requester, String environment) {
       return NOBODY;
     }
     try {
-      JsonNode request = JSON.readTree(
-          first.getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0).getData().toByteArray());
+      JsonNode request =
+          JSON.readTree(
+              first
+                  .getWorkflowExecutionStartedEventAttributes()
+                  .getInput()
+                  .getPayloads(0)
+                  .getData()
+                  .toByteArray());
       return new TaskParties(text(request, "requester"), text(request, "environment"));
     } catch (IOException e) {
       return NOBODY;

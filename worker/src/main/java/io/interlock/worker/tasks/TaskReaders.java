@@ -42,8 +42,10 @@ public class TaskReaders {
     boolean reviewer = policy.file().reviewers().groups().stream().anyMatch(groups::contains);
     Set<String> environments = new HashSet<>();
     for (EnvironmentPolicy e : policy.file().environments().values()) {
-      List<String> deciders = e.breakGlass() == null ? e.approvals().groups()
-          : concat(e.approvals().groups(), e.breakGlass().groups());
+      List<String> deciders =
+          e.breakGlass() == null
+              ? e.approvals().groups()
+              : concat(e.approvals().groups(), e.breakGlass().groups());
       if (deciders.stream().anyMatch(groups::contains)) {
         environments.add(e.name());
       }
@@ -51,7 +53,10 @@ public class TaskReaders {
     return new ReadScope(caller.user(), reviewer, Set.copyOf(environments));
   }
 
-  /** Throws the unknown-task 404 unless {@code caller} may read the task of {@code requester} in {@code environment}. */
+  /**
+   * Throws the unknown-task 404 unless {@code caller} may read the task of {@code requester} in
+   * {@code environment}.
+   */
   public void require(Caller caller, String taskId, String requester, String environment) {
     if (!scopeOf(caller).covers(requester, environment)) {
       throw unknownTask(taskId);
@@ -60,10 +65,17 @@ public class TaskReaders {
 
   /** The one answer for a task that does not exist and for one the caller may not read. */
   public static ApiException unknownTask(String taskId) {
-    return new ApiException(Response.Status.NOT_FOUND, new ApiError("no task '" + io.interlock.contract.values.CallerText.shown(taskId) + "' that you may read",
-        "a task is readable by its requester, the approvers of its environment and the policy's reviewers;"
-            + " an id that does not exist is answered the same",
-        null, null, "GET /api/tasks lists the tasks you may read"));
+    return new ApiException(
+        Response.Status.NOT_FOUND,
+        new ApiError(
+            "no task '"
+                + io.interlock.contract.values.CallerText.shown(taskId)
+                + "' that you may read",
+            "a task is readable by its requester, the approvers of its environment and the policy's reviewers;"
+                + " an id that does not exist is answered the same",
+            null,
+            null,
+            "GET /api/tasks lists the tasks you may read"));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -1,11 +1,15 @@
 package io.interlock.worker.tasks;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.ApprovalProof;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.PendingApproval;
-import io.interlock.contract.views.StepView;
 import io.interlock.contract.values.TaskState;
+import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.api.ApiError;
 import io.interlock.worker.api.ApiException;
@@ -17,15 +21,13 @@ import io.interlock.worker.auth.Caller;
 import io.interlock.worker.environments.PolicyView;
 import io.interlock.worker.inbox.PendingIndex;
 import io.interlock.worker.proof.ApiIssuer;
-import io.interlock.workflows.proof.Statement;
-import io.interlock.contract.values.ApprovalProof;
-import io.interlock.contract.values.CallerText;
-import java.time.Instant;
 import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskRequests;
+import io.interlock.workflows.proof.Statement;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -35,13 +37,11 @@ import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.common.WorkflowExecutionHistory;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,16 +50,17 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Tasks through the API: start, read, propose, decide, finish. It passes the authenticated
- * identity and nothing else; whether an approval counts is the workflow's decision alone.
+ * Tasks through the API: start, read, propose, decide, finish. It passes the authenticated identity
+ * and nothing else; whether an approval counts is the workflow's decision alone.
  */
 @ApplicationScoped
 public class TaskService {
   private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Set<WorkflowExecutionStatus> ENDED_FROM_OUTSIDE = EnumSet.of(
-      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
-      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
-      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+  private static final Set<WorkflowExecutionStatus> ENDED_FROM_OUTSIDE =
+      EnumSet.of(
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
 
   private final WorkflowClient client;
   private final ClientsByIdentity clients;
@@ -69,8 +70,14 @@ public class TaskService {
   private final ApiIssuer issuer;
   private final TaskReaders readers;
 
-  public TaskService(WorkflowClient client, ClientsByIdentity clients, TaskIndex index, PendingIndex pending,
-      PolicyView policy, ApiIssuer issuer, TaskReaders readers) {
+  public TaskService(
+      WorkflowClient client,
+      ClientsByIdentity clients,
+      TaskIndex index,
+      PendingIndex pending,
+      PolicyView policy,
+      ApiIssuer issuer,
+      TaskReaders readers) {
     this.client = client;
     this.clients = clients;
     this.index = index;
@@ -82,55 +89,103 @@ public class TaskService {
 
   public TaskView start(Caller caller, StartTask body) {
     if (body == null || body.environment() == null || body.environment().isBlank()) {
-      throw ApiException.badRequest("environment is required",
+      throw ApiException.badRequest(
+          "environment is required",
           "a task runs under one environment's policy, cluster and approvers",
-          "send {\"environment\":\"staging\",\"goal\":\"...\"}; environments: " + policy.environmentNames());
+          "send {\"environment\":\"staging\",\"goal\":\"...\"}; environments: "
+              + policy.environmentNames());
     }
     if (!policy.environmentNames().contains(body.environment())) {
-      throw new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST,
-          new io.interlock.worker.api.ApiError("unknown environment",
-              "'" + CallerText.shown(body.environment()) + "' is not an environment of the policy", null,
-              CallerText.shown(body.environment()), "use one of " + policy.environmentNames()));
+      throw new ApiException(
+          jakarta.ws.rs.core.Response.Status.BAD_REQUEST,
+          new io.interlock.worker.api.ApiError(
+              "unknown environment",
+              "'" + CallerText.shown(body.environment()) + "' is not an environment of the policy",
+              null,
+              CallerText.shown(body.environment()),
+              "use one of " + policy.environmentNames()));
     }
-    String taskId = body.taskId() == null || body.taskId().isBlank() ? "task-" + UUID.randomUUID() : body.taskId();
+    String taskId =
+        body.taskId() == null || body.taskId().isBlank()
+            ? "task-" + UUID.randomUUID()
+            : body.taskId();
     if (!TASK_ID.matcher(taskId).matches()) {
-      throw ApiException.badRequest("taskId must be 1-128 letters, digits, '.', '_' or '-'",
-          "'" + CallerText.shown(taskId) + "' is not: a task id names the workflow and appears in URLs",
+      throw ApiException.badRequest(
+          "taskId must be 1-128 letters, digits, '.', '_' or '-'",
+          "'"
+              + CallerText.shown(taskId)
+              + "' is not: a task id names the workflow and appears in URLs",
           "leave taskId out to get task-<uuid>");
     }
-    String problem = TaskRequests.problem(
-        new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(), body.approvalTimeoutSeconds(),
-            body.finishWhenDone(), null, null, null));
+    String problem =
+        TaskRequests.problem(
+            new TaskRequest(
+                caller.user(),
+                body.environment(),
+                body.goal(),
+                body.steps(),
+                body.approvalTimeoutSeconds(),
+                body.finishWhenDone(),
+                null,
+                null,
+                null));
     if (problem != null) {
-      throw ApiException.badRequest("invalid task: " + problem, problem,
+      throw ApiException.badRequest(
+          "invalid task: " + problem,
+          problem,
           "fix that field and send the task again; nothing was started");
     }
     // The API attests who asked: a JWS over the request statement, bound to this workflow id.
     ApiIssuer.Window w = ApiIssuer.window(Instant.now(), null);
     ApprovalProof attested =
-        issuer.sign(Statement.request(taskId, caller.user(), body.environment(), w.issuedAt(), w.expiresAt()));
-    TaskRequest request = new TaskRequest(caller.user(), body.environment(), body.goal(), body.steps(),
-        body.approvalTimeoutSeconds(), body.finishWhenDone(), null, null, attested);
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setWorkflowId(taskId)
-        .setTaskQueue(AgentTask.TASK_QUEUE)
-        // A task id names one task for good: a finished one is never silently restarted.
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .build();
+        issuer.sign(
+            Statement.request(
+                taskId, caller.user(), body.environment(), w.issuedAt(), w.expiresAt()));
+    TaskRequest request =
+        new TaskRequest(
+            caller.user(),
+            body.environment(),
+            body.goal(),
+            body.steps(),
+            body.approvalTimeoutSeconds(),
+            body.finishWhenDone(),
+            null,
+            null,
+            attested);
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(taskId)
+            .setTaskQueue(AgentTask.TASK_QUEUE)
+            // A task id names one task for good: a finished one is never silently restarted.
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .build();
     AgentTask task = clients.of(caller.user()).newWorkflowStub(AgentTask.class, options);
     try {
       WorkflowClient.start(task::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw ApiException.conflict("task " + taskId + " already exists",
-          "a task id names one task for good: a finished one is never started again", "leave taskId out to get a fresh one");
+      throw ApiException.conflict(
+          "task " + taskId + " already exists",
+          "a task id names one task for good: a finished one is never started again",
+          "leave taskId out to get a fresh one");
     }
     index.started(taskId, caller.user(), body.environment(), body.goal());
     try {
       return query(taskId);
     } catch (WorkflowQueryException | WorkflowServiceException e) {
-      // The task started; a busy server only delayed its first answer. GET /api/tasks/{id} shows the steps.
-      return new TaskView(taskId, caller.user(), body.environment(), body.goal(), TaskState.RUNNING, null, false, List.of(),
-          null, null);
+      // The task started; a busy server only delayed its first answer. GET /api/tasks/{id} shows
+      // the steps.
+      return new TaskView(
+          taskId,
+          caller.user(),
+          body.environment(),
+          body.goal(),
+          TaskState.RUNNING,
+          null,
+          false,
+          List.of(),
+          null,
+          null);
     }
   }
 
@@ -160,7 +215,10 @@ public class TaskService {
     }
   }
 
-  /** The 410 for a task that has ended (the unknown-task 404 first, for a caller who may not read it). */
+  /**
+   * The 410 for a task that has ended (the unknown-task 404 first, for a caller who may not read
+   * it).
+   */
   private ApiException ended(Caller caller, String taskId, String runId) {
     WorkflowExecutionHistory run = client.fetchHistory(taskId, runId);
     TaskParties parties = TaskParties.of(run);
@@ -191,15 +249,20 @@ public class TaskService {
   /** Recently known tasks the caller may read, with their live state; at most {@code limit}. */
   public List<TaskSummary> list(Caller caller, int limit) {
     TaskReaders.ReadScope scope = readers.scopeOf(caller);
-    return index.recent(limit, k -> scope.covers(k.requester(), k.environment())).stream().map(this::summary).toList();
+    return index.recent(limit, k -> scope.covers(k.requester(), k.environment())).stream()
+        .map(this::summary)
+        .toList();
   }
 
   private TaskSummary summary(TaskIndex.Known k) {
     List<String> steps = pending.forTask(k.taskId()).stream().map(PendingApproval::stepId).toList();
-    return new TaskSummary(k.taskId(), k.requester(), k.environment(), k.goal(), stateOf(k.taskId(), steps), steps);
+    return new TaskSummary(
+        k.taskId(), k.requester(), k.environment(), k.goal(), stateOf(k.taskId(), steps), steps);
   }
 
-  /** Pending steps say AWAITING_APPROVAL at once; otherwise one describe call (no query, no replay). */
+  /**
+   * Pending steps say AWAITING_APPROVAL at once; otherwise one describe call (no query, no replay).
+   */
   private String stateOf(String taskId, List<String> pendingSteps) {
     if (!pendingSteps.isEmpty()) {
       return "AWAITING_APPROVAL";
@@ -208,11 +271,15 @@ public class TaskService {
       WorkflowExecutionDescription d = client.newUntypedWorkflowStub(taskId).describe();
       WorkflowExecutionStatus s = d.getWorkflowExecutionInfo().getStatus();
       if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        String state = d.getTypedSearchAttributes().get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE);
+        String state =
+            d.getTypedSearchAttributes()
+                .get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE);
         return state == null ? "RUNNING" : state;
       }
       return s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
-          ? Optional.ofNullable(d.getTypedSearchAttributes().get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE))
+          ? Optional.ofNullable(
+                  d.getTypedSearchAttributes()
+                      .get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE))
               .orElse("COMPLETED")
           : s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
     } catch (RuntimeException e) {
@@ -224,25 +291,32 @@ public class TaskService {
     TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
       // Anyone else proposing could then approve their own step under the agent's name.
-      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may propose steps",
+      throw ApiException.forbidden(
+          "only the task's requester (" + task.requester() + ") may propose steps",
           "anyone else proposing could then approve their own step under the requester's name",
           "start your own task with POST /api/tasks");
     }
     if (call == null || call.tool() == null || call.tool().isBlank()) {
-      throw ApiException.badRequest("tool is required", "a step is one call of a catalog tool: {tool, args}",
+      throw ApiException.badRequest(
+          "tool is required",
+          "a step is one call of a catalog tool: {tool, args}",
           "send {\"tool\":\"k8s.get\",\"args\":{...}}; see GET /api/catalog");
     }
     String tooLarge = TaskRequests.tooLarge(call);
     if (tooLarge != null) {
-      // Refused here, by the workflow's own rule, so an oversized call never travels to the server at all.
-      throw new ApiException(Response.Status.BAD_REQUEST,
-          new ApiError("call too large", tooLarge, null, null, "nothing was proposed; the task goes on"));
+      // Refused here, by the workflow's own rule, so an oversized call never travels to the server
+      // at all.
+      throw new ApiException(
+          Response.Status.BAD_REQUEST,
+          new ApiError(
+              "call too large", tooLarge, null, null, "nothing was proposed; the task goes on"));
     }
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
       return stub.propose(call);
     } catch (WorkflowUpdateException e) {
-      throw ApiException.conflict("the task refused the step", reason(e), "read the reason; GET /api/tasks/" + taskId);
+      throw ApiException.conflict(
+          "the task refused the step", reason(e), "read the reason; GET /api/tasks/" + taskId);
     } catch (RuntimeException e) {
       throw notFound(e) ? ended(caller, taskId) : e;
     }
@@ -250,34 +324,58 @@ public class TaskService {
 
   public StepView approve(Caller caller, String taskId, String stepId, Approve body) {
     if (caller.isAgent()) {
-      throw ApiException.forbidden("agents cannot approve: '" + caller.user() + "' is an agent identity",
-          "agents propose; only people named by the policy approve", "a human approver signs in with their own token");
+      throw ApiException.forbidden(
+          "agents cannot approve: '" + caller.user() + "' is an agent identity",
+          "agents propose; only people named by the policy approve",
+          "a human approver signs in with their own token");
     }
     if (body == null || body.callHash() == null || body.callHash().isBlank()) {
-      throw ApiException.badRequest("callHash is required", "an approval names the exact call it approves, by its hash",
-          "copy the step's callHash from GET /api/tasks/" + taskId + " so the approval names the exact call");
+      throw ApiException.badRequest(
+          "callHash is required",
+          "an approval names the exact call it approves, by its hash",
+          "copy the step's callHash from GET /api/tasks/"
+              + taskId
+              + " so the approval names the exact call");
     }
-    return decide(caller, taskId,
-        new Decision(stepId, body.callHash(), caller.user(), true, body.comment(), body.breakGlass(), body.proof()));
+    return decide(
+        caller,
+        taskId,
+        new Decision(
+            stepId,
+            body.callHash(),
+            caller.user(),
+            true,
+            body.comment(),
+            body.breakGlass(),
+            body.proof()));
   }
 
   public StepView reject(Caller caller, String taskId, String stepId, Reject body) {
     if (body == null || body.reason() == null || body.reason().isBlank()) {
-      throw ApiException.badRequest("reason is required", "a rejection tells the requester and the audit why",
+      throw ApiException.badRequest(
+          "reason is required",
+          "a rejection tells the requester and the audit why",
           "send {\"callHash\":\"sha256:...\",\"reason\":\"why not\"}");
     }
     if (body.callHash() == null || body.callHash().isBlank()) {
-      throw ApiException.badRequest("callHash is required", "a rejection names the exact call it rejects, by its hash",
+      throw ApiException.badRequest(
+          "callHash is required",
+          "a rejection names the exact call it rejects, by its hash",
           "copy the step's callHash from GET /api/tasks/" + taskId);
     }
-    return decide(caller, taskId, new Decision(stepId, body.callHash(), caller.user(), false, body.reason(), null, body.proof()));
+    return decide(
+        caller,
+        taskId,
+        new Decision(
+            stepId, body.callHash(), caller.user(), false, body.reason(), null, body.proof()));
   }
 
   private StepView decide(Caller caller, String taskId, Decision asked) {
     TaskView task = status(caller, taskId);
     Decision decision = asked.proof() == null ? attest(task, asked) : asked;
     if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
-      throw ApiException.notFound("task " + taskId + " has no step '" + CallerText.shown(decision.stepId()) + "'",
+      throw ApiException.notFound(
+          "task " + taskId + " has no step '" + CallerText.shown(decision.stepId()) + "'",
           "its steps are " + task.steps().stream().map(StepView::stepId).limit(20).toList(),
           "decide one of them; GET /api/tasks/" + taskId + " shows each with its callHash");
     }
@@ -286,28 +384,54 @@ public class TaskService {
       return stub.decide(decision);
     } catch (WorkflowUpdateException e) {
       String verb = decision.approve() ? "approval" : "rejection";
-      throw ApiException.conflict(verb + " refused", reason(e), "read 'why'; the refusal is recorded in the task's audit");
+      throw ApiException.conflict(
+          verb + " refused", reason(e), "read 'why'; the refusal is recorded in the task's audit");
     } catch (RuntimeException e) {
       throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
-  /** Signs the caller's decision as the API issuer, valid for minutes and never past the step's deadline. */
+  /**
+   * Signs the caller's decision as the API issuer, valid for minutes and never past the step's
+   * deadline.
+   */
   private Decision attest(TaskView task, Decision d) {
-    Instant deadline = task.steps().stream().filter(s -> s.stepId().equals(d.stepId())).findFirst()
-        .map(StepView::deadline).map(Instant::parse).orElse(null);
+    Instant deadline =
+        task.steps().stream()
+            .filter(s -> s.stepId().equals(d.stepId()))
+            .findFirst()
+            .map(StepView::deadline)
+            .map(Instant::parse)
+            .orElse(null);
     ApiIssuer.Window w = ApiIssuer.window(Instant.now(), deadline);
-    Statement statement = Statement.decision(task.taskRunId(), d.stepId(), d.callHash(), d.approver(), d.approve(),
-        d.comment(), d.approve() ? d.breakGlass() : null, w.issuedAt(), w.expiresAt());
-    return new Decision(d.stepId(), d.callHash(), d.approver(), d.approve(), d.comment(), d.breakGlass(),
+    Statement statement =
+        Statement.decision(
+            task.taskRunId(),
+            d.stepId(),
+            d.callHash(),
+            d.approver(),
+            d.approve(),
+            d.comment(),
+            d.approve() ? d.breakGlass() : null,
+            w.issuedAt(),
+            w.expiresAt());
+    return new Decision(
+        d.stepId(),
+        d.callHash(),
+        d.approver(),
+        d.approve(),
+        d.comment(),
+        d.breakGlass(),
         issuer.sign(statement));
   }
 
   public void finish(Caller caller, String taskId) {
     TaskView task = status(caller, taskId);
     if (!task.requester().equals(caller.user())) {
-      throw ApiException.forbidden("only the task's requester (" + task.requester() + ") may finish it",
-          "whoever asked for the task says when it is done", "ask them to finish it; your own tasks are in GET /api/tasks");
+      throw ApiException.forbidden(
+          "only the task's requester (" + task.requester() + ") may finish it",
+          "whoever asked for the task says when it is done",
+          "ask them to finish it; your own tasks are in GET /api/tasks");
     }
     try {
       clients.of(caller.user()).newUntypedWorkflowStub(taskId).signal("finish");
@@ -329,7 +453,8 @@ public class TaskService {
       if (t instanceof WorkflowNotFoundException) {
         return true;
       }
-      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      if (t instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return true;
       }
     }

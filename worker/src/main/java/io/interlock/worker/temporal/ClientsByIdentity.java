@@ -24,6 +24,7 @@ public class ClientsByIdentity {
   }
 
   public WorkflowClient of(String user) {
-    return clients.computeIfAbsent(user, u -> WorkflowClient.newInstance(stubs, connection.options(PREFIX + u)));
+    return clients.computeIfAbsent(
+        user, u -> WorkflowClient.newInstance(stubs, connection.options(PREFIX + u)));
   }
 }

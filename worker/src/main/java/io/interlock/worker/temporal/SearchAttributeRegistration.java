@@ -1,5 +1,7 @@
 package io.interlock.worker.temporal;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.workflows.TaskSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -9,8 +11,6 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -36,15 +36,21 @@ public class SearchAttributeRegistration {
       return;
     }
     OperatorServiceStubs operator =
-        OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder(stubs.getOptions()).build());
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder(stubs.getOptions()).build());
     String ns = config.temporal().namespace();
     try {
       List<String> added = new ArrayList<>();
       for (SearchAttributeKey<?> key : TaskSearchAttributes.ALL) {
         // One at a time, each tolerating "already exists": the test server has no list call.
         try {
-          operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-              .setNamespace(ns).putSearchAttributes(key.getName(), key.getValueType()).build());
+          operator
+              .blockingStub()
+              .addSearchAttributes(
+                  AddSearchAttributesRequest.newBuilder()
+                      .setNamespace(ns)
+                      .putSearchAttributes(key.getName(), key.getValueType())
+                      .build());
           added.add(key.getName());
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
@@ -58,7 +64,9 @@ public class SearchAttributeRegistration {
     } catch (RuntimeException e) {
       // A real server may not let this worker administer the namespace; tasks still run, the
       // workflow's upserts then fail, so say exactly what to run instead.
-      LOG.warnf("could not register search attributes (%s). Register them once with:%n%s", e.getMessage(), commands());
+      LOG.warnf(
+          "could not register search attributes (%s). Register them once with:%n%s",
+          e.getMessage(), commands());
     } finally {
       operator.shutdown();
     }
@@ -68,9 +76,17 @@ public class SearchAttributeRegistration {
   public String commands() {
     StringBuilder sb = new StringBuilder();
     for (SearchAttributeKey<?> key : TaskSearchAttributes.ALL) {
-      String type = key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST ? "KeywordList" : "Keyword";
-      sb.append("  temporal operator search-attribute create --namespace ").append(config.temporal().namespace())
-          .append(" --name ").append(key.getName()).append(" --type ").append(type).append('\n');
+      String type =
+          key.getValueType() == IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST
+              ? "KeywordList"
+              : "Keyword";
+      sb.append("  temporal operator search-attribute create --namespace ")
+          .append(config.temporal().namespace())
+          .append(" --name ")
+          .append(key.getName())
+          .append(" --type ")
+          .append(type)
+          .append('\n');
     }
     return sb.toString();
   }

@@ -33,11 +33,16 @@ public class TemporalConnection {
   @Produces
   @Singleton
   WorkflowServiceStubs stubs() {
-    String target = config.mode() == InterlockConfig.Mode.dev ? dev.temporalTarget() : config.temporal().target();
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    String target =
+        config.mode() == InterlockConfig.Mode.dev
+            ? dev.temporalTarget()
+            : config.temporal().target();
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target);
     InterlockConfig.Temporal t = config.temporal();
     if (t.tlsCert().isPresent() != t.tlsKey().isPresent()) {
-      throw new IllegalStateException("set both interlock.temporal.tls-cert and interlock.temporal.tls-key, or neither");
+      throw new IllegalStateException(
+          "set both interlock.temporal.tls-cert and interlock.temporal.tls-key, or neither");
     }
     try {
       if (t.tlsCert().isPresent()) {
@@ -50,7 +55,8 @@ public class TemporalConnection {
         options.setSslContext(SimpleSslContextBuilder.noKeyOrCertChain().build());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the Temporal TLS certificate or key: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the Temporal TLS certificate or key: " + e.getMessage(), e);
     }
     t.apiKey().ifPresent(key -> options.addApiKey(() -> key));
     return WorkflowServiceStubs.newServiceStubs(options.build());
@@ -64,7 +70,8 @@ public class TemporalConnection {
   @Produces
   @Singleton
   WorkflowClient client(WorkflowServiceStubs stubs) {
-    return WorkflowClient.newInstance(stubs, options("interlock-worker:" + ManagementFactory.getRuntimeMXBean().getName()));
+    return WorkflowClient.newInstance(
+        stubs, options("interlock-worker:" + ManagementFactory.getRuntimeMXBean().getName()));
   }
 
   /** Client options with the configured namespace and the identity the server records. */
@@ -79,6 +86,8 @@ public class TemporalConnection {
 
   /** Kept for callers that want a descriptive target in messages. */
   public String target() {
-    return config.mode() == InterlockConfig.Mode.dev ? dev.temporalTarget() : config.temporal().target();
+    return config.mode() == InterlockConfig.Mode.dev
+        ? dev.temporalTarget()
+        : config.temporal().target();
   }
 }

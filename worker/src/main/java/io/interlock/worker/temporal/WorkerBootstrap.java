@@ -1,5 +1,6 @@
 package io.interlock.worker.temporal;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -17,12 +18,11 @@ import io.interlock.worker.inbox.InboxRebuild;
 import io.interlock.worker.inbox.PendingIndex;
 import io.interlock.worker.tasks.TaskIndex;
 import io.interlock.workflows.AgentTask;
-import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.AgentTaskOptions;
+import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -55,9 +55,17 @@ public class WorkerBootstrap {
   private final ToolRegistry registry = KubernetesCatalog.registry();
   private WorkerFactory factory;
 
-  public WorkerBootstrap(InterlockConfig config, WorkflowClient client, PolicyView policy, ClusterClients clusters,
-      PendingIndex pending, TaskIndex tasks, ApprovalNotifier notifier, SearchAttributeRegistration searchAttributes,
-      InboxRebuild rebuild, WorkerSecrets secrets) {
+  public WorkerBootstrap(
+      InterlockConfig config,
+      WorkflowClient client,
+      PolicyView policy,
+      ClusterClients clusters,
+      PendingIndex pending,
+      TaskIndex tasks,
+      ApprovalNotifier notifier,
+      SearchAttributeRegistration searchAttributes,
+      InboxRebuild rebuild,
+      WorkerSecrets secrets) {
     this.config = config;
     this.client = client;
     this.policy = policy;
@@ -84,18 +92,32 @@ public class WorkerBootstrap {
     if (api) {
       // The workflows and the inbox run beside the API: the inbox index is this process's memory.
       Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
-      control.registerWorkflowImplementationTypes(AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
+      control.registerWorkflowImplementationTypes(
+          AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
       control.registerActivitiesImplementations(new InboxActivitiesImpl(pending, tasks, notifier));
     }
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
       w.registerActivitiesImplementations(
-          new ToolActivitiesImpl(registry, new ToolContext(env, k8s, Clock.systemUTC(), config.verifyPollInterval(),
-              secrets.stores(), secrets.digestKey())),
-          new PolicyActivitiesImpl(policy.file(), env, Clock.systemUTC(), LockReader.temporal(client),
+          new ToolActivitiesImpl(
+              registry,
+              new ToolContext(
+                  env,
+                  k8s,
+                  Clock.systemUTC(),
+                  config.verifyPollInterval(),
+                  secrets.stores(),
+                  secrets.digestKey())),
+          new PolicyActivitiesImpl(
+              policy.file(),
+              env,
+              Clock.systemUTC(),
+              LockReader.temporal(client),
               new SelfSubjectAccessReviewer(k8s)));
-      LOG.infof("serving environment %s on %s (%s)", env, AgentTask.environmentQueue(env), clusters.describe(env));
+      LOG.infof(
+          "serving environment %s on %s (%s)",
+          env, AgentTask.environmentQueue(env), clusters.describe(env));
     }
     LOG.infof("roles %s", config.roles());
     factory.start();

@@ -34,15 +34,26 @@ public class SignInResource {
   public record SignInOptions(String mode, List<DemoIdentity> demoIdentities, String hint) {}
 
   @GET
-  @Operation(summary = "Sign-in options of the web page: the demo tokens in dev mode, none in server mode")
+  @Operation(
+      summary = "Sign-in options of the web page: the demo tokens in dev mode, none in server mode")
   public SignInOptions options() {
     if (config.mode() != InterlockConfig.Mode.dev) {
-      return new SignInOptions(config.mode().name(), List.of(), "paste the bearer token your administrator gave you");
+      return new SignInOptions(
+          config.mode().name(), List.of(), "paste the bearer token your administrator gave you");
     }
-    List<DemoIdentity> demo = new TreeMap<>(config.dev().tokens()).entrySet().stream()
-        .sorted(Map.Entry.comparingByValue())
-        .map(e -> new DemoIdentity(e.getKey(), e.getValue(), Caller.kindOf(e.getValue()), policy.groupsOf(e.getValue())))
-        .toList();
-    return new SignInOptions(config.mode().name(), demo, "dev mode: pick a demo identity or paste a token");
+    List<DemoIdentity> demo =
+        new TreeMap<>(config.dev().tokens())
+            .entrySet().stream()
+                .sorted(Map.Entry.comparingByValue())
+                .map(
+                    e ->
+                        new DemoIdentity(
+                            e.getKey(),
+                            e.getValue(),
+                            Caller.kindOf(e.getValue()),
+                            policy.groupsOf(e.getValue())))
+                .toList();
+    return new SignInOptions(
+        config.mode().name(), demo, "dev mode: pick a demo identity or paste a token");
   }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * GET /api/approvals with 10,000 pending approvals vs 100, measured in the same run: the inbox
  * activity fills the index exactly as workflows do, then the endpoint's work (list, per-user
  * canApprove, JSON serialisation) is timed. Not part of the default test run (no *Test suffix):
- * {@code ./mvnw -B -q -pl worker -am test -Dtest=PendingListBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * {@code ./mvnw -B -q -pl worker -am test -Dtest=PendingListBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 class PendingListBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,44 +34,73 @@ class PendingListBenchmark {
   void pendingListAt100And10000() throws Exception {
     Result small = measure(100);
     Result large = measure(10_000);
-    System.out.printf("%nPENDING LIST BENCHMARK (in-process: index + canApprove + JSON, %d runs after %d warm-up)%n", RUNS, WARMUP);
+    System.out.printf(
+        "%nPENDING LIST BENCHMARK (in-process: index + canApprove + JSON, %d runs after %d warm-up)%n",
+        RUNS, WARMUP);
     System.out.println(small);
     System.out.println(large);
-    System.out.printf("ratio 10,000/100: median %.1fx, p99 %.1fx (entries x100)%n%n",
+    System.out.printf(
+        "ratio 10,000/100: median %.1fx, p99 %.1fx (entries x100)%n%n",
         large.medianMs / small.medianMs, large.p99Ms / small.p99Ms);
     assertThat(large.entries).isEqualTo(10_000);
     assertThat(small.entries).isEqualTo(100);
   }
 
-  private record Result(int entries, double medianMs, double p99Ms, double maxMs, long bytes, double insertMicros) {
+  private record Result(
+      int entries, double medianMs, double p99Ms, double maxMs, long bytes, double insertMicros) {
     @Override
     public String toString() {
-      return String.format("%,6d pending: median %.2f ms, p99 %.2f ms, max %.2f ms, response %,d bytes; inbox insert %.1f us each",
+      return String.format(
+          "%,6d pending: median %.2f ms, p99 %.2f ms, max %.2f ms, response %,d bytes; inbox insert %.1f us each",
           entries, medianMs, p99Ms, maxMs, bytes, insertMicros);
     }
   }
 
   private static Result measure(int n) throws Exception {
     PendingIndex index = new PendingIndex();
-    ApprovalNotifier none = new ApprovalNotifier() {
-      @Override
-      public void awaitingApproval(PendingApproval pending) {}
+    ApprovalNotifier none =
+        new ApprovalNotifier() {
+          @Override
+          public void awaitingApproval(PendingApproval pending) {}
 
-      @Override
-      public void settled(String taskId, String stepId, String state) {}
-    };
+          @Override
+          public void settled(String taskId, String stepId, String state) {}
+        };
     InboxActivitiesImpl inbox = new InboxActivitiesImpl(index, new TaskIndex(), none);
-    PolicyDecision policy = new PolicyDecision(true, "allow", "k8s.scale allowed in staging; needs 1 approval from [sre]", 1,
-        List.of("alice", "bob"), "sha256:" + "a".repeat(64), PolicyStage.PROPOSE, Map.of("tool", "k8s.scale"), 86400, 0, List.of());
-    String diff = "--- live/shop/web\n+++ intended/shop/web\n@@ -9,7 +9,7 @@\n   namespace: shop\n spec:\n"
-        + "   progressDeadlineSeconds: 600\n-  replicas: 2\n+  replicas: 4\n   revisionHistoryLimit: 10\n";
+    PolicyDecision policy =
+        new PolicyDecision(
+            true,
+            "allow",
+            "k8s.scale allowed in staging; needs 1 approval from [sre]",
+            1,
+            List.of("alice", "bob"),
+            "sha256:" + "a".repeat(64),
+            PolicyStage.PROPOSE,
+            Map.of("tool", "k8s.scale"),
+            86400,
+            0,
+            List.of());
+    String diff =
+        "--- live/shop/web\n+++ intended/shop/web\n@@ -9,7 +9,7 @@\n   namespace: shop\n spec:\n"
+            + "   progressDeadlineSeconds: 600\n-  replicas: 2\n+  replicas: 4\n   revisionHistoryLimit: 10\n";
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     long insertStart = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      inbox.awaitingApproval(new PendingApproval("task-" + i, "s1", "staging", "agent:incident-bot", "goal " + i, "k8s.scale",
-          new TargetRef("apps/v1", "Deployment", "shop", "web-" + i, "uid-" + i, "74", true),
-          "scale Deployment shop/web-" + i + " replicas 2 -> 4", diff, "sha256:" + Integer.toHexString(i), policy,
-          t0.plusMillis(i).toString(), t0.plusSeconds(3600).toString()));
+      inbox.awaitingApproval(
+          new PendingApproval(
+              "task-" + i,
+              "s1",
+              "staging",
+              "agent:incident-bot",
+              "goal " + i,
+              "k8s.scale",
+              new TargetRef("apps/v1", "Deployment", "shop", "web-" + i, "uid-" + i, "74", true),
+              "scale Deployment shop/web-" + i + " replicas 2 -> 4",
+              diff,
+              "sha256:" + Integer.toHexString(i),
+              policy,
+              t0.plusMillis(i).toString(),
+              t0.plusSeconds(3600).toString()));
     }
     double insertMicros = (System.nanoTime() - insertStart) / 1000.0 / n;
     long bytes = 0;
@@ -84,12 +114,14 @@ class PendingListBenchmark {
       ms[i] = (System.nanoTime() - s) / 1e6;
     }
     Arrays.sort(ms);
-    return new Result(n, ms[RUNS / 2], ms[(int) Math.ceil(RUNS * 0.99) - 1], ms[RUNS - 1], bytes, insertMicros);
+    return new Result(
+        n, ms[RUNS / 2], ms[(int) Math.ceil(RUNS * 0.99) - 1], ms[RUNS - 1], bytes, insertMicros);
   }
 
   /** What GET /api/approvals does for one user, down to the bytes on the wire. */
   private static long call(PendingIndex index) throws Exception {
-    List<PendingView> views = index.list(10_000).stream().map(p -> PendingView.of(p, "alice")).toList();
+    List<PendingView> views =
+        index.list(10_000).stream().map(p -> PendingView.of(p, "alice")).toList();
     return JSON.writeValueAsBytes(views).length;
   }
 }

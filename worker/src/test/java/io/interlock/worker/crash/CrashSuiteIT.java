@@ -46,9 +46,21 @@ class CrashSuiteIT {
   void boot() {
     began = Instant.now();
     t = new Topology("crash", "200ms", "256m").start();
-    figures.add(String.format("topology up in %d ms (Temporal CLI %s server, sim-cluster, api, worker: 4 processes)",
-        Duration.between(began, Instant.now()).toMillis(), io.interlock.worker.temporal.TemporalCli.VERSION));
-    for (String name : List.of("crash-1", "crash-2", "crash-3", "crash-3b", "crash-4", "crash-5", "crash-6", "crash-7")) {
+    figures.add(
+        String.format(
+            "topology up in %d ms (Temporal CLI %s server, sim-cluster, api, worker: 4 processes)",
+            Duration.between(began, Instant.now()).toMillis(),
+            io.interlock.worker.temporal.TemporalCli.VERSION));
+    for (String name :
+        List.of(
+            "crash-1",
+            "crash-2",
+            "crash-3",
+            "crash-3b",
+            "crash-4",
+            "crash-5",
+            "crash-6",
+            "crash-7")) {
       t.simCall("POST", "/apis/apps/v1/namespaces/shop/deployments", deployment(name));
     }
   }
@@ -59,8 +71,11 @@ class CrashSuiteIT {
       return;
     }
     List<String> log = t.mutations();
-    figures.add(String.format("%d crash cases, %d kills, %d mutations in the API server's log (8 creates by the test),"
-        + " %d s in all", cases, kills, log.size(), Duration.between(began, Instant.now()).toSeconds()));
+    figures.add(
+        String.format(
+            "%d crash cases, %d kills, %d mutations in the API server's log (8 creates by the test),"
+                + " %d s in all",
+            cases, kills, log.size(), Duration.between(began, Instant.now()).toSeconds()));
     String text = String.join("\n", figures);
     System.out.println("\n==== crash suite figures\n" + text + "\n");
     try {
@@ -75,20 +90,32 @@ class CrashSuiteIT {
 
   @Test
   @Order(0)
-  @DisplayName("the worker process (roles=worker) serves no HTTP: the agent's REST and MCP calls get 404 and start nothing")
+  @DisplayName(
+      "the worker process (roles=worker) serves no HTTP: the agent's REST and MCP calls get 404 and start nothing")
   void workerServesNoHttp() {
-    Map<String, Object> start = Map.of("taskId", "via-worker", "environment", "staging", "goal", "around the API");
-    for (String[] call : new String[][] {{"POST", "/api/tasks"}, {"GET", "/api/tasks"}, {"POST", "/mcp"}, {"GET", "/"}}) {
+    Map<String, Object> start =
+        Map.of("taskId", "via-worker", "environment", "staging", "goal", "around the API");
+    for (String[] call :
+        new String[][] {
+          {"POST", "/api/tasks"}, {"GET", "/api/tasks"}, {"POST", "/mcp"}, {"GET", "/"}
+        }) {
       HttpResponse<String> r = t.callAt(t.workerHttp, Topology.AGENT, call[0], call[1], start);
-      assertThat(r.statusCode()).as("%s %s on the worker: %s", call[0], call[1], r.body()).isEqualTo(404);
+      assertThat(r.statusCode())
+          .as("%s %s on the worker: %s", call[0], call[1], r.body())
+          .isEqualTo(404);
     }
-    assertThat(t.call(Topology.AGENT, "GET", "/api/tasks", null).statusCode()).as("the API process answers").isEqualTo(200);
-    assertThat(t.call(Topology.BOB, "GET", "/api/tasks/via-worker", null).statusCode()).as("no task was started").isEqualTo(404);
+    assertThat(t.call(Topology.AGENT, "GET", "/api/tasks", null).statusCode())
+        .as("the API process answers")
+        .isEqualTo(200);
+    assertThat(t.call(Topology.BOB, "GET", "/api/tasks/via-worker", null).statusCode())
+        .as("no task was started")
+        .isEqualTo(404);
   }
 
   @Test
   @Order(1)
-  @DisplayName("worker killed while the write awaits approval: restarted, the approval executes it once")
+  @DisplayName(
+      "worker killed while the write awaits approval: restarted, the approval executes it once")
   void workerKilledAwaitingApproval() {
     Case c = propose("crash-1", scale("crash-1"));
     killWorker();
@@ -99,12 +126,16 @@ class CrashSuiteIT {
 
   @Test
   @Order(2)
-  @DisplayName("worker killed, then approved: the step waits APPROVED (no re-check without a worker) and runs once after restart")
+  @DisplayName(
+      "worker killed, then approved: the step waits APPROVED (no re-check without a worker) and runs once after restart")
   void workerKilledApprovedBeforeRecheck() {
     Case c = propose("crash-2", scale("crash-2"));
     killWorker();
     approve(c);
-    Eventually.until("step APPROVED and waiting for the re-check", () -> stepState(c), s -> s.equals("APPROVED"));
+    Eventually.until(
+        "step APPROVED and waiting for the re-check",
+        () -> stepState(c),
+        s -> s.equals("APPROVED"));
     assertThat(writesTo("crash-2")).as("nothing runs without a worker").isEmpty();
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
     settle(c, "VERIFIED");
@@ -112,57 +143,79 @@ class CrashSuiteIT {
 
   @Test
   @Order(3)
-  @DisplayName("worker killed mid-execute (write applied, answer held): the idempotent write is recognised as its own, the other is reported outcome unknown; neither runs twice")
+  @DisplayName(
+      "worker killed mid-execute (write applied, answer held): the idempotent write is recognised as its own, the other is reported outcome unknown; neither runs twice")
   void workerKilledMidExecute() {
     Case idem = propose("crash-3", scale("crash-3"));
-    Case once = propose("crash-3b", Map.of("tool", "k8s.rollout-restart", "args",
-        Map.of("kind", "Deployment", "namespace", "shop", "name", "crash-3b")));
+    Case once =
+        propose(
+            "crash-3b",
+            Map.of(
+                "tool",
+                "k8s.rollout-restart",
+                "args",
+                Map.of("kind", "Deployment", "namespace", "shop", "name", "crash-3b")));
     t.hold("PUT", path("crash-3"), 0, 600);
     t.hold("PUT", path("crash-3b"), 0, 600);
     approve(idem);
     approve(once);
-    Eventually.until("both writes applied with their answers held", t::held,
+    Eventually.until(
+        "both writes applied with their answers held",
+        t::held,
         h -> h.contains("PUT " + path("crash-3")) && h.contains("PUT " + path("crash-3b")));
     assertThat(writesTo("crash-3")).hasSize(1);
     assertThat(writesTo("crash-3b")).hasSize(1);
     killWorker();
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
     JsonNode s = settle(idem, "VERIFIED");
-    assertThat(s.path("result").path("recognisedOwnWrite").asBoolean()).as("found its own write: %s", s).isTrue();
+    assertThat(s.path("result").path("recognisedOwnWrite").asBoolean())
+        .as("found its own write: %s", s)
+        .isTrue();
     JsonNode u = settle(once, "FAILED");
     assertThat(u.path("error").asText()).as("reported, not guessed").startsWith("outcome unknown:");
   }
 
   @Test
   @Order(4)
-  @DisplayName("worker killed after the server recorded the write's result, before verification started: verification runs after restart")
+  @DisplayName(
+      "worker killed after the server recorded the write's result, before verification started: verification runs after restart")
   void workerKilledExecutedNotVerifying() {
     Case c = propose("crash-4", scale("crash-4"));
-    // The workflow runs in the API process: frozen, it cannot schedule verification after the write.
+    // The workflow runs in the API process: frozen, it cannot schedule verification after the
+    // write.
     t.hold("PUT", path("crash-4"), 0, 3);
     approve(c);
-    Eventually.until("the write applied, answer held", t::held, h -> h.contains("PUT " + path("crash-4")));
+    Eventually.until(
+        "the write applied, answer held", t::held, h -> h.contains("PUT " + path("crash-4")));
     t.apiProcess.signal("STOP");
     try {
-      Eventually.until(Duration.ofMinutes(2), "the server recorded the execute activity's completion",
-          () -> executeCompleted(c.taskId), done -> done);
+      Eventually.until(
+          Duration.ofMinutes(2),
+          "the server recorded the execute activity's completion",
+          () -> executeCompleted(c.taskId),
+          done -> done);
       killWorker();
     } finally {
       t.apiProcess.signal("CONT");
     }
-    Eventually.until("step VERIFYING (EXECUTED recorded, no worker to verify)", () -> stepState(c), st -> st.equals("VERIFYING"));
+    Eventually.until(
+        "step VERIFYING (EXECUTED recorded, no worker to verify)",
+        () -> stepState(c),
+        st -> st.equals("VERIFYING"));
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
     settle(c, "VERIFIED");
   }
 
   @Test
   @Order(5)
-  @DisplayName("worker killed mid-verify (its observation held at the API server): verification is retried and passes; the write is not repeated")
+  @DisplayName(
+      "worker killed mid-verify (its observation held at the API server): verification is retried and passes; the write is not repeated")
   void workerKilledMidVerify() {
     Case c = propose("crash-5", scale("crash-5"));
     t.hold("GET", path("crash-5"), t.mutations().size() + 1, 600);
     approve(c);
-    Eventually.until("verification's first read held", t::held, h -> h.contains("GET " + path("crash-5")));
+    Eventually.until(
+        "verification's first read held", t::held, h -> h.contains("GET " + path("crash-5")));
     assertThat(writesTo("crash-5")).hasSize(1);
     killWorker();
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
@@ -171,12 +224,16 @@ class CrashSuiteIT {
 
   @Test
   @Order(6)
-  @DisplayName("Temporal server killed while the write awaits approval, restarted on the same SQLite file: the approval executes it once")
+  @DisplayName(
+      "Temporal server killed while the write awaits approval, restarted on the same SQLite file: the approval executes it once")
   void temporalKilledAwaitingApproval() {
     Case c = propose("crash-6", scale("crash-6"));
     killTemporal();
     t.startTemporal();
-    Eventually.until(LONG, "the API reads the task again", () -> t.call(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).statusCode(),
+    Eventually.until(
+        LONG,
+        "the API reads the task again",
+        () -> t.call(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).statusCode(),
         code -> code == 200);
     assertThat(stepState(c)).isEqualTo("AWAITING_APPROVAL");
     approve(c);
@@ -185,12 +242,14 @@ class CrashSuiteIT {
 
   @Test
   @Order(7)
-  @DisplayName("Temporal server killed mid-execute, restarted on the same SQLite file: the write's result lands once")
+  @DisplayName(
+      "Temporal server killed mid-execute, restarted on the same SQLite file: the write's result lands once")
   void temporalKilledMidExecute() {
     Case c = propose("crash-7", scale("crash-7"));
     t.hold("PUT", path("crash-7"), 0, 4);
     approve(c);
-    Eventually.until("the write applied, answer held", t::held, h -> h.contains("PUT " + path("crash-7")));
+    Eventually.until(
+        "the write applied, answer held", t::held, h -> h.contains("PUT " + path("crash-7")));
     killTemporal();
     t.startTemporal();
     settle(c, "VERIFIED");
@@ -198,21 +257,31 @@ class CrashSuiteIT {
 
   // ---- one case ------------------------------------------------------------------------------
 
-  private record Case(String deployment, String taskId, String stepId, String callHash, Instant began) {}
+  private record Case(
+      String deployment, String taskId, String stepId, String callHash, Instant began) {}
 
   private Case propose(String deployment, Map<String, Object> call) {
     cases++;
     String task = deployment + "-" + Long.toString(System.currentTimeMillis(), 36);
     Instant began = Instant.now();
-    t.ok(Topology.AGENT, "POST", "/api/tasks", Map.of("taskId", task, "environment", "staging", "goal", "crash " + deployment));
+    t.ok(
+        Topology.AGENT,
+        "POST",
+        "/api/tasks",
+        Map.of("taskId", task, "environment", "staging", "goal", "crash " + deployment));
     JsonNode step = t.ok(Topology.AGENT, "POST", "/api/tasks/" + task + "/steps", call);
     assertThat(step.path("state").asText()).as("%s", step).isEqualTo("AWAITING_APPROVAL");
-    return new Case(deployment, task, step.path("stepId").asText(), step.path("callHash").asText(), began);
+    return new Case(
+        deployment, task, step.path("stepId").asText(), step.path("callHash").asText(), began);
   }
 
   private void approve(Case c) {
-    HttpResponse<String> r = t.call(Topology.BOB, "POST", "/api/tasks/" + c.taskId + "/steps/" + c.stepId + "/approve",
-        Map.of("callHash", c.callHash));
+    HttpResponse<String> r =
+        t.call(
+            Topology.BOB,
+            "POST",
+            "/api/tasks/" + c.taskId + "/steps/" + c.stepId + "/approve",
+            Map.of("callHash", c.callHash));
     assertThat(r.statusCode()).as("approve: %s", r.body()).isEqualTo(200);
   }
 
@@ -221,14 +290,30 @@ class CrashSuiteIT {
    * once, the task completes and its audit is complete and verifies. Returns the final step.
    */
   private JsonNode settle(Case c, String expected) {
-    JsonNode step = Eventually.until(LONG, "step " + c.stepId + " of " + c.taskId + " final", () -> step(c),
-        s -> List.of("VERIFIED", "VERIFICATION_FAILED", "FAILED", "BLOCKED", "REJECTED", "EXPIRED").contains(s.path("state").asText()));
+    JsonNode step =
+        Eventually.until(
+            LONG,
+            "step " + c.stepId + " of " + c.taskId + " final",
+            () -> step(c),
+            s ->
+                List.of(
+                        "VERIFIED",
+                        "VERIFICATION_FAILED",
+                        "FAILED",
+                        "BLOCKED",
+                        "REJECTED",
+                        "EXPIRED")
+                    .contains(s.path("state").asText()));
     assertThat(step.path("state").asText()).as("%s", step).isEqualTo(expected);
-    assertThat(writesTo(c.deployment)).as("the approved write, exactly once").containsExactly("PUT " + path(c.deployment));
+    assertThat(writesTo(c.deployment))
+        .as("the approved write, exactly once")
+        .containsExactly("PUT " + path(c.deployment));
     t.ok(Topology.AGENT, "POST", "/api/tasks/" + c.taskId + "/finish", null);
     // A failed step halts its task: it ends HALTED, a verified one COMPLETED.
     String ended = expected.equals("VERIFIED") ? "COMPLETED" : "HALTED";
-    Eventually.until("task " + ended, () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).path("state").asText(),
+    Eventually.until(
+        "task " + ended,
+        () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).path("state").asText(),
         s -> s.equals(ended));
     JsonNode report = auditVerifies(c);
     JsonNode record = null;
@@ -243,26 +328,45 @@ class CrashSuiteIT {
     assertThat(approvals).as("one approval decision: %s", approvals).hasSize(1);
     assertThat(approvals.get(0).path("outcome").asText()).isEqualTo("accepted");
     assertThat(approvals.get(0).path("approver").asText()).isEqualTo("bob");
-    assertThat(approvals.get(0).path("proof").path("verified").asBoolean()).as("proof verified: %s", approvals).isTrue();
+    assertThat(approvals.get(0).path("proof").path("verified").asBoolean())
+        .as("proof verified: %s", approvals)
+        .isTrue();
     assertThat(record.path("gate").path("outcome").asText()).isEqualTo("APPROVED");
-    assertThat(record.path("policyDecisions").findValuesAsText("stage")).containsExactly("PROPOSE", "RECHECK");
-    assertThat(record.path("execution").path("outcome").asText()).isIn("EXECUTED", "EXECUTION_FAILED");
-    figures.add(String.format("%-10s %-18s %3d s  writes to the target: %d", c.deployment, expected,
-        Duration.between(c.began, Instant.now()).toSeconds(), writesTo(c.deployment).size()));
+    assertThat(record.path("policyDecisions").findValuesAsText("stage"))
+        .containsExactly("PROPOSE", "RECHECK");
+    assertThat(record.path("execution").path("outcome").asText())
+        .isIn("EXECUTED", "EXECUTION_FAILED");
+    figures.add(
+        String.format(
+            "%-10s %-18s %3d s  writes to the target: %d",
+            c.deployment,
+            expected,
+            Duration.between(c.began, Instant.now()).toSeconds(),
+            writesTo(c.deployment).size()));
     return step;
   }
 
   /** GET the audit export and run {@code interlock audit verify} on it as a process: exit 0. */
   private JsonNode auditVerifies(Case c) {
-    HttpResponse<String> r = t.call(Topology.BOB, "GET", "/api/tasks/" + c.taskId + "/audit?format=json", null);
+    HttpResponse<String> r =
+        t.call(Topology.BOB, "GET", "/api/tasks/" + c.taskId + "/audit?format=json", null);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     try {
       Path file = t.home.resolve(c.taskId + "-audit.json");
       Files.writeString(file, r.body());
       Path out = t.home.resolve(c.taskId + "-verify.txt");
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.home=" + t.keysHome,
-          "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(), "audit", "verify", file.toString())
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Duser.home=" + t.keysHome,
+                  "-jar",
+                  Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(),
+                  "audit",
+                  "verify",
+                  file.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as("interlock audit verify: %s", Files.readString(out)).isZero();
     } catch (IOException e) {
@@ -289,11 +393,15 @@ class CrashSuiteIT {
 
   /** True once the history holds the completion of the task's execute activity. */
   private boolean executeCompleted(String taskId) {
-    List<HistoryEvent> events = t.temporalClient().fetchHistory(taskId).getHistory().getEventsList();
+    List<HistoryEvent> events =
+        t.temporalClient().fetchHistory(taskId).getHistory().getEventsList();
     List<Long> executes = new ArrayList<>();
     for (HistoryEvent e : events) {
       if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-          && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("Execute")) {
+          && e.getActivityTaskScheduledEventAttributes()
+              .getActivityType()
+              .getName()
+              .equals("Execute")) {
         executes.add(e.getEventId());
       }
       if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
@@ -304,10 +412,14 @@ class CrashSuiteIT {
     return false;
   }
 
-  /** The mutation log's lines that touch one deployment (its create went to the collection path). */
+  /**
+   * The mutation log's lines that touch one deployment (its create went to the collection path).
+   */
   private List<String> writesTo(String deployment) {
     String p = path(deployment);
-    return t.mutations().stream().filter(l -> l.endsWith(" " + p) || l.contains(" " + p + "/")).toList();
+    return t.mutations().stream()
+        .filter(l -> l.endsWith(" " + p) || l.contains(" " + p + "/"))
+        .toList();
   }
 
   private void killWorker() {
@@ -325,7 +437,11 @@ class CrashSuiteIT {
   }
 
   private static Map<String, Object> scale(String deployment) {
-    return Map.of("tool", "k8s.scale", "args", Map.of("kind", "Deployment", "namespace", "shop", "name", deployment, "replicas", 3));
+    return Map.of(
+        "tool",
+        "k8s.scale",
+        "args",
+        Map.of("kind", "Deployment", "namespace", "shop", "name", deployment, "replicas", 3));
   }
 
   private static String deployment(String name) {
@@ -333,6 +449,7 @@ class CrashSuiteIT {
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%1$s","namespace":"shop","labels":{"app":"%1$s"}},
          "spec":{"replicas":1,"selector":{"matchLabels":{"app":"%1$s"}},
           "template":{"metadata":{"labels":{"app":"%1$s"}},"spec":{"containers":[{"name":"app","image":"shop/%1$s:1.0"}]}}}}
-        """.formatted(name);
+        """
+        .formatted(name);
   }
 }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One process of the topology, started from a fixed command line so it can be killed with
- * SIGKILL ({@link Process#destroyForcibly()}) and started again exactly as before. Its output
- * goes to a log file, appended across restarts.
+ * One process of the topology, started from a fixed command line so it can be killed with SIGKILL
+ * ({@link Process#destroyForcibly()}) and started again exactly as before. Its output goes to a log
+ * file, appended across restarts.
  */
 final class ServerProcess implements AutoCloseable {
   private final String name;
@@ -32,10 +32,16 @@ final class ServerProcess implements AutoCloseable {
   ServerProcess start(String ready, Duration patience) {
     long from = size();
     try {
-      Files.writeString(log, "\n==== start " + (++starts) + " of " + name + " at " + Instant.now() + "\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      Files.writeString(
+          log,
+          "\n==== start " + (++starts) + " of " + name + " at " + Instant.now() + "\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
     }
@@ -66,7 +72,8 @@ final class ServerProcess implements AutoCloseable {
   /** SIGSTOP / SIGCONT: the process keeps its sockets but runs nothing until continued. */
   void signal(String sig) {
     try {
-      Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+      Process k =
+          new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
       if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
         throw new AssertionError("kill -" + sig + " " + name + " failed");
       }
@@ -106,12 +113,19 @@ final class ServerProcess implements AutoCloseable {
     Instant give = Instant.now().plus(patience);
     while (true) {
       String text = logText();
-      if (text.length() > from && text.substring((int) Math.min(from, text.length())).contains(ready)) {
+      if (text.length() > from
+          && text.substring((int) Math.min(from, text.length())).contains(ready)) {
         return;
       }
       if (!process.isAlive() || Instant.now().isAfter(give)) {
-        throw new AssertionError(name + " never logged '" + ready + "' (alive: " + process.isAlive() + "); its log:\n"
-            + tail(text));
+        throw new AssertionError(
+            name
+                + " never logged '"
+                + ready
+                + "' (alive: "
+                + process.isAlive()
+                + "); its log:\n"
+                + tail(text));
       }
       try {
         Thread.sleep(100);

@@ -38,36 +38,47 @@ final class Topology implements AutoCloseable {
 
   /** State of this topology: the Temporal SQLite file, logs, the kubeconfig. */
   final Path home;
+
   /** The user.home of every process: where the demo keys are. */
   final Path keysHome;
+
   private final String heap;
   final String temporalTarget;
   final String api;
+
   /** The worker process's HTTP port: it must answer nothing there. */
   final String workerHttp;
+
   final String sim;
   final ServerProcess temporal;
   final ServerProcess cluster;
   final ServerProcess apiProcess;
   final ServerProcess worker;
   private final TemporalCli cli;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private WorkflowServiceStubs stubs;
 
-  /** A topology whose state (SQLite file, logs, kubeconfig) lives in a new directory target/NAME-*. */
+  /**
+   * A topology whose state (SQLite file, logs, kubeconfig) lives in a new directory target/NAME-*.
+   */
   Topology(String name, String workerVerifyPoll, String heap) {
     this.heap = heap;
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
-      throw new AssertionError("no " + jar + ": the crash suite runs the packaged worker; run it with ./mvnw verify"
-          + " (failsafe runs after package) or ./interlock test");
+      throw new AssertionError(
+          "no "
+              + jar
+              + ": the crash suite runs the packaged worker; run it with ./mvnw verify"
+              + " (failsafe runs after package) or ./interlock test");
     }
     try {
       home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // Keys where this JVM's user.home is (the build's own): the processes and in-process audit checks share them.
+    // Keys where this JVM's user.home is (the build's own): the processes and in-process audit
+    // checks share them.
     keysHome = Path.of(System.getProperty("user.home")).toAbsolutePath();
     DemoKeys.ensure(keysHome.resolve(".interlock/keys"), List.of("alice", "bob", "carol", "dave"));
     int[] ports = freePorts(6);
@@ -75,27 +86,82 @@ final class Topology implements AutoCloseable {
     api = "http://127.0.0.1:" + ports[3];
     workerHttp = "http://127.0.0.1:" + ports[5];
     cli = new TemporalCli(temporalTarget);
-    temporal = new ServerProcess("temporal", List.of(TemporalCli.binary().toString(), "server", "start-dev", "--headless",
-        "--ip", "127.0.0.1", "--port", Integer.toString(ports[0]), "--http-port", Integer.toString(ports[1]),
-        "--metrics-port", Integer.toString(ports[2]), "--db-filename", home.resolve("temporal.db").toString(),
-        "--log-level", "error"), home.resolve("temporal.log"));
+    temporal =
+        new ServerProcess(
+            "temporal",
+            List.of(
+                TemporalCli.binary().toString(),
+                "server",
+                "start-dev",
+                "--headless",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(ports[0]),
+                "--http-port",
+                Integer.toString(ports[1]),
+                "--metrics-port",
+                Integer.toString(ports[2]),
+                "--db-filename",
+                home.resolve("temporal.db").toString(),
+                "--log-level",
+                "error"),
+            home.resolve("temporal.log"));
     Path kubeconfig = home.resolve("sim-kubeconfig");
-    cluster = new ServerProcess("sim-cluster", java(jar, List.of(), List.of("sim-cluster", "--port", Integer.toString(ports[4]),
-        "--kubeconfig", kubeconfig.toString(), "--rollout-step", "200ms")), home.resolve("sim-cluster.log"));
+    cluster =
+        new ServerProcess(
+            "sim-cluster",
+            java(
+                jar,
+                List.of(),
+                List.of(
+                    "sim-cluster",
+                    "--port",
+                    Integer.toString(ports[4]),
+                    "--kubeconfig",
+                    kubeconfig.toString(),
+                    "--rollout-step",
+                    "200ms")),
+            home.resolve("sim-cluster.log"));
     sim = "http://127.0.0.1:" + ports[4];
-    apiProcess = new ServerProcess("api", java(jar, List.of("-Dinterlock.roles=api", "-Dquarkus.http.port=" + ports[3],
-        "-Dinterlock.auth.tokens." + AGENT + "=agent:crash-bot", "-Dinterlock.auth.tokens." + BOB + "=bob",
-        "-Dinterlock.auth.tokens." + ALICE + "=alice"), List.of("serve", "--temporal-target", temporalTarget)),
-        home.resolve("api.log"));
-    worker = new ServerProcess("worker", java(jar, List.of("-Dinterlock.roles=worker", "-Dquarkus.http.port=" + ports[5],
-        "-Dinterlock.environments=staging", "-Dinterlock.env.staging.kubeconfig=" + kubeconfig,
-        "-Dinterlock.verify-poll-interval=" + workerVerifyPoll), List.of("serve", "--temporal-target", temporalTarget)),
-        home.resolve("worker.log"));
+    apiProcess =
+        new ServerProcess(
+            "api",
+            java(
+                jar,
+                List.of(
+                    "-Dinterlock.roles=api",
+                    "-Dquarkus.http.port=" + ports[3],
+                    "-Dinterlock.auth.tokens." + AGENT + "=agent:crash-bot",
+                    "-Dinterlock.auth.tokens." + BOB + "=bob",
+                    "-Dinterlock.auth.tokens." + ALICE + "=alice"),
+                List.of("serve", "--temporal-target", temporalTarget)),
+            home.resolve("api.log"));
+    worker =
+        new ServerProcess(
+            "worker",
+            java(
+                jar,
+                List.of(
+                    "-Dinterlock.roles=worker",
+                    "-Dquarkus.http.port=" + ports[5],
+                    "-Dinterlock.environments=staging",
+                    "-Dinterlock.env.staging.kubeconfig=" + kubeconfig,
+                    "-Dinterlock.verify-poll-interval=" + workerVerifyPoll),
+                List.of("serve", "--temporal-target", temporalTarget)),
+            home.resolve("worker.log"));
   }
 
   private List<String> java(Path jar, List<String> props, List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Duser.home=" + keysHome, "-Dquarkus.http.host=127.0.0.1"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Duser.home=" + keysHome,
+                "-Dquarkus.http.host=127.0.0.1"));
     cmd.addAll(props);
     cmd.add("-jar");
     cmd.add(jar.toString());
@@ -111,7 +177,10 @@ final class Topology implements AutoCloseable {
     return this;
   }
 
-  /** Starts (or restarts, on the same SQLite file and ports) the Temporal server and waits until it serves. */
+  /**
+   * Starts (or restarts, on the same SQLite file and ports) the Temporal server and waits until it
+   * serves.
+   */
   void startTemporal() {
     temporal.start(null, BOOT);
     Instant give = Instant.now().plus(BOOT);
@@ -121,8 +190,11 @@ final class Topology implements AutoCloseable {
         return;
       }
       if (!temporal.alive() || Instant.now().isAfter(give)) {
-        throw new AssertionError("the Temporal server never answered SERVING on " + temporalTarget + "; its log:\n"
-            + ServerProcess.tail(temporal.logText()));
+        throw new AssertionError(
+            "the Temporal server never answered SERVING on "
+                + temporalTarget
+                + "; its log:\n"
+                + ServerProcess.tail(temporal.logText()));
       }
       sleep(200);
     }
@@ -130,7 +202,9 @@ final class Topology implements AutoCloseable {
 
   synchronized WorkflowClient temporalClient() {
     if (stubs == null) {
-      stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build());
+      stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build());
     }
     return WorkflowClient.newInstance(stubs);
   }
@@ -143,10 +217,18 @@ final class Topology implements AutoCloseable {
 
   HttpResponse<String> callAt(String base, String token, String method, String path, Object body) {
     try {
-      String json = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+      String json =
+          body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .timeout(Duration.ofMinutes(5))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  json == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(json));
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException("API " + method + " " + path + ": " + e.getMessage(), e);
@@ -159,7 +241,8 @@ final class Topology implements AutoCloseable {
   JsonNode ok(String token, String method, String path, Object body) {
     HttpResponse<String> r = call(token, method, path, body);
     if (r.statusCode() / 100 != 2) {
-      throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+      throw new AssertionError(
+          method + " " + path + " answered " + r.statusCode() + ": " + r.body());
     }
     return tree(r.body());
   }
@@ -168,12 +251,29 @@ final class Topology implements AutoCloseable {
 
   JsonNode simCall(String method, String path, String body) {
     try {
-      HttpRequest r = HttpRequest.newBuilder(URI.create(sim + path)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
+      HttpRequest r =
+          HttpRequest.newBuilder(URI.create(sim + path))
+              .timeout(Duration.ofSeconds(30))
+              .header(
+                  "Content-Type",
+                  method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body))
+              .build();
       HttpResponse<String> a = http.send(r, HttpResponse.BodyHandlers.ofString());
       if (a.statusCode() / 100 != 2) {
-        throw new AssertionError("simulated cluster " + method + " " + path + " answered " + a.statusCode() + ": " + a.body());
+        throw new AssertionError(
+            "simulated cluster "
+                + method
+                + " "
+                + path
+                + " answered "
+                + a.statusCode()
+                + ": "
+                + a.body());
       }
       return tree(a.body());
     } catch (IOException e) {
@@ -187,14 +287,28 @@ final class Topology implements AutoCloseable {
   /** The simulated API server's mutation log: every persisted client write, in order. */
   List<String> mutations() {
     List<String> lines = new ArrayList<>();
-    simCall("GET", "/interlock-sim/mutations", null).path("lines").forEach(l -> lines.add(l.asText()));
+    simCall("GET", "/interlock-sim/mutations", null)
+        .path("lines")
+        .forEach(l -> lines.add(l.asText()));
     return lines;
   }
 
-  /** Holds the answer to the next {@code method path} once the log has {@code afterMutations} lines. */
+  /**
+   * Holds the answer to the next {@code method path} once the log has {@code afterMutations} lines.
+   */
   void hold(String method, String path, long afterMutations, int seconds) {
-    simCall("POST", "/interlock-sim/holds", "{\"method\":\"" + method + "\",\"path\":\"" + path + "\",\"afterMutations\":"
-        + afterMutations + ",\"holdSeconds\":" + seconds + "}");
+    simCall(
+        "POST",
+        "/interlock-sim/holds",
+        "{\"method\":\""
+            + method
+            + "\",\"path\":\""
+            + path
+            + "\",\"afterMutations\":"
+            + afterMutations
+            + ",\"holdSeconds\":"
+            + seconds
+            + "}");
   }
 
   List<String> held() {

@@ -19,32 +19,55 @@ final class BadReadRequests {
   }
 
   private static Arbitrary<BadRequest> unknownTask() {
-    Arbitrary<String> ids = Arbitraries.oneOf(
-        HostileValues.hostileNames("task-1"),
-        HostileValues.hostileNames(IDLE),
-        // Long ids, but within the 4 KiB request line every HTTP server allows.
-        Arbitraries.integers().between(129, 1_300).map("t"::repeat));
+    Arbitrary<String> ids =
+        Arbitraries.oneOf(
+            HostileValues.hostileNames("task-1"),
+            HostileValues.hostileNames(IDLE),
+            // Long ids, but within the 4 KiB request line every HTTP server allows.
+            Arbitraries.integers().between(129, 1_300).map("t"::repeat));
     // RFC 3986 removes dot segments before a server sees them: "/api/tasks/." is the task list.
-    return ids.filter(id -> !id.equals(".") && !id.equals("..")).flatMap(id -> Arbitraries.of("", "/audit", "/audit?format=md", "/history")
-        .map(tail -> BadRequest.get("unknown task '" + id + "'" + tail, ALICE,
-            "/api/tasks/" + BadRequest.segment(id) + tail)));
+    return ids.filter(id -> !id.equals(".") && !id.equals(".."))
+        .flatMap(
+            id ->
+                Arbitraries.of("", "/audit", "/audit?format=md", "/history")
+                    .map(
+                        tail ->
+                            BadRequest.get(
+                                "unknown task '" + id + "'" + tail,
+                                ALICE,
+                                "/api/tasks/" + BadRequest.segment(id) + tail)));
   }
 
   private static Arbitrary<BadRequest> badParameter() {
-    // Not "١٢": a query parameter is text, and Java reads those digits as the number 12, unambiguously.
-    Arbitrary<String> notAnInteger = Arbitraries.of("abc", "1.5", "1e3", "18446744073709551621", "0x10", "-", "1 ");
+    // Not "١٢": a query parameter is text, and Java reads those digits as the number 12,
+    // unambiguously.
+    Arbitrary<String> notAnInteger =
+        Arbitraries.of("abc", "1.5", "1e3", "18446744073709551621", "0x10", "-", "1 ");
     return Arbitraries.oneOf(
-        Arbitraries.oneOf(Arbitraries.of("JSON", "md ", "html", "../json", "json#", "yaml", "text/markdown"),
+        Arbitraries.oneOf(
+                Arbitraries.of("JSON", "md ", "html", "../json", "json#", "yaml", "text/markdown"),
                 HostileValues.hostileNames("json"),
                 // Within the 4 KiB request line even when every character is percent-encoded.
                 HostileValues.over(128).map(s -> s.substring(0, Math.min(s.length(), 300))))
-            .map(f -> BadRequest.get("audit format '" + f + "'", ALICE,
-                "/api/tasks/" + IDLE + "/audit?format=" + BadRequest.segment(f))),
+            .map(
+                f ->
+                    BadRequest.get(
+                        "audit format '" + f + "'",
+                        ALICE,
+                        "/api/tasks/" + IDLE + "/audit?format=" + BadRequest.segment(f))),
         Arbitraries.oneOf(notAnInteger, Arbitraries.of("-1", "2", "99999", "2147483648"))
-            .map(run -> BadRequest.get("history run '" + run + "'", ALICE,
-                "/api/tasks/" + IDLE + "/history?run=" + BadRequest.segment(run))),
-        notAnInteger.map(limit -> BadRequest.get("task list limit '" + limit + "'", ALICE,
-            "/api/tasks?limit=" + BadRequest.segment(limit))));
+            .map(
+                run ->
+                    BadRequest.get(
+                        "history run '" + run + "'",
+                        ALICE,
+                        "/api/tasks/" + IDLE + "/history?run=" + BadRequest.segment(run))),
+        notAnInteger.map(
+            limit ->
+                BadRequest.get(
+                    "task list limit '" + limit + "'",
+                    ALICE,
+                    "/api/tasks?limit=" + BadRequest.segment(limit))));
   }
 
   private static Arbitrary<BadRequest> noSuchEndpoint() {
@@ -54,6 +77,12 @@ final class BadReadRequests {
         BadRequest.get("an unknown API path", ALICE, "/api/tasks/" + IDLE + "/nope"),
         BadRequest.get("an unknown API", ALICE, "/api/nope"),
         new BadRequest("DELETE on a task", ALICE, "DELETE", "/api/tasks/" + IDLE, null, null),
-        new BadRequest("PUT on a task", ALICE, "PUT", "/api/tasks/" + IDLE, "application/json", "{}".getBytes()));
+        new BadRequest(
+            "PUT on a task",
+            ALICE,
+            "PUT",
+            "/api/tasks/" + IDLE,
+            "application/json",
+            "{}".getBytes()));
   }
 }

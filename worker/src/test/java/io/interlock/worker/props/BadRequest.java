@@ -13,7 +13,8 @@ import java.util.Map;
  * (placeholders such as {@code $IDLE} stand for the property's own tasks; other segments already
  * percent-encoded), content type, body bytes exactly as sent, and what is wrong with it.
  */
-record BadRequest(String what, String token, String method, String path, String contentType, byte[] body) {
+record BadRequest(
+    String what, String token, String method, String path, String contentType, byte[] body) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static BadRequest post(String what, String token, String path, JsonNode body) {
@@ -40,14 +41,22 @@ record BadRequest(String what, String token, String method, String path, String 
     }
   }
 
-  /** Every placeholder in path and body replaced by its value (bytes outside placeholders untouched). */
+  /**
+   * Every placeholder in path and body replaced by its value (bytes outside placeholders
+   * untouched).
+   */
   BadRequest resolved(Map<String, String> values) {
     String p = path;
     byte[] b = body;
     for (Map.Entry<String, String> v : values.entrySet()) {
       p = p.replace(v.getKey(), v.getValue());
-      b = b == null ? null : replace(b, v.getKey().getBytes(StandardCharsets.US_ASCII),
-          v.getValue().getBytes(StandardCharsets.UTF_8));
+      b =
+          b == null
+              ? null
+              : replace(
+                  b,
+                  v.getKey().getBytes(StandardCharsets.US_ASCII),
+                  v.getValue().getBytes(StandardCharsets.UTF_8));
     }
     return new BadRequest(what, token, method, p, contentType, b);
   }
@@ -55,7 +64,8 @@ record BadRequest(String what, String token, String method, String path, String 
   private static byte[] replace(byte[] in, byte[] from, byte[] to) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
     for (int i = 0; i < in.length; i++) {
-      if (i + from.length <= in.length && Arrays.equals(in, i, i + from.length, from, 0, from.length)) {
+      if (i + from.length <= in.length
+          && Arrays.equals(in, i, i + from.length, from, 0, from.length)) {
         out.write(to, 0, to.length);
         i += from.length - 1;
       } else {
@@ -70,7 +80,10 @@ record BadRequest(String what, String token, String method, String path, String 
     StringBuilder out = new StringBuilder();
     for (byte b : raw.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~$".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~$".indexOf(c) >= 0) {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
@@ -82,9 +95,12 @@ record BadRequest(String what, String token, String method, String path, String 
   /** Short enough for a report: a 1 MB sample would drown the reason it failed. */
   @Override
   public String toString() {
-    String shownPath = path.length() > 200 ? path.substring(0, 200) + "…(" + path.length() + ")" : path;
-    String text = body == null ? "" : new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
-    String shownBody = body == null ? "" : ", " + body.length + " bytes: " + text + (body.length > 300 ? "…" : "");
+    String shownPath =
+        path.length() > 200 ? path.substring(0, 200) + "…(" + path.length() + ")" : path;
+    String text =
+        body == null ? "" : new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+    String shownBody =
+        body == null ? "" : ", " + body.length + " bytes: " + text + (body.length > 300 ? "…" : "");
     return what + " [" + token + " " + method + " " + shownPath + shownBody + "]";
   }
 }

@@ -38,8 +38,11 @@ final class HostileValues {
             .map(s -> (JsonNode) NODES.textNode(s)),
         containers(),
         Arbitraries.of(NODES.booleanNode(true), NODES.numberNode(new BigDecimal("1e400"))),
-        Arbitraries.bigDecimals().between(BigDecimal.valueOf(-10), BigDecimal.valueOf(100_000)).ofScale(2)
-            .filter(d -> d.stripTrailingZeros().scale() > 0).map(d -> (JsonNode) NODES.numberNode(d)));
+        Arbitraries.bigDecimals()
+            .between(BigDecimal.valueOf(-10), BigDecimal.valueOf(100_000))
+            .ofScale(2)
+            .filter(d -> d.stripTrailingZeros().scale() > 0)
+            .map(d -> (JsonNode) NODES.numberNode(d)));
   }
 
   /** Numbers outside a long or below one: never a timeout, never wrapped into one. */
@@ -56,14 +59,17 @@ final class HostileValues {
             NODES.numberNode(0),
             NODES.numberNode(-1)),
         Arbitraries.longs().between(Long.MIN_VALUE, 0).map(n -> (JsonNode) NODES.numberNode(n)),
-        Arbitraries.bigIntegers().between(BigInteger.TWO.pow(63), BigInteger.TWO.pow(80)).map(n -> (JsonNode) NODES.numberNode(n)));
+        Arbitraries.bigIntegers()
+            .between(BigInteger.TWO.pow(63), BigInteger.TWO.pow(80))
+            .map(n -> (JsonNode) NODES.numberNode(n)));
   }
 
   /** Text longer than {@code limit} characters: mostly just over it, sometimes up to ~1 MB. */
   static Arbitrary<String> over(int limit) {
-    Arbitrary<Integer> length = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.integers().between(limit + 1, limit + 16)),
-        Tuple.of(1, Arbitraries.integers().between(limit + 1, 1_000_000)));
+    Arbitrary<Integer> length =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.integers().between(limit + 1, limit + 16)),
+            Tuple.of(1, Arbitraries.integers().between(limit + 1, 1_000_000)));
     return length.flatMap(n -> filler().map(c -> c.repeat(n)));
   }
 
@@ -71,18 +77,43 @@ final class HostileValues {
     return Arbitraries.of("x", "é", "\u202e", "#");
   }
 
-  /** Names a client might try to escape or confuse with: path and URL characters, case, invisibles. */
+  /**
+   * Names a client might try to escape or confuse with: path and URL characters, case, invisibles.
+   */
   static Arbitrary<String> hostileNames(String valid) {
     return Arbitraries.oneOf(
-        Arbitraries.of(
-            valid.toUpperCase(), valid + "#x", valid + "?x=1", valid + "/..", "../" + valid, "..", ".",
-            valid + "/x", "/" + valid, valid + "%2F..", " " + valid, valid + " ", valid + "\u0000",
-            valid + "\u200b", "\u202e" + valid, valid + "\ufeff", valid + "\n", lookAlike(valid)),
-        controlOrFormat().map(c -> valid.substring(0, valid.length() / 2) + c + valid.substring(valid.length() / 2)))
+            Arbitraries.of(
+                valid.toUpperCase(),
+                valid + "#x",
+                valid + "?x=1",
+                valid + "/..",
+                "../" + valid,
+                "..",
+                ".",
+                valid + "/x",
+                "/" + valid,
+                valid + "%2F..",
+                " " + valid,
+                valid + " ",
+                valid + "\u0000",
+                valid + "\u200b",
+                "\u202e" + valid,
+                valid + "\ufeff",
+                valid + "\n",
+                lookAlike(valid)),
+            controlOrFormat()
+                .map(
+                    c ->
+                        valid.substring(0, valid.length() / 2)
+                            + c
+                            + valid.substring(valid.length() / 2)))
         .filter(name -> !name.equals(valid));
   }
 
-  /** The name with one Latin letter swapped for its Cyrillic twin (e → е): the same to a reader, not to a parser. */
+  /**
+   * The name with one Latin letter swapped for its Cyrillic twin (e → е): the same to a reader, not
+   * to a parser.
+   */
   private static String lookAlike(String valid) {
     String latin = "aeopcxs";
     String cyrillic = "\u0430\u0435\u043e\u0440\u0441\u0445\u0455";
@@ -95,24 +126,28 @@ final class HostileValues {
     return "\u0430" + valid;
   }
 
-  /** One control or format character (C0, DEL, C1, zero-width, bidi overrides and isolates, BOM). */
+  /**
+   * One control or format character (C0, DEL, C1, zero-width, bidi overrides and isolates, BOM).
+   */
   static Arbitrary<String> controlOrFormat() {
     return Arbitraries.oneOf(
-        Arbitraries.chars().range('\u0000', '\u001f'),
-        Arbitraries.chars().range('\u007f', '\u009f'),
-        Arbitraries.chars().range('\u200b', '\u200f'),
-        Arbitraries.chars().range('\u202a', '\u202e'),
-        Arbitraries.chars().range('\u2066', '\u2069'),
-        Arbitraries.of('\ufeff', '\u00ad', '\u061c', '\u2028', '\u2029'))
+            Arbitraries.chars().range('\u0000', '\u001f'),
+            Arbitraries.chars().range('\u007f', '\u009f'),
+            Arbitraries.chars().range('\u200b', '\u200f'),
+            Arbitraries.chars().range('\u202a', '\u202e'),
+            Arbitraries.chars().range('\u2066', '\u2069'),
+            Arbitraries.of('\ufeff', '\u00ad', '\u061c', '\u2028', '\u2029'))
         .map(String::valueOf);
   }
 
   /** Field names none of {@code real} is, near-misses of them among others. */
   static Arbitrary<String> unknownFieldNames(java.util.List<String> real) {
     return Arbitraries.oneOf(
-        Arbitraries.of(real).flatMap(r -> Arbitraries.of(r.toUpperCase(), r + " ", "_" + r, r + "#", r + "\u200b")),
-        Arbitraries.of("approved", "executed", "taskRunId", "__proto__", "$ref", ""),
-        Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12).map(s -> "x-" + s))
+            Arbitraries.of(real)
+                .flatMap(
+                    r -> Arbitraries.of(r.toUpperCase(), r + " ", "_" + r, r + "#", r + "\u200b")),
+            Arbitraries.of("approved", "executed", "taskRunId", "__proto__", "$ref", ""),
+            Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12).map(s -> "x-" + s))
         .filter(name -> !real.contains(name));
   }
 }

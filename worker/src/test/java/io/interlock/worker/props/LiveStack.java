@@ -29,8 +29,9 @@ public final class LiveStack {
 
   private static <T> T require(T handle) {
     if (handle == null) {
-      throw new IllegalStateException("no dev stack attached: run RestPropertiesTest or McpPropertiesTest, which start"
-          + " it and run these properties against it");
+      throw new IllegalStateException(
+          "no dev stack attached: run RestPropertiesTest or McpPropertiesTest, which start"
+              + " it and run these properties against it");
     }
     return handle;
   }

@@ -22,13 +22,14 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
  * Generated bad JSON-RPC messages in an open MCP session of the agent: each gets a JSON-RPC error
- * or a tool result marked isError — never an HTTP 5xx, never "internal error", never a success —
- * no mutation reaches the simulated API server, and the session still answers a ping and runs a
- * read afterwards. Run by {@link McpPropertiesTest}, which starts the stack.
+ * or a tool result marked isError — never an HTTP 5xx, never "internal error", never a success — no
+ * mutation reaches the simulated API server, and the session still answers a ping and runs a read
+ * afterwards. Run by {@link McpPropertiesTest}, which starts the stack.
  */
 class McpProperties {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final String AGENT = "dev-incident-bot";
 
   private String session;
@@ -41,7 +42,8 @@ class McpProperties {
   }
 
   @Property(tries = 100)
-  @Label("a bad MCP message gets a JSON-RPC error or an isError tool result, never a 5xx; the session keeps working")
+  @Label(
+      "a bad MCP message gets a JSON-RPC error or an isError tool result, never a 5xx; the session keeps working")
   void badMessagesAreErrors(@ForAll("messages") List<BadMessage> messages) {
     if (++tries % 25 == 0) {
       openSession();
@@ -49,27 +51,42 @@ class McpProperties {
     long before = LiveStack.mutations();
     for (BadMessage m : messages) {
       HttpResponse<String> answer = post(m.body(), m.headers());
-      assertThat(answer.statusCode()).as("the status for %s (body %s)", m, answer.body()).isLessThan(500);
+      assertThat(answer.statusCode())
+          .as("the status for %s (body %s)", m, answer.body())
+          .isLessThan(500);
       if (answer.body().isEmpty() && m.silent()) {
         continue;
       }
       JsonNode reply = json(answer, m);
       assertThat(reply.isObject()).as("one JSON-RPC answer to %s: %s", m, reply).isTrue();
       if (answer.statusCode() == 401 || answer.statusCode() == 403) {
-        // Refused before any JSON-RPC is read (no token, a foreign page): the API's own error shape.
+        // Refused before any JSON-RPC is read (no token, a foreign page): the API's own error
+        // shape.
         for (String field : List.of("error", "why", "next")) {
-          assertThat(reply.path(field).asText()).as("'%s' in the refusal of %s: %s", field, m, reply).isNotBlank();
+          assertThat(reply.path(field).asText())
+              .as("'%s' in the refusal of %s: %s", field, m, reply)
+              .isNotBlank();
         }
       } else if (reply.has("error")) {
-        assertThat(reply.path("error").path("code").isInt()).as("an error code for %s: %s", m, reply).isTrue();
-        assertThat(reply.path("error").path("code").asInt()).as("the error code for %s: %s", m, reply).isNotEqualTo(-32603);
+        assertThat(reply.path("error").path("code").isInt())
+            .as("an error code for %s: %s", m, reply)
+            .isTrue();
+        assertThat(reply.path("error").path("code").asInt())
+            .as("the error code for %s: %s", m, reply)
+            .isNotEqualTo(-32603);
         String message = reply.path("error").path("message").asText();
-        assertThat(message).as("the error message for %s", m).isNotBlank().doesNotContain("internal error")
+        assertThat(message)
+            .as("the error message for %s", m)
+            .isNotBlank()
+            .doesNotContain("internal error")
             .doesNotContainPattern("[\\p{Cc}\\p{Cf}]");
       } else {
-        assertThat(reply.path("result").path("isError").asBoolean()).as("isError in the answer to %s: %s", m,
-            brief(reply)).isTrue();
-        assertThat(reply.path("result").path("content").get(0).path("text").asText()).as("why, for %s", m).isNotBlank();
+        assertThat(reply.path("result").path("isError").asBoolean())
+            .as("isError in the answer to %s: %s", m, brief(reply))
+            .isTrue();
+        assertThat(reply.path("result").path("content").get(0).path("text").asText())
+            .as("why, for %s", m)
+            .isNotBlank();
       }
     }
     assertThat(LiveStack.mutations()).as("mutations").isEqualTo(before);
@@ -78,14 +95,24 @@ class McpProperties {
 
   @BeforeProperty
   void openSession() {
-    HttpResponse<String> init = post(BadRequest.bytes(JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 1)
-        .put("method", "initialize").set("params", JSON.createObjectNode().put("protocolVersion", "2025-06-18"))),
-        Map.of("Interlock-Environment", "staging", "Mcp-Session-Id", ""));
+    HttpResponse<String> init =
+        post(
+            BadRequest.bytes(
+                JSON.createObjectNode()
+                    .put("jsonrpc", "2.0")
+                    .put("id", 1)
+                    .put("method", "initialize")
+                    .set("params", JSON.createObjectNode().put("protocolVersion", "2025-06-18"))),
+            Map.of("Interlock-Environment", "staging", "Mcp-Session-Id", ""));
     assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
     session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     JsonNode first = call(BadRequest.bytes(BadMcpMessages.read()));
-    placeholders.put(BadMcpMessages.STEP, first.path("result").path("structuredContent").path("stepId").asText());
-    placeholders.put(BadMcpMessages.TASK, first.path("result").path("structuredContent").path("taskId").asText());
+    placeholders.put(
+        BadMcpMessages.STEP,
+        first.path("result").path("structuredContent").path("stepId").asText());
+    placeholders.put(
+        BadMcpMessages.TASK,
+        first.path("result").path("structuredContent").path("taskId").asText());
   }
 
   private void theSessionStillWorks() {
@@ -104,22 +131,32 @@ class McpProperties {
 
   /** POSTs to /mcp in this session (a header given as "" is left out), placeholders resolved. */
   private HttpResponse<String> post(byte[] body, Map<String, String> overrides) {
-    Map<String, String> headers = new HashMap<>(Map.of("Authorization", "Bearer " + AGENT,
-        "Content-Type", "application/json", "Accept", "application/json, text/event-stream",
-        "MCP-Protocol-Version", "2025-06-18"));
+    Map<String, String> headers =
+        new HashMap<>(
+            Map.of(
+                "Authorization",
+                "Bearer " + AGENT,
+                "Content-Type",
+                "application/json",
+                "Accept",
+                "application/json, text/event-stream",
+                "MCP-Protocol-Version",
+                "2025-06-18"));
     if (session != null) {
       headers.put("Mcp-Session-Id", session);
     }
     headers.putAll(overrides);
     byte[] resolved = new BadRequest("", "", "POST", "", null, body).resolved(placeholders).body();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(LiveStack.base() + "/mcp"))
-        .timeout(Duration.ofSeconds(90))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(resolved));
-    headers.forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        b.header(k, v);
-      }
-    });
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(LiveStack.base() + "/mcp"))
+            .timeout(Duration.ofSeconds(90))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(resolved));
+    headers.forEach(
+        (k, v) -> {
+          if (!v.isEmpty()) {
+            b.header(k, v);
+          }
+        });
     try {
       return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
@@ -131,7 +168,8 @@ class McpProperties {
     try {
       return JSON.readTree(answer.body());
     } catch (Exception e) {
-      throw new AssertionError("not JSON (status " + answer.statusCode() + ") for " + sent + ": " + answer.body(), e);
+      throw new AssertionError(
+          "not JSON (status " + answer.statusCode() + ") for " + sent + ": " + answer.body(), e);
     }
   }
 

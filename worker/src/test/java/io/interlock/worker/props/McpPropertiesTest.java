@@ -20,9 +20,11 @@ class McpPropertiesTest {
   URL server;
 
   @TestFactory
-  @DisplayName("bad MCP messages: always a JSON-RPC error or an isError result, never a 5xx; the session keeps working")
+  @DisplayName(
+      "bad MCP messages: always a JSON-RPC error or an isError result, never a 5xx; the session keeps working")
   Stream<DynamicTest> mcpProperties() throws Exception {
     String base = server.toString().replaceAll("/$", "");
-    return PropertiesOnLiveStack.run(McpProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
+    return PropertiesOnLiveStack.run(
+        McpProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
   }
 }

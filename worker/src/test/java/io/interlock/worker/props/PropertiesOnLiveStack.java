@@ -29,19 +29,26 @@ final class PropertiesOnLiveStack {
 
   private PropertiesOnLiveStack() {}
 
-  static Stream<DynamicTest> run(String propertiesClass, URI base, LongSupplier mutations) throws Exception {
+  static Stream<DynamicTest> run(String propertiesClass, URI base, LongSupplier mutations)
+      throws Exception {
     ClassLoader jvm = ClassLoader.getSystemClassLoader();
     jvm.loadClass(PropertiesOnLiveStack.class.getPackageName() + ".LiveStack")
-        .getMethod("attach", URI.class, LongSupplier.class).invoke(null, base, mutations);
+        .getMethod("attach", URI.class, LongSupplier.class)
+        .invoke(null, base, mutations);
     Class<?> properties = jvm.loadClass(propertiesClass);
-    List<Method> methods = Arrays.stream(properties.getDeclaredMethods())
-        .filter(m -> Arrays.stream(m.getAnnotations()).anyMatch(a -> a.annotationType().getName().equals(PROPERTY)))
-        .sorted(Comparator.comparing(Method::getName))
-        .toList();
+    List<Method> methods =
+        Arrays.stream(properties.getDeclaredMethods())
+            .filter(
+                m ->
+                    Arrays.stream(m.getAnnotations())
+                        .anyMatch(a -> a.annotationType().getName().equals(PROPERTY)))
+            .sorted(Comparator.comparing(Method::getName))
+            .toList();
     if (methods.isEmpty()) {
       throw new IllegalStateException(propertiesClass + " has no @Property method");
     }
-    return methods.stream().map(m -> DynamicTest.dynamicTest(m.getName(), () -> check(properties, m, jvm)));
+    return methods.stream()
+        .map(m -> DynamicTest.dynamicTest(m.getName(), () -> check(properties, m, jvm)));
   }
 
   private static void check(Class<?> properties, Method property, ClassLoader jvm) {
@@ -51,13 +58,17 @@ final class PropertiesOnLiveStack {
     thread.setContextClassLoader(jvm);
     try {
       Launcher launcher = LauncherFactory.create();
-      launcher.execute(LauncherDiscoveryRequestBuilder.request()
-          .selectors(DiscoverySelectors.selectMethod(properties, property))
-          .filters(EngineFilter.includeEngines("jqwik"))
-          // jqwik keeps failed samples to try first next time: under target/, so no run leaves a file to commit.
-          // (Not in a junit-platform.properties: that would hide Quarkus's own, which orders test classes by profile.)
-          .configurationParameter("jqwik.database", "target/jqwik-database")
-          .build(), outcome);
+      launcher.execute(
+          LauncherDiscoveryRequestBuilder.request()
+              .selectors(DiscoverySelectors.selectMethod(properties, property))
+              .filters(EngineFilter.includeEngines("jqwik"))
+              // jqwik keeps failed samples to try first next time: under target/, so no run leaves
+              // a file to commit.
+              // (Not in a junit-platform.properties: that would hide Quarkus's own, which orders
+              // test classes by profile.)
+              .configurationParameter("jqwik.database", "target/jqwik-database")
+              .build(),
+          outcome);
     } finally {
       thread.setContextClassLoader(before);
     }
@@ -66,8 +77,13 @@ final class PropertiesOnLiveStack {
     }
     if (!outcome.failures.isEmpty()) {
       Throwable first = outcome.failures.get(0);
-      AssertionError failed = new AssertionError(property.getName() + " failed (jqwik's report above has the shrunk"
-          + " sample and the seed): " + first.getMessage(), first);
+      AssertionError failed =
+          new AssertionError(
+              property.getName()
+                  + " failed (jqwik's report above has the shrunk"
+                  + " sample and the seed): "
+                  + first.getMessage(),
+              first);
       outcome.failures.stream().skip(1).forEach(failed::addSuppressed);
       throw failed;
     }
@@ -85,7 +101,10 @@ final class PropertiesOnLiveStack {
       }
       ran++;
       if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
-        failures.add(result.getThrowable().orElseGet(() -> new AssertionError(id.getDisplayName() + ": " + result)));
+        failures.add(
+            result
+                .getThrowable()
+                .orElseGet(() -> new AssertionError(id.getDisplayName() + ": " + result)));
       }
     }
   }

@@ -25,18 +25,23 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
- * Generated bad REST requests against the running dev stack. Each is answered 4xx with JSON
- * {error, why, next} (a call the engine judges by its rules may instead come back 200 as a FAILED
- * or BLOCKED step, as documented); none starts, decides or runs anything, and no mutation reaches
- * the simulated API server; after each, the server still answers and a new task still runs a read.
- * Run by {@link RestPropertiesTest}, which starts the stack.
+ * Generated bad REST requests against the running dev stack. Each is answered 4xx with JSON {error,
+ * why, next} (a call the engine judges by its rules may instead come back 200 as a FAILED or
+ * BLOCKED step, as documented); none starts, decides or runs anything, and no mutation reaches the
+ * simulated API server; after each, the server still answers and a new task still runs a read. Run
+ * by {@link RestPropertiesTest}, which starts the stack.
  */
 class RestProperties {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  /** This property's own tasks, by placeholder: a running one, one whose write waits, one that ended. */
+  /**
+   * This property's own tasks, by placeholder: a running one, one whose write waits, one that
+   * ended.
+   */
   private final Map<String, String> targets = new HashMap<>();
+
   private int tries;
 
   // A try sends a few bad requests, then checks the server: more inputs for the cost of one check.
@@ -53,7 +58,9 @@ class RestProperties {
     for (BadRequest start : starts) {
       String fresh = "prop-" + UUID.randomUUID();
       refusedWithReason(send(start.resolved(Map.of(BadStartRequests.NEW, fresh))), start);
-      assertThat(send(get("/api/tasks/" + fresh)).status()).as("a task %s started by %s", fresh, start).isEqualTo(404);
+      assertThat(send(get("/api/tasks/" + fresh)).status())
+          .as("a task %s started by %s", fresh, start)
+          .isEqualTo(404);
     }
     assertThat(LiveStack.mutations()).as("mutations").isEqualTo(before);
     theServerStillServes();
@@ -65,7 +72,8 @@ class RestProperties {
   }
 
   @Property(tries = 60)
-  @Label("a bad step proposal is a 4xx with error, why and next, or a FAILED or BLOCKED step with its error; nothing runs")
+  @Label(
+      "a bad step proposal is a 4xx with error, why and next, or a FAILED or BLOCKED step with its error; nothing runs")
   void badStepsRunNothing(@ForAll("steps") List<BadRequest> steps) {
     renewTargetsEvery(25);
     long before = LiveStack.mutations();
@@ -73,8 +81,11 @@ class RestProperties {
       Answer answer = send(step.resolved(targets));
       if (answer.status() == 200) {
         JsonNode view = answer.json();
-        assertThat(view.path("state").asText()).as("the state of step %s (error %s) proposed by %s", view.path("stepId"),
-            view.path("error"), step).isIn("FAILED", "BLOCKED");
+        assertThat(view.path("state").asText())
+            .as(
+                "the state of step %s (error %s) proposed by %s",
+                view.path("stepId"), view.path("error"), step)
+            .isIn("FAILED", "BLOCKED");
         assertThat(view.path("error").asText()).as("its error").isNotBlank();
       } else {
         refusedWithReason(answer, step);
@@ -90,16 +101,24 @@ class RestProperties {
   }
 
   @Property(tries = 60)
-  @Label("bad approvals and rejections, alone or a few at once, are 4xx with error, why and next; the write still waits")
+  @Label(
+      "bad approvals and rejections, alone or a few at once, are 4xx with error, why and next; the write still waits")
   void badDecisionsDecideNothing(@ForAll("decisionBursts") List<BadRequest> burst) {
     renewTargetsEvery(25);
     long before = LiveStack.mutations();
-    List<CompletableFuture<Answer>> answers = burst.stream().map(r -> sendAsync(r.resolved(targets))).toList();
+    List<CompletableFuture<Answer>> answers =
+        burst.stream().map(r -> sendAsync(r.resolved(targets))).toList();
     for (int i = 0; i < burst.size(); i++) {
       refusedWithReason(answers.get(i).join(), burst.get(i));
     }
-    JsonNode write = send(get("/api/tasks/" + targets.get(BadDecisionRequests.WAITING))).json().path("steps").get(0);
-    assertThat(write.path("state").asText()).as("the waiting write: %s", write).isEqualTo("AWAITING_APPROVAL");
+    JsonNode write =
+        send(get("/api/tasks/" + targets.get(BadDecisionRequests.WAITING)))
+            .json()
+            .path("steps")
+            .get(0);
+    assertThat(write.path("state").asText())
+        .as("the waiting write: %s", write)
+        .isEqualTo("AWAITING_APPROVAL");
     assertThat(write.path("approvals")).as("its approvals").isEmpty();
     assertThat(LiveStack.mutations()).as("mutations").isEqualTo(before);
     theServerStillServes();
@@ -133,13 +152,19 @@ class RestProperties {
     targets.put(BadDecisionRequests.CUT_HASH, hash.substring(0, hash.length() - 1));
     targets.put(BadDecisionRequests.HASH, hash);
     String done = start(true);
-    for (int i = 0; i < 100 && !send(get("/api/tasks/" + done)).json().path("state").asText().equals("COMPLETED"); i++) {
+    for (int i = 0;
+        i < 100
+            && !send(get("/api/tasks/" + done)).json().path("state").asText().equals("COMPLETED");
+        i++) {
       pause();
     }
     targets.put(BadStepRequests.DONE, done);
   }
 
-  /** A try adds at most four steps to the targets: fresh ones long before a task's 500-step limit (shrinking adds tries). */
+  /**
+   * A try adds at most four steps to the targets: fresh ones long before a task's 500-step limit
+   * (shrinking adds tries).
+   */
   private void renewTargetsEvery(int n) {
     if (++tries % n == 0) {
       startTargets();
@@ -147,29 +172,46 @@ class RestProperties {
   }
 
   private void theServerStillServes() {
-    assertThat(send(get("/api/tasks/" + targets.get(BadStepRequests.IDLE))).status()).as("a task read").isEqualTo(200);
+    assertThat(send(get("/api/tasks/" + targets.get(BadStepRequests.IDLE))).status())
+        .as("a task read")
+        .isEqualTo(200);
     String fresh = start(false);
     ObjectNode read = BadStartRequests.read();
-    assertThat(propose(fresh, read).path("state").asText()).as("a new task's read").isEqualTo("SUCCEEDED");
-    assertThat(send(new BadRequest("finish", AGENT, "POST", "/api/tasks/" + fresh + "/finish", null, null)).status())
-        .as("finishing it").isEqualTo(202);
+    assertThat(propose(fresh, read).path("state").asText())
+        .as("a new task's read")
+        .isEqualTo("SUCCEEDED");
+    assertThat(
+            send(new BadRequest(
+                    "finish", AGENT, "POST", "/api/tasks/" + fresh + "/finish", null, null))
+                .status())
+        .as("finishing it")
+        .isEqualTo(202);
   }
 
   private static void refusedWithReason(Answer answer, BadRequest request) {
-    assertThat(answer.status()).as("the status of %s (body %s)", request, answer.body()).isBetween(400, 499);
+    assertThat(answer.status())
+        .as("the status of %s (body %s)", request, answer.body())
+        .isBetween(400, 499);
     JsonNode error = answer.json();
     for (String field : List.of("error", "why", "next")) {
       String text = error.path(field).asText();
-      assertThat(text).as("'%s' in %s, the answer to %s", field, answer.body(), request).isNotBlank();
-      // What the error repeats of the input never carries control or bidi characters to a terminal or page.
-      assertThat(text).as("'%s' in %s, the answer to %s", field, answer.body(), request)
+      assertThat(text)
+          .as("'%s' in %s, the answer to %s", field, answer.body(), request)
+          .isNotBlank();
+      // What the error repeats of the input never carries control or bidi characters to a terminal
+      // or page.
+      assertThat(text)
+          .as("'%s' in %s, the answer to %s", field, answer.body(), request)
           .doesNotContainPattern("[\\p{Cc}\\p{Cf}]");
     }
   }
 
   private static String start(boolean finishWhenDone) {
-    ObjectNode body = JSON.createObjectNode().put("environment", "staging").put("goal", "property target")
-        .put("finishWhenDone", finishWhenDone);
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("environment", "staging")
+            .put("goal", "property target")
+            .put("finishWhenDone", finishWhenDone);
     Answer a = send(BadRequest.post("start", AGENT, "/api/tasks", body));
     assertThat(a.status()).as(a.body()).isEqualTo(201);
     return a.json().path("taskId").asText();
@@ -202,12 +244,16 @@ class RestProperties {
   }
 
   private static CompletableFuture<Answer> sendAsync(BadRequest r) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(LiveStack.base() + r.path()))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + r.token())
-        .header("Accept", "application/json")
-        .method(r.method(), r.body() == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(r.body()));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(LiveStack.base() + r.path()))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + r.token())
+            .header("Accept", "application/json")
+            .method(
+                r.method(),
+                r.body() == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(r.body()));
     if (r.contentType() != null) {
       b.header("Content-Type", r.contentType());
     }

@@ -20,9 +20,11 @@ class RestPropertiesTest {
   URL server;
 
   @TestFactory
-  @DisplayName("bad REST inputs: always a 4xx with error, why and next; nothing starts, decides, runs or mutates")
+  @DisplayName(
+      "bad REST inputs: always a 4xx with error, why and next; nothing starts, decides, runs or mutates")
   Stream<DynamicTest> restProperties() throws Exception {
     String base = server.toString().replaceAll("/$", "");
-    return PropertiesOnLiveStack.run(RestProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
+    return PropertiesOnLiveStack.run(
+        RestProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
   }
 }

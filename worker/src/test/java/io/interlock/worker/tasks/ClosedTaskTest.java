@@ -51,83 +51,249 @@ class ClosedTaskTest {
   URL mcp;
 
   @Test
-  @DisplayName("a terminated task answers reads and commands with 410 naming who terminated it, when and why; its record stays readable")
+  @DisplayName(
+      "a terminated task answers reads and commands with 410 naming who terminated it, when and why; its record stays readable")
   void terminatedTaskIsGone() throws Exception {
     String name = TestDeployments.ready(dev, "gone");
     String task = start();
-    Response proposed = propose(task, Map.of("tool", "k8s.scale", "args", Map.of("namespace", "shop", "name", name, "replicas", 3)));
+    Response proposed =
+        propose(
+            task,
+            Map.of(
+                "tool",
+                "k8s.scale",
+                "args",
+                Map.of("namespace", "shop", "name", name, "replicas", 3)));
     String hash = proposed.jsonPath().getString("callHash");
     withTemporal("operator@laptop", c -> c.newUntypedWorkflowStub(task).terminate("runaway agent"));
 
-    assertGone(given().auth().oauth2(ALICE).get("/api/tasks/" + task), task, "was terminated", "operator@laptop", "runaway agent");
-    assertGone(propose(task, Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", name))),
-        task, "was terminated", "runaway agent");
-    assertGone(given().auth().oauth2(ALICE).contentType(ContentType.JSON).body(Map.of("callHash", hash))
-        .post("/api/tasks/" + task + "/steps/s1/approve"), task, "was terminated");
-    assertGone(given().auth().oauth2(ALICE).contentType(ContentType.JSON).body(Map.of("callHash", hash, "reason", "no"))
-        .post("/api/tasks/" + task + "/steps/s1/reject"), task, "was terminated");
-    assertGone(given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish"), task, "was terminated");
+    assertGone(
+        given().auth().oauth2(ALICE).get("/api/tasks/" + task),
+        task,
+        "was terminated",
+        "operator@laptop",
+        "runaway agent");
+    assertGone(
+        propose(
+            task,
+            Map.of(
+                "tool",
+                "k8s.get",
+                "args",
+                Map.of("namespace", "shop", "kind", "Deployment", "name", name))),
+        task,
+        "was terminated",
+        "runaway agent");
+    assertGone(
+        given()
+            .auth()
+            .oauth2(ALICE)
+            .contentType(ContentType.JSON)
+            .body(Map.of("callHash", hash))
+            .post("/api/tasks/" + task + "/steps/s1/approve"),
+        task,
+        "was terminated");
+    assertGone(
+        given()
+            .auth()
+            .oauth2(ALICE)
+            .contentType(ContentType.JSON)
+            .body(Map.of("callHash", hash, "reason", "no"))
+            .post("/api/tasks/" + task + "/steps/s1/reject"),
+        task,
+        "was terminated");
+    assertGone(
+        given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish"),
+        task,
+        "was terminated");
     // Ended or not, someone who may not read it learns nothing, not even that it existed.
     given().auth().oauth2(DAVE).get("/api/tasks/" + task).then().statusCode(404);
 
     given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/audit").then().statusCode(200);
     given().auth().oauth2(ALICE).get("/api/tasks/" + task + "/history").then().statusCode(200);
-    assertThat(JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").asString()).findValuesAsText("taskId"))
-        .as("the inbox stops offering what can never run").doesNotContain(task);
+    assertThat(
+            JSON.readTree(given().auth().oauth2(ALICE).get("/api/approvals").asString())
+                .findValuesAsText("taskId"))
+        .as("the inbox stops offering what can never run")
+        .doesNotContain(task);
     assertThat(mutations(name)).isZero();
   }
 
   @Test
-  @DisplayName("a task whose Temporal execution timeout ran out answers 410 saying it timed out and which timeout")
+  @DisplayName(
+      "a task whose Temporal execution timeout ran out answers 410 saying it timed out and which timeout")
   void timedOutTaskIsGone() {
     String task = "t-timeout-" + UUID.randomUUID();
-    withTemporal("sdk-bot", c -> {
-      AgentTask stub = c.newWorkflowStub(AgentTask.class, WorkflowOptions.newBuilder().setTaskQueue(AgentTask.TASK_QUEUE)
-          .setWorkflowId(task).setWorkflowExecutionTimeout(Duration.ofSeconds(2)).build());
-      WorkflowClient.start(stub::run, new TaskRequest("agent:incident-bot", "staging", "short-lived", null, null, null, null, null, null));
-      Eventually.until("the task timed out", () -> c.newUntypedWorkflowStub(task).describe().getWorkflowExecutionInfo().getStatus(),
-          s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
-    });
-    assertGone(given().auth().oauth2(AGENT).get("/api/tasks/" + task), task, "timed out", "timeout (PT2S)");
-    assertGone(propose(task, Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", "web"))),
-        task, "timed out");
+    withTemporal(
+        "sdk-bot",
+        c -> {
+          AgentTask stub =
+              c.newWorkflowStub(
+                  AgentTask.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(AgentTask.TASK_QUEUE)
+                      .setWorkflowId(task)
+                      .setWorkflowExecutionTimeout(Duration.ofSeconds(2))
+                      .build());
+          WorkflowClient.start(
+              stub::run,
+              new TaskRequest(
+                  "agent:incident-bot",
+                  "staging",
+                  "short-lived",
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
+          Eventually.until(
+              "the task timed out",
+              () ->
+                  c.newUntypedWorkflowStub(task).describe().getWorkflowExecutionInfo().getStatus(),
+              s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+        });
+    assertGone(
+        given().auth().oauth2(AGENT).get("/api/tasks/" + task),
+        task,
+        "timed out",
+        "timeout (PT2S)");
+    assertGone(
+        propose(
+            task,
+            Map.of(
+                "tool",
+                "k8s.get",
+                "args",
+                Map.of("namespace", "shop", "kind", "Deployment", "name", "web"))),
+        task,
+        "timed out");
   }
 
   @Test
-  @DisplayName("a completed task still reads (200, COMPLETED), and a command to it answers 410 saying it completed, never a 500")
+  @DisplayName(
+      "a completed task still reads (200, COMPLETED), and a command to it answers 410 saying it completed, never a 500")
   void completedTaskRefusesCommands() {
     String task = "t-" + UUID.randomUUID();
-    given().auth().oauth2(AGENT).contentType(ContentType.JSON)
-        .body(Map.of("taskId", task, "environment", "staging", "goal", "nothing to do", "finishWhenDone", true))
-        .post("/api/tasks").then().statusCode(201);
-    Response done = Eventually.until("the task completed", () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task),
-        r -> r.statusCode() != 200 || r.asString().contains("\"state\":\"COMPLETED\""));
+    given()
+        .auth()
+        .oauth2(AGENT)
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "taskId",
+                task,
+                "environment",
+                "staging",
+                "goal",
+                "nothing to do",
+                "finishWhenDone",
+                true))
+        .post("/api/tasks")
+        .then()
+        .statusCode(201);
+    Response done =
+        Eventually.until(
+            "the task completed",
+            () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task),
+            r -> r.statusCode() != 200 || r.asString().contains("\"state\":\"COMPLETED\""));
     assertThat(done.statusCode()).as(done.asString()).isEqualTo(200);
-    assertGone(propose(task, Map.of("tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", "web"))),
-        task, "has completed");
-    assertGone(given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish"), task, "has completed");
+    assertGone(
+        propose(
+            task,
+            Map.of(
+                "tool",
+                "k8s.get",
+                "args",
+                Map.of("namespace", "shop", "kind", "Deployment", "name", "web"))),
+        task,
+        "has completed");
+    assertGone(
+        given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish"), task, "has completed");
   }
 
   @Test
-  @DisplayName("MCP: the session's terminated task answers task_status with 410 as a tool error, and the next call starts a fresh task")
+  @DisplayName(
+      "MCP: the session's terminated task answers task_status with 410 as a tool error, and the next call starts a fresh task")
   void mcpSessionOutlivesItsTerminatedTask() throws Exception {
     String name = TestDeployments.ready(dev, "mcp-gone");
-    String session = mcp(null, Map.of("jsonrpc", "2.0", "id", 1, "method", "initialize",
-        "params", Map.of("protocolVersion", "2025-06-18"))).headers().firstValue("Mcp-Session-Id").orElseThrow();
-    Map<String, Object> read = Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call", "params",
-        Map.of("name", "k8s_get", "arguments", Map.of("namespace", "shop", "kind", "Deployment", "name", name)));
-    String task = JSON.readTree(mcp(session, read).body()).path("result").path("structuredContent").path("taskId").asText();
-    withTemporal("operator@laptop", c -> c.newUntypedWorkflowStub(task).terminate("session cleanup"));
+    String session =
+        mcp(
+                null,
+                Map.of(
+                    "jsonrpc",
+                    "2.0",
+                    "id",
+                    1,
+                    "method",
+                    "initialize",
+                    "params",
+                    Map.of("protocolVersion", "2025-06-18")))
+            .headers()
+            .firstValue("Mcp-Session-Id")
+            .orElseThrow();
+    Map<String, Object> read =
+        Map.of(
+            "jsonrpc",
+            "2.0",
+            "id",
+            2,
+            "method",
+            "tools/call",
+            "params",
+            Map.of(
+                "name",
+                "k8s_get",
+                "arguments",
+                Map.of("namespace", "shop", "kind", "Deployment", "name", name)));
+    String task =
+        JSON.readTree(mcp(session, read).body())
+            .path("result")
+            .path("structuredContent")
+            .path("taskId")
+            .asText();
+    withTemporal(
+        "operator@laptop", c -> c.newUntypedWorkflowStub(task).terminate("session cleanup"));
 
-    JsonNode status = JSON.readTree(mcp(session, Map.of("jsonrpc", "2.0", "id", 3, "method", "tools/call",
-        "params", Map.of("name", "task_status", "arguments", Map.of()))).body()).path("result");
+    JsonNode status =
+        JSON.readTree(
+                mcp(
+                        session,
+                        Map.of(
+                            "jsonrpc",
+                            "2.0",
+                            "id",
+                            3,
+                            "method",
+                            "tools/call",
+                            "params",
+                            Map.of("name", "task_status", "arguments", Map.of())))
+                    .body())
+            .path("result");
     assertThat(status.path("isError").asBoolean()).as(status.toString()).isTrue();
     assertThat(status.path("structuredContent").path("status").asInt()).isEqualTo(410);
     assertThat(status.path("structuredContent").path("why").asText()).contains("session cleanup");
 
-    JsonNode write = JSON.readTree(mcp(session, Map.of("jsonrpc", "2.0", "id", 4, "method", "tools/call", "params",
-        Map.of("name", "k8s_scale", "arguments", Map.of("namespace", "shop", "name", name, "replicas", 3))))
-        .body()).path("result").path("structuredContent");
+    JsonNode write =
+        JSON.readTree(
+                mcp(
+                        session,
+                        Map.of(
+                            "jsonrpc",
+                            "2.0",
+                            "id",
+                            4,
+                            "method",
+                            "tools/call",
+                            "params",
+                            Map.of(
+                                "name",
+                                "k8s_scale",
+                                "arguments",
+                                Map.of("namespace", "shop", "name", name, "replicas", 3))))
+                    .body())
+            .path("result")
+            .path("structuredContent");
     assertThat(write.path("state").asText()).as(write.toString()).isEqualTo("AWAITING_APPROVAL");
     assertThat(write.path("taskId").asText()).isNotEqualTo(task);
     assertThat(mutations(name)).isZero();
@@ -143,36 +309,54 @@ class ClosedTaskTest {
     for (String part : whyContains) {
       assertThat(r.jsonPath().getString("why")).contains(part);
     }
-    assertThat(r.jsonPath().getString("next")).contains("/api/tasks/" + task + "/audit", "start a new task");
+    assertThat(r.jsonPath().getString("next"))
+        .contains("/api/tasks/" + task + "/audit", "start a new task");
   }
 
   private static String start() {
     String id = "t-" + UUID.randomUUID();
-    given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(Map.of("taskId", id, "environment", "staging", "goal", "g"))
-        .post("/api/tasks").then().statusCode(201);
+    given()
+        .auth()
+        .oauth2(AGENT)
+        .contentType(ContentType.JSON)
+        .body(Map.of("taskId", id, "environment", "staging", "goal", "g"))
+        .post("/api/tasks")
+        .then()
+        .statusCode(201);
     return id;
   }
 
   private static Response propose(String task, Map<String, Object> call) {
-    return given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(call).post("/api/tasks/" + task + "/steps");
+    return given()
+        .auth()
+        .oauth2(AGENT)
+        .contentType(ContentType.JSON)
+        .body(call)
+        .post("/api/tasks/" + task + "/steps");
   }
 
   /** A Temporal client of its own, as an operator or an SDK agent holds one. */
   private void withTemporal(String identity, Consumer<WorkflowClient> use) {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
     try {
-      use.accept(WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setIdentity(identity).build()));
+      use.accept(
+          WorkflowClient.newInstance(
+              stubs, WorkflowClientOptions.newBuilder().setIdentity(identity).build()));
     } finally {
       stubs.shutdown();
     }
   }
 
   private HttpResponse<String> mcp(String session, Map<String, Object> body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mcp.toString()))
-        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-        .header("Authorization", "Bearer " + AGENT).header("Interlock-Environment", "staging")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(mcp.toString()))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("Authorization", "Bearer " + AGENT)
+            .header("Interlock-Environment", "staging")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     if (session != null) {
       b.header("Mcp-Session-Id", session);
     }
@@ -181,6 +365,8 @@ class ClosedTaskTest {
 
   private long mutations(String name) {
     String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
-    return dev.cluster().mutationLog().stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
+    return dev.cluster().mutationLog().stream()
+        .filter(l -> l.contains(path) && !l.startsWith("GET"))
+        .count();
   }
 }

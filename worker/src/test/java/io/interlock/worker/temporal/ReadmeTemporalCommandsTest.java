@@ -17,16 +17,18 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code temporal} command the README prints, checked against the real binary's own help:
- * the subcommand exists and takes every flag shown. What they do on a real server is driven by
- * {@link RealTemporalCliTest}; this catches a flag or subcommand the pinned CLI does not have.
+ * Every {@code temporal} command the README prints, checked against the real binary's own help: the
+ * subcommand exists and takes every flag shown. What they do on a real server is driven by {@link
+ * RealTemporalCliTest}; this catches a flag or subcommand the pinned CLI does not have.
  */
 class ReadmeTemporalCommandsTest {
-  private static final Pattern FLAG_LINE = Pattern.compile("^\\s+(?:-\\w, )?(--[a-z0-9-]+)(?:, -\\w)?[\\s,]", Pattern.MULTILINE);
+  private static final Pattern FLAG_LINE =
+      Pattern.compile("^\\s+(?:-\\w, )?(--[a-z0-9-]+)(?:, -\\w)?[\\s,]", Pattern.MULTILINE);
   private static final Pattern INLINE = Pattern.compile("`(temporal [^`]+)`");
 
   @Test
-  @DisplayName("every temporal command in the README names a subcommand and flags the real Temporal CLI has")
+  @DisplayName(
+      "every temporal command in the README names a subcommand and flags the real Temporal CLI has")
   void everyReadmeTemporalCommandParses() throws IOException {
     List<String> commands = commands(Files.readString(readme()));
     assertThat(commands).as("temporal commands in the README").hasSizeGreaterThanOrEqualTo(8);
@@ -43,13 +45,19 @@ class ReadmeTemporalCommandsTest {
         }
         path.add(t);
       }
-      Set<String> known = helpOf.computeIfAbsent(path, p -> {
-        List<String> args = new ArrayList<>(p);
-        args.add("--help");
-        TemporalCli.Result help = TemporalCli.exec(binary, args);
-        // An unknown subcommand prints the parent's help; its usage line does not name the path.
-        return help.code() == 0 && help.out().contains("temporal " + String.join(" ", p)) ? flags(help.out()) : null;
-      });
+      Set<String> known =
+          helpOf.computeIfAbsent(
+              path,
+              p -> {
+                List<String> args = new ArrayList<>(p);
+                args.add("--help");
+                TemporalCli.Result help = TemporalCli.exec(binary, args);
+                // An unknown subcommand prints the parent's help; its usage line does not name the
+                // path.
+                return help.code() == 0 && help.out().contains("temporal " + String.join(" ", p))
+                    ? flags(help.out())
+                    : null;
+              });
       if (known == null) {
         wrong.add(command + "\n    no such subcommand: temporal " + String.join(" ", path));
         continue;
@@ -60,16 +68,23 @@ class ReadmeTemporalCommandsTest {
         }
         String flag = t.contains("=") ? t.substring(0, t.indexOf('=')) : t;
         // The root's --version is not in any help text: run it (it touches no server).
-        if (flag.startsWith("--") && !known.contains(flag) && !global.contains(flag)
+        if (flag.startsWith("--")
+            && !known.contains(flag)
+            && !global.contains(flag)
             && !(path.isEmpty() && TemporalCli.exec(binary, List.of(flag)).code() == 0)) {
           wrong.add(command + "\n    temporal " + String.join(" ", path) + " has no flag " + flag);
         }
       }
     }
-    assertThat(wrong).as("README commands the Temporal CLI %s does not accept", TemporalCli.VERSION).isEmpty();
+    assertThat(wrong)
+        .as("README commands the Temporal CLI %s does not accept", TemporalCli.VERSION)
+        .isEmpty();
   }
 
-  /** Command lines in code blocks ({@code $ } prompts and {@code \} continuations joined) and inline code spans. */
+  /**
+   * Command lines in code blocks ({@code $ } prompts and {@code \} continuations joined) and inline
+   * code spans.
+   */
   static List<String> commands(String markdown) {
     Set<String> found = new LinkedHashSet<>();
     String[] lines = markdown.split("\n");
@@ -136,7 +151,8 @@ class ReadmeTemporalCommandsTest {
   private static Path readme() {
     Path root = Path.of("").toAbsolutePath();
     for (Path p = root; p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("README.md")) && Files.exists(p.resolve("worker").resolve("pom.xml"))) {
+      if (Files.exists(p.resolve("README.md"))
+          && Files.exists(p.resolve("worker").resolve("pom.xml"))) {
         return p.resolve("README.md");
       }
     }

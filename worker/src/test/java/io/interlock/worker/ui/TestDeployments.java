@@ -1,7 +1,7 @@
 package io.interlock.worker.ui;
 
-import io.interlock.worker.Eventually;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.interlock.worker.Eventually;
 import io.interlock.worker.dev.DevStack;
 import java.time.Duration;
 import java.util.Map;
@@ -11,25 +11,41 @@ import java.util.UUID;
 public final class TestDeployments {
   private TestDeployments() {}
 
-  /** Creates {@code <prefix>-<random>} in {@code shop} with 2 replicas and waits until its first rollout settled. */
+  /**
+   * Creates {@code <prefix>-<random>} in {@code shop} with 2 replicas and waits until its first
+   * rollout settled.
+   */
   public static String ready(DevStack dev, String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 5);
     put(dev, name, Map.of("app", name));
     // A preview taken mid-rollout would bind to a version the controller is about to change.
-    Eventually.until(Duration.ofSeconds(90), "deployment " + name + " rolled out", () -> dev.cluster().client().apps().deployments().inNamespace("shop")
-        .withName(name).get(), TestDeployments::settled);
+    Eventually.until(
+        Duration.ofSeconds(90),
+        "deployment " + name + " rolled out",
+        () -> dev.cluster().client().apps().deployments().inNamespace("shop").withName(name).get(),
+        TestDeployments::settled);
     return name;
   }
 
   /** Replaces the Deployment out of band (as someone with kubectl would), with extra labels. */
   public static void put(DevStack dev, String name, Map<String, String> labels) {
     StringBuilder l = new StringBuilder();
-    labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
-    dev.cluster().put("""
+    labels.forEach(
+        (k, v) ->
+            l.append(l.length() == 0 ? "" : ",")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
+                .append('"'));
+    dev.cluster()
+        .put(
+            """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s","namespace":"shop","labels":{%s}},
          "spec":{"replicas":2,"selector":{"matchLabels":{"app":"%s"}},
                  "template":{"metadata":{"labels":{"app":"%s"}},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}}}
-        """.formatted(name, l, name, name));
+        """
+                .formatted(name, l, name, name));
   }
 
   private static boolean settled(Deployment d) {

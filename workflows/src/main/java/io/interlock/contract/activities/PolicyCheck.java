@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * What the policy activity judges.
  *
- * @param stage PROPOSE (before approval is requested) or RECHECK (right before execution); null reads as PROPOSE
+ * @param stage PROPOSE (before approval is requested) or RECHECK (right before execution); null
+ *     reads as PROPOSE
  * @param approvals accepted approvals so far (RECHECK confirms they still satisfy policy)
  * @param breakGlassReason non-null when an approver invoked a break-glass override
  * @param taskRunId the task's first run id, and {@code callHash} the step's: at RECHECK every

@@ -7,4 +7,5 @@ import io.interlock.contract.values.ApprovalProof;
  *
  * @param taskId the workflow id the requester's statement must name
  */
-public record RequesterCheck(String taskId, String requester, String environment, ApprovalProof proof) {}
+public record RequesterCheck(
+    String taskId, String requester, String environment, ApprovalProof proof) {}

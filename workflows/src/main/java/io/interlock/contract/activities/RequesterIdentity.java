@@ -12,6 +12,7 @@ import io.interlock.contract.values.ProofVerdict;
  */
 public record RequesterIdentity(String mode, ProofVerdict verdict, String policyVersion) {
   public boolean accepted() {
-    return verdict != null && (verdict.verified() || ("claimed".equals(mode) && "claim".equals(verdict.kind())));
+    return verdict != null
+        && (verdict.verified() || ("claimed".equals(mode) && "claim".equals(verdict.kind())));
   }
 }

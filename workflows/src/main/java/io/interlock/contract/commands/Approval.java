@@ -13,7 +13,12 @@ import io.interlock.contract.values.ApprovalProof;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Approval(
-    String stepId, String callHash, String approver, String comment, String breakGlass, ApprovalProof proof) {
+    String stepId,
+    String callHash,
+    String approver,
+    String comment,
+    String breakGlass,
+    ApprovalProof proof) {
   /** A bare claim: refused wherever policy requires proof (the default). */
   public Approval(String stepId, String callHash, String approver, String comment) {
     this(stepId, callHash, approver, comment, null, null);

@@ -14,7 +14,8 @@ public record Decision(
     String breakGlass,
     ApprovalProof proof) {
 
-  public Decision(String stepId, String callHash, String approver, boolean approve, String comment) {
+  public Decision(
+      String stepId, String callHash, String approver, boolean approve, String comment) {
     this(stepId, callHash, approver, approve, comment, null, null);
   }
 }

@@ -17,9 +17,9 @@ import java.util.List;
  * @param idleTimeoutSeconds optional; default 86400: a task with nothing pending completes after it
  * @param historyLimit optional; default 8000 (min 100): history events after which the task
  *     continues as new, carrying its open steps and pending approvals
- * @param requesterProof optional proof that {@code requester} asked for this task (statement
- *     {@code decision: request} bound to the workflow id); required where policy says
- *     {@code requests.proof: required}; without it the requester is an unverified claim
+ * @param requesterProof optional proof that {@code requester} asked for this task (statement {@code
+ *     decision: request} bound to the workflow id); required where policy says {@code
+ *     requests.proof: required}; without it the requester is an unverified claim
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRequest(
@@ -38,7 +38,15 @@ public record TaskRequest(
   }
 
   public TaskRequest withRequesterProof(ApprovalProof proof) {
-    return new TaskRequest(requester, environment, goal, steps, approvalTimeoutSeconds, finishWhenDone,
-        idleTimeoutSeconds, historyLimit, proof);
+    return new TaskRequest(
+        requester,
+        environment,
+        goal,
+        steps,
+        approvalTimeoutSeconds,
+        finishWhenDone,
+        idleTimeoutSeconds,
+        historyLimit,
+        proof);
   }
 }

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param kind {@code ssh} or {@code jws}
  * @param signature for {@code ssh}: the armored {@code -----BEGIN SSH SIGNATURE-----} block
  * @param token for {@code jws}: the compact JWS (EdDSA or ES256)
- * @param issuedAt ISO-8601 UTC, seconds precision ({@code 2026-11-30T19:00:00Z}); part of the statement
+ * @param issuedAt ISO-8601 UTC, seconds precision ({@code 2026-11-30T19:00:00Z}); part of the
+ *     statement
  * @param expiresAt ISO-8601 UTC; no later than the step's deadline; part of the statement
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ApprovalProof(String kind, String signature, String token, String issuedAt, String expiresAt) {
+public record ApprovalProof(
+    String kind, String signature, String token, String issuedAt, String expiresAt) {
   public static final String SSH = "ssh";
   public static final String JWS = "jws";
 

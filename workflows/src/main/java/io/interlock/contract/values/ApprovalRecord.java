@@ -3,14 +3,19 @@ package io.interlock.contract.values;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * An accepted approval: who, when (ISO-8601), their comment, a break-glass reason if any, and
- * what proved it was them ({@code proof.label()}: "verified (…)" or "unverified claim").
+ * An accepted approval: who, when (ISO-8601), their comment, a break-glass reason if any, and what
+ * proved it was them ({@code proof.label()}: "verified (…)" or "unverified claim").
  *
  * @param evidence the proof as sent, kept so a re-check and an offline audit can verify it again
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApprovalRecord(
-    String approver, String at, String comment, String breakGlass, ProofVerdict proof, ApprovalProof evidence) {
+    String approver,
+    String at,
+    String comment,
+    String breakGlass,
+    ProofVerdict proof,
+    ApprovalProof evidence) {
   public ApprovalRecord(String approver, String at, String comment) {
     this(approver, at, comment, null, null, null);
   }

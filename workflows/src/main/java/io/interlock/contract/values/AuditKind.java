@@ -1,8 +1,8 @@
 package io.interlock.contract.values;
 
 /**
- * What one audit entry records. The names are the strings on the wire and in the histories' markers,
- * so renaming one breaks every committed audit trail: add, never rename.
+ * What one audit entry records. The names are the strings on the wire and in the histories'
+ * markers, so renaming one breaks every committed audit trail: add, never rename.
  */
 public enum AuditKind {
   TASK_STARTED(null),
@@ -16,7 +16,9 @@ public enum AuditKind {
   READ_FAILED(StepState.FAILED),
   PREVIEWED(StepState.PREVIEWED),
   PREVIEW_FAILED(StepState.FAILED),
-  /** Allowed leads to POLICY_CHECKED, denied to BLOCKED (recorded next): see {@link PolicyStage}. */
+  /**
+   * Allowed leads to POLICY_CHECKED, denied to BLOCKED (recorded next): see {@link PolicyStage}.
+   */
   POLICY(null),
   AWAITING_APPROVAL(StepState.AWAITING_APPROVAL),
   PRE_APPROVED(StepState.APPROVED),
@@ -26,7 +28,9 @@ public enum AuditKind {
   REJECTED(StepState.REJECTED),
   EXPIRED(StepState.EXPIRED),
   APPROVED(StepState.APPROVED),
-  /** Allowed leads to POLICY_RECHECKED, denied to BLOCKED (recorded next): see {@link PolicyStage}. */
+  /**
+   * Allowed leads to POLICY_RECHECKED, denied to BLOCKED (recorded next): see {@link PolicyStage}.
+   */
   POLICY_RECHECK(null),
   EXECUTING(StepState.EXECUTING),
   EXECUTED(StepState.VERIFYING),

@@ -10,7 +10,9 @@ public final class CallerText {
 
   private CallerText() {}
 
-  /** Short and one line: control and format characters as '?', the rest cut with its length named. */
+  /**
+   * Short and one line: control and format characters as '?', the rest cut with its length named.
+   */
   public static String shown(String s) {
     return shown(s, SHOWN);
   }

@@ -42,10 +42,30 @@ public record PolicyDecision(
   }
 
   /** A decision that carries no keys: every proof fails against it (fail closed). */
-  public PolicyDecision(boolean allowed, String ruleId, String reason, int requiredApprovals, List<String> approvers,
-      String policyVersion, PolicyStage stage, Map<String, Object> observed, long maxApprovalSeconds,
-      long verifyBudgetSeconds, List<String> overridableBy) {
-    this(allowed, ruleId, reason, requiredApprovals, approvers, policyVersion, stage, observed, maxApprovalSeconds,
-        verifyBudgetSeconds, overridableBy, null);
+  public PolicyDecision(
+      boolean allowed,
+      String ruleId,
+      String reason,
+      int requiredApprovals,
+      List<String> approvers,
+      String policyVersion,
+      PolicyStage stage,
+      Map<String, Object> observed,
+      long maxApprovalSeconds,
+      long verifyBudgetSeconds,
+      List<String> overridableBy) {
+    this(
+        allowed,
+        ruleId,
+        reason,
+        requiredApprovals,
+        approvers,
+        policyVersion,
+        stage,
+        observed,
+        maxApprovalSeconds,
+        verifyBudgetSeconds,
+        overridableBy,
+        null);
   }
 }

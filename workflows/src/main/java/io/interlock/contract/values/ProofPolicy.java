@@ -7,14 +7,17 @@ import java.util.Map;
  * The keys a proof is checked against, handed to the workflow with the policy decision so that
  * verification is deterministic (and replays) and no key is ever fetched inside the workflow.
  *
- * @param mode {@code required} (default: a name alone proves nothing) or {@code claimed}
- *     (insecure, sandbox only: a name is accepted and shown as an unverified claim)
+ * @param mode {@code required} (default: a name alone proves nothing) or {@code claimed} (insecure,
+ *     sandbox only: a name is accepted and shown as an unverified claim)
  * @param sshKeys identity to its SSH public keys, one {@code "<type> <base64> [comment]"} each
  * @param issuers trusted issuer name to its public keys, each a JWK in JSON
  * @param maxProofSeconds longest a proof may be valid ({@code expiresAt - issuedAt})
  */
 public record ProofPolicy(
-    String mode, Map<String, List<String>> sshKeys, Map<String, List<String>> issuers, long maxProofSeconds) {
+    String mode,
+    Map<String, List<String>> sshKeys,
+    Map<String, List<String>> issuers,
+    long maxProofSeconds) {
   public static final String REQUIRED = "required";
   public static final String CLAIMED = "claimed";
   public static final long DEFAULT_MAX_PROOF_SECONDS = 3600;

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     {@code proof: claimed})
  * @param verified true only when the signature checked out against a key the policy lists
  * @param keyType for {@code ssh}: the key's algorithm, e.g. {@code ssh-ed25519}
- * @param keyFingerprint for {@code ssh}: {@code SHA256:<base64>}, as {@code ssh-keygen -l} prints it
+ * @param keyFingerprint for {@code ssh}: {@code SHA256:<base64>}, as {@code ssh-keygen -l} prints
+ *     it
  * @param issuer for {@code jws}: the trusted issuer that signed the token
  * @param statementDigest {@code sha256:<hex>} of the canonical statement the proof covers
  * @param problem why it did not verify (null when verified)
@@ -33,11 +34,16 @@ public record ProofVerdict(
     return new ProofVerdict(kind, false, null, null, null, statementDigest, problem);
   }
 
-  /** How every surface shows it: "verified (ssh-ed25519 SHA256:…)", "verified (issuer x)", "unverified claim". */
+  /**
+   * How every surface shows it: "verified (ssh-ed25519 SHA256:…)", "verified (issuer x)",
+   * "unverified claim".
+   */
   public String label() {
     if (!verified) {
       return CLAIM.equals(kind) ? "unverified claim" : "refused (" + problem + ")";
     }
-    return keyFingerprint != null ? "verified (" + keyType + " " + keyFingerprint + ")" : "verified (issuer " + issuer + ")";
+    return keyFingerprint != null
+        ? "verified (" + keyType + " " + keyFingerprint + ")"
+        : "verified (issuer " + issuer + ")";
   }
 }

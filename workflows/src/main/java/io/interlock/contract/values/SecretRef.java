@@ -6,16 +6,17 @@ import java.util.regex.Pattern;
 
 /**
  * A Secret value by reference, the only way a value enters a call: in a Secret's {@code data} or
- * {@code stringData}, {@code {"valueFrom":{"secretRef":{"store":"dev","key":"db-password"}}}}.
- * The worker reads the value from its store when it previews and when it executes; the task's
- * history holds this reference, never the value.
+ * {@code stringData}, {@code {"valueFrom":{"secretRef":{"store":"dev","key":"db-password"}}}}. The
+ * worker reads the value from its store when it previews and when it executes; the task's history
+ * holds this reference, never the value.
  *
  * @param store a secret store the worker is configured with (DNS-1123 label)
  * @param key a file in that store (a Secret key: letters, digits, '-', '_', '.')
  */
 public record SecretRef(String store, String key) {
   /** The shape, for error messages. */
-  public static final String SHAPE = "{\"valueFrom\":{\"secretRef\":{\"store\":\"<store>\",\"key\":\"<key>\"}}}";
+  public static final String SHAPE =
+      "{\"valueFrom\":{\"secretRef\":{\"store\":\"<store>\",\"key\":\"<key>\"}}}";
 
   private static final Pattern STORE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]+");
@@ -32,7 +33,11 @@ public record SecretRef(String store, String key) {
       return Optional.empty();
     }
     JsonNode ref = from.get("secretRef");
-    if (ref == null || !ref.isObject() || ref.size() != 2 || !ref.path("store").isTextual() || !ref.path("key").isTextual()) {
+    if (ref == null
+        || !ref.isObject()
+        || ref.size() != 2
+        || !ref.path("store").isTextual()
+        || !ref.path("key").isTextual()) {
       return Optional.empty();
     }
     return Optional.of(new SecretRef(ref.get("store").asText(), ref.get("key").asText()));
@@ -41,11 +46,20 @@ public record SecretRef(String store, String key) {
   /** Why this reference cannot name a value (naming the rule), or null. */
   public String problem() {
     if (store.length() > MAX_STORE || !STORE.matcher(store).matches()) {
-      return "secretRef.store '" + shown(store) + "' is not a store name (rule secret-store-name: at most " + MAX_STORE
+      return "secretRef.store '"
+          + shown(store)
+          + "' is not a store name (rule secret-store-name: at most "
+          + MAX_STORE
           + " lower-case letters, digits and '-'); use a store the worker is configured with";
     }
-    if (key.length() > MAX_KEY || !KEY.matcher(key).matches() || key.equals(".") || key.equals("..")) {
-      return "secretRef.key '" + shown(key) + "' is not a key (rule secret-key-name: at most " + MAX_KEY
+    if (key.length() > MAX_KEY
+        || !KEY.matcher(key).matches()
+        || key.equals(".")
+        || key.equals("..")) {
+      return "secretRef.key '"
+          + shown(key)
+          + "' is not a key (rule secret-key-name: at most "
+          + MAX_KEY
           + " letters, digits, '-', '_' and '.', not '.' or '..'); use a file name in the store";
     }
     return null;

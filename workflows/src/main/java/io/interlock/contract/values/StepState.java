@@ -26,7 +26,8 @@ public enum StepState {
   private static final Set<StepState> HALTING =
       EnumSet.of(BLOCKED, REJECTED, EXPIRED, FAILED, VERIFICATION_FAILED);
   private static final Set<StepState> FINAL =
-      EnumSet.of(SUCCEEDED, FAILED, BLOCKED, REJECTED, EXPIRED, VERIFIED, VERIFICATION_FAILED, SKIPPED);
+      EnumSet.of(
+          SUCCEEDED, FAILED, BLOCKED, REJECTED, EXPIRED, VERIFIED, VERIFICATION_FAILED, SKIPPED);
 
   /** A state after which later steps do not run until a new proposal arrives. */
   public boolean halts() {

@@ -36,6 +36,7 @@ import java.util.Map;
 public class AgentTaskImpl implements AgentTask {
   /** Bound on steps per task so a runaway agent cannot grow one history without limit. */
   public static final int MAX_STEPS = 500;
+
   private static final String ENGINE = "engine";
 
   private final TaskContext task;
@@ -47,25 +48,35 @@ public class AgentTaskImpl implements AgentTask {
   private final SearchIndex index;
   private final Gate gate;
   private boolean finishRequested;
-  /** Who asked, as proven; null until the environment's worker verified it (nothing runs before). */
+
+  /**
+   * Who asked, as proven; null until the environment's worker verified it (nothing runs before).
+   */
   private RequesterIdentity requesterIdentity;
 
   @WorkflowInit
   public AgentTaskImpl(TaskRequest request) {
     TaskRequests.check(request);
-    TaskSnapshot resume = Workflow.getMemo(TaskSnapshot.MEMO, TaskSnapshot.class, TaskSnapshot.class);
+    TaskSnapshot resume =
+        Workflow.getMemo(TaskSnapshot.MEMO, TaskSnapshot.class, TaskSnapshot.class);
     if (resume != null && Workflow.getInfo().getContinuedExecutionRunId().isEmpty()) {
       // Only this workflow's own continue-as-new may hand a run its state; a client never can.
       throw ApplicationFailure.newNonRetryableFailure(
-          "refused: memo '" + TaskSnapshot.MEMO + "' carries task state, which only a continue-as-new of the task"
-              + " itself may do; start the task without it", FailureType.INVALID_ARGS.type());
+          "refused: memo '"
+              + TaskSnapshot.MEMO
+              + "' carries task state, which only a continue-as-new of the task"
+              + " itself may do; start the task without it",
+          FailureType.INVALID_ARGS.type());
     }
     this.task = TaskContext.of(request, resume);
     this.requesterProof = request.requesterProof();
     this.act = new GateActivities(task.environment());
     this.audit = new AuditTrail(task.taskId(), resume == null ? 0 : resume.auditSeq());
-    this.steps = new StepQueue(audit, resume == null ? 1 : resume.nextStepNumber(),
-        resume == null ? null : resume.haltedBy());
+    this.steps =
+        new StepQueue(
+            audit,
+            resume == null ? 1 : resume.nextStepNumber(),
+            resume == null ? null : resume.haltedBy());
     this.desk = new ApprovalDesk(task, steps, audit);
     this.index = new SearchIndex(task, steps);
     this.gate = new Gate(task, act, audit, steps, desk, index);
@@ -74,11 +85,25 @@ public class AgentTaskImpl implements AgentTask {
       this.requesterIdentity = resume.requester();
       resume.steps().forEach(steps::restore);
     } else {
-      audit.record(null, AuditKind.TASK_STARTED, task.requester(), detail("taskId", task.taskId(),
-          "environment", task.environment(), "goal", task.goal(), "approvalTimeoutSeconds",
-          task.approvalTimeoutSeconds(), "initialSteps", request.steps() == null ? 0 : request.steps().size()));
+      audit.record(
+          null,
+          AuditKind.TASK_STARTED,
+          task.requester(),
+          detail(
+              "taskId",
+              task.taskId(),
+              "environment",
+              task.environment(),
+              "goal",
+              task.goal(),
+              "approvalTimeoutSeconds",
+              task.approvalTimeoutSeconds(),
+              "initialSteps",
+              request.steps() == null ? 0 : request.steps().size()));
       if (request.steps() != null) {
-        request.steps().forEach(call -> steps.enqueueLast(steps.propose(call, null, task.requester())));
+        request
+            .steps()
+            .forEach(call -> steps.enqueueLast(steps.propose(call, null, task.requester())));
       }
     }
     audit.initialized();
@@ -99,8 +124,10 @@ public class AgentTaskImpl implements AgentTask {
         if (finishRequested || task.finishWhenDone()) {
           break;
         }
-        boolean woke = Workflow.await(Duration.ofSeconds(task.idleTimeoutSeconds()),
-            () -> !steps.isEmpty() || finishRequested || gate.continueAsNewDue());
+        boolean woke =
+            Workflow.await(
+                Duration.ofSeconds(task.idleTimeoutSeconds()),
+                () -> !steps.isEmpty() || finishRequested || gate.continueAsNewDue());
         if (gate.continueAsNewDue() && steps.isEmpty() && !finishRequested) {
           // A write proposal still resolving will enqueue and then wait for this loop: let it in
           // rather than wait for it (which it never could finish) before continuing as new.
@@ -111,7 +138,11 @@ public class AgentTaskImpl implements AgentTask {
           continue;
         }
         if (!woke) {
-          audit.record(null, AuditKind.IDLE_TIMEOUT, ENGINE, detail("idleTimeoutSeconds", task.idleTimeoutSeconds()));
+          audit.record(
+              null,
+              AuditKind.IDLE_TIMEOUT,
+              ENGINE,
+              detail("idleTimeoutSeconds", task.idleTimeoutSeconds()));
           break;
         }
         continue;
@@ -133,7 +164,11 @@ public class AgentTaskImpl implements AgentTask {
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
     steps.completed = true;
-    audit.record(null, AuditKind.COMPLETED, ENGINE, detail("state", steps.taskState(), "haltedBy", steps.haltedBy));
+    audit.record(
+        null,
+        AuditKind.COMPLETED,
+        ENGINE,
+        detail("state", steps.taskState(), "haltedBy", steps.haltedBy));
     audit.flush();
     index.upsert(false);
     return new TaskResult(task.taskId(), steps.taskState(), steps.haltedBy, steps.views());
@@ -148,12 +183,14 @@ public class AgentTaskImpl implements AgentTask {
   public StepView propose(ToolCall call) {
     Workflow.await(() -> requesterIdentity != null);
     if (!requesterIdentity.accepted()) {
-      throw ApplicationFailure.newFailure("the requester of task " + task.taskId() + " is not proven; nothing runs",
+      throw ApplicationFailure.newFailure(
+          "the requester of task " + task.taskId() + " is not proven; nothing runs",
           "REQUESTER_UNPROVEN");
     }
     Step s = steps.propose(call, null, task.requester());
     if (steps.haltedBy != null && steps.active == null) {
-      audit.record(s.stepId, AuditKind.RESUMED, task.requester(), detail("haltedBy", steps.haltedBy));
+      audit.record(
+          s.stepId, AuditKind.RESUMED, task.requester(), detail("haltedBy", steps.haltedBy));
       steps.haltedBy = null;
     }
     gate.resolve(s);
@@ -168,23 +205,30 @@ public class AgentTaskImpl implements AgentTask {
       return answer;
     }
     steps.enqueueInOrder(s);
-    Workflow.await(() -> s.state().isFinal() || s.state() == StepState.AWAITING_APPROVAL
-        || (s.state() == StepState.PROPOSED && steps.active != null && steps.active != s
-            && steps.active.state() == StepState.AWAITING_APPROVAL));
+    Workflow.await(
+        () ->
+            s.state().isFinal()
+                || s.state() == StepState.AWAITING_APPROVAL
+                || (s.state() == StepState.PROPOSED
+                    && steps.active != null
+                    && steps.active != s
+                    && steps.active.state() == StepState.AWAITING_APPROVAL));
     return s.view();
   }
 
   @Override
   public void approve(Approval a) {
     if (a != null) {
-      desk.acceptOrRefuse(a.stepId(), a.callHash(), a.approver(), a.comment(), a.breakGlass(), true, a.proof());
+      desk.acceptOrRefuse(
+          a.stepId(), a.callHash(), a.approver(), a.comment(), a.breakGlass(), true, a.proof());
     }
   }
 
   @Override
   public void reject(Rejection r) {
     if (r != null) {
-      desk.acceptOrRefuse(r.stepId(), r.callHash(), r.approver(), r.reason(), null, false, r.proof());
+      desk.acceptOrRefuse(
+          r.stepId(), r.callHash(), r.approver(), r.reason(), null, false, r.proof());
     }
   }
 
@@ -196,17 +240,29 @@ public class AgentTaskImpl implements AgentTask {
   @Override
   public StepView decide(Decision d) {
     Step s = steps.find(d.stepId());
-    String refused = desk.acceptOrRefuse(d.stepId(), d.callHash(), d.approver(), d.comment(), d.breakGlass(),
-        d.approve(), d.proof());
+    String refused =
+        desk.acceptOrRefuse(
+            d.stepId(),
+            d.callHash(),
+            d.approver(),
+            d.comment(),
+            d.breakGlass(),
+            d.approve(),
+            d.proof());
     if (refused != null) {
       throw ApplicationFailure.newFailure(refused, "APPROVAL_REFUSED");
     }
-    // Answer once the gate has reacted, so the caller sees APPROVED/REJECTED (or still waiting for more).
+    // Answer once the gate has reacted, so the caller sees APPROVED/REJECTED (or still waiting for
+    // more).
     Workflow.await(() -> s.state() != StepState.AWAITING_APPROVAL || !ApprovalDesk.decided(s));
     if (d.approve() && s.rejected) {
-      // A rejection that arrived with this approval won: say so, never answer an approval as if it stood.
-      throw ApplicationFailure.newFailure("your approval was recorded, but the step was rejected before it could run ("
-          + s.error + "); nothing ran", "APPROVAL_SUPERSEDED");
+      // A rejection that arrived with this approval won: say so, never answer an approval as if it
+      // stood.
+      throw ApplicationFailure.newFailure(
+          "your approval was recorded, but the step was rejected before it could run ("
+              + s.error
+              + "); nothing ran",
+          "APPROVAL_SUPERSEDED");
     }
     return s.view();
   }
@@ -221,8 +277,16 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskView status() {
-    return new TaskView(task.taskId(), task.requester(), task.environment(), task.goal(), steps.taskState(),
-        steps.haltedBy, finishRequested, steps.views(), task.taskRunId(),
+    return new TaskView(
+        task.taskId(),
+        task.requester(),
+        task.environment(),
+        task.goal(),
+        steps.taskState(),
+        steps.haltedBy,
+        finishRequested,
+        steps.views(),
+        task.taskRunId(),
         requesterIdentity == null ? null : requesterIdentity.verdict());
   }
 
@@ -233,12 +297,22 @@ public class AgentTaskImpl implements AgentTask {
 
   private void continueAsNew() {
     Workflow.await(Workflow::isEveryHandlerFinished);
-    audit.record(null, AuditKind.CONTINUED_AS_NEW, ENGINE,
+    audit.record(
+        null,
+        AuditKind.CONTINUED_AS_NEW,
+        ENGINE,
         detail("historyLength", Workflow.getInfo().getHistoryLength()));
     audit.flush();
     steps.keepBounded(true); // the next run carries open steps whole and finished ones compact
-    TaskSnapshot snapshot = new TaskSnapshot(steps.views(), audit.seq(), steps.nextNumber(), finishRequested,
-        steps.haltedBy, task.taskId(), requesterIdentity);
+    TaskSnapshot snapshot =
+        new TaskSnapshot(
+            steps.views(),
+            audit.seq(),
+            steps.nextNumber(),
+            finishRequested,
+            steps.haltedBy,
+            task.taskId(),
+            requesterIdentity);
     // The carried state rides in the memo; the new run accepts it only as a genuine continuation.
     ContinueAsNewOptions options =
         ContinueAsNewOptions.newBuilder().setMemo(Map.of(TaskSnapshot.MEMO, snapshot)).build();

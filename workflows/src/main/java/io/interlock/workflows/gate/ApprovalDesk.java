@@ -15,12 +15,14 @@ import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
 /**
- * Where approvals and rejections arrive: each is checked against the step it names (binding, deadline,
- * proof) and accepted or refused, and either way recorded. The gate only reads the outcome.
+ * Where approvals and rejections arrive: each is checked against the step it names (binding,
+ * deadline, proof) and accepted or refused, and either way recorded. The gate only reads the
+ * outcome.
  */
 final class ApprovalDesk {
   /** Refusals kept per step; later ones are only counted (the history keeps every one). */
   static final int MAX_REFUSALS = 50;
+
   private static final String ENGINE = "engine";
 
   private final TaskContext task;
@@ -33,7 +35,9 @@ final class ApprovalDesk {
     this.audit = audit;
   }
 
-  /** Binds the step to its call hash and sets its deadline: what every approval is checked against. */
+  /**
+   * Binds the step to its call hash and sets its deadline: what every approval is checked against.
+   */
   StepState open(Step s) {
     long timeout = task.approvalTimeoutSeconds();
     if (s.policy.maxApprovalSeconds() > 0) {
@@ -42,14 +46,30 @@ final class ApprovalDesk {
     s.deadlineMillis = Workflow.currentTimeMillis() + timeout * 1000;
     s.deadline = Instant.ofEpochMilli(s.deadlineMillis).toString();
     s.callHash = CallHash.of(s, task.taskRunId(), task.environment());
-    audit.record(s.stepId, AuditKind.AWAITING_APPROVAL, ENGINE, detail("callHash", s.callHash,
-        "deadline", s.deadline, "requiredApprovals", s.policy.requiredApprovals(), "approvers", s.policy.approvers(),
-        "breakGlassNeeded", ApprovalRules.needsBreakGlass(s),
-        "canonicalCall", CallHash.canonicalJson(s, task.taskRunId(), task.environment())));
+    audit.record(
+        s.stepId,
+        AuditKind.AWAITING_APPROVAL,
+        ENGINE,
+        detail(
+            "callHash",
+            s.callHash,
+            "deadline",
+            s.deadline,
+            "requiredApprovals",
+            s.policy.requiredApprovals(),
+            "approvers",
+            s.policy.approvers(),
+            "breakGlassNeeded",
+            ApprovalRules.needsBreakGlass(s),
+            "canonicalCall",
+            CallHash.canonicalJson(s, task.taskRunId(), task.environment())));
     return AuditKind.AWAITING_APPROVAL.leadsTo();
   }
 
-  /** Whether the step needs no approval at all: policy asks for none and no denial must be overridden. */
+  /**
+   * Whether the step needs no approval at all: policy asks for none and no denial must be
+   * overridden.
+   */
   static boolean preApproved(Step s) {
     return s.policy.requiredApprovals() == 0 && !ApprovalRules.needsBreakGlass(s);
   }
@@ -59,34 +79,54 @@ final class ApprovalDesk {
     return s.rejected || ApprovalRules.satisfied(s);
   }
 
-  /** Why a decision cannot be taken, thrown before it reaches the history (a refused update is not recorded). */
+  /**
+   * Why a decision cannot be taken, thrown before it reaches the history (a refused update is not
+   * recorded).
+   */
   void checkDecision(Decision d) {
     if (d == null || blank(d.stepId()) || blank(d.callHash()) || blank(d.approver())) {
       throw new IllegalArgumentException("decision needs stepId, callHash, approver and proof");
     }
-    String tooLong = ApprovalRules.tooLong(d.stepId(), d.callHash(), d.approver(), d.comment(), d.breakGlass(),
-        d.proof());
+    String tooLong =
+        ApprovalRules.tooLong(
+            d.stepId(), d.callHash(), d.approver(), d.comment(), d.breakGlass(), d.proof());
     if (tooLong != null) {
       throw new IllegalArgumentException(tooLong);
     }
     if (steps.find(d.stepId()) == null) {
-      throw new IllegalArgumentException("unknown step '" + ApprovalRules.shown(d.stepId()) + "' in task "
-          + task.taskId() + "; steps are " + steps.ids(20));
+      throw new IllegalArgumentException(
+          "unknown step '"
+              + ApprovalRules.shown(d.stepId())
+              + "' in task "
+              + task.taskId()
+              + "; steps are "
+              + steps.ids(20));
     }
   }
 
   /** Records an accepted approval/rejection or a refusal; returns the refusal reason or null. */
-  String acceptOrRefuse(String stepId, String callHash, String approver, String text, String breakGlass,
-      boolean approving, ApprovalProof proof) {
+  String acceptOrRefuse(
+      String stepId,
+      String callHash,
+      String approver,
+      String text,
+      String breakGlass,
+      boolean approving,
+      ApprovalProof proof) {
     long now = Workflow.currentTimeMillis();
     String at = Instant.ofEpochMilli(now).toString();
     String tooLong = ApprovalRules.tooLong(stepId, callHash, approver, text, breakGlass, proof);
     Step s = stepId != null && stepId.length() <= ApprovalRules.MAX_ID ? steps.find(stepId) : null;
     if (s == null) {
       // Bounded: whatever the caller sent, the record of it stays small.
-      String why = tooLong != null ? tooLong
-          : "unknown step '" + ApprovalRules.shown(stepId) + "' in task " + task.taskId();
-      audit.record(null, AuditKind.REFUSED, ApprovalRules.shown(approver),
+      String why =
+          tooLong != null
+              ? tooLong
+              : "unknown step '" + ApprovalRules.shown(stepId) + "' in task " + task.taskId();
+      audit.record(
+          null,
+          AuditKind.REFUSED,
+          ApprovalRules.shown(approver),
           detail("why", why, "callHash", ApprovalRules.shown(callHash)));
       return why;
     }
@@ -94,9 +134,10 @@ final class ApprovalDesk {
       refuse(s, approver, at, tooLong, callHash, approving, null);
       return tooLong;
     }
-    String why = approving
-        ? ApprovalRules.refuseApproval(s, callHash, approver, breakGlass, task.requester(), now)
-        : ApprovalRules.refuseRejection(s, callHash, approver, text, task.requester(), now);
+    String why =
+        approving
+            ? ApprovalRules.refuseApproval(s, callHash, approver, breakGlass, task.requester(), now)
+            : ApprovalRules.refuseRejection(s, callHash, approver, text, task.requester(), now);
     ProofVerdict verdict = null;
     if (why == null) {
       verdict = prove(s, callHash, approver, approving, text, breakGlass, proof, now);
@@ -111,7 +152,10 @@ final class ApprovalDesk {
     if (!approving) {
       s.rejected = true;
       s.error = "rejected by " + approver + " [" + verdict.label() + "]: " + text;
-      audit.record(s.stepId, AuditKind.REJECTED, approver,
+      audit.record(
+          s.stepId,
+          AuditKind.REJECTED,
+          approver,
           detail("reason", text, "callHash", callHash, "proof", verdict));
       return null;
     }
@@ -119,31 +163,69 @@ final class ApprovalDesk {
       audit.record(s.stepId, AuditKind.APPROVAL_REPEATED, approver, detail("callHash", callHash));
       return null;
     }
-    s.approvals.add(new ApprovalRecord(approver, at, text, blank(breakGlass) ? null : breakGlass, verdict, proof));
-    audit.record(s.stepId, AuditKind.APPROVAL, approver, detail("callHash", callHash, "comment", text,
-        "breakGlass", breakGlass, "count", s.approvals.size(), "required", s.policy.requiredApprovals(),
-        "proof", verdict));
+    s.approvals.add(
+        new ApprovalRecord(
+            approver, at, text, blank(breakGlass) ? null : breakGlass, verdict, proof));
+    audit.record(
+        s.stepId,
+        AuditKind.APPROVAL,
+        approver,
+        detail(
+            "callHash",
+            callHash,
+            "comment",
+            text,
+            "breakGlass",
+            breakGlass,
+            "count",
+            s.approvals.size(),
+            "required",
+            s.policy.requiredApprovals(),
+            "proof",
+            verdict));
     return null;
   }
 
   /**
-   * Checks the proof against the keys the step's policy decision carried, at workflow time. With
-   * no proof, only an environment whose policy says {@code approvals.proof: claimed} takes the
-   * name, marked as an unverified claim.
+   * Checks the proof against the keys the step's policy decision carried, at workflow time. With no
+   * proof, only an environment whose policy says {@code approvals.proof: claimed} takes the name,
+   * marked as an unverified claim.
    */
-  private ProofVerdict prove(Step s, String callHash, String approver, boolean approving, String text,
-      String breakGlass, ApprovalProof proof, long now) {
+  private ProofVerdict prove(
+      Step s,
+      String callHash,
+      String approver,
+      boolean approving,
+      String text,
+      String breakGlass,
+      ApprovalProof proof,
+      long now) {
     String issuedAt = proof == null ? null : proof.issuedAt();
     String expiresAt = proof == null ? null : proof.expiresAt();
-    Statement statement = Statement.decision(task.taskRunId(), s.stepId, callHash, approver, approving, text,
-        approving ? breakGlass : null, issuedAt, expiresAt);
+    Statement statement =
+        Statement.decision(
+            task.taskRunId(),
+            s.stepId,
+            callHash,
+            approver,
+            approving,
+            text,
+            approving ? breakGlass : null,
+            issuedAt,
+            expiresAt);
     if (proof == null && s.policy.proofs().claimsAccepted()) {
       return ProofVerdict.claim(statement.digest());
     }
     return ProofVerifier.verify(proof, statement, s.policy.proofs(), now, s.deadlineMillis);
   }
 
-  private void refuse(Step s, String approver, String at, String why, String callHash, boolean approving,
+  private void refuse(
+      Step s,
+      String approver,
+      String at,
+      String why,
+      String callHash,
+      boolean approving,
       ProofVerdict verdict) {
     String who = ApprovalRules.shown(approver);
     if (s.refusals.size() < MAX_REFUSALS) {
@@ -151,8 +233,19 @@ final class ApprovalDesk {
     } else {
       s.refusalsDropped++;
     }
-    audit.record(s.stepId, AuditKind.REFUSED, who, detail("why", why, "callHash", ApprovalRules.shown(callHash),
-        "approving", approving, "proof", verdict));
+    audit.record(
+        s.stepId,
+        AuditKind.REFUSED,
+        who,
+        detail(
+            "why",
+            why,
+            "callHash",
+            ApprovalRules.shown(callHash),
+            "approving",
+            approving,
+            "proof",
+            verdict));
   }
 
   private static boolean blank(String s) {

@@ -7,8 +7,8 @@ import io.interlock.contract.values.StepState;
 import java.time.Instant;
 
 /**
- * The approval binding (ARCHITECTURE.md): pure checks of one approval or rejection against the
- * step it names. Returns why it is refused, or null when it is accepted.
+ * The approval binding (ARCHITECTURE.md): pure checks of one approval or rejection against the step
+ * it names. Returns why it is refused, or null when it is accepted.
  */
 public final class ApprovalRules {
   static final int MAX_ID = 128;
@@ -18,17 +18,33 @@ public final class ApprovalRules {
   private ApprovalRules() {}
 
   /** Bounds on what an approval may carry, so no caller can grow a task's state or history. */
-  public static String tooLong(String stepId, String callHash, String approver, String text, String breakGlass,
+  public static String tooLong(
+      String stepId,
+      String callHash,
+      String approver,
+      String text,
+      String breakGlass,
       ApprovalProof proof) {
     if (length(stepId) > MAX_ID || length(callHash) > MAX_ID || length(approver) > MAX_ID) {
-      return "refused: stepId, callHash and approver are at most " + MAX_ID + " characters each (got "
-          + length(stepId) + ", " + length(callHash) + ", " + length(approver) + ")";
+      return "refused: stepId, callHash and approver are at most "
+          + MAX_ID
+          + " characters each (got "
+          + length(stepId)
+          + ", "
+          + length(callHash)
+          + ", "
+          + length(approver)
+          + ")";
     }
     if (length(text) > MAX_TEXT || length(breakGlass) > MAX_TEXT) {
       return "refused: comment, reason and breakGlass are at most " + MAX_TEXT + " characters each";
     }
-    if (proof != null && (length(proof.signature()) > MAX_PROOF || length(proof.token()) > MAX_PROOF
-        || length(proof.kind()) > MAX_ID || length(proof.issuedAt()) > MAX_ID || length(proof.expiresAt()) > MAX_ID)) {
+    if (proof != null
+        && (length(proof.signature()) > MAX_PROOF
+            || length(proof.token()) > MAX_PROOF
+            || length(proof.kind()) > MAX_ID
+            || length(proof.issuedAt()) > MAX_ID
+            || length(proof.expiresAt()) > MAX_ID)) {
       return "refused: a proof's signature or token is at most " + MAX_PROOF + " characters";
     }
     return null;
@@ -50,22 +66,34 @@ public final class ApprovalRules {
       return common;
     }
     if (approver.equals(requester)) {
-      return "self-approval: '" + approver + "' requested this call and can never approve it; ask another approver";
+      return "self-approval: '"
+          + approver
+          + "' requested this call and can never approve it; ask another approver";
     }
     PolicyDecision p = step.policy;
     if (p == null || !p.approvers().contains(approver)) {
-      return "approver '" + shown(approver) + "' is not allowed by policy (rule " + (p == null ? "none" : p.ruleId())
-          + ", policy " + (p == null ? "?" : p.policyVersion()) + "); allowed approvers: "
+      return "approver '"
+          + shown(approver)
+          + "' is not allowed by policy (rule "
+          + (p == null ? "none" : p.ruleId())
+          + ", policy "
+          + (p == null ? "?" : p.policyVersion())
+          + "); allowed approvers: "
           + (p == null ? "[]" : p.approvers());
     }
     if (breakGlass != null && !breakGlass.isBlank() && !p.overridableBy().contains(approver)) {
-      return "break-glass by '" + shown(approver) + "' refused: only " + p.overridableBy()
-          + " may break glass for rule " + p.ruleId();
+      return "break-glass by '"
+          + shown(approver)
+          + "' refused: only "
+          + p.overridableBy()
+          + " may break glass for rule "
+          + p.ruleId();
     }
     return null;
   }
 
-  static String refuseRejection(Step step, String callHash, String approver, String reason, String requester, long now) {
+  static String refuseRejection(
+      Step step, String callHash, String approver, String reason, String requester, long now) {
     String common = refuseCommon(step, callHash, approver, now);
     if (common != null) {
       return common;
@@ -73,25 +101,45 @@ public final class ApprovalRules {
     if (reason == null || reason.isBlank()) {
       return "a rejection needs a reason; send it again with reason set";
     }
-    boolean allowed = approver.equals(requester) || (step.policy != null && step.policy.approvers().contains(approver));
-    return allowed ? null : "'" + shown(approver) + "' may not reject this call: only the requester or an allowed approver "
-        + (step.policy == null ? "[]" : step.policy.approvers()) + " can";
+    boolean allowed =
+        approver.equals(requester)
+            || (step.policy != null && step.policy.approvers().contains(approver));
+    return allowed
+        ? null
+        : "'"
+            + shown(approver)
+            + "' may not reject this call: only the requester or an allowed approver "
+            + (step.policy == null ? "[]" : step.policy.approvers())
+            + " can";
   }
 
   private static String refuseCommon(Step step, String callHash, String approver, long now) {
     if (approver == null || approver.isBlank()) {
       return "approver is required";
     }
-    if (step.state() == StepState.EXPIRED || (step.deadlineMillis > 0 && now > step.deadlineMillis)) {
-      return "late: the approval deadline " + step.deadline + " passed before this arrived at "
-          + Instant.ofEpochMilli(now) + "; the agent must propose the step again";
+    if (step.state() == StepState.EXPIRED
+        || (step.deadlineMillis > 0 && now > step.deadlineMillis)) {
+      return "late: the approval deadline "
+          + step.deadline
+          + " passed before this arrived at "
+          + Instant.ofEpochMilli(now)
+          + "; the agent must propose the step again";
     }
     if (step.state() != StepState.AWAITING_APPROVAL) {
-      return "step " + step.stepId + " is " + step.state() + ", not AWAITING_APPROVAL; nothing to decide";
+      return "step "
+          + step.stepId
+          + " is "
+          + step.state()
+          + ", not AWAITING_APPROVAL; nothing to decide";
     }
     if (callHash == null || !callHash.equals(step.callHash)) {
-      return "callHash mismatch: the approval names " + shown(callHash) + " but step " + step.stepId
-          + " is bound to " + step.callHash + "; re-read the step and decide on what it shows";
+      return "callHash mismatch: the approval names "
+          + shown(callHash)
+          + " but step "
+          + step.stepId
+          + " is bound to "
+          + step.callHash
+          + "; re-read the step and decide on what it shows";
     }
     return null;
   }
@@ -111,7 +159,9 @@ public final class ApprovalRules {
 
   static String breakGlassReason(Step step) {
     for (ApprovalRecord a : step.approvals) {
-      if (a.breakGlass() != null && !a.breakGlass().isBlank() && step.policy.overridableBy().contains(a.approver())) {
+      if (a.breakGlass() != null
+          && !a.breakGlass().isBlank()
+          && step.policy.overridableBy().contains(a.approver())) {
         return a.approver() + ": " + a.breakGlass();
       }
     }

@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 
-/** The task's audit trail: every entry becomes a history marker; the newest are kept for the audit() query. */
+/**
+ * The task's audit trail: every entry becomes a history marker; the newest are kept for the audit()
+ * query.
+ */
 final class AuditTrail {
   private static final Logger log = Workflow.getLogger(AuditTrail.class);
+
   /** Audit entries the audit() query answers with (the newest, within StepBudget.AUDIT_BYTES). */
   static final int AUDIT_KEPT = 1_000;
 
@@ -25,8 +29,10 @@ final class AuditTrail {
   private final ArrayDeque<Integer> keptSizes = new ArrayDeque<>();
   private long keptBytes;
   private long seq;
+
   /** Commands are not allowed while the init constructor runs: its entries are marked by run(). */
   private boolean initializing = true;
+
   private final List<AuditEntry> unmarked = new ArrayList<>();
 
   AuditTrail(String taskId, long seq) {
@@ -74,15 +80,19 @@ final class AuditTrail {
    * a burst of signals then costs one short-lived thread each, never thousands of waiting ones.
    */
   void startWriter() {
-    Async.procedure(() -> {
-      while (true) {
-        Workflow.await(() -> !unmarked.isEmpty());
-        flush();
-      }
-    });
+    Async.procedure(
+        () -> {
+          while (true) {
+            Workflow.await(() -> !unmarked.isEmpty());
+            flush();
+          }
+        });
   }
 
-  /** Writes the entries not yet in the history as markers: the history alone carries the whole trail. */
+  /**
+   * Writes the entries not yet in the history as markers: the history alone carries the whole
+   * trail.
+   */
   void flush() {
     List<AuditEntry> batch = List.copyOf(unmarked);
     unmarked.clear();

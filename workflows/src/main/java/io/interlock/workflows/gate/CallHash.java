@@ -1,8 +1,8 @@
 package io.interlock.workflows.gate;
 
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,7 +27,8 @@ public final class CallHash {
   /** The canonical JSON the hash is taken over (also shown in the audit). */
   public static String canonicalJson(Step step, String taskRunId, String environment) {
     Map<String, Object> bound = new LinkedHashMap<>();
-    // The chain's first run id identifies the task inside its own history (a workflow id is not in it).
+    // The chain's first run id identifies the task inside its own history (a workflow id is not in
+    // it).
     bound.put("task", taskRunId);
     bound.put("stepId", step.stepId);
     bound.put("environment", environment);
@@ -35,10 +36,14 @@ public final class CallHash {
     bound.put("args", step.call.args());
     bound.put("target", step.preview == null ? null : step.preview.target());
     bound.put("preview", step.preview);
-    bound.put("policy", step.policy == null ? null : Map.of(
-        "ruleId", String.valueOf(step.policy.ruleId()),
-        "requiredApprovals", step.policy.requiredApprovals(),
-        "policyVersion", String.valueOf(step.policy.policyVersion())));
+    bound.put(
+        "policy",
+        step.policy == null
+            ? null
+            : Map.of(
+                "ruleId", String.valueOf(step.policy.ruleId()),
+                "requiredApprovals", step.policy.requiredApprovals(),
+                "policyVersion", String.valueOf(step.policy.policyVersion())));
     bound.put("deadline", step.deadline);
     bound.put("rollbackOf", step.rollbackOf);
     try {

@@ -57,25 +57,31 @@ final class GateActivities {
 
   /** A write that cannot start promptly is not run later, after its re-check went stale. */
   ToolActivities writer(boolean idempotent) {
-    return Workflow.newActivityStub(ToolActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(queue)
-        .setScheduleToStartTimeout(Duration.ofMinutes(1))
-        .setStartToCloseTimeout(Duration.ofMinutes(2))
-        // Non-idempotent writes run at most once: a lost answer must not become a second mutation.
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(idempotent ? 3 : 1).build())
-        .build());
+    return Workflow.newActivityStub(
+        ToolActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(queue)
+            .setScheduleToStartTimeout(Duration.ofMinutes(1))
+            .setStartToCloseTimeout(Duration.ofMinutes(2))
+            // Non-idempotent writes run at most once: a lost answer must not become a second
+            // mutation.
+            .setRetryOptions(
+                RetryOptions.newBuilder().setMaximumAttempts(idempotent ? 3 : 1).build())
+            .build());
   }
 
   /** Verification observes for as long as policy's budget says, heartbeating while it waits. */
   ToolActivities verifier(long budgetSeconds) {
     long budget = budgetSeconds > 0 ? budgetSeconds : 1800;
-    return Workflow.newActivityStub(ToolActivities.class, ActivityOptions.newBuilder()
-        .setTaskQueue(queue)
-        .setStartToCloseTimeout(Duration.ofSeconds(budget + 60))
-        .setHeartbeatTimeout(Duration.ofSeconds(60))
-        // Verification only observes; one more attempt covers a worker restart.
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).build())
-        .build());
+    return Workflow.newActivityStub(
+        ToolActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(queue)
+            .setStartToCloseTimeout(Duration.ofSeconds(budget + 60))
+            .setHeartbeatTimeout(Duration.ofSeconds(60))
+            // Verification only observes; one more attempt covers a worker restart.
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).build())
+            .build());
   }
 
   /**
@@ -83,10 +89,16 @@ final class GateActivities {
    * answer on every attempt) may have reached the cluster: its outcome is unknown, never "failed".
    */
   String describeExecute(ActivityFailure f) {
-    if (f.getCause() instanceof TimeoutFailure tf && tf.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
-      return CallerText.bounded("outcome unknown: a worker serving '" + environment + "' took the approved write and"
-          + " gave no answer (" + tf.getTimeoutType() + "); it may or may not have reached the cluster and is not sent"
-          + " again (a repeat could apply it twice); inspect the target before proposing it again",
+    if (f.getCause() instanceof TimeoutFailure tf
+        && tf.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+      return CallerText.bounded(
+          "outcome unknown: a worker serving '"
+              + environment
+              + "' took the approved write and"
+              + " gave no answer ("
+              + tf.getTimeoutType()
+              + "); it may or may not have reached the cluster and is not sent"
+              + " again (a repeat could apply it twice); inspect the target before proposing it again",
           StepBudget.ERROR_CHARS);
     }
     return describe(f);
@@ -99,8 +111,14 @@ final class GateActivities {
     if (c instanceof ApplicationFailure af) {
       why = af.getOriginalMessage() + " [" + af.getType() + "]";
     } else if (c instanceof TimeoutFailure tf) {
-      why = "timed out (" + tf.getTimeoutType() + ") waiting on queue " + queue
-          + ": is a worker serving environment '" + environment + "' running?";
+      why =
+          "timed out ("
+              + tf.getTimeoutType()
+              + ") waiting on queue "
+              + queue
+              + ": is a worker serving environment '"
+              + environment
+              + "' running?";
     } else {
       why = c == null ? f.getMessage() : c.getMessage();
     }

@@ -4,7 +4,9 @@ import io.interlock.workflows.TaskSearchAttributes;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 
-/** Keeps the task's search attributes (state, pending steps) current, upserting only on a change. */
+/**
+ * Keeps the task's search attributes (state, pending steps) current, upserting only on a change.
+ */
 final class SearchIndex {
   private final TaskContext task;
   private final StepQueue steps;
@@ -32,7 +34,8 @@ final class SearchIndex {
           TaskSearchAttributes.REQUESTER.valueSet(task.requester()));
     } else {
       Workflow.upsertTypedSearchAttributes(
-          TaskSearchAttributes.TASK_STATE.valueSet(state), TaskSearchAttributes.PENDING_STEPS.valueSet(pending));
+          TaskSearchAttributes.TASK_STATE.valueSet(state),
+          TaskSearchAttributes.PENDING_STEPS.valueSet(pending));
     }
   }
 }

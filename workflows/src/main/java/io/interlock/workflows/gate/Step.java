@@ -21,23 +21,34 @@ import java.util.Set;
 /** Mutable state of one step inside the workflow; every surface sees it as a {@link StepView}. */
 final class Step {
   /** Every move a step may make (ARCHITECTURE.md); anything else is a bug in the gate, refused. */
-  private static final Map<StepState, Set<StepState>> MOVES = new EnumMap<>(Map.of(
-      StepState.PROPOSED, EnumSet.of(StepState.RUNNING, StepState.PREVIEWED, StepState.BLOCKED, StepState.FAILED,
-          StepState.SKIPPED),
-      StepState.RUNNING, EnumSet.of(StepState.SUCCEEDED, StepState.FAILED),
-      StepState.PREVIEWED, EnumSet.of(StepState.POLICY_CHECKED, StepState.BLOCKED),
-      StepState.POLICY_CHECKED, EnumSet.of(StepState.AWAITING_APPROVAL),
-      StepState.AWAITING_APPROVAL, EnumSet.of(StepState.APPROVED, StepState.REJECTED, StepState.EXPIRED),
-      StepState.APPROVED, EnumSet.of(StepState.POLICY_RECHECKED, StepState.BLOCKED),
-      StepState.POLICY_RECHECKED, EnumSet.of(StepState.EXECUTING),
-      StepState.EXECUTING, EnumSet.of(StepState.VERIFYING, StepState.FAILED),
-      StepState.VERIFYING, EnumSet.of(StepState.VERIFIED, StepState.VERIFICATION_FAILED)));
+  private static final Map<StepState, Set<StepState>> MOVES =
+      new EnumMap<>(
+          Map.of(
+              StepState.PROPOSED,
+                  EnumSet.of(
+                      StepState.RUNNING,
+                      StepState.PREVIEWED,
+                      StepState.BLOCKED,
+                      StepState.FAILED,
+                      StepState.SKIPPED),
+              StepState.RUNNING, EnumSet.of(StepState.SUCCEEDED, StepState.FAILED),
+              StepState.PREVIEWED, EnumSet.of(StepState.POLICY_CHECKED, StepState.BLOCKED),
+              StepState.POLICY_CHECKED, EnumSet.of(StepState.AWAITING_APPROVAL),
+              StepState.AWAITING_APPROVAL,
+                  EnumSet.of(StepState.APPROVED, StepState.REJECTED, StepState.EXPIRED),
+              StepState.APPROVED, EnumSet.of(StepState.POLICY_RECHECKED, StepState.BLOCKED),
+              StepState.POLICY_RECHECKED, EnumSet.of(StepState.EXECUTING),
+              StepState.EXECUTING, EnumSet.of(StepState.VERIFYING, StepState.FAILED),
+              StepState.VERIFYING, EnumSet.of(StepState.VERIFIED, StepState.VERIFICATION_FAILED)));
 
   final String stepId;
+
   /** The step's number, the order it was proposed in (its id is "s" + number). */
   final int number;
+
   /** Replaced by the tool name alone when the step is compacted. */
   ToolCall call;
+
   final String rollbackOf;
   final String proposedAt;
 
@@ -59,8 +70,10 @@ final class Step {
   String error;
   Verification verification;
   Execution execution;
+
   /** Args, preview details, result and before/after dropped: the history keeps them whole. */
   boolean compacted;
+
   /** Bytes of the whole view, measured once the step finished (0 until then). */
   int finishedBytes;
 
@@ -80,8 +93,14 @@ final class Step {
   /** The one place a step changes state: a move not in {@link #MOVES} is refused. */
   void moveTo(StepState next) {
     if (!canMove(state, next)) {
-      throw new IllegalStateException("step " + stepId + " cannot move from " + state + " to " + next
-          + ": not a transition of the gate (Step.MOVES); this is a bug in the workflow, not in the call");
+      throw new IllegalStateException(
+          "step "
+              + stepId
+              + " cannot move from "
+              + state
+              + " to "
+              + next
+              + ": not a transition of the gate (Step.MOVES); this is a bug in the workflow, not in the call");
     }
     state = next;
   }
@@ -125,11 +144,14 @@ final class Step {
     compacted = true;
     call = new ToolCall(call.tool(), null);
     if (preview != null) {
-      preview = new Preview(preview.target(), preview.summary(), null, null, null, preview.warnings());
+      preview =
+          new Preview(preview.target(), preview.summary(), null, null, null, preview.warnings());
     }
     policy = withoutKeys(policy);
     recheck = withoutKeys(recheck);
-    approvals.replaceAll(a -> new ApprovalRecord(a.approver(), a.at(), a.comment(), a.breakGlass(), a.proof(), null));
+    approvals.replaceAll(
+        a ->
+            new ApprovalRecord(a.approver(), a.at(), a.comment(), a.breakGlass(), a.proof(), null));
     refusalsDropped += refusals.size();
     refusals.clear();
     result = null;
@@ -137,19 +159,36 @@ final class Step {
     error = io.interlock.contract.values.CallerText.bounded(error, 512);
   }
 
-  /** The decision without the keys and observations it carried: a finished step is never verified again. */
+  /**
+   * The decision without the keys and observations it carried: a finished step is never verified
+   * again.
+   */
   private static PolicyDecision withoutKeys(PolicyDecision d) {
-    return d == null ? null : new PolicyDecision(d.allowed(), d.ruleId(),
-        io.interlock.contract.values.CallerText.bounded(d.reason(), 512), d.requiredApprovals(),
-        d.approvers(), d.policyVersion(), d.stage(), null, d.maxApprovalSeconds(), d.verifyBudgetSeconds(),
-        d.overridableBy());
+    return d == null
+        ? null
+        : new PolicyDecision(
+            d.allowed(),
+            d.ruleId(),
+            io.interlock.contract.values.CallerText.bounded(d.reason(), 512),
+            d.requiredApprovals(),
+            d.approvers(),
+            d.policyVersion(),
+            d.stage(),
+            null,
+            d.maxApprovalSeconds(),
+            d.verifyBudgetSeconds(),
+            d.overridableBy());
   }
 
   /** Rebuilds a step carried across continue-as-new. */
   static Step from(StepView v) {
     // Ids are "s" + number (the constructor's): the one place a number is read back from an id.
-    Step s = new Step(Integer.parseInt(v.stepId().substring(1)), new ToolCall(v.tool(), v.args()), v.rollbackOf(),
-        v.proposedAt());
+    Step s =
+        new Step(
+            Integer.parseInt(v.stepId().substring(1)),
+            new ToolCall(v.tool(), v.args()),
+            v.rollbackOf(),
+            v.proposedAt());
     s.effect = v.effect();
     s.state = v.state();
     s.idempotent = v.idempotent();
@@ -163,7 +202,8 @@ final class Step {
     s.refusalsDropped = v.refusalsDropped();
     s.compacted = v.compacted();
     s.deadline = v.deadline();
-    s.deadlineMillis = v.deadline() == null ? 0 : java.time.Instant.parse(v.deadline()).toEpochMilli();
+    s.deadlineMillis =
+        v.deadline() == null ? 0 : java.time.Instant.parse(v.deadline()).toEpochMilli();
     s.result = v.result();
     s.error = v.error();
     s.verification = v.verification();

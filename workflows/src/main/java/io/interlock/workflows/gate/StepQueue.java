@@ -13,7 +13,10 @@ import io.interlock.workflows.TaskRequests;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The task's steps and the order writes run in: one at a time, a halt skipping what waits behind it. */
+/**
+ * The task's steps and the order writes run in: one at a time, a halt skipping what waits behind
+ * it.
+ */
 final class StepQueue {
   private static final String ENGINE = "engine";
 
@@ -21,10 +24,13 @@ final class StepQueue {
   private final List<Step> steps = new ArrayList<>();
   private final List<Step> queue = new ArrayList<>();
   private int nextNumber;
+
   /** The step the run loop is driving, null between steps. */
   Step active;
+
   /** The step that halted the task, until a new proposal resumes it. */
   String haltedBy;
+
   /** The run loop ended: the task's state is final. */
   boolean completed;
 
@@ -34,14 +40,19 @@ final class StepQueue {
     this.haltedBy = haltedBy;
   }
 
-  /** Why a proposal cannot be taken, thrown before it reaches the history (a refused update is not recorded). */
+  /**
+   * Why a proposal cannot be taken, thrown before it reaches the history (a refused update is not
+   * recorded).
+   */
   void checkProposal(ToolCall call, String taskId, boolean finishing) {
     if (call == null) {
-      throw new IllegalArgumentException("ToolCall required: the propose body is empty or null; send one call,"
-          + " e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
+      throw new IllegalArgumentException(
+          "ToolCall required: the propose body is empty or null; send one call,"
+              + " e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
     }
     if (call.tool() == null || call.tool().isBlank()) {
-      throw new IllegalArgumentException("tool: required, e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
+      throw new IllegalArgumentException(
+          "tool: required, e.g. {\"tool\":\"k8s.get\",\"args\":{...}}");
     }
     String big = TaskRequests.tooLarge(call);
     if (big != null) {
@@ -53,11 +64,16 @@ final class StepQueue {
       throw new IllegalArgumentException(secret);
     }
     if (finishing) {
-      throw new IllegalArgumentException("task " + taskId + " is finishing; start a new task to propose more steps");
+      throw new IllegalArgumentException(
+          "task " + taskId + " is finishing; start a new task to propose more steps");
     }
     if (steps.size() >= AgentTaskImpl.MAX_STEPS) {
-      throw new IllegalArgumentException("task " + taskId + " has " + AgentTaskImpl.MAX_STEPS
-          + " steps, the limit; start a new task");
+      throw new IllegalArgumentException(
+          "task "
+              + taskId
+              + " has "
+              + AgentTaskImpl.MAX_STEPS
+              + " steps, the limit; start a new task");
     }
     String open = StepBudget.openProblem(taskId, openBytes(), StepBudget.bytes(call));
     if (open != null) {
@@ -69,7 +85,10 @@ final class StepQueue {
   Step propose(ToolCall call, String rollbackOf, String actor) {
     Step s = new Step(nextNumber++, call, rollbackOf, AuditTrail.now());
     steps.add(s);
-    audit.record(s.stepId, AuditKind.PROPOSED, actor,
+    audit.record(
+        s.stepId,
+        AuditKind.PROPOSED,
+        actor,
         detail("tool", call.tool(), "args", call.args(), "rollbackOf", rollbackOf));
     return s;
   }
@@ -87,7 +106,9 @@ final class StepQueue {
     queue.add(s);
   }
 
-  /** In proposal order behind the active step: a late update never overtakes an earlier proposal. */
+  /**
+   * In proposal order behind the active step: a late update never overtakes an earlier proposal.
+   */
   void enqueueInOrder(Step s) {
     int at = queue.size();
     while (at > 0 && queue.get(at - 1) != active && queue.get(at - 1).number > s.number) {
@@ -122,7 +143,12 @@ final class StepQueue {
   void halt(Step s) {
     haltedBy = s.stepId;
     for (Step q : queue) {
-      q.error = "not run: step " + s.stepId + " halted the task (" + s.state() + "); propose it again to run it";
+      q.error =
+          "not run: step "
+              + s.stepId
+              + " halted the task ("
+              + s.state()
+              + "); propose it again to run it";
       q.moveTo(StepState.SKIPPED);
       audit.record(q.stepId, AuditKind.SKIPPED, ENGINE, detail("haltedBy", s.stepId));
     }
@@ -136,8 +162,10 @@ final class StepQueue {
       return false;
     }
     StepState s = active.state();
-    return s == StepState.APPROVED || s == StepState.POLICY_RECHECKED
-        || s == StepState.EXECUTING || s == StepState.VERIFYING;
+    return s == StepState.APPROVED
+        || s == StepState.POLICY_RECHECKED
+        || s == StepState.EXECUTING
+        || s == StepState.VERIFYING;
   }
 
   Step find(String stepId) {
@@ -168,7 +196,10 @@ final class StepQueue {
   }
 
   List<String> pending() {
-    return steps.stream().filter(s -> s.state() == StepState.AWAITING_APPROVAL).map(s -> s.stepId).toList();
+    return steps.stream()
+        .filter(s -> s.state() == StepState.AWAITING_APPROVAL)
+        .map(s -> s.stepId)
+        .toList();
   }
 
   List<StepView> views() {
@@ -176,7 +207,10 @@ final class StepQueue {
   }
 
   int openBytes() {
-    return steps.stream().filter(s -> !s.state().isFinal()).mapToInt(s -> StepBudget.bytes(s.view())).sum();
+    return steps.stream()
+        .filter(s -> !s.state().isFinal())
+        .mapToInt(s -> StepBudget.bytes(s.view()))
+        .sum();
   }
 
   /**

@@ -35,7 +35,10 @@ public final class EnvironmentLockClient {
     EnvironmentLock stub = startingStub(environment);
     LockRequest request = new LockRequest(who, why, until == null ? null : until.toString());
     return WorkflowClient.executeUpdateWithStart(
-        stub::lock, request, updateOptions(), new WithStartWorkflowOperation<>(stub::run, LockLedger.fresh(environment)));
+        stub::lock,
+        request,
+        updateOptions(),
+        new WithStartWorkflowOperation<>(stub::run, LockLedger.fresh(environment)));
   }
 
   /** Clears the lock of {@code environment}; harmless when it is not locked. */
@@ -49,7 +52,9 @@ public final class EnvironmentLockClient {
         new WithStartWorkflowOperation<>(stub::run, LockLedger.fresh(environment)));
   }
 
-  /** The lock as its workflow holds it; an environment never locked has no workflow and is unlocked. */
+  /**
+   * The lock as its workflow holds it; an environment never locked has no workflow and is unlocked.
+   */
   public LockState read(String environment) {
     try {
       if (reclaim(environment)) {
@@ -85,21 +90,35 @@ public final class EnvironmentLockClient {
       return false;
     }
     var info = d.getWorkflowExecutionInfo();
-    boolean running = info.getStatus() == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-    boolean ours = EnvironmentLock.TYPE.equals(info.getType().getName()) && EnvironmentLock.TASK_QUEUE.equals(info.getTaskQueue());
+    boolean running =
+        info.getStatus()
+            == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    boolean ours =
+        EnvironmentLock.TYPE.equals(info.getType().getName())
+            && EnvironmentLock.TASK_QUEUE.equals(info.getTaskQueue());
     if (ours) {
       return false;
     }
     if (running) {
-      client.newUntypedWorkflowStub(EnvironmentLock.workflowId(environment), Optional.of(info.getExecution().getRunId()),
-          Optional.empty()).terminate("not an Interlock lock: a " + info.getType().getName() + " on " + info.getTaskQueue()
-              + " took the lock id " + EnvironmentLock.workflowId(environment));
+      client
+          .newUntypedWorkflowStub(
+              EnvironmentLock.workflowId(environment),
+              Optional.of(info.getExecution().getRunId()),
+              Optional.empty())
+          .terminate(
+              "not an Interlock lock: a "
+                  + info.getType().getName()
+                  + " on "
+                  + info.getTaskQueue()
+                  + " took the lock id "
+                  + EnvironmentLock.workflowId(environment));
     }
     return true;
   }
 
   private WorkflowStub untyped(String environment) {
-    return client.newUntypedWorkflowStub(EnvironmentLock.workflowId(environment), Optional.empty(), Optional.empty());
+    return client.newUntypedWorkflowStub(
+        EnvironmentLock.workflowId(environment), Optional.empty(), Optional.empty());
   }
 
   private EnvironmentLock startingStub(String environment) {
@@ -109,11 +128,14 @@ public final class EnvironmentLockClient {
             .setWorkflowId(EnvironmentLock.workflowId(environment))
             .setTaskQueue(EnvironmentLock.TASK_QUEUE)
             // One lock workflow per environment: join the running one rather than fail.
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
             .build());
   }
 
   private static UpdateOptions<LockState> updateOptions() {
-    return UpdateOptions.<LockState>newBuilder(LockState.class).setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
+    return UpdateOptions.<LockState>newBuilder(LockState.class)
+        .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+        .build();
   }
 }

@@ -74,7 +74,8 @@ public class EnvironmentLockImpl implements EnvironmentLock {
       throw new IllegalArgumentException("lock needs 'who'");
     }
     if (blank(request.why())) {
-      throw new IllegalArgumentException("lock needs 'why': it is shown to everyone whose write it blocks");
+      throw new IllegalArgumentException(
+          "lock needs 'why': it is shown to everyone whose write it blocks");
     }
     if (request.until() != null) {
       Instant until;
@@ -82,7 +83,9 @@ public class EnvironmentLockImpl implements EnvironmentLock {
         until = LockTimes.parse(request.until());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
-            "'until' must be an ISO-8601 instant like 2026-03-01T18:00:00Z, got '" + request.until() + "'");
+            "'until' must be an ISO-8601 instant like 2026-03-01T18:00:00Z, got '"
+                + request.until()
+                + "'");
       }
       if (!until.isAfter(now())) {
         throw new IllegalArgumentException("'until' " + until + " is not in the future");

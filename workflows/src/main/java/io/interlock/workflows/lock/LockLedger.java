@@ -8,7 +8,8 @@ import java.util.List;
  * @param events the most recent lock events (older ones stay in earlier runs' histories)
  * @param nextSeq sequence number of the next event
  */
-public record LockLedger(String environment, LockState state, List<LockEvent> events, long nextSeq) {
+public record LockLedger(
+    String environment, LockState state, List<LockEvent> events, long nextSeq) {
   public LockLedger {
     events = events == null ? List.of() : List.copyOf(events);
     state = state == null ? LockState.unlocked(environment) : state;

@@ -25,7 +25,8 @@ import org.jose4j.lang.UnresolvableKeyException;
 /** Checks a compact JWS from a trusted issuer over a statement. */
 final class JwsProof {
   static final String STATEMENT_CLAIM = "interlock_statement";
-  private static final Set<String> ALGORITHMS = Set.of(AlgorithmIdentifiers.EDDSA, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+  private static final Set<String> ALGORITHMS =
+      Set.of(AlgorithmIdentifiers.EDDSA, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
 
   private JwsProof() {}
 
@@ -33,25 +34,31 @@ final class JwsProof {
     JsonWebSignature unverified = parse(token);
     String alg = unverified.getAlgorithmHeaderValue();
     if (!ALGORITHMS.contains(alg)) {
-      throw new ProofRefused("token alg '" + ProofRefused.shown(alg) + "' is not allowed (EdDSA or ES256 only)");
+      throw new ProofRefused(
+          "token alg '" + ProofRefused.shown(alg) + "' is not allowed (EdDSA or ES256 only)");
     }
     String issuer = issuerOf(unverified);
     List<JsonWebKey> issuerKeys = issuerKeys(keys, issuer);
 
     JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(issuerKeys);
     resolver.setDisambiguateWithVerifySignature(true);
-    JwtConsumer consumer = new JwtConsumerBuilder()
-        .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-            AlgorithmIdentifiers.EDDSA, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
-        .setVerificationKeyResolver(resolver)
-        .setEvaluationTime(NumericDate.fromMilliseconds(nowMillis))
-        .setAllowedClockSkewInSeconds(ProofVerifier.CLOCK_SKEW_SECONDS)
-        .setExpectedIssuer(issuer)
-        .setRequireSubject()
-        .setRequireIssuedAt()
-        .setRequireExpirationTime()
-        .setSkipDefaultAudienceValidation() // the statement claim binds the token; aud would add nothing
-        .build();
+    JwtConsumer consumer =
+        new JwtConsumerBuilder()
+            .setJwsAlgorithmConstraints(
+                new AlgorithmConstraints(
+                    AlgorithmConstraints.ConstraintType.PERMIT,
+                    AlgorithmIdentifiers.EDDSA,
+                    AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
+            .setVerificationKeyResolver(resolver)
+            .setEvaluationTime(NumericDate.fromMilliseconds(nowMillis))
+            .setAllowedClockSkewInSeconds(ProofVerifier.CLOCK_SKEW_SECONDS)
+            .setExpectedIssuer(issuer)
+            .setRequireSubject()
+            .setRequireIssuedAt()
+            .setRequireExpirationTime()
+            .setSkipDefaultAudienceValidation() // the statement claim binds the token; aud would
+            // add nothing
+            .build();
     JwtClaims claims;
     try {
       claims = consumer.processToClaims(token);
@@ -64,24 +71,34 @@ final class JwsProof {
   private static ProofVerdict checkClaims(JwtClaims claims, Statement statement, String issuer) {
     Object sub = claims.getClaimValue("sub");
     if (!statement.identity().equals(sub)) {
-      throw new ProofRefused("token subject '" + ProofRefused.shown(String.valueOf(sub)) + "' is not '"
-          + ProofRefused.shown(statement.identity()) + "', who the statement says is speaking");
+      throw new ProofRefused(
+          "token subject '"
+              + ProofRefused.shown(String.valueOf(sub))
+              + "' is not '"
+              + ProofRefused.shown(statement.identity())
+              + "', who the statement says is speaking");
     }
     Object signedFor = claims.getClaimValue(STATEMENT_CLAIM);
     if (signedFor == null) {
       throw new ProofRefused("token has no " + STATEMENT_CLAIM + " claim");
     }
     if (!statement.digest().equals(signedFor)) {
-      throw new ProofRefused("token was signed for another statement: task, step, hash, decision or comment differ ("
-          + STATEMENT_CLAIM + " " + ProofRefused.shown(String.valueOf(signedFor)) + ")");
+      throw new ProofRefused(
+          "token was signed for another statement: task, step, hash, decision or comment differ ("
+              + STATEMENT_CLAIM
+              + " "
+              + ProofRefused.shown(String.valueOf(signedFor))
+              + ")");
     }
     long iat = seconds(claims, "iat");
     long exp = seconds(claims, "exp");
     if (iat != Instant.parse(statement.issuedAt()).getEpochSecond()) {
-      throw new ProofRefused("token iat " + iat + " differs from the proof's issuedAt " + statement.issuedAt());
+      throw new ProofRefused(
+          "token iat " + iat + " differs from the proof's issuedAt " + statement.issuedAt());
     }
     if (exp != Instant.parse(statement.expiresAt()).getEpochSecond()) {
-      throw new ProofRefused("token exp " + exp + " differs from the proof's expiresAt " + statement.expiresAt());
+      throw new ProofRefused(
+          "token exp " + exp + " differs from the proof's expiresAt " + statement.expiresAt());
     }
     return new ProofVerdict(ApprovalProof.JWS, true, null, null, issuer, statement.digest(), null);
   }
@@ -115,7 +132,10 @@ final class JwsProof {
   private static List<JsonWebKey> issuerKeys(ProofPolicy keys, String issuer) {
     List<String> jwks = keys.issuers().get(issuer);
     if (jwks == null) {
-      throw new ProofRefused("token issuer '" + ProofRefused.shown(issuer) + "' is not a trusted issuer in policy (issuers)");
+      throw new ProofRefused(
+          "token issuer '"
+              + ProofRefused.shown(issuer)
+              + "' is not a trusted issuer in policy (issuers)");
     }
     List<JsonWebKey> parsed = new ArrayList<>();
     for (String json : jwks) {
@@ -126,7 +146,10 @@ final class JwsProof {
       }
     }
     if (parsed.isEmpty()) {
-      throw new ProofRefused("issuer '" + ProofRefused.shown(issuer) + "' has no usable public keys in policy (issuers)");
+      throw new ProofRefused(
+          "issuer '"
+              + ProofRefused.shown(issuer)
+              + "' has no usable public keys in policy (issuers)");
     }
     return parsed;
   }
@@ -136,7 +159,8 @@ final class JwsProof {
     if (e.hasExpired()) {
       return "token expired (exp " + expiry(e) + ")";
     }
-    if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID) || causedBy(e, UnresolvableKeyException.class)) {
+    if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)
+        || causedBy(e, UnresolvableKeyException.class)) {
       return "bad signature: no key of " + who + " verifies the token signature";
     }
     if (e.hasErrorCode(ErrorCodes.SUBJECT_MISSING)) {
@@ -154,13 +178,15 @@ final class JwsProof {
     if (e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM) || e.hasErrorCode(ErrorCodes.JSON_INVALID)) {
       return "malformed token: a claim has the wrong type";
     }
-    String first = e.getErrorDetails().isEmpty() ? "unknown" : e.getErrorDetails().get(0).getErrorMessage();
+    String first =
+        e.getErrorDetails().isEmpty() ? "unknown" : e.getErrorDetails().get(0).getErrorMessage();
     return "token refused by " + who + " check: " + ProofRefused.shown(first);
   }
 
   private static String expiry(InvalidJwtException e) {
     try {
-      return Instant.ofEpochSecond(e.getJwtContext().getJwtClaims().getExpirationTime().getValue()).toString();
+      return Instant.ofEpochSecond(e.getJwtContext().getJwtClaims().getExpirationTime().getValue())
+          .toString();
     } catch (Exception unreadable) {
       return "unreadable";
     }

@@ -10,5 +10,4 @@ final class ProofRefused extends RuntimeException {
   static String shown(String value) {
     return value == null ? "(none)" : io.interlock.contract.values.CallerText.shown(value, 60);
   }
-
 }

@@ -26,8 +26,10 @@ public final class ProofSigner {
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer);
     claims.setSubject(statement.identity());
-    claims.setIssuedAt(NumericDate.fromSeconds(Instant.parse(statement.issuedAt()).getEpochSecond()));
-    claims.setExpirationTime(NumericDate.fromSeconds(Instant.parse(statement.expiresAt()).getEpochSecond()));
+    claims.setIssuedAt(
+        NumericDate.fromSeconds(Instant.parse(statement.issuedAt()).getEpochSecond()));
+    claims.setExpirationTime(
+        NumericDate.fromSeconds(Instant.parse(statement.expiresAt()).getEpochSecond()));
     claims.setClaim(JwsProof.STATEMENT_CLAIM, statement.digest());
 
     JsonWebSignature jws = new JsonWebSignature();
@@ -41,14 +43,16 @@ public final class ProofSigner {
     try {
       return jws.getCompactSerialization();
     } catch (JoseException e) {
-      throw new IllegalArgumentException("could not sign with the issuer key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "could not sign with the issuer key: " + e.getMessage(), e);
     }
   }
 
   /** A new private Ed25519 JWK, as JSON. */
   public static String newEd25519Jwk(String kid) {
     try {
-      OctetKeyPairJsonWebKey jwk = OkpJwkGenerator.generateJwk(OctetKeyPairJsonWebKey.SUBTYPE_ED25519);
+      OctetKeyPairJsonWebKey jwk =
+          OkpJwkGenerator.generateJwk(OctetKeyPairJsonWebKey.SUBTYPE_ED25519);
       jwk.setKeyId(kid);
       return jwk.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE);
     } catch (JoseException e) {
@@ -69,18 +73,22 @@ public final class ProofSigner {
       throw new IllegalArgumentException("not a JWK: " + e.getMessage(), e);
     }
     if (!(jwk instanceof PublicJsonWebKey pair) || pair.getPrivateKey() == null) {
-      throw new IllegalArgumentException("not a private OKP or EC JWK (kty " + jwk.getKeyType() + ")");
+      throw new IllegalArgumentException(
+          "not a private OKP or EC JWK (kty " + jwk.getKeyType() + ")");
     }
     return pair;
   }
 
   private static String algorithm(PublicJsonWebKey jwk) {
-    if (jwk instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
+    if (jwk instanceof OctetKeyPairJsonWebKey okp
+        && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype())) {
       return AlgorithmIdentifiers.EDDSA;
     }
-    if (jwk instanceof EllipticCurveJsonWebKey ec && EllipticCurves.P_256.equals(ec.getCurveName())) {
+    if (jwk instanceof EllipticCurveJsonWebKey ec
+        && EllipticCurves.P_256.equals(ec.getCurveName())) {
       return AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
     }
-    throw new IllegalArgumentException("issuer keys must be Ed25519 (OKP) or P-256 (EC), not kty " + jwk.getKeyType());
+    throw new IllegalArgumentException(
+        "issuer keys must be Ed25519 (OKP) or P-256 (EC), not kty " + jwk.getKeyType());
   }
 }

@@ -25,7 +25,11 @@ public final class ProofVerifier {
    * @param nowMillis the workflow's current time
    * @param notAfterMillis the step's deadline; a proof may not outlive it (0: no deadline)
    */
-  public static ProofVerdict verify(ApprovalProof proof, Statement statement, ProofPolicy keys, long nowMillis,
+  public static ProofVerdict verify(
+      ApprovalProof proof,
+      Statement statement,
+      ProofPolicy keys,
+      long nowMillis,
       long notAfterMillis) {
     String kind = proof == null || !isKnownKind(proof.kind()) ? NONE : proof.kind();
     String digest = null;
@@ -35,25 +39,33 @@ public final class ProofVerifier {
       }
       digest = statement.digest();
       if (proof == null) {
-        return ProofVerdict.refused(NONE, digest, "no proof: a name alone proves nothing; sign the statement with "
-            + "`interlock sign` (SSH key) or present a token from a trusted issuer");
+        return ProofVerdict.refused(
+            NONE,
+            digest,
+            "no proof: a name alone proves nothing; sign the statement with "
+                + "`interlock sign` (SSH key) or present a token from a trusted issuer");
       }
       if (!isKnownKind(proof.kind())) {
-        return ProofVerdict.refused(NONE, digest, "proof kind '" + ProofRefused.shown(proof.kind())
-            + "' is not ssh or jws");
+        return ProofVerdict.refused(
+            NONE,
+            digest,
+            "proof kind '" + ProofRefused.shown(proof.kind()) + "' is not ssh or jws");
       }
       if (statement.identity() == null) {
-        return ProofVerdict.refused(kind, digest, "the statement names no identity (approver or requester)");
+        return ProofVerdict.refused(
+            kind, digest, "the statement names no identity (approver or requester)");
       }
       if (keys == null) {
-        return ProofVerdict.refused(kind, digest, "no proof policy (keys) to check the proof against");
+        return ProofVerdict.refused(
+            kind, digest, "no proof policy (keys) to check the proof against");
       }
       String evidence = ApprovalProof.SSH.equals(kind) ? proof.signature() : proof.token();
       String field = ApprovalProof.SSH.equals(kind) ? "signature" : "token";
       checkSize(proof.signature(), "signature");
       checkSize(proof.token(), "token");
       if (evidence == null || evidence.isBlank()) {
-        return ProofVerdict.refused(kind, digest, kind + " proof needs a " + field + ", and it is empty");
+        return ProofVerdict.refused(
+            kind, digest, kind + " proof needs a " + field + ", and it is empty");
       }
       checkTimes(proof, statement, keys, nowMillis, notAfterMillis);
       return ApprovalProof.SSH.equals(kind)
@@ -62,7 +74,8 @@ public final class ProofVerifier {
     } catch (ProofRefused r) {
       return ProofVerdict.refused(kind, digest, r.getMessage());
     } catch (Exception e) {
-      return ProofVerdict.refused(kind, digest, kind + " proof could not be checked: " + e.getClass().getSimpleName());
+      return ProofVerdict.refused(
+          kind, digest, kind + " proof could not be checked: " + e.getClass().getSimpleName());
     }
   }
 
@@ -72,23 +85,44 @@ public final class ProofVerifier {
 
   private static void checkSize(String value, String field) {
     if (value != null && value.length() > MAX_PROOF_CHARS) {
-      throw new ProofRefused("proof " + field + " is " + value.length() + " chars, over the " + MAX_PROOF_CHARS
-          + " limit");
+      throw new ProofRefused(
+          "proof "
+              + field
+              + " is "
+              + value.length()
+              + " chars, over the "
+              + MAX_PROOF_CHARS
+              + " limit");
     }
   }
 
-  private static void checkTimes(ApprovalProof proof, Statement statement, ProofPolicy keys, long nowMillis,
+  private static void checkTimes(
+      ApprovalProof proof,
+      Statement statement,
+      ProofPolicy keys,
+      long nowMillis,
       long notAfterMillis) {
     Instant issued = instant(proof.issuedAt(), "issuedAt");
     Instant expires = instant(proof.expiresAt(), "expiresAt");
-    if (!proof.issuedAt().equals(statement.issuedAt()) || !proof.expiresAt().equals(statement.expiresAt())) {
-      throw new ProofRefused("proof times (issuedAt " + proof.issuedAt() + ", expiresAt " + proof.expiresAt()
-          + ") are not the statement's");
+    if (!proof.issuedAt().equals(statement.issuedAt())
+        || !proof.expiresAt().equals(statement.expiresAt())) {
+      throw new ProofRefused(
+          "proof times (issuedAt "
+              + proof.issuedAt()
+              + ", expiresAt "
+              + proof.expiresAt()
+              + ") are not the statement's");
     }
     Instant now = Instant.ofEpochMilli(nowMillis);
     if (issued.isAfter(now.plusSeconds(CLOCK_SKEW_SECONDS))) {
-      throw new ProofRefused("issued in the future: issuedAt " + issued + " is after now " + now + " + "
-          + CLOCK_SKEW_SECONDS + " s clock skew");
+      throw new ProofRefused(
+          "issued in the future: issuedAt "
+              + issued
+              + " is after now "
+              + now
+              + " + "
+              + CLOCK_SKEW_SECONDS
+              + " s clock skew");
     }
     if (now.isAfter(expires)) {
       throw new ProofRefused("expired at " + expires + " (now " + now + ")");
@@ -98,22 +132,30 @@ public final class ProofVerifier {
     }
     long lifetime = Duration.between(issued, expires).getSeconds();
     if (lifetime > keys.maxProofSeconds()) {
-      throw new ProofRefused("valid for " + lifetime + " s, longer than maxProofSeconds " + keys.maxProofSeconds());
+      throw new ProofRefused(
+          "valid for " + lifetime + " s, longer than maxProofSeconds " + keys.maxProofSeconds());
     }
-    if (notAfterMillis > 0 && expires.isAfter(Instant.ofEpochMilli(notAfterMillis).plusMillis(DEADLINE_GRACE_MILLIS))) {
-      throw new ProofRefused("expiresAt " + expires + " outlives the step deadline "
-          + Instant.ofEpochMilli(notAfterMillis));
+    if (notAfterMillis > 0
+        && expires.isAfter(
+            Instant.ofEpochMilli(notAfterMillis).plusMillis(DEADLINE_GRACE_MILLIS))) {
+      throw new ProofRefused(
+          "expiresAt "
+              + expires
+              + " outlives the step deadline "
+              + Instant.ofEpochMilli(notAfterMillis));
     }
   }
 
   private static Instant instant(String value, String field) {
     if (value == null || value.length() > MAX_TIME_CHARS) {
-      throw new ProofRefused("proof " + field + " '" + ProofRefused.shown(value) + "' is not an ISO-8601 instant");
+      throw new ProofRefused(
+          "proof " + field + " '" + ProofRefused.shown(value) + "' is not an ISO-8601 instant");
     }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new ProofRefused("proof " + field + " '" + ProofRefused.shown(value) + "' is not an ISO-8601 instant");
+      throw new ProofRefused(
+          "proof " + field + " '" + ProofRefused.shown(value) + "' is not an ISO-8601 instant");
     }
   }
 }

@@ -8,8 +8,13 @@ import org.bouncycastle.crypto.util.OpenSSHPublicKeyUtil;
 
 /** SSH public key lines as the policy lists them: {@code "<type> <base64> [comment]"}. */
 public final class SshKeys {
-  static final Set<String> SUPPORTED = Set.of("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-      "ecdsa-sha2-nistp521", "ssh-rsa");
+  static final Set<String> SUPPORTED =
+      Set.of(
+          "ssh-ed25519",
+          "ecdsa-sha2-nistp256",
+          "ecdsa-sha2-nistp384",
+          "ecdsa-sha2-nistp521",
+          "ssh-rsa");
   private static final int MAX_LINE = 16 * 1024;
 
   private SshKeys() {}
@@ -18,7 +23,8 @@ public final class SshKeys {
   public static String fingerprint(String authorizedKeyLine) {
     byte[] blob = blob(authorizedKeyLine);
     if (blob == null) {
-      throw new IllegalArgumentException("not an SSH public key line: " + ProofRefused.shown(authorizedKeyLine));
+      throw new IllegalArgumentException(
+          "not an SSH public key line: " + ProofRefused.shown(authorizedKeyLine));
     }
     return fingerprint(blob);
   }
@@ -46,7 +52,10 @@ public final class SshKeys {
     }
   }
 
-  /** The key blob of a line, or null when the line is not one (bad base64, type differs from the blob's). */
+  /**
+   * The key blob of a line, or null when the line is not one (bad base64, type differs from the
+   * blob's).
+   */
   static byte[] blob(String line) {
     if (line == null || line.length() > MAX_LINE) {
       return null;

@@ -49,39 +49,61 @@ final class SshProof {
     sig.end();
 
     if (!Statement.SSH_NAMESPACE.equals(namespace)) {
-      throw new ProofRefused("signed in SSH namespace '" + ProofRefused.shown(namespace) + "', not '"
-          + Statement.SSH_NAMESPACE + "' (ssh-keygen -Y sign -n " + Statement.SSH_NAMESPACE + ")");
+      throw new ProofRefused(
+          "signed in SSH namespace '"
+              + ProofRefused.shown(namespace)
+              + "', not '"
+              + Statement.SSH_NAMESPACE
+              + "' (ssh-keygen -Y sign -n "
+              + Statement.SSH_NAMESPACE
+              + ")");
     }
     if (!"sha256".equals(hashAlgorithm) && !"sha512".equals(hashAlgorithm)) {
-      throw new ProofRefused("SSH signature hash algorithm '" + ProofRefused.shown(hashAlgorithm)
-          + "' is not sha256 or sha512");
+      throw new ProofRefused(
+          "SSH signature hash algorithm '"
+              + ProofRefused.shown(hashAlgorithm)
+              + "' is not sha256 or sha512");
     }
     String identity = ProofRefused.shown(statement.identity());
     List<String> listed = keys.sshKeys().get(statement.identity());
     if (listed == null || listed.isEmpty()) {
-      throw new ProofRefused("no SSH keys are listed for '" + identity + "' in policy (identities)");
+      throw new ProofRefused(
+          "no SSH keys are listed for '" + identity + "' in policy (identities)");
     }
     String fingerprint = SshKeys.fingerprint(publicKey);
     if (listed.stream().noneMatch(line -> Arrays.equals(SshKeys.blob(line), publicKey))) {
-      throw new ProofRefused("the signing key " + fingerprint + " is not listed for '" + identity
-          + "' in policy (identities)");
+      throw new ProofRefused(
+          "the signing key "
+              + fingerprint
+              + " is not listed for '"
+              + identity
+              + "' in policy (identities)");
     }
 
     String keyType = new SshWire(publicKey).text();
     byte[] message = statement.canonical().getBytes(StandardCharsets.UTF_8);
-    if (!signatureHolds(keyType, publicKey, signature, signedData(namespace, hashAlgorithm, message))) {
-      throw new ProofRefused("bad signature: " + keyType + " " + fingerprint
-          + " did not sign this statement (task, step, hash, decision, comment or times differ)");
+    if (!signatureHolds(
+        keyType, publicKey, signature, signedData(namespace, hashAlgorithm, message))) {
+      throw new ProofRefused(
+          "bad signature: "
+              + keyType
+              + " "
+              + fingerprint
+              + " did not sign this statement (task, step, hash, decision, comment or times differ)");
     }
-    return new ProofVerdict(ApprovalProof.SSH, true, keyType, fingerprint, null, statement.digest(), null);
+    return new ProofVerdict(
+        ApprovalProof.SSH, true, keyType, fingerprint, null, statement.digest(), null);
   }
 
   private static byte[] unarmor(String armored) {
     String text = armored.strip();
-    if (!text.startsWith(BEGIN) || !text.endsWith(END) || text.length() < BEGIN.length() + END.length()) {
+    if (!text.startsWith(BEGIN)
+        || !text.endsWith(END)
+        || text.length() < BEGIN.length() + END.length()) {
       throw new ProofRefused("malformed SSH signature armor: expected " + BEGIN + " … " + END);
     }
-    String body = text.substring(BEGIN.length(), text.length() - END.length()).replaceAll("\\s+", "");
+    String body =
+        text.substring(BEGIN.length(), text.length() - END.length()).replaceAll("\\s+", "");
     try {
       return Base64.getDecoder().decode(body);
     } catch (IllegalArgumentException e) {
@@ -100,7 +122,8 @@ final class SshProof {
     return out.toByteArray();
   }
 
-  private static boolean signatureHolds(String keyType, byte[] publicKey, byte[] signature, byte[] signed) {
+  private static boolean signatureHolds(
+      String keyType, byte[] publicKey, byte[] signature, byte[] signed) {
     SshWire sig = new SshWire(signature);
     String sigType = sig.text();
     byte[] sigBytes = sig.string();
@@ -121,21 +144,29 @@ final class SshProof {
     }
     if (key instanceof RSAKeyParameters rsa) {
       if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-        throw new ProofRefused("RSA key is " + rsa.getModulus().bitLength() + " bits, under " + MIN_RSA_BITS);
+        throw new ProofRefused(
+            "RSA key is " + rsa.getModulus().bitLength() + " bits, under " + MIN_RSA_BITS);
       }
-      Digest h = switch (sigType) {
-        case "rsa-sha2-256" -> new SHA256Digest();
-        case "rsa-sha2-512" -> new SHA512Digest();
-        default -> throw new ProofRefused("RSA signature type '" + ProofRefused.shown(sigType)
-            + "' is not rsa-sha2-256 or rsa-sha2-512");
-      };
+      Digest h =
+          switch (sigType) {
+            case "rsa-sha2-256" -> new SHA256Digest();
+            case "rsa-sha2-512" -> new SHA512Digest();
+            default ->
+                throw new ProofRefused(
+                    "RSA signature type '"
+                        + ProofRefused.shown(sigType)
+                        + "' is not rsa-sha2-256 or rsa-sha2-512");
+          };
       return holds(new RSADigestSigner(h), key, signed, sigBytes);
     }
     if (!SshKeys.SUPPORTED.contains(keyType)) {
       throw new ProofRefused("SSH key type '" + ProofRefused.shown(keyType) + "' is not supported");
     }
-    throw new ProofRefused("SSH signature type '" + ProofRefused.shown(sigType) + "' does not match key type "
-        + keyType);
+    throw new ProofRefused(
+        "SSH signature type '"
+            + ProofRefused.shown(sigType)
+            + "' does not match key type "
+            + keyType);
   }
 
   private static Digest curveDigest(String keyType) {
@@ -143,11 +174,14 @@ final class SshProof {
       case "ecdsa-sha2-nistp256" -> new SHA256Digest();
       case "ecdsa-sha2-nistp384" -> new SHA384Digest();
       case "ecdsa-sha2-nistp521" -> new SHA512Digest();
-      default -> throw new ProofRefused("SSH key type '" + ProofRefused.shown(keyType) + "' is not supported");
+      default ->
+          throw new ProofRefused(
+              "SSH key type '" + ProofRefused.shown(keyType) + "' is not supported");
     };
   }
 
-  private static boolean holds(Signer signer, AsymmetricKeyParameter key, byte[] signed, byte[] signature) {
+  private static boolean holds(
+      Signer signer, AsymmetricKeyParameter key, byte[] signed, byte[] signature) {
     signer.init(false, key);
     signer.update(signed, 0, signed.length);
     return signer.verifySignature(signature);

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The exact text a proof signs: canonical JSON (sorted keys, no whitespace, absent fields left
- * out) of what was decided, on what, by whom, and for how long. Signers and the verifier build it
- * the same way from the same fields, so any edit to any field breaks the proof.
+ * The exact text a proof signs: canonical JSON (sorted keys, no whitespace, absent fields left out)
+ * of what was decided, on what, by whom, and for how long. Signers and the verifier build it the
+ * same way from the same fields, so any edit to any field breaks the proof.
  *
  * <pre>{"approver":"alice","callHash":"sha256:…","comment":"ok","decision":"approve",
  *  "expiresAt":"2026-11-30T19:15:00Z","issuedAt":"2026-11-30T19:00:00Z","stepId":"s1",
@@ -49,8 +49,16 @@ public final class Statement {
    * @param task the task's first run id (what a call hash binds the task by)
    * @param text the approver's comment, or the rejection's reason
    */
-  public static Statement decision(String task, String stepId, String callHash, String approver, boolean approve,
-      String text, String breakGlass, String issuedAt, String expiresAt) {
+  public static Statement decision(
+      String task,
+      String stepId,
+      String callHash,
+      String approver,
+      boolean approve,
+      String text,
+      String breakGlass,
+      String issuedAt,
+      String expiresAt) {
     Map<String, String> f = new TreeMap<>();
     put(f, "task", task);
     put(f, "stepId", stepId);
@@ -65,11 +73,9 @@ public final class Statement {
     return new Statement(approver, f);
   }
 
-  /**
-   * A requester asking for a task: binds the workflow id the client chose before starting it.
-   */
-  public static Statement request(String workflowId, String requester, String environment, String issuedAt,
-      String expiresAt) {
+  /** A requester asking for a task: binds the workflow id the client chose before starting it. */
+  public static Statement request(
+      String workflowId, String requester, String environment, String issuedAt, String expiresAt) {
     Map<String, String> f = new TreeMap<>();
     put(f, "task", workflowId);
     put(f, "requester", requester);
@@ -106,7 +112,8 @@ public final class Statement {
   /** {@code sha256:<hex>} of {@link #canonical()}: the claim a signed token carries. */
   public String digest() {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -20,11 +20,17 @@ class ApprovalRulesPropertiesTest {
 
   @Property(tries = 10_000)
   @Label("an approval is refused as too long exactly when one of its fields passes its bound")
-  void tooLongExactly(@ForAll @StringLength(max = 300) String id, @ForAll @StringLength(max = 3_000) String comment,
+  void tooLongExactly(
+      @ForAll @StringLength(max = 300) String id,
+      @ForAll @StringLength(max = 3_000) String comment,
       @ForAll @StringLength(max = 20_000) String signature) {
-    ApprovalProof proof = ApprovalProof.ssh(signature, "2026-11-30T19:00:00Z", "2026-11-30T19:10:00Z");
-    boolean over = id.length() > ApprovalRules.MAX_ID || comment.length() > ApprovalRules.MAX_TEXT
-        || signature.length() > ApprovalRules.MAX_PROOF;
-    assertThat(ApprovalRules.tooLong(id, "sha256:x", "alice", comment, null, proof) != null).isEqualTo(over);
+    ApprovalProof proof =
+        ApprovalProof.ssh(signature, "2026-11-30T19:00:00Z", "2026-11-30T19:10:00Z");
+    boolean over =
+        id.length() > ApprovalRules.MAX_ID
+            || comment.length() > ApprovalRules.MAX_TEXT
+            || signature.length() > ApprovalRules.MAX_PROOF;
+    assertThat(ApprovalRules.tooLong(id, "sha256:x", "alice", comment, null, proof) != null)
+        .isEqualTo(over);
   }
 }

@@ -3,12 +3,12 @@ package io.interlock.workflows.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.workflows.StrictJsonPayloadConverter;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.common.converter.EncodingKeys;
-import com.google.protobuf.ByteString;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -41,16 +41,30 @@ class CallHashPropertiesTest {
   }
 
   @Property(tries = 10_000)
-  @Label("same call, however written: permuted keys, wider integers, escaped text, a converter round trip")
-  void sameCallSameHash(@ForAll("args") Map<String, Object> args, @ForAll long seed) throws Exception {
+  @Label(
+      "same call, however written: permuted keys, wider integers, escaped text, a converter round trip")
+  void sameCallSameHash(@ForAll("args") Map<String, Object> args, @ForAll long seed)
+      throws Exception {
     String hash = hash(new ToolCall("k8s.apply", args));
     Random random = new Random(seed);
-    assertThat(hash(new ToolCall("k8s.apply", permuted(args, random)))).as("keys permuted").isEqualTo(hash);
-    assertThat(hash(new ToolCall("k8s.apply", widened(args)))).as("integers as long/BigInteger").isEqualTo(hash);
-    String escaped = escapeNonAscii(JSON.writeValueAsString(Map.of("tool", "k8s.apply", "args", args)), random);
+    assertThat(hash(new ToolCall("k8s.apply", permuted(args, random))))
+        .as("keys permuted")
+        .isEqualTo(hash);
+    assertThat(hash(new ToolCall("k8s.apply", widened(args))))
+        .as("integers as long/BigInteger")
+        .isEqualTo(hash);
+    String escaped =
+        escapeNonAscii(JSON.writeValueAsString(Map.of("tool", "k8s.apply", "args", args)), random);
     assertThat(hash(decode(escaped))).as("decoded from %s", escaped).isEqualTo(hash);
-    ToolCall roundTripped = decode(new String(CONVERTER.toData(new ToolCall("k8s.apply", args)).orElseThrow()
-        .getData().toByteArray(), StandardCharsets.UTF_8));
+    ToolCall roundTripped =
+        decode(
+            new String(
+                CONVERTER
+                    .toData(new ToolCall("k8s.apply", args))
+                    .orElseThrow()
+                    .getData()
+                    .toByteArray(),
+                StandardCharsets.UTF_8));
     assertThat(hash(roundTripped)).as("after the payload converter").isEqualTo(hash);
   }
 
@@ -58,7 +72,8 @@ class CallHashPropertiesTest {
   @Label("a different call: one key or value changed anywhere in the arguments changes the hash")
   void differentCallDifferentHash(@ForAll("args") Map<String, Object> args, @ForAll long seed) {
     Map<String, Object> changed = changedOnce(args, new Random(seed));
-    assertThat(hash(new ToolCall("k8s.apply", changed))).as("%s -> %s", args, changed)
+    assertThat(hash(new ToolCall("k8s.apply", changed)))
+        .as("%s -> %s", args, changed)
         .isNotEqualTo(hash(new ToolCall("k8s.apply", args)));
   }
 
@@ -70,7 +85,9 @@ class CallHashPropertiesTest {
     assertThat(CallHash.of(new Step(2, call, null, "t"), "run-1", "staging")).isNotEqualTo(hash);
     assertThat(CallHash.of(new Step(1, call, null, "t"), "run-2", "staging")).isNotEqualTo(hash);
     assertThat(CallHash.of(new Step(1, call, null, "t"), "run-1", "prod")).isNotEqualTo(hash);
-    assertThat(CallHash.of(new Step(1, new ToolCall("k8s.patch", args), null, "t"), "run-1", "staging"))
+    assertThat(
+            CallHash.of(
+                new Step(1, new ToolCall("k8s.patch", args), null, "t"), "run-1", "staging"))
         .isNotEqualTo(hash);
     assertThat(CallHash.of(new Step(1, call, "s0", "t"), "run-1", "staging")).isNotEqualTo(hash);
   }
@@ -80,9 +97,11 @@ class CallHashPropertiesTest {
   }
 
   private static ToolCall decode(String json) {
-    Payload p = Payload.newBuilder()
-        .putMetadata(EncodingKeys.METADATA_ENCODING_KEY, ByteString.copyFromUtf8("json/plain"))
-        .setData(ByteString.copyFromUtf8(json)).build();
+    Payload p =
+        Payload.newBuilder()
+            .putMetadata(EncodingKeys.METADATA_ENCODING_KEY, ByteString.copyFromUtf8("json/plain"))
+            .setData(ByteString.copyFromUtf8(json))
+            .build();
     try {
       return CONVERTER.fromData(p, ToolCall.class, ToolCall.class);
     } catch (DataConverterException e) {
@@ -90,29 +109,50 @@ class CallHashPropertiesTest {
     }
   }
 
-  // Generators: the values a decoded JSON document holds (Integer, Long, BigInteger, Double, text, ...).
+  // Generators: the values a decoded JSON document holds (Integer, Long, BigInteger, Double, text,
+  // ...).
 
   private static Arbitrary<Map<String, Object>> objects(int depth) {
-    return Arbitraries.maps(keys(), values(depth - 1)).ofMaxSize(4).map(m -> (Map<String, Object>) new LinkedHashMap<>(m));
+    return Arbitraries.maps(keys(), values(depth - 1))
+        .ofMaxSize(4)
+        .map(m -> (Map<String, Object>) new LinkedHashMap<>(m));
   }
 
   private static Arbitrary<String> keys() {
     return Arbitraries.oneOf(
-        Arbitraries.of("name", "namespace", "replicas", "spec", "Name", "name ", "", "ünïcode", "e\u0301", "\u00e9",
-            "\ud83d\ude80", "a.b", "$ref"),
+        Arbitraries.of(
+            "name",
+            "namespace",
+            "replicas",
+            "spec",
+            "Name",
+            "name ",
+            "",
+            "ünïcode",
+            "e\u0301",
+            "\u00e9",
+            "\ud83d\ude80",
+            "a.b",
+            "$ref"),
         Arbitraries.strings().ofMaxLength(6));
   }
 
   private static Arbitrary<Object> values(int depth) {
-    List<Arbitrary<Object>> leaves = List.of(
-        Arbitraries.strings().ofMaxLength(12).map(s -> (Object) s),
-        Arbitraries.of("", "web", "e\u0301", "\u00e9", "\ud83d\ude80", "\u0000", "\u2028", "\"", "\\").map(s -> (Object) s),
-        Arbitraries.integers().map(i -> (Object) i),
-        Arbitraries.longs().map(l -> (Object) l),
-        Arbitraries.bigIntegers().between(BigInteger.TWO.pow(63), BigInteger.TWO.pow(90)).map(b -> (Object) b),
-        Arbitraries.doubles().filter(Double::isFinite).map(d -> (Object) d),
-        Arbitraries.of(0.1, 1e-7, 1e21, -0.5, 3.0, 5e-324, Double.MAX_VALUE).map(d -> (Object) d),
-        Arbitraries.of(true, false).map(b -> (Object) b));
+    List<Arbitrary<Object>> leaves =
+        List.of(
+            Arbitraries.strings().ofMaxLength(12).map(s -> (Object) s),
+            Arbitraries.of(
+                    "", "web", "e\u0301", "\u00e9", "\ud83d\ude80", "\u0000", "\u2028", "\"", "\\")
+                .map(s -> (Object) s),
+            Arbitraries.integers().map(i -> (Object) i),
+            Arbitraries.longs().map(l -> (Object) l),
+            Arbitraries.bigIntegers()
+                .between(BigInteger.TWO.pow(63), BigInteger.TWO.pow(90))
+                .map(b -> (Object) b),
+            Arbitraries.doubles().filter(Double::isFinite).map(d -> (Object) d),
+            Arbitraries.of(0.1, 1e-7, 1e21, -0.5, 3.0, 5e-324, Double.MAX_VALUE)
+                .map(d -> (Object) d),
+            Arbitraries.of(true, false).map(b -> (Object) b));
     if (depth <= 0) {
       return Arbitraries.oneOf(leaves);
     }
@@ -170,7 +210,10 @@ class CallHashPropertiesTest {
     return v;
   }
 
-  /** Every non-ASCII character, and some ASCII letters, written as a JSON \\u escape; escapes already there kept. */
+  /**
+   * Every non-ASCII character, and some ASCII letters, written as a JSON \\u escape; escapes
+   * already there kept.
+   */
   private static String escapeNonAscii(String json, Random random) {
     StringBuilder out = new StringBuilder();
     boolean inString = false;
@@ -232,7 +275,9 @@ class CallHashPropertiesTest {
   /** A value that is not the same JSON value as {@code v}, whatever its type. */
   private static Object otherValue(Object v) {
     if (v instanceof String s) {
-      return s.isEmpty() ? " " : s.substring(0, s.length() - 1) + (char) (s.charAt(s.length() - 1) ^ 1);
+      return s.isEmpty()
+          ? " "
+          : s.substring(0, s.length() - 1) + (char) (s.charAt(s.length() - 1) ^ 1);
     }
     if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
       return new BigInteger(v.toString()).add(BigInteger.ONE);

@@ -34,22 +34,28 @@ class StepMovesTest {
   }
 
   @Test
-  @DisplayName("given a proposed write, moving it straight to EXECUTING should be refused, naming both states")
+  @DisplayName(
+      "given a proposed write, moving it straight to EXECUTING should be refused, naming both states")
   void skippingToExecutionIsRefused() {
     Step s = proposed();
     assertThatThrownBy(() -> s.moveTo(StepState.EXECUTING))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("s7").hasMessageContaining("PROPOSED").hasMessageContaining("EXECUTING");
+        .hasMessageContaining("s7")
+        .hasMessageContaining("PROPOSED")
+        .hasMessageContaining("EXECUTING");
     assertThat(s.state()).isEqualTo(StepState.PROPOSED);
   }
 
   @Test
-  @DisplayName("given the table, no path reaches EXECUTING without APPROVED, nor without POLICY_RECHECKED")
+  @DisplayName(
+      "given the table, no path reaches EXECUTING without APPROVED, nor without POLICY_RECHECKED")
   void executionNeedsApprovalAndRecheck() {
-    assertThat(reachableAvoiding(StepState.APPROVED)).doesNotContain(StepState.EXECUTING, StepState.VERIFIED);
+    assertThat(reachableAvoiding(StepState.APPROVED))
+        .doesNotContain(StepState.EXECUTING, StepState.VERIFIED);
     assertThat(reachableAvoiding(StepState.POLICY_RECHECKED)).doesNotContain(StepState.EXECUTING);
     assertThat(reachableAvoiding(StepState.AWAITING_APPROVAL)).doesNotContain(StepState.APPROVED);
-    assertThat(reachableAvoiding(null)).contains(StepState.EXECUTING, StepState.VERIFIED, StepState.SUCCEEDED);
+    assertThat(reachableAvoiding(null))
+        .contains(StepState.EXECUTING, StepState.VERIFIED, StepState.SUCCEEDED);
   }
 
   @Test
@@ -65,11 +71,21 @@ class StepMovesTest {
   }
 
   @Test
-  @DisplayName("given a write through its whole life, every move of the happy path should be accepted in order")
+  @DisplayName(
+      "given a write through its whole life, every move of the happy path should be accepted in order")
   void happyPathIsAccepted() {
     Step s = proposed();
-    for (StepState next : new StepState[] {StepState.PREVIEWED, StepState.POLICY_CHECKED, StepState.AWAITING_APPROVAL,
-        StepState.APPROVED, StepState.POLICY_RECHECKED, StepState.EXECUTING, StepState.VERIFYING, StepState.VERIFIED}) {
+    for (StepState next :
+        new StepState[] {
+          StepState.PREVIEWED,
+          StepState.POLICY_CHECKED,
+          StepState.AWAITING_APPROVAL,
+          StepState.APPROVED,
+          StepState.POLICY_RECHECKED,
+          StepState.EXECUTING,
+          StepState.VERIFYING,
+          StepState.VERIFIED
+        }) {
       s.moveTo(next);
     }
     assertThat(s.state()).isEqualTo(StepState.VERIFIED);

@@ -48,19 +48,39 @@ class ProofVerifierTest {
   private static final String TASK = "run-1";
   private static final String HASH = "sha256:" + "ab".repeat(32);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static final AtomicInteger FILES = new AtomicInteger();
-  private static final Map<String, String> KEY_TYPES = Map.of(
-      "alice", "ed25519", "bob", "ecdsa:256", "carol", "ecdsa:384", "dave", "ecdsa:521", "erin", "rsa:3072");
+  private static final Map<String, String> KEY_TYPES =
+      Map.of(
+          "alice",
+          "ed25519",
+          "bob",
+          "ecdsa:256",
+          "carol",
+          "ecdsa:384",
+          "dave",
+          "ecdsa:521",
+          "erin",
+          "rsa:3072");
 
   @BeforeAll
   static void generateKeys() throws Exception {
     for (Map.Entry<String, String> k : KEY_TYPES.entrySet()) {
       String[] typeAndBits = k.getValue().split(":");
-      List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", typeAndBits[0], "-N", "", "-C", k.getKey(),
-          "-f", dir.resolve(k.getKey()).toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "ssh-keygen",
+                  "-q",
+                  "-t",
+                  typeAndBits[0],
+                  "-N",
+                  "",
+                  "-C",
+                  k.getKey(),
+                  "-f",
+                  dir.resolve(k.getKey()).toString()));
       if (typeAndBits.length > 1) {
         cmd.addAll(List.of("-b", typeAndBits[1]));
       }
@@ -77,7 +97,8 @@ class ProofVerifierTest {
   }
 
   private static Statement withTimes(String approver, String issued, String expires) {
-    return Statement.decision(TASK, "s1", HASH, approver, true, "looks good", null, issued, expires);
+    return Statement.decision(
+        TASK, "s1", HASH, approver, true, "looks good", null, issued, expires);
   }
 
   private static String publicLine(String name) throws IOException {
@@ -92,15 +113,25 @@ class ProofVerifierTest {
     return new ProofPolicy(ProofPolicy.REQUIRED, keys, Map.of(), 3600);
   }
 
-  private static String sshSign(String key, Statement statement, String namespace) throws Exception {
+  private static String sshSign(String key, Statement statement, String namespace)
+      throws Exception {
     Path file = dir.resolve("statement-" + FILES.incrementAndGet() + ".json");
     Files.writeString(file, statement.canonical(), StandardCharsets.UTF_8);
-    run("ssh-keygen", "-Y", "sign", "-n", namespace, "-f", dir.resolve(key).toString(), file.toString());
+    run(
+        "ssh-keygen",
+        "-Y",
+        "sign",
+        "-n",
+        namespace,
+        "-f",
+        dir.resolve(key).toString(),
+        file.toString());
     return Files.readString(Path.of(file + ".sig"));
   }
 
   private static ApprovalProof sshProof(String key, Statement signed) throws Exception {
-    return ApprovalProof.ssh(sshSign(key, signed, Statement.SSH_NAMESPACE), signed.issuedAt(), signed.expiresAt());
+    return ApprovalProof.ssh(
+        sshSign(key, signed, Statement.SSH_NAMESPACE), signed.issuedAt(), signed.expiresAt());
   }
 
   private static String run(String... cmd) throws Exception {
@@ -124,10 +155,14 @@ class ProofVerifierTest {
     @DisplayName("an ed25519 signature by a listed key verifies, with ssh-keygen's fingerprint")
     void ed25519Verifies() throws Exception {
       Statement st = approve("alice");
-      ProofVerdict v = ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("alice"), NOW, DEADLINE);
+      ProofVerdict v =
+          ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("alice"), NOW, DEADLINE);
 
-      String fingerprint = run("ssh-keygen", "-lf", dir.resolve("alice.pub").toString()).split("\\s+")[1];
-      assertThat(v).isEqualTo(new ProofVerdict("ssh", true, "ssh-ed25519", fingerprint, null, st.digest(), null));
+      String fingerprint =
+          run("ssh-keygen", "-lf", dir.resolve("alice.pub").toString()).split("\\s+")[1];
+      assertThat(v)
+          .isEqualTo(
+              new ProofVerdict("ssh", true, "ssh-ed25519", fingerprint, null, st.digest(), null));
       assertThat(SshKeys.fingerprint(publicLine("alice"))).isEqualTo(fingerprint);
     }
 
@@ -135,7 +170,8 @@ class ProofVerifierTest {
     @DisplayName("an ecdsa P-256 signature by a listed key verifies")
     void ecdsaVerifies() throws Exception {
       Statement st = approve("bob");
-      ProofVerdict v = ProofVerifier.verify(sshProof("bob", st), st, sshPolicy("bob"), NOW, DEADLINE);
+      ProofVerdict v =
+          ProofVerifier.verify(sshProof("bob", st), st, sshPolicy("bob"), NOW, DEADLINE);
 
       assertThat(v.verified()).as(v.problem()).isTrue();
       assertThat(v.keyType()).isEqualTo("ecdsa-sha2-nistp256");
@@ -159,29 +195,49 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       Path file = dir.resolve("statement-" + FILES.incrementAndGet() + ".json");
       Files.writeString(file, st.canonical());
-      run("ssh-keygen", "-Y", "sign", "-O", "hashalg=sha256", "-n", Statement.SSH_NAMESPACE, "-f",
-          dir.resolve("alice").toString(), file.toString());
-      ApprovalProof proof = ApprovalProof.ssh(Files.readString(Path.of(file + ".sig")), ISSUED, EXPIRES);
+      run(
+          "ssh-keygen",
+          "-Y",
+          "sign",
+          "-O",
+          "hashalg=sha256",
+          "-n",
+          Statement.SSH_NAMESPACE,
+          "-f",
+          dir.resolve("alice").toString(),
+          file.toString());
+      ApprovalProof proof =
+          ApprovalProof.ssh(Files.readString(Path.of(file + ".sig")), ISSUED, EXPIRES);
 
-      assertThat(ProofVerifier.verify(proof, st, sshPolicy("alice"), NOW, DEADLINE).verified()).isTrue();
+      assertThat(ProofVerifier.verify(proof, st, sshPolicy("alice"), NOW, DEADLINE).verified())
+          .isTrue();
     }
 
     @Test
     @DisplayName("the key is found among several lines of the identity, ignoring unparsable ones")
     void findsKeyAmongSeveral() throws Exception {
       Statement st = approve("alice");
-      ProofPolicy policy = new ProofPolicy(null,
-          Map.of("alice", List.of("garbage", publicLine("bob"), publicLine("alice") + " extra comment words")),
-          Map.of(), 0);
+      ProofPolicy policy =
+          new ProofPolicy(
+              null,
+              Map.of(
+                  "alice",
+                  List.of(
+                      "garbage", publicLine("bob"), publicLine("alice") + " extra comment words")),
+              Map.of(),
+              0);
 
-      assertThat(ProofVerifier.verify(sshProof("alice", st), st, policy, NOW, DEADLINE).verified()).isTrue();
+      assertThat(ProofVerifier.verify(sshProof("alice", st), st, policy, NOW, DEADLINE).verified())
+          .isTrue();
     }
 
     @Test
-    @DisplayName("bob's key signing a statement that says alice is speaking is refused as not listed")
+    @DisplayName(
+        "bob's key signing a statement that says alice is speaking is refused as not listed")
     void otherIdentitysKeyRefused() throws Exception {
       Statement st = approve("alice");
-      ProofVerdict v = ProofVerifier.verify(sshProof("bob", st), st, sshPolicy("alice", "bob"), NOW, DEADLINE);
+      ProofVerdict v =
+          ProofVerifier.verify(sshProof("bob", st), st, sshPolicy("alice", "bob"), NOW, DEADLINE);
 
       assertRefused(v, "not listed for 'alice'");
       assertThat(v.problem()).contains(SshKeys.fingerprint(publicLine("bob")));
@@ -193,23 +249,42 @@ class ProofVerifierTest {
     @DisplayName("an identity with no keys in policy is refused as such")
     void identityWithoutKeysRefused() throws Exception {
       Statement st = approve("alice");
-      assertRefused(ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("bob"), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("bob"), NOW, DEADLINE),
           "no SSH keys are listed for 'alice'");
     }
 
     static Stream<Arguments> otherStatements() {
       return Stream.of(
           Arguments.of("another comment", approve("alice", "looks bad")),
-          Arguments.of("another step", Statement.decision(TASK, "s2", HASH, "alice", true, "looks good", null, ISSUED,
-              EXPIRES)),
-          Arguments.of("another task", Statement.decision("run-2", "s1", HASH, "alice", true, "looks good", null,
-              ISSUED, EXPIRES)),
-          Arguments.of("another call hash", Statement.decision(TASK, "s1", "sha256:" + "cd".repeat(32), "alice", true,
-              "looks good", null, ISSUED, EXPIRES)),
-          Arguments.of("a rejection, for an approval", Statement.decision(TASK, "s1", HASH, "alice", false,
-              "looks good", null, ISSUED, EXPIRES)),
-          Arguments.of("a break-glass approval", Statement.decision(TASK, "s1", HASH, "alice", true, "looks good",
-              "incident-7", ISSUED, EXPIRES)));
+          Arguments.of(
+              "another step",
+              Statement.decision(
+                  TASK, "s2", HASH, "alice", true, "looks good", null, ISSUED, EXPIRES)),
+          Arguments.of(
+              "another task",
+              Statement.decision(
+                  "run-2", "s1", HASH, "alice", true, "looks good", null, ISSUED, EXPIRES)),
+          Arguments.of(
+              "another call hash",
+              Statement.decision(
+                  TASK,
+                  "s1",
+                  "sha256:" + "cd".repeat(32),
+                  "alice",
+                  true,
+                  "looks good",
+                  null,
+                  ISSUED,
+                  EXPIRES)),
+          Arguments.of(
+              "a rejection, for an approval",
+              Statement.decision(
+                  TASK, "s1", HASH, "alice", false, "looks good", null, ISSUED, EXPIRES)),
+          Arguments.of(
+              "a break-glass approval",
+              Statement.decision(
+                  TASK, "s1", HASH, "alice", true, "looks good", "incident-7", ISSUED, EXPIRES)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -217,15 +292,18 @@ class ProofVerifierTest {
     @DisplayName("a signature of alice's approval does not prove a different statement")
     void signatureForAnotherStatementRefused(String what, Statement other) throws Exception {
       ApprovalProof proof = sshProof("alice", approve("alice"));
-      assertRefused(ProofVerifier.verify(proof, other, sshPolicy("alice"), NOW, DEADLINE), "bad signature");
+      assertRefused(
+          ProofVerifier.verify(proof, other, sshPolicy("alice"), NOW, DEADLINE), "bad signature");
     }
 
     @Test
     @DisplayName("a rejection's signature used for an approval statement is refused")
     void rejectionProofForApprovalRefused() throws Exception {
-      Statement reject = Statement.decision(TASK, "s1", HASH, "alice", false, "no", null, ISSUED, EXPIRES);
+      Statement reject =
+          Statement.decision(TASK, "s1", HASH, "alice", false, "no", null, ISSUED, EXPIRES);
       ApprovalProof proof = sshProof("alice", reject);
-      assertRefused(ProofVerifier.verify(proof, approve("alice", "no"), sshPolicy("alice"), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(proof, approve("alice", "no"), sshPolicy("alice"), NOW, DEADLINE),
           "bad signature");
     }
 
@@ -244,28 +322,45 @@ class ProofVerifierTest {
     @DisplayName("garbage instead of armor is refused as malformed armor")
     void garbageArmorRefused() throws Exception {
       Statement st = approve("alice");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh("hello", ISSUED, EXPIRES), st, sshPolicy("alice"), NOW,
-          DEADLINE), "armor");
-      String badBody = "-----BEGIN SSH SIGNATURE-----\n!!!not base64!!!\n-----END SSH SIGNATURE-----\n";
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(badBody, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW,
-          DEADLINE), "armor");
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh("hello", ISSUED, EXPIRES), st, sshPolicy("alice"), NOW, DEADLINE),
+          "armor");
+      String badBody =
+          "-----BEGIN SSH SIGNATURE-----\n!!!not base64!!!\n-----END SSH SIGNATURE-----\n";
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh(badBody, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW, DEADLINE),
+          "armor");
       String overlapping = "-----BEGIN SSH SIGNATURE-----END SSH SIGNATURE-----";
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(overlapping, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW,
-          DEADLINE), "armor");
-      String notSshsig = "-----BEGIN SSH SIGNATURE-----\n" + Base64.getEncoder().encodeToString(new byte[64])
-          + "\n-----END SSH SIGNATURE-----";
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(notSshsig, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW,
-          DEADLINE), "malformed SSH signature");
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh(overlapping, ISSUED, EXPIRES),
+              st,
+              sshPolicy("alice"),
+              NOW,
+              DEADLINE),
+          "armor");
+      String notSshsig =
+          "-----BEGIN SSH SIGNATURE-----\n"
+              + Base64.getEncoder().encodeToString(new byte[64])
+              + "\n-----END SSH SIGNATURE-----";
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh(notSshsig, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW, DEADLINE),
+          "malformed SSH signature");
     }
 
     @Test
     @DisplayName("a 1 MB signature is refused at once by the size bound")
     void hugeSignatureRefused() throws Exception {
       Statement st = approve("alice");
-      String huge = "-----BEGIN SSH SIGNATURE-----\n" + "A".repeat(1 << 20) + "\n-----END SSH SIGNATURE-----";
+      String huge =
+          "-----BEGIN SSH SIGNATURE-----\n" + "A".repeat(1 << 20) + "\n-----END SSH SIGNATURE-----";
       long start = System.nanoTime();
-      ProofVerdict v = ProofVerifier.verify(ApprovalProof.ssh(huge, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW,
-          DEADLINE);
+      ProofVerdict v =
+          ProofVerifier.verify(
+              ApprovalProof.ssh(huge, ISSUED, EXPIRES), st, sshPolicy("alice"), NOW, DEADLINE);
 
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(500);
       assertRefused(v, "over the 16384 limit");
@@ -277,8 +372,11 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       ProofPolicy policy = sshPolicy("alice");
       String armored = sshSign("alice", st, Statement.SSH_NAMESPACE);
-      String body = armored.replace("-----BEGIN SSH SIGNATURE-----", "").replace("-----END SSH SIGNATURE-----", "")
-          .replaceAll("\\s", "");
+      String body =
+          armored
+              .replace("-----BEGIN SSH SIGNATURE-----", "")
+              .replace("-----END SSH SIGNATURE-----", "")
+              .replaceAll("\\s", "");
       byte[] blob = Base64.getDecoder().decode(body);
       Random random = new Random(42);
       for (int i = 0; i < 300; i++) {
@@ -288,9 +386,13 @@ class ProofVerifierTest {
         } else {
           bad[random.nextInt(bad.length)] ^= (byte) (1 + random.nextInt(255));
         }
-        String corrupted = "-----BEGIN SSH SIGNATURE-----\n" + Base64.getEncoder().encodeToString(bad)
-            + "\n-----END SSH SIGNATURE-----";
-        ProofVerdict v = ProofVerifier.verify(ApprovalProof.ssh(corrupted, ISSUED, EXPIRES), st, policy, NOW, DEADLINE);
+        String corrupted =
+            "-----BEGIN SSH SIGNATURE-----\n"
+                + Base64.getEncoder().encodeToString(bad)
+                + "\n-----END SSH SIGNATURE-----";
+        ProofVerdict v =
+            ProofVerifier.verify(
+                ApprovalProof.ssh(corrupted, ISSUED, EXPIRES), st, policy, NOW, DEADLINE);
         assertThat(v.verified()).isFalse();
         assertThat(v.problem()).isNotBlank();
       }
@@ -308,7 +410,8 @@ class ProofVerifierTest {
       assertThat(SshKeys.parses("ssh-ed25519 !!!")).isFalse();
       assertThat(SshKeys.parses("ssh-ed25519")).isFalse();
       assertThat(SshKeys.parses(null)).isFalse();
-      assertThatThrownBy(() -> SshKeys.fingerprint("nonsense")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> SshKeys.fingerprint("nonsense"))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -320,7 +423,8 @@ class ProofVerifierTest {
     void expiredRefused() throws Exception {
       Statement st = approve("alice");
       long later = Instant.parse(EXPIRES).toEpochMilli() + 1000;
-      ProofVerdict v = ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("alice"), later, 0);
+      ProofVerdict v =
+          ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("alice"), later, 0);
 
       assertRefused(v, "expired at " + EXPIRES);
     }
@@ -338,7 +442,9 @@ class ProofVerifierTest {
     @DisplayName("a proof issued within the 60 s clock skew is accepted")
     void withinSkewAccepted() throws Exception {
       Statement st = withTimes("alice", "2026-11-30T19:05:59Z", "2026-11-30T19:15:00Z");
-      assertThat(ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("alice"), NOW, DEADLINE).verified())
+      assertThat(
+              ProofVerifier.verify(sshProof("alice", st), st, sshPolicy("alice"), NOW, DEADLINE)
+                  .verified())
           .isTrue();
     }
 
@@ -352,15 +458,19 @@ class ProofVerifierTest {
     }
 
     @Test
-    @DisplayName("a proof that outlives the step deadline is refused; within a second of it is fine")
+    @DisplayName(
+        "a proof that outlives the step deadline is refused; within a second of it is fine")
     void outlivesDeadlineRefused() throws Exception {
       Statement st = approve("alice");
       ApprovalProof proof = sshProof("alice", st);
       long deadline = Instant.parse("2026-11-30T19:10:00Z").toEpochMilli();
 
-      assertRefused(ProofVerifier.verify(proof, st, sshPolicy("alice"), NOW, deadline), "outlives the step deadline");
+      assertRefused(
+          ProofVerifier.verify(proof, st, sshPolicy("alice"), NOW, deadline),
+          "outlives the step deadline");
       long justBefore = Instant.parse(EXPIRES).toEpochMilli() - 1000;
-      assertThat(ProofVerifier.verify(proof, st, sshPolicy("alice"), NOW, justBefore).verified()).isTrue();
+      assertThat(ProofVerifier.verify(proof, st, sshPolicy("alice"), NOW, justBefore).verified())
+          .isTrue();
     }
 
     @Test
@@ -369,18 +479,30 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       String sig = sshSign("alice", st, Statement.SSH_NAMESPACE);
 
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(sig, "2026-11-30T19:01:00Z", EXPIRES), st,
-          sshPolicy("alice"), NOW, DEADLINE), "not the statement's");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(sig, "yesterday", EXPIRES), st, sshPolicy("alice"), NOW,
-          DEADLINE), "issuedAt 'yesterday' is not an ISO-8601 instant");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(sig, ISSUED, null), st, sshPolicy("alice"), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh(sig, "2026-11-30T19:01:00Z", EXPIRES),
+              st,
+              sshPolicy("alice"),
+              NOW,
+              DEADLINE),
+          "not the statement's");
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh(sig, "yesterday", EXPIRES), st, sshPolicy("alice"), NOW, DEADLINE),
+          "issuedAt 'yesterday' is not an ISO-8601 instant");
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh(sig, ISSUED, null), st, sshPolicy("alice"), NOW, DEADLINE),
           "expiresAt");
     }
 
     @Test
     @DisplayName("no proof is refused with kind none, pointing at interlock sign")
     void noProofRefused() {
-      ProofVerdict v = ProofVerifier.verify(null, approve("alice"), new ProofPolicy(null, null, null, 0), NOW, 0);
+      ProofVerdict v =
+          ProofVerifier.verify(
+              null, approve("alice"), new ProofPolicy(null, null, null, 0), NOW, 0);
 
       assertRefused(v, "interlock sign");
       assertThat(v.kind()).isEqualTo("none");
@@ -388,27 +510,44 @@ class ProofVerifierTest {
     }
 
     @Test
-    @DisplayName("an unknown kind, missing evidence, or missing statement or policy is refused, never thrown")
+    @DisplayName(
+        "an unknown kind, missing evidence, or missing statement or policy is refused, never thrown")
     void degenerateInputsRefused() {
       Statement st = approve("alice");
       ProofPolicy policy = new ProofPolicy(null, null, null, 0);
       String longKind = "x".repeat(500);
 
-      ProofVerdict unknown = ProofVerifier.verify(new ApprovalProof(longKind, "s", "t", ISSUED, EXPIRES), st, policy,
-          NOW, 0);
+      ProofVerdict unknown =
+          ProofVerifier.verify(
+              new ApprovalProof(longKind, "s", "t", ISSUED, EXPIRES), st, policy, NOW, 0);
       assertRefused(unknown, "is not ssh or jws");
       assertThat(unknown.problem()).hasSizeLessThan(120);
-      assertRefused(ProofVerifier.verify(new ApprovalProof(null, null, null, null, null), st, policy, NOW, 0),
+      assertRefused(
+          ProofVerifier.verify(new ApprovalProof(null, null, null, null, null), st, policy, NOW, 0),
           "not ssh or jws");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh(null, ISSUED, EXPIRES), st, policy, NOW, 0), "empty");
-      assertRefused(ProofVerifier.verify(ApprovalProof.jws(" ", ISSUED, EXPIRES), st, policy, NOW, 0), "empty");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh("x", ISSUED, EXPIRES), null, policy, NOW, 0), "statement");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh("x", ISSUED, EXPIRES), st, null, NOW, 0), "policy");
-      assertRefused(ProofVerifier.verify(ApprovalProof.jws("x".repeat(20_000), ISSUED, EXPIRES), st, policy, NOW, 0),
+      assertRefused(
+          ProofVerifier.verify(ApprovalProof.ssh(null, ISSUED, EXPIRES), st, policy, NOW, 0),
+          "empty");
+      assertRefused(
+          ProofVerifier.verify(ApprovalProof.jws(" ", ISSUED, EXPIRES), st, policy, NOW, 0),
+          "empty");
+      assertRefused(
+          ProofVerifier.verify(ApprovalProof.ssh("x", ISSUED, EXPIRES), null, policy, NOW, 0),
+          "statement");
+      assertRefused(
+          ProofVerifier.verify(ApprovalProof.ssh("x", ISSUED, EXPIRES), st, null, NOW, 0),
+          "policy");
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.jws("x".repeat(20_000), ISSUED, EXPIRES), st, policy, NOW, 0),
           "token is 20000 chars");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh("x", ISSUED, EXPIRES), st, policy, Long.MIN_VALUE,
-          Long.MAX_VALUE), "issued in the future");
-      assertRefused(ProofVerifier.verify(ApprovalProof.ssh("x", ISSUED, EXPIRES), st, policy, Long.MAX_VALUE, 0),
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh("x", ISSUED, EXPIRES), st, policy, Long.MIN_VALUE, Long.MAX_VALUE),
+          "issued in the future");
+      assertRefused(
+          ProofVerifier.verify(
+              ApprovalProof.ssh("x", ISSUED, EXPIRES), st, policy, Long.MAX_VALUE, 0),
           "expired");
     }
 
@@ -465,7 +604,8 @@ class ProofVerifierTest {
     void ed25519Verifies() {
       Statement st = approve("alice");
       String token = ProofSigner.issueJws("idp", edPrivate, st);
-      ProofVerdict v = ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE);
+      ProofVerdict v =
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE);
 
       assertThat(v).isEqualTo(new ProofVerdict("jws", true, null, null, "idp", st.digest(), null));
       assertThat(edPublic).doesNotContain("\"d\"");
@@ -485,8 +625,13 @@ class ProofVerifierTest {
       parsed.setCompactSerialization(token);
       assertThat(parsed.getAlgorithmHeaderValue()).isEqualTo("ES256");
       assertThat(parsed.getKeyIdHeaderValue()).isEqualTo("ec-1");
-      ProofVerdict v = ProofVerifier.verify(jws(token, st), st,
-          policy("idp", edPublic, ProofSigner.publicJwk(ecPrivate)), NOW, DEADLINE);
+      ProofVerdict v =
+          ProofVerifier.verify(
+              jws(token, st),
+              st,
+              policy("idp", edPublic, ProofSigner.publicJwk(ecPrivate)),
+              NOW,
+              DEADLINE);
       assertThat(v.verified()).as(v.problem()).isTrue();
     }
 
@@ -495,9 +640,13 @@ class ProofVerifierTest {
     void malformedIssuerKeySkipped() {
       Statement st = approve("alice");
       String token = ProofSigner.issueJws("idp", edPrivate, st);
-      assertThat(ProofVerifier.verify(jws(token, st), st, policy("idp", "{not json", edPublic), NOW, DEADLINE)
-          .verified()).isTrue();
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", "{not json"), NOW, DEADLINE),
+      assertThat(
+              ProofVerifier.verify(
+                      jws(token, st), st, policy("idp", "{not json", edPublic), NOW, DEADLINE)
+                  .verified())
+          .isTrue();
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", "{not json"), NOW, DEADLINE),
           "no usable public keys");
     }
 
@@ -507,20 +656,28 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
       String payload = claimsFor(st).toJson();
-      String token = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-          + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".";
+      String token =
+          b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+              + "."
+              + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+              + ".";
 
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE), "alg 'none'");
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
+          "alg 'none'");
     }
 
     @Test
-    @DisplayName("an HS256 token keyed with the issuer's public key (JWK JSON or raw bytes) is refused")
+    @DisplayName(
+        "an HS256 token keyed with the issuer's public key (JWK JSON or raw bytes) is refused")
     void hmacConfusionRefused() throws Exception {
       Statement st = approve("alice");
       OctetKeyPairJsonWebKey pub = (OctetKeyPairJsonWebKey) JsonWebKey.Factory.newJwk(edPublic);
-      byte[] x = Base64.getUrlDecoder().decode((String) pub.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
-          .get("x"));
-      List<byte[]> secrets = List.of(edPublic.getBytes(StandardCharsets.UTF_8), x, pub.getPublicKey().getEncoded());
+      byte[] x =
+          Base64.getUrlDecoder()
+              .decode((String) pub.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY).get("x"));
+      List<byte[]> secrets =
+          List.of(edPublic.getBytes(StandardCharsets.UTF_8), x, pub.getPublicKey().getEncoded());
       for (byte[] secret : secrets) {
         JsonWebSignature hs = new JsonWebSignature();
         hs.setPayload(claimsFor(st).toJson());
@@ -528,8 +685,10 @@ class ProofVerifierTest {
         hs.setKey(new HmacKey(secret));
         hs.setDoKeyValidation(false);
 
-        assertRefused(ProofVerifier.verify(jws(hs.getCompactSerialization(), st), st, policy("idp", edPublic), NOW,
-            DEADLINE), "alg 'HS256' is not allowed");
+        assertRefused(
+            ProofVerifier.verify(
+                jws(hs.getCompactSerialization(), st), st, policy("idp", edPublic), NOW, DEADLINE),
+            "alg 'HS256' is not allowed");
       }
     }
 
@@ -539,7 +698,8 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       String token = ProofSigner.issueJws("evil-idp", edPrivate, st);
 
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
           "issuer 'evil-idp' is not a trusted issuer");
     }
 
@@ -550,9 +710,12 @@ class ProofVerifierTest {
       String sameKid = ProofSigner.issueJws("idp", ProofSigner.newEd25519Jwk("ed-1"), st);
       String noKid = ProofSigner.issueJws("idp", ProofSigner.newEd25519Jwk(null), st);
 
-      assertRefused(ProofVerifier.verify(jws(sameKid, st), st, policy("idp", edPublic), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(jws(sameKid, st), st, policy("idp", edPublic), NOW, DEADLINE),
           "bad signature");
-      assertRefused(ProofVerifier.verify(jws(noKid, st), st, policy("idp", edPublic), NOW, DEADLINE), "bad signature");
+      assertRefused(
+          ProofVerifier.verify(jws(noKid, st), st, policy("idp", edPublic), NOW, DEADLINE),
+          "bad signature");
     }
 
     @Test
@@ -562,18 +725,23 @@ class ProofVerifierTest {
       String token = ProofSigner.issueJws("idp", edPrivate, st);
       long later = Instant.parse(EXPIRES).toEpochMilli() + 120_000;
 
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), later, 0), "expired");
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), later, 0), "expired");
     }
 
     @Test
-    @DisplayName("a token whose own exp has passed is refused even if the proof's times are current")
+    @DisplayName(
+        "a token whose own exp has passed is refused even if the proof's times are current")
     void tokenExpRefused() throws Exception {
       Statement st = approve("alice");
       JwtClaims claims = claimsFor(st);
-      claims.setExpirationTime(NumericDate.fromSeconds(Instant.parse("2026-11-30T19:02:00Z").getEpochSecond()));
+      claims.setExpirationTime(
+          NumericDate.fromSeconds(Instant.parse("2026-11-30T19:02:00Z").getEpochSecond()));
       String token = signClaims(edPrivate, AlgorithmIdentifiers.EDDSA, claims);
 
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE), "token expired");
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
+          "token expired");
     }
 
     @Test
@@ -584,7 +752,8 @@ class ProofVerifierTest {
       claims.setSubject("bob");
       String token = signClaims(edPrivate, AlgorithmIdentifiers.EDDSA, claims);
 
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
           "subject 'bob' is not 'alice'");
     }
 
@@ -594,12 +763,14 @@ class ProofVerifierTest {
       Statement st = approve("alice");
       String token = ProofSigner.issueJws("idp", edPrivate, approve("alice", "something else"));
 
-      assertRefused(ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
+      assertRefused(
+          ProofVerifier.verify(jws(token, st), st, policy("idp", edPublic), NOW, DEADLINE),
           "signed for another statement");
     }
 
     @Test
-    @DisplayName("a token whose iat or exp differ from the proof's times, or that lacks the statement claim, is refused")
+    @DisplayName(
+        "a token whose iat or exp differ from the proof's times, or that lacks the statement claim, is refused")
     void claimMismatchesRefused() throws Exception {
       Statement st = approve("alice");
       JwtClaims earlier = claimsFor(st);
@@ -609,12 +780,30 @@ class ProofVerifierTest {
       JwtClaims noSub = claimsFor(st);
       noSub.unsetClaim("sub");
 
-      assertRefused(ProofVerifier.verify(jws(signClaims(edPrivate, "EdDSA", earlier), st), st, policy("idp", edPublic),
-          NOW, DEADLINE), "iat");
-      assertRefused(ProofVerifier.verify(jws(signClaims(edPrivate, "EdDSA", noStatement), st), st,
-          policy("idp", edPublic), NOW, DEADLINE), "no interlock_statement");
-      assertRefused(ProofVerifier.verify(jws(signClaims(edPrivate, "EdDSA", noSub), st), st,
-          policy("idp", edPublic), NOW, DEADLINE), "no sub");
+      assertRefused(
+          ProofVerifier.verify(
+              jws(signClaims(edPrivate, "EdDSA", earlier), st),
+              st,
+              policy("idp", edPublic),
+              NOW,
+              DEADLINE),
+          "iat");
+      assertRefused(
+          ProofVerifier.verify(
+              jws(signClaims(edPrivate, "EdDSA", noStatement), st),
+              st,
+              policy("idp", edPublic),
+              NOW,
+              DEADLINE),
+          "no interlock_statement");
+      assertRefused(
+          ProofVerifier.verify(
+              jws(signClaims(edPrivate, "EdDSA", noSub), st),
+              st,
+              policy("idp", edPublic),
+              NOW,
+              DEADLINE),
+          "no sub");
     }
 
     @Test
@@ -622,8 +811,10 @@ class ProofVerifierTest {
     void malformedRefused() {
       Statement st = approve("alice");
       ProofPolicy p = policy("idp", edPublic);
-      assertRefused(ProofVerifier.verify(jws("not-a-token", st), st, p, NOW, DEADLINE), "malformed token");
-      assertRefused(ProofVerifier.verify(jws("a.b.c", st), st, p, NOW, DEADLINE), "malformed token");
+      assertRefused(
+          ProofVerifier.verify(jws("not-a-token", st), st, p, NOW, DEADLINE), "malformed token");
+      assertRefused(
+          ProofVerifier.verify(jws("a.b.c", st), st, p, NOW, DEADLINE), "malformed token");
       String jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..aaaa.bbbb.cccc";
       assertRefused(ProofVerifier.verify(jws(jwe, st), st, p, NOW, DEADLINE), "JWE");
     }

@@ -19,14 +19,17 @@ import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 import java.util.List;
 
-/** k8s.describe: an object with its recent events and, for workloads, its pods and rollout state. */
+/**
+ * k8s.describe: an object with its recent events and, for workloads, its pods and rollout state.
+ */
 public final class DescribeTool implements ReadTool {
   static final int EVENTS = 20;
   static final int PODS = 50;
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod, Node")
-          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace(
+              "namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name");
 
   @Override
@@ -36,16 +39,19 @@ public final class DescribeTool implements ReadTool {
 
   @Override
   public String description() {
-    return "Describe one object (like kubectl describe): the object (Secret values redacted), its " + EVENTS
-        + " most recent events, and for workloads the rollout state and up to " + PODS + " pods with readiness,"
-        + " restarts and waiting reasons. Kinds: " + Kinds.names();
+    return "Describe one object (like kubectl describe): the object (Secret values redacted), its "
+        + EVENTS
+        + " most recent events, and for workloads the rollout state and up to "
+        + PODS
+        + " pods with readiness,"
+        + " restarts and waiting reasons. Kinds: "
+        + Kinds.names();
   }
 
   @Override
   public ArgsSchema schema() {
     return SCHEMA;
   }
-
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {
@@ -57,7 +63,9 @@ public final class DescribeTool implements ReadTool {
       var events = Events.of(ctx.client(), t.namespace(), t.kind().name(), t.name());
       out.set("events", Events.rows(events, EVENTS));
       if (events.size() > EVENTS) {
-        out.put("eventsTruncated", "showing " + EVENTS + " of " + events.size() + " events; use k8s.events for more");
+        out.put(
+            "eventsTruncated",
+            "showing " + EVENTS + " of " + events.size() + " events; use k8s.events for more");
       }
     }
     if (t.kind().workload()) {
@@ -70,7 +78,8 @@ public final class DescribeTool implements ReadTool {
       o.warnings().forEach(warn::add);
       out.set("pods", pods(Workloads.selectedPods(ctx.client(), t, live), out));
     }
-    return Bounded.cap(out, "use k8s.get for the object alone, k8s.events or k8s.list for the rest");
+    return Bounded.cap(
+        out, "use k8s.get for the object alone, k8s.events or k8s.list for the rest");
   }
 
   static ArrayNode pods(List<Pod> pods, ObjectNode out) {
@@ -81,8 +90,11 @@ public final class DescribeTool implements ReadTool {
       r.put("phase", p.getStatus() == null ? null : p.getStatus().getPhase());
       r.put("node", p.getSpec() == null ? null : p.getSpec().getNodeName());
       int restarts = 0;
-      boolean ready = p.getStatus() != null && p.getStatus().getConditions() != null
-          && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      boolean ready =
+          p.getStatus() != null
+              && p.getStatus().getConditions() != null
+              && p.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
       r.put("ready", ready);
       if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
         for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
@@ -95,7 +107,13 @@ public final class DescribeTool implements ReadTool {
       r.put("restarts", restarts);
     }
     if (pods.size() > PODS) {
-      out.put("podsTruncated", "showing " + PODS + " of " + pods.size() + " pods; use k8s.list kind=Pod with a labelSelector");
+      out.put(
+          "podsTruncated",
+          "showing "
+              + PODS
+              + " of "
+              + pods.size()
+              + " pods; use k8s.list kind=Pod with a labelSelector");
     }
     return rows;
   }

@@ -2,7 +2,6 @@ package io.interlock.activities.k8s.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.interlock.contract.values.CallerText;
 import io.interlock.activities.k8s.Json;
 import io.interlock.activities.tools.ArgsSchema;
 import io.interlock.activities.tools.ReadTool;
@@ -10,6 +9,7 @@ import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.activities.tools.WriteTool;
+import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.Preview;
 import java.util.List;
@@ -24,14 +24,18 @@ public final class DiffTool implements ReadTool {
   private final Map<String, WriteTool> writes = new TreeMap<>();
   private final ArgsSchema schema =
       ArgsSchema.create()
-          .object("manifest", false, "a manifest to compare with the live object (what k8s.apply would change)")
+          .object(
+              "manifest",
+              false,
+              "a manifest to compare with the live object (what k8s.apply would change)")
           .string("tool", false, "a k8s write tool, e.g. k8s.scale, whose call to preview")
           .object("args", false, "the arguments of that would-be call")
           // The would-be call obeys its own tool's schema, checked before anything runs.
-          .rule(args -> {
-            call(args);
-            return List.of();
-          });
+          .rule(
+              args -> {
+                call(args);
+                return List.of();
+              });
 
   public DiffTool(List<WriteTool> writes) {
     writes.forEach(w -> this.writes.put(w.name(), w));
@@ -57,23 +61,36 @@ public final class DiffTool implements ReadTool {
   /** The would-be call: a write tool and its arguments, valid by that tool's schema. */
   private Map.Entry<WriteTool, ToolArgs> call(ToolArgs args) {
     if (args.has("manifest") == args.has("tool")) {
-      throw new ToolException(FailureType.INVALID_ARGS, "give exactly one of args.manifest or args.tool (with args.args)");
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          "give exactly one of args.manifest or args.tool (with args.args)");
     }
     String toolName = args.has("manifest") ? "k8s.apply" : args.string("tool");
     WriteTool tool = writes.get(toolName);
     if (tool == null) {
-      throw new ToolException(FailureType.INVALID_ARGS, "args.tool: '" + CallerText.shown(toolName) + "' is not a k8s write tool; known: " + writes.keySet());
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          "args.tool: '"
+              + CallerText.shown(toolName)
+              + "' is not a k8s write tool; known: "
+              + writes.keySet());
     }
     Map<String, Object> callArgs;
     if (args.has("manifest")) {
       callArgs = Map.of("manifest", args.values().get("manifest"));
     } else {
       Object a = args.values().get("args");
-      callArgs = a instanceof Map<?, ?> m ? castArgs(m) : a == null ? Map.of() : castArgs(Json.MAPPER.convertValue(args.object("args"), Map.class));
+      callArgs =
+          a instanceof Map<?, ?> m
+              ? castArgs(m)
+              : a == null
+                  ? Map.of()
+                  : castArgs(Json.MAPPER.convertValue(args.object("args"), Map.class));
     }
     List<String> problems = tool.schema().validate(callArgs);
     if (!problems.isEmpty()) {
-      throw new ToolException(FailureType.INVALID_ARGS, toolName + ": " + String.join("; ", problems));
+      throw new ToolException(
+          FailureType.INVALID_ARGS, toolName + ": " + String.join("; ", problems));
     }
     return Map.entry(tool, new ToolArgs(callArgs));
   }
@@ -82,7 +99,6 @@ public final class DiffTool implements ReadTool {
   private static Map<String, Object> castArgs(Map<?, ?> m) {
     return (Map<String, Object>) m;
   }
-
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

@@ -15,13 +15,24 @@ final class Events {
 
   /** Events in {@code namespace}, optionally about one object (kind and name), newest first. */
   static List<Event> of(KubernetesClient client, String namespace, String kind, String name) {
-    List<Event> all = ApiErrors.call(
-        "list events in " + namespace,
-        () -> client.v1().events().inNamespace(namespace).list().getItems());
+    List<Event> all =
+        ApiErrors.call(
+            "list events in " + namespace,
+            () -> client.v1().events().inNamespace(namespace).list().getItems());
     return all.stream()
-        .filter(e -> kind == null || e.getInvolvedObject() == null || kind.equals(e.getInvolvedObject().getKind()))
-        .filter(e -> name == null || (e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName())))
-        .sorted(Comparator.comparing(Events::when, Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
+        .filter(
+            e ->
+                kind == null
+                    || e.getInvolvedObject() == null
+                    || kind.equals(e.getInvolvedObject().getKind()))
+        .filter(
+            e ->
+                name == null
+                    || (e.getInvolvedObject() != null
+                        && name.equals(e.getInvolvedObject().getName())))
+        .sorted(
+            Comparator.comparing(Events::when, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed())
         .toList();
   }
 
@@ -45,7 +56,11 @@ final class Events {
       if (e.getInvolvedObject() != null) {
         r.put("object", e.getInvolvedObject().getKind() + "/" + e.getInvolvedObject().getName());
       }
-      r.put("message", e.getMessage() == null || e.getMessage().length() <= 1000 ? e.getMessage() : e.getMessage().substring(0, 1000) + "…");
+      r.put(
+          "message",
+          e.getMessage() == null || e.getMessage().length() <= 1000
+              ? e.getMessage()
+              : e.getMessage().substring(0, 1000) + "…");
       if (e.getCount() != null) {
         r.put("count", e.getCount());
       }

@@ -15,8 +15,12 @@ import io.interlock.activities.tools.ToolContext;
 public final class GetTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .string("kind", true, "object kind, e.g. Deployment, Pod, Secret (plural and short names work)")
-          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .string(
+              "kind",
+              true,
+              "object kind, e.g. Deployment, Pod, Secret (plural and short names work)")
+          .namespace(
+              "namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name");
 
   @Override
@@ -27,14 +31,14 @@ public final class GetTool implements ReadTool {
   @Override
   public String description() {
     return "Read one object (like kubectl get -o yaml) without managedFields; Secret values are redacted."
-        + " Kinds: " + Kinds.names();
+        + " Kinds: "
+        + Kinds.names();
   }
 
   @Override
   public ArgsSchema schema() {
     return SCHEMA;
   }
-
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

@@ -27,7 +27,8 @@ public final class ListTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod (plural and short names work)")
-          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace(
+              "namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .bool("allNamespaces", "list across all namespaces (namespace is then ignored)")
           .string("labelSelector", false, "label selector, e.g. app=web,tier!=db")
           .string("fieldSelector", false, "field selector, e.g. status.phase=Running")
@@ -41,8 +42,11 @@ public final class ListTool implements ReadTool {
 
   @Override
   public String description() {
-    return "List objects of one kind (like kubectl get), paginated: limit (default " + DEFAULT_LIMIT + ", max "
-        + MAX_LIMIT + ") and continue; Secret values are redacted; says what was cut.";
+    return "List objects of one kind (like kubectl get), paginated: limit (default "
+        + DEFAULT_LIMIT
+        + ", max "
+        + MAX_LIMIT
+        + ") and continue; Secret values are redacted; says what was cut.";
   }
 
   @Override
@@ -50,24 +54,31 @@ public final class ListTool implements ReadTool {
     return SCHEMA;
   }
 
-
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {
     Kind kind = Kinds.of(args.string("kind"));
     int limit = args.integer("limit", DEFAULT_LIMIT);
     boolean all = !kind.namespaced() || args.bool("allNamespaces");
     String ns = all ? null : args.string("namespace", Target.DEFAULT_NAMESPACE);
-    var options = new ListOptionsBuilder().withLimit((long) limit).withContinue(args.string("continue", null));
+    var options =
+        new ListOptionsBuilder()
+            .withLimit((long) limit)
+            .withContinue(args.string("continue", null));
     if (args.has("labelSelector")) {
       options.withLabelSelector(args.string("labelSelector"));
     }
     if (args.has("fieldSelector")) {
       options.withFieldSelector(args.string("fieldSelector"));
     }
-    KubernetesResourceList<HasMetadata> list = ApiErrors.call("list " + kind.name(), () -> {
-      var op = kind.operation(ctx.client());
-      return all ? op.inAnyNamespace().list(options.build()) : op.inNamespace(ns).list(options.build());
-    });
+    KubernetesResourceList<HasMetadata> list =
+        ApiErrors.call(
+            "list " + kind.name(),
+            () -> {
+              var op = kind.operation(ctx.client());
+              return all
+                  ? op.inAnyNamespace().list(options.build())
+                  : op.inNamespace(ns).list(options.build());
+            });
     List<HasMetadata> items = list.getItems();
     ObjectNode out = Json.object();
     out.put("kind", kind.name());
@@ -97,14 +108,29 @@ public final class ListTool implements ReadTool {
     out.put("count", shown);
     if (shown < items.size()) {
       // Cut inside this page: the server's token would skip the cut items, so offer a smaller page.
-      out.put("truncated", "showing " + shown + " of " + (items.size() + (remaining == null ? 0 : remaining))
-          + (more && remaining == null ? "+" : "") + " items (limit or the " + Bounded.MAX_BYTES
-          + " byte cap); pass limit=" + Math.max(1, shown) + " to page through all, or narrow with labelSelector/fieldSelector");
+      out.put(
+          "truncated",
+          "showing "
+              + shown
+              + " of "
+              + (items.size() + (remaining == null ? 0 : remaining))
+              + (more && remaining == null ? "+" : "")
+              + " items (limit or the "
+              + Bounded.MAX_BYTES
+              + " byte cap); pass limit="
+              + Math.max(1, shown)
+              + " to page through all, or narrow with labelSelector/fieldSelector");
     } else if (more) {
       out.put("continue", next);
-      out.put("truncated", "showing " + shown + " of "
-          + (remaining == null ? "more than " + shown : String.valueOf(shown + remaining))
-          + " items; pass continue=" + next + " for more");
+      out.put(
+          "truncated",
+          "showing "
+              + shown
+              + " of "
+              + (remaining == null ? "more than " + shown : String.valueOf(shown + remaining))
+              + " items; pass continue="
+              + next
+              + " for more");
     }
     return out;
   }

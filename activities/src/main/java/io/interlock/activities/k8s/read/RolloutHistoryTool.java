@@ -14,11 +14,19 @@ import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 import java.util.List;
 
-/** k8s.rollout-history: a workload's recorded revisions with their images (kubectl rollout history). */
+/**
+ * k8s.rollout-history: a workload's recorded revisions with their images (kubectl rollout history).
+ */
 public final class RolloutHistoryTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
+          .oneOf(
+              "kind",
+              false,
+              "workload kind (default Deployment)",
+              "Deployment",
+              "StatefulSet",
+              "DaemonSet")
           .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name");
 
@@ -37,7 +45,6 @@ public final class RolloutHistoryTool implements ReadTool {
   public ArgsSchema schema() {
     return SCHEMA;
   }
-
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {
@@ -59,7 +66,9 @@ public final class RolloutHistoryTool implements ReadTool {
       }
       ArrayNode images = row.putArray("images");
       if (r.template() != null) {
-        r.template().at("/spec/containers").forEach(c -> images.add(c.path("name").asText() + "=" + c.path("image").asText()));
+        r.template()
+            .at("/spec/containers")
+            .forEach(c -> images.add(c.path("name").asText() + "=" + c.path("image").asText()));
       }
     }
     return out;

@@ -11,11 +11,19 @@ import io.interlock.activities.tools.ReadTool;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 
-/** k8s.rollout-status: one look with kubectl's rollout-status rules plus pod evidence (no waiting). */
+/**
+ * k8s.rollout-status: one look with kubectl's rollout-status rules plus pod evidence (no waiting).
+ */
 public final class RolloutStatusTool implements ReadTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
+          .oneOf(
+              "kind",
+              false,
+              "workload kind (default Deployment)",
+              "Deployment",
+              "StatefulSet",
+              "DaemonSet")
           .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name");
 
@@ -34,7 +42,6 @@ public final class RolloutStatusTool implements ReadTool {
   public ArgsSchema schema() {
     return SCHEMA;
   }
-
 
   @Override
   public JsonNode read(ToolContext ctx, ToolArgs args) {

@@ -14,8 +14,14 @@ import java.util.Set;
 public record PodEvidence(List<String> failures, List<String> warnings, List<String> notes) {
   /** Waiting reasons that will not resolve by waiting longer. */
   static final Set<String> STUCK =
-      Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName",
-          "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+      Set.of(
+          "CrashLoopBackOff",
+          "ImagePullBackOff",
+          "ErrImagePull",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError",
+          "RunContainerError");
 
   public static PodEvidence of(List<Pod> pods) {
     List<String> failures = new ArrayList<>();
@@ -38,12 +44,19 @@ public record PodEvidence(List<String> failures, List<String> warnings, List<Str
       for (ContainerStatus c : statuses) {
         var waiting = c.getState() == null ? null : c.getState().getWaiting();
         if (waiting != null && STUCK.contains(waiting.getReason())) {
-          failures.add(name + " container " + c.getName() + ": " + waiting.getReason()
-              + (waiting.getMessage() == null ? "" : " (" + waiting.getMessage() + ")")
-              + " image " + c.getImage());
+          failures.add(
+              name
+                  + " container "
+                  + c.getName()
+                  + ": "
+                  + waiting.getReason()
+                  + (waiting.getMessage() == null ? "" : " (" + waiting.getMessage() + ")")
+                  + " image "
+                  + c.getImage());
         }
         if (c.getRestartCount() != null && c.getRestartCount() > 0) {
-          warnings.add(name + " container " + c.getName() + " restarted " + c.getRestartCount() + " times");
+          warnings.add(
+              name + " container " + c.getName() + " restarted " + c.getRestartCount() + " times");
         }
       }
       if (isReady(pod)) {
@@ -58,7 +71,8 @@ public record PodEvidence(List<String> failures, List<String> warnings, List<Str
   }
 
   static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }

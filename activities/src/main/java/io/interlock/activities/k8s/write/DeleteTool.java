@@ -32,9 +32,16 @@ public final class DeleteTool implements WriteTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, Pod, ConfigMap")
-          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace(
+              "namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name")
-          .oneOf("propagationPolicy", false, "what happens to dependents (default Background)", "Background", "Foreground", "Orphan");
+          .oneOf(
+              "propagationPolicy",
+              false,
+              "what happens to dependents (default Background)",
+              "Background",
+              "Foreground",
+              "Orphan");
 
   @Override
   public String name() {
@@ -44,7 +51,8 @@ public final class DeleteTool implements WriteTool {
   @Override
   public String description() {
     return "Delete one object. The delete carries the approved uid and resourceVersion as preconditions,"
-        + " so a changed or re-created object is not deleted. Kinds: " + Kinds.names();
+        + " so a changed or re-created object is not deleted. Kinds: "
+        + Kinds.names();
   }
 
   @Override
@@ -66,7 +74,9 @@ public final class DeleteTool implements WriteTool {
   public Preview preview(ToolContext ctx, ToolArgs args) {
     Target t = Target.of(args);
     JsonNode live = t.require(ctx.client());
-    ApiErrors.call("dry-run delete of " + t, () -> delete(ctx.client(), t, args, t.ref(live, ctx.digestKey()), true));
+    ApiErrors.call(
+        "dry-run delete of " + t,
+        () -> delete(ctx.client(), t, args, t.ref(live, ctx.digestKey()), true));
     List<String> warnings = new ArrayList<>();
     warnings.add("destructive: " + t + " will be deleted");
     if (t.kind().is("Namespace")) {
@@ -77,13 +87,21 @@ public final class DeleteTool implements WriteTool {
     }
     JsonNode owners = live.at("/metadata/ownerReferences");
     if (owners.isArray() && !owners.isEmpty()) {
-      warnings.add(t + " is owned by " + owners.get(0).path("kind").asText() + " " + owners.get(0).path("name").asText()
-          + ", which may re-create it");
+      warnings.add(
+          t
+              + " is owned by "
+              + owners.get(0).path("kind").asText()
+              + " "
+              + owners.get(0).path("name").asText()
+              + ", which may re-create it");
     }
     return new Preview(
-        t.ref(live, ctx.digestKey()), "delete " + t, YamlDiff.of(t.path(), live, null),
+        t.ref(live, ctx.digestKey()),
+        "delete " + t,
+        YamlDiff.of(t.path(), live, null),
         "server-side dry-run (DELETE ?dryRun=All with uid/resourceVersion preconditions)",
-        null, warnings);
+        null,
+        warnings);
   }
 
   @Override
@@ -109,7 +127,8 @@ public final class DeleteTool implements WriteTool {
         EditTool.audit(t, live), null, result, started, Instant.now(ctx.clock()).toString());
   }
 
-  private static JsonNode delete(KubernetesClient client, Target t, ToolArgs args, TargetRef pre, boolean dryRun) {
+  private static JsonNode delete(
+      KubernetesClient client, Target t, ToolArgs args, TargetRef pre, boolean dryRun) {
     ObjectNode options = Json.object();
     options.put("apiVersion", "v1");
     options.put("kind", "DeleteOptions");
@@ -136,12 +155,22 @@ public final class DeleteTool implements WriteTool {
     if (oldUid != null && !oldUid.equals(uid)) {
       return new Observation(
           Observation.Status.REACHED,
-          List.of(t + " was deleted (uid " + oldUid + ") and a new object now has its name (uid " + uid + ")"),
+          List.of(
+              t
+                  + " was deleted (uid "
+                  + oldUid
+                  + ") and a new object now has its name (uid "
+                  + uid
+                  + ")"),
           List.of("something re-created " + t));
     }
     return Observation.progressing(
-        t + " still exists (deletionTimestamp " + Json.at(live, "/metadata/deletionTimestamp")
-            + ", finalizers " + live.at("/metadata/finalizers") + ")");
+        t
+            + " still exists (deletionTimestamp "
+            + Json.at(live, "/metadata/deletionTimestamp")
+            + ", finalizers "
+            + live.at("/metadata/finalizers")
+            + ")");
   }
 
   @Override
@@ -156,16 +185,25 @@ public final class DeleteTool implements WriteTool {
       return new RollbackPlan(null, "no complete before-state was captured");
     }
     if (t.kind().is("Secret")) {
-      return new RollbackPlan(null, "Secret values are never captured, so " + t + " cannot be re-created by the engine");
+      return new RollbackPlan(
+          null,
+          "Secret values are never captured, so " + t + " cannot be re-created by the engine");
     }
     JsonNode owners = execution.before().at("/metadata/ownerReferences");
     if (owners.isArray() && !owners.isEmpty()) {
-      return new RollbackPlan(null, t + " was owned by " + owners.get(0).path("kind").asText() + " "
-          + owners.get(0).path("name").asText() + "; its controller re-creates it");
+      return new RollbackPlan(
+          null,
+          t
+              + " was owned by "
+              + owners.get(0).path("kind").asText()
+              + " "
+              + owners.get(0).path("name").asText()
+              + "; its controller re-creates it");
     }
     ObjectNode manifest = Manifests.forRecreate(execution.before());
     @SuppressWarnings("unchecked")
     Map<String, Object> m = Json.MAPPER.convertValue(manifest, Map.class);
-    return new RollbackPlan(new ToolCall("k8s.apply", Map.of("manifest", m)), "re-create " + t + " from its snapshot");
+    return new RollbackPlan(
+        new ToolCall("k8s.apply", Map.of("manifest", m)), "re-create " + t + " from its snapshot");
   }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.activities.k8s.Bounded;
 import io.interlock.activities.k8s.Json;
-import io.interlock.activities.k8s.OwnWrite;
 import io.interlock.activities.k8s.Manifests;
+import io.interlock.activities.k8s.OwnWrite;
 import io.interlock.activities.k8s.Redaction;
 import io.interlock.activities.k8s.Target;
 import io.interlock.activities.k8s.Writes;
@@ -24,8 +24,8 @@ import java.util.List;
 
 /**
  * A write that edits one existing object: the intended object is a pure function of the live one,
- * previewed by a server-side dry-run and written with a PUT guarded by the approved
- * resourceVersion (and uid).
+ * previewed by a server-side dry-run and written with a PUT guarded by the approved resourceVersion
+ * (and uid).
  */
 public abstract class EditTool implements WriteTool {
   /** Reads-then-writes tried when only status moved in between; bounded so it cannot spin. */
@@ -61,7 +61,12 @@ public abstract class EditTool implements WriteTool {
       warnings.add("no change: " + t + " already matches the intended state");
     }
     return new Preview(
-        t.ref(live, ctx.digestKey()), summary(t, live, intended, args), diff, dry.how(), audit(t, dry.object()), warnings);
+        t.ref(live, ctx.digestKey()),
+        summary(t, live, intended, args),
+        diff,
+        dry.how(),
+        audit(t, dry.object()),
+        warnings);
   }
 
   /** Final: subclasses add their checks to the call-hash form, the one the activity calls. */
@@ -84,7 +89,8 @@ public abstract class EditTool implements WriteTool {
       JsonNode after;
       try {
         // The fresh resourceVersion locks the write: nothing may slip in between this read and it.
-        after = Writes.update(ctx.client(), t, intended, Json.at(live, "/metadata/resourceVersion"));
+        after =
+            Writes.update(ctx.client(), t, intended, Json.at(live, "/metadata/resourceVersion"));
       } catch (ToolException e) {
         // A 409 from status churn between read and write: read again; the content check decides.
         if (e.type() != FailureType.TARGET_CHANGED || attempt >= MAX_WRITE_ATTEMPTS) {
@@ -95,7 +101,8 @@ public abstract class EditTool implements WriteTool {
       ObjectNode result = Json.object();
       result.put("summary", summary(t, live, intended, args));
       result.put("resourceVersion", Json.at(after, "/metadata/resourceVersion"));
-      return new Execution(audit(t, live), audit(t, after), result, started, Instant.now(ctx.clock()).toString());
+      return new Execution(
+          audit(t, live), audit(t, after), result, started, Instant.now(ctx.clock()).toString());
     }
   }
 
@@ -105,22 +112,35 @@ public abstract class EditTool implements WriteTool {
    */
   private Execution recognised(Target t, JsonNode live, String started, ToolContext ctx) {
     ObjectNode result = Json.object();
-    result.put("summary", "already executed: " + t + " carries this call's own write ("
-        + OwnWrite.CALL_ANNOTATION + ", field manager " + OwnWrite.FIELD_MANAGER + ") from an attempt whose answer"
-        + " was lost; not written again");
+    result.put(
+        "summary",
+        "already executed: "
+            + t
+            + " carries this call's own write ("
+            + OwnWrite.CALL_ANNOTATION
+            + ", field manager "
+            + OwnWrite.FIELD_MANAGER
+            + ") from an attempt whose answer"
+            + " was lost; not written again");
     result.put("recognisedOwnWrite", true);
     result.put("resourceVersion", Json.at(live, "/metadata/resourceVersion"));
-    return new Execution(null, audit(t, live), result, started, Instant.now(ctx.clock()).toString());
+    return new Execution(
+        null, audit(t, live), result, started, Instant.now(ctx.clock()).toString());
   }
 
   /** The copy kept in previews and the audit: redacted, without managedFields. */
   protected static JsonNode audit(Target t, JsonNode obj) {
     return obj == null
         ? null
-        : Bounded.cap(Redaction.redact(Manifests.forAudit(obj), t.kind().name()), "too large to carry in a payload");
+        : Bounded.cap(
+            Redaction.redact(Manifests.forAudit(obj), t.kind().name()),
+            "too large to carry in a payload");
   }
 
-  /** A rollback needs the whole before-state: none when it was not captured or was cut to fit a payload. */
+  /**
+   * A rollback needs the whole before-state: none when it was not captured or was cut to fit a
+   * payload.
+   */
   protected static boolean capturedBefore(Execution execution) {
     return execution != null && execution.before() != null && !Bounded.isCut(execution.before());
   }

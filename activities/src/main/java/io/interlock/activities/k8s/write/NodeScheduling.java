@@ -13,7 +13,10 @@ import io.interlock.contract.commands.ToolCall;
 import java.util.List;
 import java.util.Map;
 
-/** k8s.cordon and k8s.uncordon: set a Node's spec.unschedulable (evicts nothing, like kubectl cordon). */
+/**
+ * k8s.cordon and k8s.uncordon: set a Node's spec.unschedulable (evicts nothing, like kubectl
+ * cordon).
+ */
 public abstract class NodeScheduling extends EditTool {
   private static final ArgsSchema SCHEMA = ArgsSchema.create().name("name", true, "node name");
 
@@ -61,8 +64,13 @@ public abstract class NodeScheduling extends EditTool {
 
   @Override
   protected String summary(Target target, JsonNode live, JsonNode intended, ToolArgs args) {
-    return (unschedulable() ? "cordon " : "uncordon ") + target + " (spec.unschedulable "
-        + live.at("/spec/unschedulable").asBoolean(false) + " -> " + unschedulable() + ")";
+    return (unschedulable() ? "cordon " : "uncordon ")
+        + target
+        + " (spec.unschedulable "
+        + live.at("/spec/unschedulable").asBoolean(false)
+        + " -> "
+        + unschedulable()
+        + ")";
   }
 
   @Override
@@ -90,9 +98,11 @@ public abstract class NodeScheduling extends EditTool {
     }
     boolean was = execution.before().at("/spec/unschedulable").asBoolean(false);
     if (was == unschedulable()) {
-      return new RollbackPlan(null, "the node was already " + (was ? "cordoned" : "schedulable") + "; nothing to undo");
+      return new RollbackPlan(
+          null, "the node was already " + (was ? "cordoned" : "schedulable") + "; nothing to undo");
     }
     return new RollbackPlan(
-        new ToolCall(inverse(), Map.of("name", args.string("name"))), inverse().substring(4) + " node " + args.string("name") + " again");
+        new ToolCall(inverse(), Map.of("name", args.string("name"))),
+        inverse().substring(4) + " node " + args.string("name") + " again");
   }
 }

@@ -35,15 +35,22 @@ public final class PatchTool extends EditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
           .string("kind", true, "object kind, e.g. Deployment, ConfigMap, Service")
-          .namespace("namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
+          .namespace(
+              "namespace", false, "namespace (default 'default'; ignored for cluster-scoped kinds)")
           .name("name", true, "object name")
-          .object("patch", true, "JSON merge patch (RFC 7386), e.g. {\"spec\":{\"minReadySeconds\":10}}; lists are replaced whole,"
-              + " null deletes a field; a Secret's data/stringData values are references " + SecretRef.SHAPE)
-          // Checked before anything runs: the kind, the patch's shape, and a Secret's values by reference.
-          .rule(args -> {
-            checkPatch(Target.of(args), args);
-            return List.of();
-          });
+          .object(
+              "patch",
+              true,
+              "JSON merge patch (RFC 7386), e.g. {\"spec\":{\"minReadySeconds\":10}}; lists are replaced whole,"
+                  + " null deletes a field; a Secret's data/stringData values are references "
+                  + SecretRef.SHAPE)
+          // Checked before anything runs: the kind, the patch's shape, and a Secret's values by
+          // reference.
+          .rule(
+              args -> {
+                checkPatch(Target.of(args), args);
+                return List.of();
+              });
 
   @Override
   public String name() {
@@ -53,7 +60,8 @@ public final class PatchTool extends EditTool {
   @Override
   public String description() {
     return "Change fields of one object with a JSON merge patch, guarded by the approved resourceVersion."
-        + " Kinds: " + Kinds.names();
+        + " Kinds: "
+        + Kinds.names();
   }
 
   @Override
@@ -86,14 +94,22 @@ public final class PatchTool extends EditTool {
     JsonNode p = patch(args);
     if (t.kind().is("Secret")) {
       if (args.values().get("patch") instanceof String) {
-        throw new ToolException(FailureType.INVALID_ARGS, "args.patch: the patch of a Secret is given as a JSON object (its"
-            + " values as references " + SecretRef.SHAPE + "), not as text (rule " + SecretLiterals.RULE + ")");
+        throw new ToolException(
+            FailureType.INVALID_ARGS,
+            "args.patch: the patch of a Secret is given as a JSON object (its"
+                + " values as references "
+                + SecretRef.SHAPE
+                + "), not as text (rule "
+                + SecretLiterals.RULE
+                + ")");
       }
       SecretValues.requireReferences(p, "args.patch");
     }
   }
 
-  /** The patch to send: a Secret's references replaced by their values (read by this worker only). */
+  /**
+   * The patch to send: a Secret's references replaced by their values (read by this worker only).
+   */
   private static SecretValues.Resolved withValues(ToolContext ctx, Target t, ToolArgs args) {
     JsonNode p = patch(args);
     return t.kind().is("Secret")
@@ -115,7 +131,13 @@ public final class PatchTool extends EditTool {
     Preview p = super.preview(ctx, withPatch(args, body.object()));
     List<String> warnings = new ArrayList<>(body.notes());
     warnings.addAll(p.warnings());
-    return new Preview(p.target().withSources(body.sources()), p.summary(), p.diff(), p.dryRun(), p.intended(), warnings);
+    return new Preview(
+        p.target().withSources(body.sources()),
+        p.summary(),
+        p.diff(),
+        p.dryRun(),
+        p.intended(),
+        warnings);
   }
 
   @Override
@@ -130,21 +152,26 @@ public final class PatchTool extends EditTool {
   static JsonNode patch(ToolArgs args) {
     JsonNode p = args.object("patch");
     if (!p.isObject() || p.isEmpty()) {
-      throw new ToolException(FailureType.INVALID_ARGS, "args.patch: must be a non-empty object (a JSON merge patch)");
+      throw new ToolException(
+          FailureType.INVALID_ARGS, "args.patch: must be a non-empty object (a JSON merge patch)");
     }
     for (String field : IDENTITY) {
       if (p.has(field)) {
-        throw new ToolException(FailureType.INVALID_ARGS, "args.patch." + field + ": the object's identity cannot be patched");
+        throw new ToolException(
+            FailureType.INVALID_ARGS,
+            "args.patch." + field + ": the object's identity cannot be patched");
       }
     }
     JsonNode md = p.path("metadata");
     for (String field : List.of("name", "namespace", "uid", "resourceVersion")) {
       if (md.has(field)) {
-        throw new ToolException(FailureType.INVALID_ARGS, "args.patch.metadata." + field + ": cannot be patched");
+        throw new ToolException(
+            FailureType.INVALID_ARGS, "args.patch.metadata." + field + ": cannot be patched");
       }
     }
     if (p.has("status")) {
-      throw new ToolException(FailureType.INVALID_ARGS, "args.patch.status: status belongs to the controllers");
+      throw new ToolException(
+          FailureType.INVALID_ARGS, "args.patch.status: status belongs to the controllers");
     }
     return p;
   }
@@ -158,13 +185,19 @@ public final class PatchTool extends EditTool {
   protected String summary(Target target, JsonNode live, JsonNode intended, ToolArgs args) {
     List<String> fields = new ArrayList<>();
     leaves(patch(args), "", fields);
-    return "patch " + target + " " + String.join(", ", fields.subList(0, Math.min(fields.size(), 5)))
+    return "patch "
+        + target
+        + " "
+        + String.join(", ", fields.subList(0, Math.min(fields.size(), 5)))
         + (fields.size() > 5 ? " and " + (fields.size() - 5) + " more fields" : "");
   }
 
   private static void leaves(JsonNode n, String path, List<String> out) {
     if (n.isObject() && !n.isEmpty()) {
-      n.fields().forEachRemaining(e -> leaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
+      n.fields()
+          .forEachRemaining(
+              e ->
+                  leaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
     } else {
       out.add(path);
     }
@@ -181,7 +214,10 @@ public final class PatchTool extends EditTool {
     JsonNode want = Manifests.mergePatch(live, patch);
     List<String> diffs = Manifests.mismatches(strippedNulls(patch, want), live, t.kind().name());
     if (!diffs.isEmpty()) {
-      return Observation.failed(t.kind().is("Secret") ? List.of(t + " patched fields differ").toArray(String[]::new) : diffs.toArray(String[]::new));
+      return Observation.failed(
+          t.kind().is("Secret")
+              ? List.of(t + " patched fields differ").toArray(String[]::new)
+              : diffs.toArray(String[]::new));
     }
     if (t.kind().workload()) {
       Observation rollout = Workloads.observe(ctx.client(), t, live);
@@ -198,8 +234,15 @@ public final class PatchTool extends EditTool {
       return want;
     }
     var out = Json.object();
-    patch.fields().forEachRemaining(e -> out.set(
-        e.getKey(), e.getValue().isNull() ? e.getValue() : strippedNulls(e.getValue(), want.path(e.getKey()))));
+    patch
+        .fields()
+        .forEachRemaining(
+            e ->
+                out.set(
+                    e.getKey(),
+                    e.getValue().isNull()
+                        ? e.getValue()
+                        : strippedNulls(e.getValue(), want.path(e.getKey()))));
     return out;
   }
 
@@ -217,7 +260,11 @@ public final class PatchTool extends EditTool {
     }
     JsonNode p = patch(args);
     if (t.kind().is("Secret") && (p.has("data") || p.has("stringData"))) {
-      return new RollbackPlan(null, "Secret values are never captured, so the previous values of " + t + " cannot be restored by the engine");
+      return new RollbackPlan(
+          null,
+          "Secret values are never captured, so the previous values of "
+              + t
+              + " cannot be restored by the engine");
     }
     JsonNode inverse = Manifests.inverseMergePatch(execution.before(), p);
     Map<String, Object> a = new LinkedHashMap<>();
@@ -227,6 +274,7 @@ public final class PatchTool extends EditTool {
     }
     a.put("name", t.name());
     a.put("patch", Json.MAPPER.convertValue(inverse, Map.class));
-    return new RollbackPlan(new ToolCall(name(), a), "patch " + t + " back to the before values of the patched fields");
+    return new RollbackPlan(
+        new ToolCall(name(), a), "patch " + t + " back to the before values of the patched fields");
   }
 }

@@ -20,7 +20,13 @@ public final class RolloutRestartTool extends WorkloadEditTool {
   public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
+          .oneOf(
+              "kind",
+              false,
+              "workload kind (default Deployment)",
+              "Deployment",
+              "StatefulSet",
+              "DaemonSet")
           .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name");
 
@@ -32,7 +38,9 @@ public final class RolloutRestartTool extends WorkloadEditTool {
   @Override
   public String description() {
     return "Restart a workload's pods by a rolling update (kubectl rollout restart): sets the pod template"
-        + " annotation " + RESTARTED_AT + ", guarded by the approved resourceVersion.";
+        + " annotation "
+        + RESTARTED_AT
+        + ", guarded by the approved resourceVersion.";
   }
 
   @Override
@@ -54,8 +62,12 @@ public final class RolloutRestartTool extends WorkloadEditTool {
   protected JsonNode intended(Target target, JsonNode live, ToolArgs args) {
     ObjectNode o = copy(live);
     ObjectNode template = (ObjectNode) o.at("/spec/template");
-    ObjectNode md = template.has("metadata") ? (ObjectNode) template.get("metadata") : template.putObject("metadata");
-    ObjectNode ann = md.has("annotations") ? (ObjectNode) md.get("annotations") : md.putObject("annotations");
+    ObjectNode md =
+        template.has("metadata")
+            ? (ObjectNode) template.get("metadata")
+            : template.putObject("metadata");
+    ObjectNode ann =
+        md.has("annotations") ? (ObjectNode) md.get("annotations") : md.putObject("annotations");
     ann.put(RESTARTED_AT, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     return o;
   }
@@ -67,7 +79,8 @@ public final class RolloutRestartTool extends WorkloadEditTool {
 
   @Override
   protected List<String> warnings(Target target, JsonNode live, JsonNode intended, ToolArgs args) {
-    return List.of("every pod of " + target + " is replaced; capacity dips as the rollout proceeds");
+    return List.of(
+        "every pod of " + target + " is replaced; capacity dips as the rollout proceeds");
   }
 
   @Override
@@ -77,14 +90,25 @@ public final class RolloutRestartTool extends WorkloadEditTool {
     if (live == null) {
       return Observation.failed(t + " no longer exists");
     }
-    String stamp = execution == null ? null : Json.at(execution.after(), "/spec/template/metadata/annotations/" + RESTARTED_AT.replace("/", "~1"));
-    String now = Json.at(live, "/spec/template/metadata/annotations/" + RESTARTED_AT.replace("/", "~1"));
+    String stamp =
+        execution == null
+            ? null
+            : Json.at(
+                execution.after(),
+                "/spec/template/metadata/annotations/" + RESTARTED_AT.replace("/", "~1"));
+    String now =
+        Json.at(live, "/spec/template/metadata/annotations/" + RESTARTED_AT.replace("/", "~1"));
     if (stamp != null && !stamp.equals(now)) {
-      return Observation.failed(t + " template restartedAt is " + now + ", intended " + stamp + " (changed by someone else?)");
+      return Observation.failed(
+          t
+              + " template restartedAt is "
+              + now
+              + ", intended "
+              + stamp
+              + " (changed by someone else?)");
     }
     return Workloads.observe(ctx.client(), t, live);
   }
-
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {

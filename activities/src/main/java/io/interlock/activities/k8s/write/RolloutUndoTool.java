@@ -30,10 +30,21 @@ import java.util.Map;
 public final class RolloutUndoTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
+          .oneOf(
+              "kind",
+              false,
+              "workload kind (default Deployment)",
+              "Deployment",
+              "StatefulSet",
+              "DaemonSet")
           .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name")
-          .integer("toRevision", false, "revision to return to (default: the one before the current)", 0, Integer.MAX_VALUE);
+          .integer(
+              "toRevision",
+              false,
+              "revision to return to (default: the one before the current)",
+              0,
+              Integer.MAX_VALUE);
 
   /** Computed in preview and execute alike, so both act on the same revision. */
   private final ThreadLocal<Revision> chosen = new ThreadLocal<>();
@@ -72,14 +83,28 @@ public final class RolloutUndoTool extends WorkloadEditTool {
   /** The revision this call returns to, read from the cluster's recorded revisions. */
   static Revision choose(List<Revision> revisions, long current, int toRevision, Target t) {
     if (toRevision > 0) {
-      return revisions.stream().filter(r -> r.number() == toRevision).findFirst()
-          .orElseThrow(() -> new ToolException(FailureType.NOT_FOUND,
-              "unable to find the specified revision " + toRevision + " of " + t + "; it has revisions "
-                  + revisions.stream().map(Revision::number).toList()));
+      return revisions.stream()
+          .filter(r -> r.number() == toRevision)
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new ToolException(
+                      FailureType.NOT_FOUND,
+                      "unable to find the specified revision "
+                          + toRevision
+                          + " of "
+                          + t
+                          + "; it has revisions "
+                          + revisions.stream().map(Revision::number).toList()));
     }
-    return revisions.stream().filter(r -> r.number() < current).reduce((a, b) -> b)
-        .orElseThrow(() -> new ToolException(FailureType.NOT_FOUND,
-            "no rollout history found for " + t + " before revision " + current));
+    return revisions.stream()
+        .filter(r -> r.number() < current)
+        .reduce((a, b) -> b)
+        .orElseThrow(
+            () ->
+                new ToolException(
+                    FailureType.NOT_FOUND,
+                    "no rollout history found for " + t + " before revision " + current));
   }
 
   /** What the approval binds besides the workload: the chosen revision's template, by digest. */
@@ -93,7 +118,13 @@ public final class RolloutUndoTool extends WorkloadEditTool {
     select(ctx, t, t.require(ctx.client()), args);
     try {
       Preview p = super.preview(ctx, args);
-      return new Preview(p.target().withSources(sources(chosen.get())), p.summary(), p.diff(), p.dryRun(), p.intended(), p.warnings());
+      return new Preview(
+          p.target().withSources(sources(chosen.get())),
+          p.summary(),
+          p.diff(),
+          p.dryRun(),
+          p.intended(),
+          p.warnings());
     } finally {
       chosen.remove();
     }
@@ -120,18 +151,25 @@ public final class RolloutUndoTool extends WorkloadEditTool {
 
   private long select(ToolContext ctx, Target t, JsonNode live, ToolArgs args) {
     if (live.at("/spec/paused").asBoolean(false)) {
-      throw new ToolException(FailureType.INVALID_ARGS, "cannot roll back a paused " + t + "; resume it first");
+      throw new ToolException(
+          FailureType.INVALID_ARGS, "cannot roll back a paused " + t + "; resume it first");
     }
     List<Revision> revisions = Revisions.of(ctx.client(), t, live);
     long current = Revisions.current(live, revisions);
     Revision r = choose(revisions, current, args.integer("toRevision", 0), t);
     if (r.template() == null) {
-      throw new ToolException(FailureType.NOT_FOUND, "revision " + r.number() + " of " + t + " records no pod template");
+      throw new ToolException(
+          FailureType.NOT_FOUND,
+          "revision " + r.number() + " of " + t + " records no pod template");
     }
     if (Manifests.mismatches(r.template(), live.at("/spec/template"), "template").isEmpty()
         && Manifests.mismatches(live.at("/spec/template"), r.template(), "template").isEmpty()) {
-      throw new ToolException(FailureType.INVALID_ARGS,
-          "skipped rollback: the current template of " + t + " already matches revision " + r.number());
+      throw new ToolException(
+          FailureType.INVALID_ARGS,
+          "skipped rollback: the current template of "
+              + t
+              + " already matches revision "
+              + r.number());
     }
     chosen.set(r);
     return current;
@@ -146,8 +184,15 @@ public final class RolloutUndoTool extends WorkloadEditTool {
 
   @Override
   protected String summary(Target target, JsonNode live, JsonNode intended, ToolArgs args) {
-    return "rollout-undo " + target + " to revision " + chosen.get().number()
-        + " (images " + Workloads.images(live).values() + " -> " + Workloads.images(intended).values() + ")";
+    return "rollout-undo "
+        + target
+        + " to revision "
+        + chosen.get().number()
+        + " (images "
+        + Workloads.images(live).values()
+        + " -> "
+        + Workloads.images(intended).values()
+        + ")";
   }
 
   @Override
@@ -158,7 +203,9 @@ public final class RolloutUndoTool extends WorkloadEditTool {
       return Observation.failed(t + " no longer exists");
     }
     if (execution != null && execution.after() != null) {
-      List<String> diffs = Manifests.mismatches(execution.after().at("/spec/template"), live.at("/spec/template"), "template");
+      List<String> diffs =
+          Manifests.mismatches(
+              execution.after().at("/spec/template"), live.at("/spec/template"), "template");
       if (!diffs.isEmpty()) {
         return Observation.failed((t + " template changed since the undo: " + diffs.get(0)));
       }
@@ -166,10 +213,11 @@ public final class RolloutUndoTool extends WorkloadEditTool {
     return Workloads.observe(ctx.client(), t, live);
   }
 
-
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
-    if (execution == null || execution.result() == null || !execution.result().has("fromRevision")) {
+    if (execution == null
+        || execution.result() == null
+        || !execution.result().has("fromRevision")) {
       return new RollbackPlan(null, "the revision before the undo was not recorded");
     }
     Target t = target(args);
@@ -179,6 +227,7 @@ public final class RolloutUndoTool extends WorkloadEditTool {
     a.put("namespace", t.namespace());
     a.put("name", t.name());
     a.put("toRevision", (int) from);
-    return new RollbackPlan(new ToolCall(name(), a), "roll " + t + " forward again to revision " + from);
+    return new RollbackPlan(
+        new ToolCall(name(), a), "roll " + t + " forward again to revision " + from);
   }
 }

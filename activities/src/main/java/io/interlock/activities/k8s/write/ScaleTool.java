@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** k8s.scale: sets spec.replicas with a resourceVersion precondition (never a blind /scale call). */
+/**
+ * k8s.scale: sets spec.replicas with a resourceVersion precondition (never a blind /scale call).
+ */
 public final class ScaleTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
@@ -86,11 +88,15 @@ public final class ScaleTool extends WorkloadEditTool {
     int want = args.integer("replicas");
     if (replicas(live) != want) {
       return Observation.failed(
-          t + " spec.replicas is " + replicas(live) + ", intended " + want + " (changed by someone else, or an autoscaler)");
+          t
+              + " spec.replicas is "
+              + replicas(live)
+              + ", intended "
+              + want
+              + " (changed by someone else, or an autoscaler)");
     }
     return Workloads.observe(ctx.client(), t, live);
   }
-
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
@@ -102,7 +108,15 @@ public final class ScaleTool extends WorkloadEditTool {
     return new RollbackPlan(
         new ToolCall(
             name(),
-            Map.of("kind", t.kind().name(), "namespace", t.namespace(), "name", t.name(), "replicas", before)),
+            Map.of(
+                "kind",
+                t.kind().name(),
+                "namespace",
+                t.namespace(),
+                "name",
+                t.name(),
+                "replicas",
+                before)),
         "scale " + t + " back to " + before + " replicas");
   }
 

@@ -19,10 +19,19 @@ import java.util.Map;
 public final class SetImageTool extends WorkloadEditTool {
   private static final ArgsSchema SCHEMA =
       ArgsSchema.create()
-          .oneOf("kind", false, "workload kind (default Deployment)", "Deployment", "StatefulSet", "DaemonSet")
+          .oneOf(
+              "kind",
+              false,
+              "workload kind (default Deployment)",
+              "Deployment",
+              "StatefulSet",
+              "DaemonSet")
           .namespace("namespace", false, "namespace (default 'default')")
           .name("name", true, "workload name")
-          .string("container", false, "container name; optional when the pod template has one container")
+          .string(
+              "container",
+              false,
+              "container name; optional when the pod template has one container")
           .string("image", true, "the new image, e.g. registry/app:1.2.3");
 
   @Override
@@ -60,15 +69,22 @@ public final class SetImageTool extends WorkloadEditTool {
   @Override
   protected JsonNode intended(Target target, JsonNode live, ToolArgs args) {
     ObjectNode o = copy(live);
-    Workloads.container(o, args.string("container", null), target.toString()).put("image", args.string("image"));
+    Workloads.container(o, args.string("container", null), target.toString())
+        .put("image", args.string("image"));
     return o;
   }
 
   @Override
   protected String summary(Target target, JsonNode live, JsonNode intended, ToolArgs args) {
     ObjectNode c = Workloads.container(live, args.string("container", null), target.toString());
-    return "set-image " + target + " container " + c.path("name").asText() + " "
-        + c.path("image").asText() + " -> " + args.string("image");
+    return "set-image "
+        + target
+        + " container "
+        + c.path("name").asText()
+        + " "
+        + c.path("image").asText()
+        + " -> "
+        + args.string("image");
   }
 
   @Override
@@ -81,12 +97,17 @@ public final class SetImageTool extends WorkloadEditTool {
     ObjectNode c = Workloads.container(live, args.string("container", null), t.toString());
     if (!args.string("image").equals(c.path("image").asText())) {
       return Observation.failed(
-          t + " container " + c.path("name").asText() + " runs " + c.path("image").asText()
-              + ", intended " + args.string("image") + " (changed by someone else?)");
+          t
+              + " container "
+              + c.path("name").asText()
+              + " runs "
+              + c.path("image").asText()
+              + ", intended "
+              + args.string("image")
+              + " (changed by someone else?)");
     }
     return Workloads.observe(ctx.client(), t, live);
   }
-
 
   @Override
   public RollbackPlan rollback(ToolArgs args, Execution execution) {
@@ -94,7 +115,8 @@ public final class SetImageTool extends WorkloadEditTool {
       return new RollbackPlan(null, "no complete before-state was captured");
     }
     Target t = target(args);
-    ObjectNode c = Workloads.container(execution.before(), args.string("container", null), t.toString());
+    ObjectNode c =
+        Workloads.container(execution.before(), args.string("container", null), t.toString());
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("kind", t.kind().name());
     a.put("namespace", t.namespace());
@@ -103,6 +125,11 @@ public final class SetImageTool extends WorkloadEditTool {
     a.put("image", c.path("image").asText());
     return new RollbackPlan(
         new ToolCall(name(), a),
-        "set " + t + " container " + c.path("name").asText() + " back to " + c.path("image").asText());
+        "set "
+            + t
+            + " container "
+            + c.path("name").asText()
+            + " back to "
+            + c.path("image").asText());
   }
 }

@@ -4,7 +4,10 @@ import io.interlock.activities.k8s.Workloads;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 
-/** An edit of a Deployment, StatefulSet or DaemonSet: verified within the workload's own progress deadline. */
+/**
+ * An edit of a Deployment, StatefulSet or DaemonSet: verified within the workload's own progress
+ * deadline.
+ */
 public abstract class WorkloadEditTool extends EditTool {
 
   @Override

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.Fixtures;
 import io.interlock.activities.k8s.Json;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
@@ -48,7 +48,8 @@ class GetListToolTest {
   @Test
   @DisplayName("given a Deployment, get should return it without managedFields")
   void getsOne() {
-    JsonNode d = new GetTool().read(ctx, args("kind", "deploy", "namespace", "shop", "name", "web"));
+    JsonNode d =
+        new GetTool().read(ctx, args("kind", "deploy", "namespace", "shop", "name", "web"));
 
     assertThat(d.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(d.at("/metadata/managedFields").isMissingNode()).isTrue();
@@ -80,19 +81,27 @@ class GetListToolTest {
       Fixtures.create(client, Fixtures.deployment("shop", "app" + i, 1, "app:1"));
     }
 
-    JsonNode l = new ListTool().read(ctx, args("kind", "Deployment", "namespace", "shop", "limit", 3));
+    JsonNode l =
+        new ListTool().read(ctx, args("kind", "Deployment", "namespace", "shop", "limit", 3));
 
     assertThat(l.get("items")).hasSize(3);
     assertThat(l.get("truncated").asText()).startsWith("showing 3 of ");
   }
 
   @Test
-  @DisplayName("given a missing object or an unknown kind, get should fail NOT_FOUND or INVALID_ARGS")
+  @DisplayName(
+      "given a missing object or an unknown kind, get should fail NOT_FOUND or INVALID_ARGS")
   void badGets() {
-    assertThatThrownBy(() -> new GetTool().read(ctx, args("kind", "Deployment", "namespace", "shop", "name", "nope")))
-        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.NOT_FOUND);
-    assertThatThrownBy(() -> new GetTool().read(ctx, args("kind", "Widget", "namespace", "shop", "name", "x")))
+    assertThatThrownBy(
+            () ->
+                new GetTool()
+                    .read(ctx, args("kind", "Deployment", "namespace", "shop", "name", "nope")))
+        .extracting(x -> ((ToolException) x).type())
+        .isEqualTo(FailureType.NOT_FOUND);
+    assertThatThrownBy(
+            () -> new GetTool().read(ctx, args("kind", "Widget", "namespace", "shop", "name", "x")))
         .hasMessageContaining("unsupported kind 'Widget'")
-        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.INVALID_ARGS);
+        .extracting(x -> ((ToolException) x).type())
+        .isEqualTo(FailureType.INVALID_ARGS);
   }
 }

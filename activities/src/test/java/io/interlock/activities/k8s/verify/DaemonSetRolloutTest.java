@@ -13,10 +13,18 @@ import org.junit.jupiter.api.Test;
 class DaemonSetRolloutTest {
   DaemonSet ds(int desired, int updated, int available) {
     return new DaemonSetBuilder()
-        .withNewMetadata().withName("agent").withGeneration(3L).endMetadata()
-        .withNewSpec().endSpec()
-        .withNewStatus().withObservedGeneration(3L).withDesiredNumberScheduled(desired)
-        .withUpdatedNumberScheduled(updated).withNumberAvailable(available).endStatus()
+        .withNewMetadata()
+        .withName("agent")
+        .withGeneration(3L)
+        .endMetadata()
+        .withNewSpec()
+        .endSpec()
+        .withNewStatus()
+        .withObservedGeneration(3L)
+        .withDesiredNumberScheduled(desired)
+        .withUpdatedNumberScheduled(updated)
+        .withNumberAvailable(available)
+        .endStatus()
         .build();
   }
 
@@ -31,7 +39,8 @@ class DaemonSetRolloutTest {
   @Test
   @DisplayName("given fewer available than desired pods, should be PROGRESSING")
   void notAvailable() {
-    assertThat(RolloutStatus.daemonSet(ds(3, 3, 2)).evidence().get(0)).contains("2 of 3 updated pods are available");
+    assertThat(RolloutStatus.daemonSet(ds(3, 3, 2)).evidence().get(0))
+        .contains("2 of 3 updated pods are available");
   }
 
   @Test

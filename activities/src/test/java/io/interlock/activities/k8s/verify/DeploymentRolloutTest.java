@@ -15,14 +15,25 @@ class DeploymentRolloutTest {
 
   static DeploymentBuilder deployment(int replicas, long generation, long observed) {
     return new DeploymentBuilder()
-        .withNewMetadata().withName("web").withGeneration(generation).endMetadata()
-        .withNewSpec().withReplicas(replicas).endSpec()
-        .withNewStatus().withObservedGeneration(observed).endStatus();
+        .withNewMetadata()
+        .withName("web")
+        .withGeneration(generation)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .endSpec()
+        .withNewStatus()
+        .withObservedGeneration(observed)
+        .endStatus();
   }
 
   static Deployment counts(int replicas, int statusReplicas, int updated, int available) {
     return deployment(replicas, 2, 2)
-        .editStatus().withReplicas(statusReplicas).withUpdatedReplicas(updated).withAvailableReplicas(available).endStatus()
+        .editStatus()
+        .withReplicas(statusReplicas)
+        .withUpdatedReplicas(updated)
+        .withAvailableReplicas(available)
+        .endStatus()
         .build();
   }
 
@@ -35,9 +46,18 @@ class DeploymentRolloutTest {
   }
 
   @Test
-  @DisplayName("given observedGeneration behind generation, should be PROGRESSING waiting for the spec update")
+  @DisplayName(
+      "given observedGeneration behind generation, should be PROGRESSING waiting for the spec update")
   void generationNotObserved() {
-    Observation o = RolloutStatus.deployment(deployment(3, 3, 2).editStatus().withReplicas(3).withUpdatedReplicas(3).withAvailableReplicas(3).endStatus().build());
+    Observation o =
+        RolloutStatus.deployment(
+            deployment(3, 3, 2)
+                .editStatus()
+                .withReplicas(3)
+                .withUpdatedReplicas(3)
+                .withAvailableReplicas(3)
+                .endStatus()
+                .build());
     assertThat(o.status()).isEqualTo(Status.PROGRESSING);
     assertThat(o.evidence().get(0)).contains("spec update to be observed");
   }
@@ -45,18 +65,30 @@ class DeploymentRolloutTest {
   @Test
   @DisplayName("given Progressing=False with ProgressDeadlineExceeded, should be FAILED")
   void progressDeadlineExceeded() {
-    Deployment d = deployment(3, 2, 2)
-        .editStatus().withReplicas(4).withUpdatedReplicas(1).withAvailableReplicas(3)
-        .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
-            .withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet \"web-2\" has timed out progressing.").build())
-        .endStatus().build();
+    Deployment d =
+        deployment(3, 2, 2)
+            .editStatus()
+            .withReplicas(4)
+            .withUpdatedReplicas(1)
+            .withAvailableReplicas(3)
+            .withConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("False")
+                    .withReason("ProgressDeadlineExceeded")
+                    .withMessage("ReplicaSet \"web-2\" has timed out progressing.")
+                    .build())
+            .endStatus()
+            .build();
     Observation o = RolloutStatus.deployment(d);
     assertThat(o.status()).isEqualTo(Status.FAILED);
-    assertThat(o.evidence().get(0)).contains("exceeded its progress deadline", "timed out progressing");
+    assertThat(o.evidence().get(0))
+        .contains("exceeded its progress deadline", "timed out progressing");
   }
 
   @Test
-  @DisplayName("given fewer updated replicas than desired, should be PROGRESSING with kubectl's message")
+  @DisplayName(
+      "given fewer updated replicas than desired, should be PROGRESSING with kubectl's message")
   void updatingReplicas() {
     Observation o = RolloutStatus.deployment(counts(3, 3, 1, 3));
     assertThat(o.status()).isEqualTo(Status.PROGRESSING);
@@ -90,7 +122,8 @@ class DeploymentRolloutTest {
   }
 
   @Test
-  @DisplayName("given a paused Deployment that is fully rolled out, should be REACHED with a warning")
+  @DisplayName(
+      "given a paused Deployment that is fully rolled out, should be REACHED with a warning")
   void pausedButComplete() {
     Deployment d = counts(3, 3, 3, 3);
     d.getSpec().setPaused(true);
@@ -102,8 +135,16 @@ class DeploymentRolloutTest {
   @Test
   @DisplayName("given no status at all, should not be REACHED: no data is never success")
   void noStatus() {
-    Deployment d = new DeploymentBuilder().withNewMetadata().withName("web").withGeneration(1L).endMetadata()
-        .withNewSpec().withReplicas(1).endSpec().build();
+    Deployment d =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withGeneration(1L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(1)
+            .endSpec()
+            .build();
     assertThat(RolloutStatus.deployment(d).status()).isEqualTo(Status.PROGRESSING);
   }
 }

@@ -14,47 +14,78 @@ import org.junit.jupiter.api.Test;
 class PodEvidenceTest {
 
   static Pod pod(String name, boolean ready, int restarts, String waitingReason) {
-    PodBuilder b = new PodBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .withNewStatus().withPhase(ready ? "Running" : "Pending")
-        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-        .addNewContainerStatus().withName("web").withImage("web:2").withRestartCount(restarts).withReady(ready)
-        .withNewState().endState()
-        .endContainerStatus()
-        .endStatus();
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewStatus()
+            .withPhase(ready ? "Running" : "Pending")
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .addNewContainerStatus()
+            .withName("web")
+            .withImage("web:2")
+            .withRestartCount(restarts)
+            .withReady(ready)
+            .withNewState()
+            .endState()
+            .endContainerStatus()
+            .endStatus();
     Pod p = b.build();
     if (waitingReason != null) {
-      p.getStatus().getContainerStatuses().get(0).getState()
-          .setWaiting(new io.fabric8.kubernetes.api.model.ContainerStateWaitingBuilder()
-              .withReason(waitingReason).withMessage("back-off 5m0s restarting failed container").build());
+      p.getStatus()
+          .getContainerStatuses()
+          .get(0)
+          .getState()
+          .setWaiting(
+              new io.fabric8.kubernetes.api.model.ContainerStateWaitingBuilder()
+                  .withReason(waitingReason)
+                  .withMessage("back-off 5m0s restarting failed container")
+                  .build());
     }
     return p;
   }
 
   @Test
-  @DisplayName("given a crash-looping pod, should turn a progressing rollout into FAILED naming the pod and reason")
+  @DisplayName(
+      "given a crash-looping pod, should turn a progressing rollout into FAILED naming the pod and reason")
   void crashLoopFails() {
-    Observation o = PodEvidence.of(List.of(pod("web-1", true, 0, null), pod("web-2", false, 4, "CrashLoopBackOff")))
-        .refine(Observation.progressing("Waiting for rollout"));
+    Observation o =
+        PodEvidence.of(
+                List.of(pod("web-1", true, 0, null), pod("web-2", false, 4, "CrashLoopBackOff")))
+            .refine(Observation.progressing("Waiting for rollout"));
 
     assertThat(o.status()).isEqualTo(Status.FAILED);
-    assertThat(o.evidence()).anySatisfy(e -> assertThat(e).contains("pod web-2", "CrashLoopBackOff"));
+    assertThat(o.evidence())
+        .anySatisfy(e -> assertThat(e).contains("pod web-2", "CrashLoopBackOff"));
     assertThat(o.warnings()).anySatisfy(w -> assertThat(w).contains("web-2", "restarted 4 times"));
   }
 
   @Test
   @DisplayName("given ImagePullBackOff or ErrImagePull, should be FAILED")
   void imagePullFails() {
-    assertThat(PodEvidence.of(List.of(pod("web-1", false, 0, "ImagePullBackOff"))).refine(Observation.progressing("x")).status())
+    assertThat(
+            PodEvidence.of(List.of(pod("web-1", false, 0, "ImagePullBackOff")))
+                .refine(Observation.progressing("x"))
+                .status())
         .isEqualTo(Status.FAILED);
-    assertThat(PodEvidence.of(List.of(pod("web-1", false, 0, "ErrImagePull"))).refine(Observation.progressing("x")).status())
+    assertThat(
+            PodEvidence.of(List.of(pod("web-1", false, 0, "ErrImagePull")))
+                .refine(Observation.progressing("x"))
+                .status())
         .isEqualTo(Status.FAILED);
   }
 
   @Test
-  @DisplayName("given restarts behind ready pods, should keep REACHED but add a warning (MEDIUM confidence)")
+  @DisplayName(
+      "given restarts behind ready pods, should keep REACHED but add a warning (MEDIUM confidence)")
   void restartsWarn() {
-    Observation o = PodEvidence.of(List.of(pod("web-1", true, 2, null))).refine(Observation.reached("rolled out"));
+    Observation o =
+        PodEvidence.of(List.of(pod("web-1", true, 2, null)))
+            .refine(Observation.reached("rolled out"));
 
     assertThat(o.status()).isEqualTo(Status.REACHED);
     assertThat(o.warnings()).containsExactly("pod web-1 container web restarted 2 times");
@@ -63,10 +94,12 @@ class PodEvidenceTest {
   @Test
   @DisplayName("given a pod not ready, should record it as evidence")
   void notReadyIsEvidence() {
-    Observation o = PodEvidence.of(List.of(pod("web-1", true, 0, null), pod("web-2", false, 0, null)))
-        .refine(Observation.progressing("waiting"));
+    Observation o =
+        PodEvidence.of(List.of(pod("web-1", true, 0, null), pod("web-2", false, 0, null)))
+            .refine(Observation.progressing("waiting"));
 
     assertThat(o.status()).isEqualTo(Status.PROGRESSING);
-    assertThat(o.evidence()).contains("1/2 selected pods ready", "pod web-2 is not ready (phase Pending)");
+    assertThat(o.evidence())
+        .contains("1/2 selected pods ready", "pod web-2 is not ready (phase Pending)");
   }
 }

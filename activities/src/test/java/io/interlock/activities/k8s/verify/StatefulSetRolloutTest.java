@@ -13,16 +13,31 @@ import org.junit.jupiter.api.Test;
 class StatefulSetRolloutTest {
   StatefulSetBuilder sts(int replicas, int ready, int updated, String current, String update) {
     return new StatefulSetBuilder()
-        .withNewMetadata().withName("db").withGeneration(2L).endMetadata()
-        .withNewSpec().withReplicas(replicas).withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy().endSpec()
-        .withNewStatus().withObservedGeneration(2L).withReadyReplicas(ready).withUpdatedReplicas(updated)
-        .withCurrentReplicas(ready).withCurrentRevision(current).withUpdateRevision(update).endStatus();
+        .withNewMetadata()
+        .withName("db")
+        .withGeneration(2L)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewUpdateStrategy()
+        .withType("RollingUpdate")
+        .endUpdateStrategy()
+        .endSpec()
+        .withNewStatus()
+        .withObservedGeneration(2L)
+        .withReadyReplicas(ready)
+        .withUpdatedReplicas(updated)
+        .withCurrentReplicas(ready)
+        .withCurrentRevision(current)
+        .withUpdateRevision(update)
+        .endStatus();
   }
 
   @Test
   @DisplayName("given current and update revisions equal and all ready, should be REACHED")
   void complete() {
-    assertThat(RolloutStatus.statefulSet(sts(3, 3, 3, "db-2", "db-2").build()).status()).isEqualTo(Status.REACHED);
+    assertThat(RolloutStatus.statefulSet(sts(3, 3, 3, "db-2", "db-2").build()).status())
+        .isEqualTo(Status.REACHED);
   }
 
   @Test
@@ -44,10 +59,26 @@ class StatefulSetRolloutTest {
   @Test
   @DisplayName("given a partition, should be REACHED once the pods above it are updated")
   void partitioned() {
-    StatefulSet waiting = sts(4, 4, 1, "db-1", "db-2")
-        .editSpec().editUpdateStrategy().withNewRollingUpdate().withPartition(2).endRollingUpdate().endUpdateStrategy().endSpec().build();
-    StatefulSet done = sts(4, 4, 2, "db-1", "db-2")
-        .editSpec().editUpdateStrategy().withNewRollingUpdate().withPartition(2).endRollingUpdate().endUpdateStrategy().endSpec().build();
+    StatefulSet waiting =
+        sts(4, 4, 1, "db-1", "db-2")
+            .editSpec()
+            .editUpdateStrategy()
+            .withNewRollingUpdate()
+            .withPartition(2)
+            .endRollingUpdate()
+            .endUpdateStrategy()
+            .endSpec()
+            .build();
+    StatefulSet done =
+        sts(4, 4, 2, "db-1", "db-2")
+            .editSpec()
+            .editUpdateStrategy()
+            .withNewRollingUpdate()
+            .withPartition(2)
+            .endRollingUpdate()
+            .endUpdateStrategy()
+            .endSpec()
+            .build();
     assertThat(RolloutStatus.statefulSet(waiting).status()).isEqualTo(Status.PROGRESSING);
     assertThat(RolloutStatus.statefulSet(done).status()).isEqualTo(Status.REACHED);
     assertThat(RolloutStatus.statefulSet(done).evidence().get(0)).contains("partitioned roll out");

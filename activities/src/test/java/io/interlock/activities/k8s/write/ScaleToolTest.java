@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.Fixtures;
 import io.interlock.activities.k8s.KubernetesCatalog;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolException;
@@ -47,7 +47,8 @@ class ScaleToolTest {
   }
 
   @Test
-  @DisplayName("given a Deployment with 2 replicas, preview of scale to 5 should summarise, diff and snapshot without mutating")
+  @DisplayName(
+      "given a Deployment with 2 replicas, preview of scale to 5 should summarise, diff and snapshot without mutating")
   void previewSummarisesAndDiffs() {
     String rv = Fixtures.resourceVersion(client, "shop", "web");
     long mutations = cluster.mutations();
@@ -55,7 +56,9 @@ class ScaleToolTest {
     Preview p = tool.preview(ctx, scaleTo(5));
 
     assertThat(p.summary()).isEqualTo("scale Deployment shop/web replicas 2 -> 5");
-    assertThat(p.diff()).contains("-  replicas: 2", "+  replicas: 5").doesNotContain("managedFields", "resourceVersion");
+    assertThat(p.diff())
+        .contains("-  replicas: 2", "+  replicas: 5")
+        .doesNotContain("managedFields", "resourceVersion");
     assertThat(p.target().kind()).isEqualTo("Deployment");
     assertThat(p.target().resourceVersion()).isEqualTo(rv);
     assertThat(p.target().uid()).isNotBlank();
@@ -67,77 +70,145 @@ class ScaleToolTest {
   }
 
   @Test
-  @DisplayName("given an approved snapshot, execute should set replicas and return before, after and ISO times")
+  @DisplayName(
+      "given an approved snapshot, execute should set replicas and return before, after and ISO times")
   void executeScales() {
     Preview p = tool.preview(ctx, scaleTo(5));
 
     Execution e = tool.execute(ctx, scaleTo(5), p.target());
 
-    assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas()).isEqualTo(5);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("web")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(5);
     assertThat(e.before().at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(e.after().at("/spec/replicas").asInt()).isEqualTo(5);
     assertThat(Instant.parse(e.startedAt())).isBeforeOrEqualTo(Instant.parse(e.finishedAt()));
   }
 
   @Test
-  @DisplayName("given only the status moved after approval (a rollout, a controller), execute should still apply the approved change")
+  @DisplayName(
+      "given only the status moved after approval (a rollout, a controller), execute should still apply the approved change")
   void statusChurnIsNotAChange() {
     Preview p = tool.preview(ctx, scaleTo(5));
-    client.apps().deployments().inNamespace("shop").withName("web").editStatus(d -> {
-      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(99L).withReplicas(2).build());
-      return d;
-    });
-    assertThat(Fixtures.resourceVersion(client, "shop", "web")).isNotEqualTo(p.target().resourceVersion());
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .editStatus(
+            d -> {
+              d.setStatus(
+                  new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                      .withObservedGeneration(99L)
+                      .withReplicas(2)
+                      .build());
+              return d;
+            });
+    assertThat(Fixtures.resourceVersion(client, "shop", "web"))
+        .isNotEqualTo(p.target().resourceVersion());
 
     tool.execute(ctx, scaleTo(5), p.target());
 
-    assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas()).isEqualTo(5);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("web")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(5);
   }
 
   @Test
-  @DisplayName("given the Deployment changed after approval, execute should fail TARGET_CHANGED and leave it untouched")
+  @DisplayName(
+      "given the Deployment changed after approval, execute should fail TARGET_CHANGED and leave it untouched")
   void changedAfterApprovalIsRefused() {
     Preview p = tool.preview(ctx, scaleTo(5));
-    client.apps().deployments().inNamespace("shop").withName("web").edit(d -> {
-      d.getSpec().setReplicas(3);
-      return d;
-    });
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(3);
+              return d;
+            });
     String rv = Fixtures.resourceVersion(client, "shop", "web");
 
     assertThatThrownBy(() -> tool.execute(ctx, scaleTo(5), p.target()))
         .isInstanceOf(ToolException.class)
         .hasMessageContaining("target changed since approval")
         .hasMessageContaining("resourceVersion " + p.target().resourceVersion() + ", now " + rv)
-        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.TARGET_CHANGED);
-    assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas()).isEqualTo(3);
+        .extracting(x -> ((ToolException) x).type())
+        .isEqualTo(FailureType.TARGET_CHANGED);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("web")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(3);
     assertThat(Fixtures.resourceVersion(client, "shop", "web")).isEqualTo(rv);
   }
 
   @Test
   @DisplayName("given no such Deployment, preview should fail NOT_FOUND")
   void missingIsNotFound() {
-    assertThatThrownBy(() -> tool.preview(ctx, args("namespace", "shop", "name", "nope", "replicas", 1)))
+    assertThatThrownBy(
+            () -> tool.preview(ctx, args("namespace", "shop", "name", "nope", "replicas", 1)))
         .isInstanceOf(ToolException.class)
-        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.NOT_FOUND);
+        .extracting(x -> ((ToolException) x).type())
+        .isEqualTo(FailureType.NOT_FOUND);
   }
 
   @Test
-  @DisplayName("given out-of-range replicas or a wrong kind, the catalog should refuse the call before it runs")
+  @DisplayName(
+      "given out-of-range replicas or a wrong kind, the catalog should refuse the call before it runs")
   void badArgsRefused() {
     var registry = KubernetesCatalog.registry();
-    assertThat(registry.resolve(new ToolCall("k8s.scale", Fixtures.map("name", "web", "replicas", 1001))).problems())
+    assertThat(
+            registry
+                .resolve(new ToolCall("k8s.scale", Fixtures.map("name", "web", "replicas", 1001)))
+                .problems())
         .anySatisfy(p -> assertThat(p).contains("args.replicas", "between 0 and 1000"));
-    assertThat(registry.resolve(new ToolCall("k8s.scale", Fixtures.map("name", "web", "replicas", -1))).problems())
+    assertThat(
+            registry
+                .resolve(new ToolCall("k8s.scale", Fixtures.map("name", "web", "replicas", -1)))
+                .problems())
         .isNotEmpty();
-    assertThat(registry.resolve(new ToolCall("k8s.scale", Fixtures.map("kind", "Service", "name", "web", "replicas", 1))).problems())
+    assertThat(
+            registry
+                .resolve(
+                    new ToolCall(
+                        "k8s.scale", Fixtures.map("kind", "Service", "name", "web", "replicas", 1)))
+                .problems())
         .anySatisfy(p -> assertThat(p).contains("args.kind"));
-    assertThatThrownBy(() -> tool.preview(ctx, args("kind", "DaemonSet", "namespace", "shop", "name", "web", "replicas", 1)))
+    assertThatThrownBy(
+            () ->
+                tool.preview(
+                    ctx,
+                    args("kind", "DaemonSet", "namespace", "shop", "name", "web", "replicas", 1)))
         .isInstanceOf(ToolException.class)
-        .extracting(x -> ((ToolException) x).type()).isEqualTo(FailureType.INVALID_ARGS);
+        .extracting(x -> ((ToolException) x).type())
+        .isEqualTo(FailureType.INVALID_ARGS);
   }
 
   @Test
-  @DisplayName("given an executed scale, the rollback should scale back and restore the before-state")
+  @DisplayName(
+      "given an executed scale, the rollback should scale back and restore the before-state")
   void rollbackRestores() {
     Execution e = tool.execute(ctx, scaleTo(5), tool.preview(ctx, scaleTo(5)).target());
 
@@ -148,6 +219,15 @@ class ScaleToolTest {
     assertThat(KubernetesCatalog.registry().resolve(plan.call()).problems()).isEmpty();
     ToolArgs back = new ToolArgs(plan.call().args());
     tool.execute(ctx, back, tool.preview(ctx, back).target());
-    assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas()).isEqualTo(2);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("web")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(2);
   }
 }
