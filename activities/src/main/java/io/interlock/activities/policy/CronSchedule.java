@@ -107,8 +107,12 @@ public final class CronSchedule {
     for (Optional<ZonedDateTime> n = times.nextExecution(t);
         n.isPresent() && n.get().toInstant().isBefore(stop);
         n = times.nextExecution(n.get())) {
-      if (matches(n.get().toLocalDateTime())) {
-        return n;
+      // At a DST fall-back cron-utils may answer the later of a repeated local time; the earlier
+      // comes first.
+      ZonedDateTime first = n.get().withEarlierOffsetAtOverlap();
+      ZonedDateTime at = first.isAfter(t) ? first : n.get();
+      if (matches(at.toLocalDateTime())) {
+        return Optional.of(at);
       }
     }
     return Optional.empty();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -79,6 +80,20 @@ class CronWindowPropertiesTest {
   void openOccurrenceMatchesTheWalk(@ForAll("cases") Case c) {
     var w = new WindowSchedule.Cron(CronSchedule.parse(c.cron()), c.duration());
     assertThat(w.occurrenceAt(c.t(), c.zone())).as("%s", c).isEqualTo(byWalking(c));
+  }
+
+  @Example
+  @Label(
+      "at New York's fall-back, the next 01:00 is the first one (EDT), not the repeated one (EST)")
+  void nextAtFallBackIsTheFirstOfTheRepeatedHour() {
+    var w = new WindowSchedule.Cron(CronSchedule.parse("0 1-3 * 11 *"), Duration.ofMinutes(1));
+    Instant t = Instant.parse("2026-11-01T03:59:00Z");
+    assertThat(
+            w.next(t, t.plus(Duration.ofDays(2)), ZoneId.of("America/New_York"))
+                .orElseThrow()
+                .start()
+                .toInstant())
+        .isEqualTo(Instant.parse("2026-11-01T05:00:00Z"));
   }
 
   @Property(tries = 300)
