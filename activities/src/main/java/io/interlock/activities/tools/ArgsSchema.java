@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A tool's argument schema: one declaration that both validates calls (before anything runs) and
@@ -26,8 +27,7 @@ public final class ArgsSchema {
   private static final String NOT_BLANK =
       "[^\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u1680\\u2000-\\u2006\\u2008-\\u200a\\u2028\\u2029\\u205f\\u3000]";
 
-  private static final java.util.regex.Pattern NOT_BLANK_CHAR =
-      java.util.regex.Pattern.compile(NOT_BLANK);
+  private static final Pattern NOT_BLANK_CHAR = Pattern.compile(NOT_BLANK);
 
   private enum Type {
     STRING,
