@@ -8,6 +8,7 @@ import io.interlock.activities.policy.PolicyActivitiesImpl;
 import io.interlock.activities.policy.SelfSubjectAccessReviewer;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolRegistry;
+import io.interlock.activities.verify.VerificationPool;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.environments.ClusterClients;
 import io.interlock.worker.environments.PolicyView;
@@ -54,6 +55,7 @@ public class WorkerBootstrap {
   private final WorkerSecrets secrets;
   private final ToolRegistry registry = KubernetesCatalog.registry();
   private WorkerFactory factory;
+  private VerificationPool verifications;
 
   public WorkerBootstrap(
       InterlockConfig config,
@@ -89,6 +91,9 @@ public class WorkerBootstrap {
       searchAttributes.register();
     }
     factory = WorkerFactory.newInstance(client);
+    // Every environment's verifications share a few observer threads; waiting holds none.
+    verifications =
+        new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 4);
     if (api) {
       // The workflows and the inbox run beside the API: the inbox index is this process's memory.
       Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
@@ -108,7 +113,8 @@ public class WorkerBootstrap {
                   Clock.systemUTC(),
                   config.verifyPollInterval(),
                   secrets.stores(),
-                  secrets.digestKey())),
+                  secrets.digestKey()),
+              verifications),
           new PolicyActivitiesImpl(
               policy.file(),
               env,
@@ -130,6 +136,9 @@ public class WorkerBootstrap {
     if (factory != null) {
       factory.shutdown();
       factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (verifications != null) {
+      verifications.close();
     }
   }
 }
