@@ -93,7 +93,7 @@ public class WorkerBootstrap {
     factory = WorkerFactory.newInstance(client);
     // Every environment's verifications share a few observer threads; waiting holds none.
     verifications =
-        new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 4);
+        new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 16);
     if (api) {
       // The workflows and the inbox run beside the API: the inbox index is this process's memory.
       Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
