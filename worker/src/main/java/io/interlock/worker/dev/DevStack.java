@@ -72,7 +72,11 @@ public class DevStack {
 
   public synchronized SimulatedCluster cluster() {
     if (cluster == null) {
-      cluster = SimulatedCluster.builder().start().seedDemo();
+      cluster =
+          SimulatedCluster.builder()
+              .rolloutStepDelay(config.dev().rolloutStep())
+              .start()
+              .seedDemo();
       kubeconfig = cluster.writeKubeconfig(Path.of(config.dev().kubeconfigPath()));
     }
     return cluster;
