@@ -2,6 +2,7 @@ package io.interlock.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.KubernetesCatalog;
@@ -9,6 +10,7 @@ import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.verify.VerificationPool;
+import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
@@ -150,12 +152,15 @@ final class GateHarness implements AutoCloseable {
               Duration.ofMillis(100),
               stores,
               digestKey);
-      w.registerActivitiesImplementations(
+      ToolActivities envTools =
           tools.apply(
               environment,
-              new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx, verifications)),
+              new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx, verifications));
+      PolicyActivities envPolicy =
           GateFixtures.policy(
-              withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
+              withIdentities, policyClock, environment, cluster, env.getWorkflowClient());
+      w.registerActivitiesImplementations(
+          envTools, envPolicy, new LookActivitiesImpl(envTools, envPolicy));
     }
     env.start();
     client = env.getWorkflowClient();

@@ -1,6 +1,7 @@
 package io.interlock.worker.temporal;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -104,7 +105,7 @@ public class WorkerBootstrap {
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
-      w.registerActivitiesImplementations(
+      ToolActivitiesImpl tools =
           new ToolActivitiesImpl(
               registry,
               new ToolContext(
@@ -114,13 +115,16 @@ public class WorkerBootstrap {
                   config.verifyPollInterval(),
                   secrets.stores(),
                   secrets.digestKey()),
-              verifications),
+              verifications);
+      PolicyActivitiesImpl envPolicy =
           new PolicyActivitiesImpl(
               policy.file(),
               env,
               Clock.systemUTC(),
               LockReader.temporal(client),
-              new SelfSubjectAccessReviewer(k8s)));
+              new SelfSubjectAccessReviewer(k8s));
+      w.registerActivitiesImplementations(
+          tools, envPolicy, new LookActivitiesImpl(tools, envPolicy));
       LOG.infof(
           "serving environment %s on %s (%s)",
           env, AgentTask.environmentQueue(env), clusters.describe(env));

@@ -3,6 +3,8 @@ package io.interlock.workflows.gate;
 import static io.interlock.workflows.gate.AuditTrail.detail;
 
 import io.interlock.contract.activities.ExecuteRequest;
+import io.interlock.contract.activities.Look;
+import io.interlock.contract.activities.LookRequest;
 import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.activities.VerifyRequest;
 import io.interlock.contract.values.ApprovalRecord;
@@ -81,21 +83,28 @@ final class Gate {
     }
   }
 
-  /** The registry decides READ or WRITE; an unknown tool counts as WRITE and is refused. */
-  void resolve(Step s) {
-    ResolvedCall resolved;
+  /**
+   * The registry decides READ or WRITE; an unknown tool counts as WRITE and is refused. A READ that
+   * may run now comes back already checked by policy and read: one hop instead of three.
+   */
+  void resolve(Step s, boolean readNow) {
+    Look look;
     try {
-      resolved = act.tools.resolve(task.environment(), s.call);
+      look =
+          act.look.look(
+              new LookRequest(task.environment(), s.call, readNow ? policy.readCheck(s) : null));
     } catch (ActivityFailure f) {
       s.effect = Effect.WRITE;
       move(s, fail(s, "could not resolve the tool: " + act.describe(f), AuditKind.TOOL_REFUSED));
       return;
     }
+    ResolvedCall resolved = look.resolved();
     if (resolved.spec() == null) {
       s.effect = Effect.WRITE;
       move(s, fail(s, String.join("; ", resolved.problems()), AuditKind.TOOL_REFUSED));
       return;
     }
+    s.looked = look;
     s.effect = resolved.spec().effect();
     s.idempotent = resolved.spec().idempotent();
     s.destructive = resolved.spec().destructive();
@@ -127,10 +136,18 @@ final class Gate {
   }
 
   private StepState read(Step s) {
-    try {
-      s.result = act.tools.read(task.environment(), s.call);
-    } catch (ActivityFailure f) {
-      return fail(s, act.describe(f), AuditKind.READ_FAILED);
+    Look look = s.looked;
+    s.looked = null;
+    if (look != null && look.readFailure() != null) {
+      return fail(s, look.readFailure(), AuditKind.READ_FAILED);
+    } else if (look != null && look.result() != null) {
+      s.result = look.result();
+    } else {
+      try {
+        s.result = act.tools.read(task.environment(), s.call);
+      } catch (ActivityFailure f) {
+        return fail(s, act.describe(f), AuditKind.READ_FAILED);
+      }
     }
     audit.record(s.stepId, AuditKind.READ, task.requester(), detail("tool", s.call.tool()));
     return AuditKind.READ.leadsTo();

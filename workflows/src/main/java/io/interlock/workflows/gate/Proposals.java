@@ -30,10 +30,13 @@ final class Proposals {
           s.stepId, AuditKind.RESUMED, task.requester(), detail("haltedBy", steps.haltedBy));
       steps.haltedBy = null;
     }
-    gate.resolve(s);
+    // Reads never wait for approvals, only for a write that is executing right now.
+    gate.resolve(s, !steps.mutating());
     if (!s.state().isFinal() && s.effect == Effect.READ) {
-      // Reads never wait for approvals, only for a write that is executing right now.
-      Workflow.await(() -> !steps.mutating());
+      if (s.looked == null || s.looked.policy() == null && s.looked.policyFailure() == null) {
+        s.looked = null;
+        Workflow.await(() -> !steps.mutating());
+      }
       gate.drive(s);
     }
     if (s.state().isFinal()) {

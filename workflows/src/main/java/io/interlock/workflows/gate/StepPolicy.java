@@ -2,6 +2,7 @@ package io.interlock.workflows.gate;
 
 import static io.interlock.workflows.gate.AuditTrail.detail;
 
+import io.interlock.contract.activities.Look;
 import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.PolicyDecision;
@@ -29,7 +30,14 @@ final class StepPolicy {
 
   /** Reads need no approval, but obey the environment, its namespaces and its allowed tools. */
   StepState checkRead(Step s) {
-    s.policy = ask(s, PolicyStage.PROPOSE);
+    Look look = s.looked;
+    if (look != null && look.policy() != null) {
+      s.policy = StepBudget.bounded(look.policy());
+    } else if (look != null && look.policyFailure() != null) {
+      s.policy = failClosed(look.policyFailure(), PolicyStage.PROPOSE);
+    } else {
+      s.policy = ask(s, PolicyStage.PROPOSE);
+    }
     return s.policy.allowed() ? StepState.RUNNING : block(s, s.policy);
   }
 
@@ -60,46 +68,55 @@ final class StepPolicy {
     return AuditKind.BLOCKED.leadsTo();
   }
 
+  /** The PROPOSE check a READ's first hop runs (the activity fills in the tool's spec). */
+  PolicyCheck readCheck(Step s) {
+    return request(s, PolicyStage.PROPOSE, null);
+  }
+
   private PolicyDecision ask(Step s, PolicyStage stage) {
+    try {
+      ToolSpec spec =
+          new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
+      return StepBudget.bounded(act.policy.check(request(s, stage, spec)));
+    } catch (ActivityFailure f) {
+      return failClosed(act.describe(f), stage);
+    }
+  }
+
+  private PolicyCheck request(Step s, PolicyStage stage, ToolSpec spec) {
     String breakGlass =
         stage == PolicyStage.RECHECK && ApprovalRules.needsBreakGlass(s)
             ? ApprovalRules.breakGlassReason(s)
             : null;
-    try {
-      ToolSpec spec =
-          new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
-      return StepBudget.bounded(
-          act.policy.check(
-              new PolicyCheck(
-                  stage,
-                  task.taskId(),
-                  s.stepId,
-                  task.requester(),
-                  task.environment(),
-                  s.call,
-                  spec,
-                  s.preview,
-                  List.copyOf(s.approvals),
-                  breakGlass,
-                  task.taskRunId(),
-                  s.callHash)));
-    } catch (ActivityFailure f) {
-      // Fail closed: no policy answer is a denial.
-      return new PolicyDecision(
-          false,
-          "policy.unavailable",
-          "policy could not be evaluated: "
-              + act.describe(f)
-              + "; the step is blocked (fail closed)",
-          0,
-          List.of(),
-          "unknown",
-          stage,
-          Map.of(),
-          0,
-          0,
-          List.of());
-    }
+    return new PolicyCheck(
+        stage,
+        task.taskId(),
+        s.stepId,
+        task.requester(),
+        task.environment(),
+        s.call,
+        spec,
+        s.preview,
+        List.copyOf(s.approvals),
+        breakGlass,
+        task.taskRunId(),
+        s.callHash);
+  }
+
+  /** No policy answer is a denial. */
+  private static PolicyDecision failClosed(String why, PolicyStage stage) {
+    return new PolicyDecision(
+        false,
+        "policy.unavailable",
+        "policy could not be evaluated: " + why + "; the step is blocked (fail closed)",
+        0,
+        List.of(),
+        "unknown",
+        stage,
+        Map.of(),
+        0,
+        0,
+        List.of());
   }
 
   private static Map<String, Object> detail(PolicyDecision d) {
