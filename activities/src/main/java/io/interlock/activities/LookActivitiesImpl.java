@@ -10,13 +10,16 @@ import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.ToolSpec;
+import io.interlock.workflows.StepBudget;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 
 /**
  * The first hop of a step, on this environment's worker: resolve; for a READ asked to run now,
- * policy then the read, in that order, the read only when policy allowed it.
+ * policy then the read, the read only when policy allowed it; for a WRITE next in line, the preview
+ * then policy's PROPOSE check of it. Nothing here writes.
  */
 public final class LookActivitiesImpl implements LookActivities {
   private final ToolActivities tools;
@@ -30,40 +33,69 @@ public final class LookActivitiesImpl implements LookActivities {
   @Override
   public Look look(LookRequest request) {
     ResolvedCall resolved = tools.resolve(request.environment(), request.call());
-    if (request.readPolicy() == null || !resolved.ok() || resolved.spec().effect() != Effect.READ) {
-      return new Look(resolved, null, null, null, null);
+    if (request.proposeCheck() == null || !resolved.ok()) {
+      return Look.resolvedOnly(resolved);
     }
-    PolicyCheck c = request.readPolicy();
-    ToolSpec s = resolved.spec();
-    PolicyCheck check =
-        new PolicyCheck(
-            c.stage(),
-            c.taskId(),
-            c.stepId(),
-            c.requester(),
-            c.environment(),
-            c.call(),
-            new ToolSpec(s.name(), s.effect(), s.idempotent(), s.destructive(), null, null, null),
-            c.preview(),
-            c.approvals(),
-            c.breakGlassReason(),
-            c.taskRunId(),
-            c.callHash());
+    boolean read = resolved.spec().effect() == Effect.READ;
+    if (read && request.readNow()) {
+      return checkThenRead(request, resolved);
+    }
+    if (!read && request.previewNow()) {
+      return previewThenCheck(request, resolved);
+    }
+    return Look.resolvedOnly(resolved);
+  }
+
+  private Look checkThenRead(LookRequest request, ResolvedCall resolved) {
     PolicyDecision decision;
     try {
-      decision = policy.check(check);
+      decision = policy.check(check(request.proposeCheck(), resolved.spec(), null));
     } catch (RuntimeException e) {
-      return new Look(resolved, null, reported(e), null, null);
+      return new Look(resolved, null, null, null, reported(e), null, null);
     }
     if (!decision.allowed()) {
-      return new Look(resolved, decision, null, null, null);
+      return new Look(resolved, null, null, decision, null, null, null);
     }
     try {
       JsonNode result = tools.read(request.environment(), request.call());
-      return new Look(resolved, decision, null, result, null);
+      return new Look(resolved, null, null, decision, null, result, null);
     } catch (RuntimeException e) {
-      return new Look(resolved, decision, null, null, reported(e));
+      return new Look(resolved, null, null, decision, null, null, reported(e));
     }
+  }
+
+  private Look previewThenCheck(LookRequest request, ResolvedCall resolved) {
+    Preview preview;
+    try {
+      // Bounded here as the gate bounds it, so policy judges the preview approvers will see.
+      preview = StepBudget.bounded(tools.preview(request.environment(), request.call()));
+    } catch (RuntimeException e) {
+      return new Look(resolved, null, reported(e), null, null, null, null);
+    }
+    try {
+      PolicyDecision decision =
+          policy.check(check(request.proposeCheck(), resolved.spec(), preview));
+      return new Look(resolved, preview, null, decision, null, null, null);
+    } catch (RuntimeException e) {
+      return new Look(resolved, preview, null, null, reported(e), null, null);
+    }
+  }
+
+  /** The workflow's PROPOSE check with what only this hop knows: the spec and the preview. */
+  private static PolicyCheck check(PolicyCheck c, ToolSpec s, Preview preview) {
+    return new PolicyCheck(
+        c.stage(),
+        c.taskId(),
+        c.stepId(),
+        c.requester(),
+        c.environment(),
+        c.call(),
+        new ToolSpec(s.name(), s.effect(), s.idempotent(), s.destructive(), null, null, null),
+        preview,
+        c.approvals(),
+        c.breakGlassReason(),
+        c.taskRunId(),
+        c.callHash());
   }
 
   /**

@@ -73,10 +73,10 @@ class HistoryFixturesTest {
   @DisplayName(
       "given a history the current code would not produce, replay should report it as non-deterministic")
   void detectsNonDeterminism() throws Exception {
-    // The workflow scheduled Preview here; claiming it scheduled Execute is a change of code path.
-    String altered =
-        Files.readString(OURS.resolve("rest-approval-with-refusals.json"))
-            .replaceFirst("\"name\": \"Preview\"", "\"name\": \"Execute\"");
+    // The workflow scheduled Look here; claiming it scheduled Execute is a change of code path.
+    String original = Files.readString(OURS.resolve("rest-approval-with-refusals.json"));
+    String altered = original.replaceFirst("\"name\": \"Look\"", "\"name\": \"Execute\"");
+    assertThat(altered).as("the fixture schedules a Look activity").isNotEqualTo(original);
     Path file = Files.createTempFile("altered", ".json");
     Files.writeString(file, altered);
     List<Replay.Outcome> outcomes = Replay.run(HistoryRuns.read(List.of(file)));
@@ -131,7 +131,7 @@ class HistoryFixturesTest {
     assertThat(a.get(0).path("why").asText()).contains("callHash mismatch");
     assertThat(a.get(1).path("why").asText()).contains("not allowed by policy");
     assertThat(values(a, "serverIdentity"))
-        .containsExactly("interlock-api:alice", "interlock-api:dave", "interlock-api:alice");
+        .containsExactly("interlock-api:alice", "interlock-api:carol", "interlock-api:alice");
     assertThat(values(a, "via")).containsOnly("update decide");
     assertThat(values(s1.path("policyDecisions"), "stage")).containsExactly("PROPOSE", "RECHECK");
     assertThat(s1.path("state").asText()).isEqualTo("VERIFIED");

@@ -2,17 +2,26 @@ package io.interlock.contract.activities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.Preview;
 
 /**
- * What the first hop found: the resolution and, for a READ asked to run at once, policy's decision
- * and the read's result. A stage it did not reach is null; a stage that failed says why.
+ * What the first hop found: the resolution; for a WRITE next in line, its preview and policy's
+ * PROPOSE decision; for a READ that may run now, policy's decision and the read's result. A stage
+ * it did not reach is null; a stage that failed says why.
  *
+ * @param previewFailure why the preview failed (nothing was changed)
  * @param policyFailure why policy could not be evaluated (the gate then fails closed)
  * @param readFailure why the read failed, after policy allowed it
  */
 public record Look(
     ResolvedCall resolved,
+    Preview preview,
+    String previewFailure,
     PolicyDecision policy,
     String policyFailure,
     JsonNode result,
-    String readFailure) {}
+    String readFailure) {
+  public static Look resolvedOnly(ResolvedCall resolved) {
+    return new Look(resolved, null, null, null, null, null, null);
+  }
+}

@@ -5,7 +5,14 @@ import io.interlock.contract.commands.ToolCall;
 /**
  * The first hop of a step.
  *
- * @param readPolicy the PROPOSE-stage check a READ must pass (its {@code spec} is filled in from
- *     the resolution), or null to resolve only
+ * @param proposeCheck the PROPOSE-stage check the step must pass (the activity fills in the tool's
+ *     spec and, for a WRITE, the preview), or null to resolve only
+ * @param readNow a READ may run in this hop (no write of the task is executing)
+ * @param previewNow a WRITE may be previewed and checked in this hop (it is next in line)
  */
-public record LookRequest(String environment, ToolCall call, PolicyCheck readPolicy) {}
+public record LookRequest(
+    String environment,
+    ToolCall call,
+    PolicyCheck proposeCheck,
+    boolean readNow,
+    boolean previewNow) {}

@@ -119,7 +119,7 @@ public class AgentTaskImpl implements AgentTask {
       }
       Step step = steps.next();
       if (step.effect == null) {
-        gate.resolve(step, true); // a planned step is resolved when its turn comes
+        gate.resolve(step, true, true); // a planned step is resolved when its turn comes
       }
       gate.drive(step);
       if (!step.state().isFinal()) {

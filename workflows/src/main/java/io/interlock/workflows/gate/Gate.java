@@ -32,6 +32,9 @@ import java.util.List;
 final class Gate {
   private static final String ENGINE = "engine";
 
+  /** How old (workflow time) a first hop's preview may be when its step is driven. */
+  private static final long FRESH_MILLIS = 2_000;
+
   private final TaskContext task;
   private final GateActivities act;
   private final AuditTrail audit;
@@ -87,12 +90,17 @@ final class Gate {
    * The registry decides READ or WRITE; an unknown tool counts as WRITE and is refused. A READ that
    * may run now comes back already checked by policy and read: one hop instead of three.
    */
-  void resolve(Step s, boolean readNow) {
+  void resolve(Step s, boolean readNow, boolean previewNow) {
     Look look;
     try {
       look =
           act.look.look(
-              new LookRequest(task.environment(), s.call, readNow ? policy.readCheck(s) : null));
+              new LookRequest(
+                  task.environment(),
+                  s.call,
+                  readNow || previewNow ? policy.proposeCheck(s) : null,
+                  readNow,
+                  previewNow));
     } catch (ActivityFailure f) {
       s.effect = Effect.WRITE;
       move(s, fail(s, "could not resolve the tool: " + act.describe(f), AuditKind.TOOL_REFUSED));
@@ -105,6 +113,7 @@ final class Gate {
       return;
     }
     s.looked = look;
+    s.lookedAt = Workflow.currentTimeMillis();
     s.effect = resolved.spec().effect();
     s.idempotent = resolved.spec().idempotent();
     s.destructive = resolved.spec().destructive();
@@ -154,11 +163,25 @@ final class Gate {
   }
 
   private StepState preview(Step s) {
-    try {
-      s.preview = StepBudget.bounded(act.tools.preview(task.environment(), s.call));
-    } catch (ActivityFailure f) {
+    Look look = s.looked;
+    s.looked = null;
+    // The first hop's preview counts only if the step was driven at once, not after a wait.
+    boolean fresh = look != null && Workflow.currentTimeMillis() - s.lookedAt <= FRESH_MILLIS;
+    if (fresh && look.previewFailure() != null) {
       return fail(
-          s, "preview failed, nothing was changed: " + act.describe(f), AuditKind.PREVIEW_FAILED);
+          s,
+          "preview failed, nothing was changed: " + look.previewFailure(),
+          AuditKind.PREVIEW_FAILED);
+    } else if (fresh && look.preview() != null) {
+      s.preview = StepBudget.bounded(look.preview());
+      s.looked = look; // its PROPOSE decision judged this very preview
+    } else {
+      try {
+        s.preview = StepBudget.bounded(act.tools.preview(task.environment(), s.call));
+      } catch (ActivityFailure f) {
+        return fail(
+            s, "preview failed, nothing was changed: " + act.describe(f), AuditKind.PREVIEW_FAILED);
+      }
     }
     audit.record(
         s.stepId,

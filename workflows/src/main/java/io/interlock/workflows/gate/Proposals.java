@@ -31,9 +31,10 @@ final class Proposals {
       steps.haltedBy = null;
     }
     // Reads never wait for approvals, only for a write that is executing right now.
-    gate.resolve(s, !steps.mutating());
+    // A write is previewed in the same hop only when nothing is ahead of it.
+    gate.resolve(s, !steps.mutating(), steps.isEmpty() && steps.active == null);
     if (!s.state().isFinal() && s.effect == Effect.READ) {
-      if (s.looked == null || s.looked.policy() == null && s.looked.policyFailure() == null) {
+      if (s.looked.policy() == null && s.looked.policyFailure() == null) {
         s.looked = null;
         Workflow.await(() -> !steps.mutating());
       }

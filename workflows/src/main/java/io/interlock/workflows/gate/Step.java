@@ -59,8 +59,11 @@ final class Step {
   boolean destructive;
   String callHash;
 
-  /** What the first hop already did for a READ (policy, the read); used once, never carried. */
+  /** What the first hop already did (preview, policy, the read); used once, never carried. */
   Look looked;
+
+  /** When (workflow time) the first hop answered. */
+  long lookedAt;
 
   Preview preview;
   PolicyDecision policy;

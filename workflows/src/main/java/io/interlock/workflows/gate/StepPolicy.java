@@ -43,7 +43,16 @@ final class StepPolicy {
 
   /** A denial at PROPOSE that policy lets approvers override (break glass) still goes to them. */
   StepState check(Step s, PolicyStage stage) {
-    PolicyDecision d = ask(s, stage);
+    Look look = stage == PolicyStage.PROPOSE ? s.looked : null;
+    s.looked = null;
+    PolicyDecision d;
+    if (look != null && look.policy() != null) {
+      d = StepBudget.bounded(look.policy());
+    } else if (look != null && look.policyFailure() != null) {
+      d = failClosed(look.policyFailure(), stage);
+    } else {
+      d = ask(s, stage);
+    }
     if (stage == PolicyStage.PROPOSE) {
       s.policy = d;
     } else {
@@ -68,8 +77,8 @@ final class StepPolicy {
     return AuditKind.BLOCKED.leadsTo();
   }
 
-  /** The PROPOSE check a READ's first hop runs (the activity fills in the tool's spec). */
-  PolicyCheck readCheck(Step s) {
+  /** The PROPOSE check a first hop runs (the activity fills in the spec and the preview). */
+  PolicyCheck proposeCheck(Step s) {
     return request(s, PolicyStage.PROPOSE, null);
   }
 

@@ -15,8 +15,12 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** An agent's read costs one activity round trip: resolve, policy and the read in one hop. */
-class GateReadHopTest {
+/**
+ * A step's first hop: a read is resolved, checked and read in one activity; a write next in line is
+ * resolved, previewed and checked in one; a write queued behind another is previewed when its turn
+ * comes.
+ */
+class GateFirstHopTest {
   @AutoClose private final GateHarness h = new GateHarness();
 
   @Test
@@ -49,6 +53,43 @@ class GateReadHopTest {
     assertThat(read.result() == null || read.result().isNull()).isTrue();
     assertThat(activities(task).subList(before.size(), activities(task).size()))
         .containsExactly("Look");
+  }
+
+  @Test
+  @DisplayName(
+      "given a WRITE with nothing ahead of it, one Look activity takes it to AWAITING_APPROVAL with its preview and PROPOSE decision recorded")
+  void writeNextInLineIsOneHop() {
+    AgentTask task = h.start("agent:bot", "staging");
+    task.propose(get("api"));
+    List<String> before = activities(task);
+    var write = task.propose(GateHarness.scale("web", 5));
+    assertThat(write.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(write.preview().summary()).contains("replicas");
+    assertThat(write.policy().allowed()).isTrue();
+    assertThat(activities(task).subList(before.size(), activities(task).size()))
+        .containsExactly("Look");
+    assertThat(
+            task.audit().stream()
+                .filter(e -> write.stepId().equals(e.stepId()))
+                .map(e -> e.kind().name()))
+        .containsExactly("PROPOSED", "RESOLVED", "PREVIEWED", "POLICY", "AWAITING_APPROVAL");
+    h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName(
+      "given a WRITE queued behind one awaiting approval, it is previewed and checked when its turn comes, not from its first hop")
+  void queuedWriteIsPreviewedOnItsTurn() {
+    AgentTask task = h.start("agent:bot", "staging");
+    var first = task.propose(GateHarness.scale("web", 5));
+    assertThat(first.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    var second = task.propose(GateHarness.scale("api", 3));
+    assertThat(second.state()).isEqualTo(StepState.PROPOSED);
+    List<String> before = activities(task);
+    GateHarness.approve(task, first, "alice");
+    GateHarness.awaitState(task, second.stepId(), StepState.AWAITING_APPROVAL);
+    assertThat(activities(task).subList(before.size(), activities(task).size()))
+        .containsSubsequence("Preview", "Check");
   }
 
   private List<String> activities(AgentTask task) {
