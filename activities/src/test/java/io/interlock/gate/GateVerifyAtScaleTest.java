@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
@@ -18,6 +20,7 @@ import io.temporal.client.WorkflowStub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -91,17 +94,25 @@ class GateVerifyAtScaleTest {
 
     for (int i = 0; i < TASKS; i++) {
       String app = name(i);
+      // Both pods exist (the scale's new one included) before they are made ready.
+      k8s.apps()
+          .deployments()
+          .inNamespace("shop")
+          .withName(app)
+          .waitUntilCondition(
+              d -> d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReplicas()),
+              1,
+              TimeUnit.MINUTES);
       k8s.pods().inNamespace("shop").withLabel("app", app).list().getItems().stream()
           .forEach(
               p ->
+                  // A merge patch without resourceVersion: the controller writes pods all the time.
                   k8s.pods()
                       .inNamespace("shop")
                       .withName(p.getMetadata().getName())
-                      .edit(
-                          pod -> {
-                            pod.getSpec().getContainers().get(0).setImage("registry.local/slow:1");
-                            return pod;
-                          }));
+                      .patch(
+                          PatchContext.of(PatchType.JSON_MERGE),
+                          "{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"registry.local/slow:1\"}]}}"));
     }
     for (int i = 0; i < TASKS; i++) {
       StepView done = awaitStep(tasks.get(i), steps.get(i).stepId(), v -> v.state().isFinal());

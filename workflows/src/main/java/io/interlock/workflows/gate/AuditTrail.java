@@ -1,6 +1,8 @@
 package io.interlock.workflows.gate;
 
 import io.interlock.contract.values.AuditKind;
+import io.interlock.contract.values.CallerText;
+import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.AuditEntry;
 import io.interlock.workflows.AuditMarker;
 import io.interlock.workflows.StepBudget;
@@ -103,6 +105,13 @@ final class AuditTrail {
 
   static String now() {
     return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+  }
+
+  /** Records why a step failed (bounded) and returns the state that failure leads to. */
+  StepState failed(Step s, String why, AuditKind kind) {
+    s.error = CallerText.bounded(why, StepBudget.ERROR_CHARS);
+    record(s.stepId, kind, "engine", detail("tool", s.call.tool(), "error", s.error));
+    return kind.leadsTo();
   }
 
   /** An ordered detail map that drops null values (Map.of refuses them). */

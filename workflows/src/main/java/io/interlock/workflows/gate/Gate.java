@@ -4,12 +4,9 @@ import static io.interlock.workflows.gate.AuditTrail.detail;
 
 import io.interlock.contract.activities.ExecuteRequest;
 import io.interlock.contract.activities.Look;
-import io.interlock.contract.activities.LookRequest;
-import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.activities.VerifyRequest;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.AuditKind;
-import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.Confidence;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyStage;
@@ -43,6 +40,7 @@ final class Gate {
   private final StepPolicy policy;
   private final ApproverNotices notices;
   private final RollbackProposal rollback;
+  private final FirstHop firstHop;
 
   Gate(
       TaskContext task,
@@ -59,6 +57,7 @@ final class Gate {
     this.policy = new StepPolicy(task, act, audit);
     this.notices = new ApproverNotices(task, act, index);
     this.rollback = new RollbackProposal(task, act, audit, steps);
+    this.firstHop = new FirstHop(task, act, audit, policy);
   }
 
   /** Drives a step until it ends, or parks it awaiting approval when continue-as-new is due. */
@@ -86,46 +85,11 @@ final class Gate {
     }
   }
 
-  /**
-   * The registry decides READ or WRITE; an unknown tool counts as WRITE and is refused. A READ that
-   * may run now comes back already checked by policy and read: one hop instead of three.
-   */
+  /** The step's first hop (see {@link FirstHop}); a refused call ends here. */
   void resolve(Step s, boolean readNow, boolean previewNow) {
-    Look look;
-    try {
-      look =
-          act.look.look(
-              new LookRequest(
-                  task.environment(),
-                  s.call,
-                  readNow || previewNow ? policy.proposeCheck(s) : null,
-                  readNow,
-                  previewNow));
-    } catch (ActivityFailure f) {
-      s.effect = Effect.WRITE;
-      move(s, fail(s, "could not resolve the tool: " + act.describe(f), AuditKind.TOOL_REFUSED));
-      return;
-    }
-    ResolvedCall resolved = look.resolved();
-    if (resolved.spec() == null) {
-      s.effect = Effect.WRITE;
-      move(s, fail(s, String.join("; ", resolved.problems()), AuditKind.TOOL_REFUSED));
-      return;
-    }
-    s.looked = look;
-    s.lookedAt = Workflow.currentTimeMillis();
-    s.effect = resolved.spec().effect();
-    s.idempotent = resolved.spec().idempotent();
-    s.destructive = resolved.spec().destructive();
-    audit.record(
-        s.stepId,
-        AuditKind.RESOLVED,
-        ENGINE,
-        detail("effect", s.effect, "idempotent", s.idempotent, "destructive", s.destructive));
-    if (!resolved.problems().isEmpty()) {
-      String why =
-          "invalid arguments for " + s.call.tool() + ": " + String.join("; ", resolved.problems());
-      move(s, fail(s, why, AuditKind.TOOL_REFUSED));
+    StepState refused = firstHop.resolve(s, readNow, previewNow);
+    if (refused != null) {
+      move(s, refused);
     }
   }
 
@@ -325,8 +289,6 @@ final class Gate {
   }
 
   private StepState fail(Step s, String why, AuditKind kind) {
-    s.error = CallerText.bounded(why, StepBudget.ERROR_CHARS);
-    audit.record(s.stepId, kind, ENGINE, detail("tool", s.call.tool(), "error", s.error));
-    return kind.leadsTo();
+    return audit.failed(s, why, kind);
   }
 }
