@@ -50,6 +50,12 @@ public final class EngineBenchmark {
   private final Options o;
   private final List<String> table = new ArrayList<>();
 
+  /** A figure is printed as soon as it is measured, and again in the table at the end. */
+  private void figure(String line) {
+    System.out.println("  " + line);
+    table.add(line);
+  }
+
   private EngineBenchmark(Api api, KubernetesClient k8s, Path kubeconfig, Options o) {
     this.api = api;
     this.k8s = k8s;
@@ -115,7 +121,7 @@ public final class EngineBenchmark {
     gatedWrites();
     throughput();
     audit();
-    table.add(String.format(Locale.ROOT, "server RSS at the end: %.0f MiB", server.rssMiB()));
+    figure(String.format(Locale.ROOT, "server RSS at the end: %.0f MiB", server.rssMiB()));
     System.out.printf(Locale.ROOT, "%nRESULT (same run; load average at end %.2f)%n", load());
     table.forEach(l -> System.out.println("  " + l));
   }
@@ -173,10 +179,10 @@ public final class EngineBenchmark {
     Latency e = Latency.of("engine read (propose k8s.get over REST)", engine);
     Latency d = Latency.of("baseline: the same GET, direct (fabric8, warm)", direct);
     Latency k = Latency.of("baseline: kubectl get subprocess", kubectl);
-    table.add(e.line());
-    table.add(d.line());
-    table.add(k.line());
-    table.add(
+    figure(e.line());
+    figure(d.line());
+    figure(k.line());
+    figure(
         String.format(
             Locale.ROOT,
             "  engine/direct %.1fx at p50; kubectl/engine %.1fx at p50 (goal: engine <= 25/60 ms,"
@@ -207,8 +213,8 @@ public final class EngineBenchmark {
       persisted.add(ms(t1));
       awaitFinal(task, step.path("stepId").asText());
     }
-    table.add(Latency.of("write propose -> AWAITING_APPROVAL (goal p50 <= 30 ms)", propose).line());
-    table.add(
+    figure(Latency.of("write propose -> AWAITING_APPROVAL (goal p50 <= 30 ms)", propose).line());
+    figure(
         Latency.of("approve -> mutation persisted at the API server (goal 30/100)", persisted)
             .line());
   }
@@ -260,7 +266,7 @@ public final class EngineBenchmark {
           require(done, "VERIFIED".equals(done.path("state").asText()));
         });
     double toVerified = o.tasks / secs(t1);
-    table.add(
+    figure(
         String.format(
             Locale.ROOT,
             "tasks/s start -> AWAITING_APPROVAL: %.1f (%d tasks, %d concurrent); ceiling, a"
@@ -271,7 +277,7 @@ public final class EngineBenchmark {
             k,
             ceiling,
             toWaiting / ceiling));
-    table.add(
+    figure(
         String.format(
             Locale.ROOT,
             "tasks/s approve -> VERIFIED: %.1f (rollout step %s; goal >= 50/s)",
@@ -305,8 +311,8 @@ public final class EngineBenchmark {
                   ms)
               .line());
     }
-    table.add(lines.get(0) + "   (baseline)");
-    table.add(lines.get(1) + "   (goal <= 1 s)");
+    figure(lines.get(0) + "   (baseline)");
+    figure(lines.get(1) + "   (goal <= 1 s)");
   }
 
   private String start(String taskId) throws Exception {
