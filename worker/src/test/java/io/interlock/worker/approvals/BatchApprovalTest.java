@@ -127,6 +127,7 @@ class BatchApprovalTest {
       assertThat(approval.path("batch").path("statementDigest").asText()).isEqualTo(digest);
       assertThat(approval.path("proof").path("verified").asBoolean()).isTrue();
       assertThat(approval.path("serverIdentity").asText()).isEqualTo("interlock-api:alice");
+      assertProofsVerify(ws.get(i).get("taskId"));
     }
     assertThat(mutations(ws)).isEqualTo(before + 3);
   }
@@ -239,6 +240,8 @@ class BatchApprovalTest {
     JsonNode viaSignal = stepRecord(audit(c.get("taskId")), "s1").path("approvals").get(0);
     assertThat(viaSignal.path("serverIdentity").asText()).isEqualTo("temporal-cli@laptop");
     assertThat(viaSignal.path("approver").asText()).isEqualTo("bob");
+    assertProofsVerify(c.get("taskId"));
+    assertProofsVerify(a.get("taskId"));
     assertThat(mutations(List.of(c, d, unlisted))).isEqualTo(before2 + 2);
   }
 
@@ -299,6 +302,35 @@ class BatchApprovalTest {
               .extract()
               .asString());
     } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** {@code interlock audit verify} on the exported report: chain intact, every proof verified. */
+  private void assertProofsVerify(String task) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("batch-audit", ".json");
+      java.nio.file.Files.writeString(
+          file,
+          given()
+              .auth()
+              .oauth2(ALICE)
+              .get("/api/tasks/" + task + "/audit")
+              .then()
+              .extract()
+              .asString());
+      StringWriter out = new StringWriter();
+      int code =
+          InterlockCli.run(
+              new PrintWriter(out, true),
+              new PrintWriter(new StringWriter(), true),
+              new ByteArrayInputStream(new byte[0]),
+              "audit",
+              "verify",
+              file.toString());
+      assertThat(out.toString()).contains("proofs: OK", "0 not verified");
+      assertThat(code).as(out.toString()).isZero();
+    } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
   }
