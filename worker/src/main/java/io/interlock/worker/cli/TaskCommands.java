@@ -274,7 +274,11 @@ final class TaskCommands {
             "--batch takes TASK/STEP arguments only (no TASK STEP, no --break-glass)");
       }
       BatchSelection chosen = BatchSelection.read(api, batch);
-      chosen.steps().forEach(s -> StepText.pendingDetail(out, s.step()));
+      for (BatchSelection.Selected s : chosen.steps()) {
+        out.println();
+        out.print("Task " + s.taskId() + ":");
+        StepText.pendingDetail(out, s.step());
+      }
       if (!yes
           && !confirm(out, "Approve these " + chosen.steps().size() + " steps in one batch?")) {
         throw new CliFailure(
