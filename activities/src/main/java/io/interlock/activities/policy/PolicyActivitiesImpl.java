@@ -772,12 +772,12 @@ public class PolicyActivitiesImpl implements PolicyActivities {
      * time it was accepted: a key revoked since then stops the write. Null when it still holds.
      */
     private String unproven(ApprovalRecord a, String mode) {
+      if (a.batch() != null) {
+        return batchKeyGone(a);
+      }
       ApprovalProof proof = a.evidence();
       if (proof == null) {
         return ProofPolicy.CLAIMED.equals(mode) ? null : "no proof, and approvals.proof is " + mode;
-      }
-      if (a.batch() != null) {
-        return batchKeyGone(a);
       }
       Statement statement =
           Statement.decision(
