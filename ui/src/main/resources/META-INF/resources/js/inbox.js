@@ -1,5 +1,6 @@
 // The approvals inbox across tasks, the environments (locks, freeze windows) and recent tasks.
 import { api, describe } from './api.js';
+import { keepOnly, pickBox, setUpBatch } from './batch.js';
 import { signedIn } from './session.js';
 import { age, badge, countdown, el, freezeLine, lockLine, startTicker, target, when } from './view.js';
 
@@ -12,6 +13,7 @@ function taskLink(taskId, stepId) {
 
 let lastInbox = '';
 function renderInbox(items) {
+  keepOnly(items);
   const sig = JSON.stringify(items);
   if (sig === lastInbox) return;
   lastInbox = sig;
@@ -22,6 +24,7 @@ function renderInbox(items) {
   body.replaceChildren(...items.map((p) => el('tr', {
     class: `pending ${p.canApprove ? 'mine' : ''}`, dataset: { task: p.taskId, step: p.stepId },
   },
+  el('td', { class: 'pick' }, pickBox(p)),
   el('td', { 'data-label': 'Environment' }, badge(p.environment, 'env')),
   el('td', { 'data-label': 'Requester' }, p.requester),
   el('td', { 'data-label': 'Tool' }, el('code', {}, p.tool)),
@@ -85,6 +88,7 @@ async function main() {
   await signedIn();
   document.querySelector('main').hidden = false;
   startTicker();
+  setUpBatch();
   await Promise.all([pollInbox(), pollSlow()]);
   setInterval(pollInbox, INBOX_EVERY_MS);
   setInterval(pollSlow, SLOW_EVERY_MS);

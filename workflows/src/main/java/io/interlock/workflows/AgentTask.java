@@ -1,11 +1,13 @@
 package io.interlock.workflows;
 
 import io.interlock.contract.commands.Approval;
+import io.interlock.contract.commands.BatchDecision;
 import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.views.AuditEntry;
+import io.interlock.contract.views.BatchAnswer;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskResult;
 import io.interlock.contract.views.TaskView;
@@ -52,6 +54,20 @@ public interface AgentTask {
 
   @UpdateValidatorMethod(updateName = "decide")
   void validateDecide(Decision decision);
+
+  /**
+   * One batch statement and its one proof (the same payload to every task it lists): this task
+   * decides only its own entries, each on its own; every outcome is recorded.
+   */
+  @SignalMethod(name = "batch")
+  void batch(BatchDecision decision);
+
+  /** The same with an immediate answer: the outcome of each of this task's entries. */
+  @UpdateMethod(name = "decideBatch")
+  BatchAnswer decideBatch(BatchDecision decision);
+
+  @UpdateValidatorMethod(updateName = "decideBatch")
+  void validateDecideBatch(BatchDecision decision);
 
   /** The agent is done proposing; the task completes once nothing is pending. */
   @SignalMethod(name = "finish")

@@ -1,5 +1,6 @@
 package io.interlock.activities.policy;
 
+import io.interlock.contract.values.BatchPolicy;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param proof {@code required} (default): each approval carries an SSH signature or a trusted
  *     issuer's token; {@code claimed} (insecure, sandbox only): a bare name counts, shown as an
  *     unverified claim
+ * @param batch what one batch statement may decide here ({@code approvals.batch})
  */
 public record ApprovalRules(
     List<String> groups,
@@ -21,8 +23,10 @@ public record ApprovalRules(
     Map<String, Integer> tools,
     int destructive,
     long maxApprovalSeconds,
-    String proof) {
+    String proof,
+    BatchPolicy batch) {
   public ApprovalRules {
+    batch = batch == null ? BatchPolicy.DEFAULT : batch;
     groups = List.copyOf(groups);
     tools = Map.copyOf(tools);
   }

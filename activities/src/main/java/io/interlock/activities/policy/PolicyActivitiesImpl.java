@@ -772,6 +772,9 @@ public class PolicyActivitiesImpl implements PolicyActivities {
      * time it was accepted: a key revoked since then stops the write. Null when it still holds.
      */
     private String unproven(ApprovalRecord a, String mode) {
+      if (a.batch() != null) {
+        return batchKeyGone(a);
+      }
       ApprovalProof proof = a.evidence();
       if (proof == null) {
         return ProofPolicy.CLAIMED.equals(mode) ? null : "no proof, and approvals.proof is " + mode;
@@ -798,12 +801,51 @@ public class PolicyActivitiesImpl implements PolicyActivities {
     }
 
     /**
+     * An approval from a batch statement: the workflow verified its one proof over the whole
+     * statement (the history holds both); here the key or issuer that proved it must still be
+     * listed, so a key revoked since then stops the write. Null when it still is.
+     */
+    private String batchKeyGone(ApprovalRecord a) {
+      ProofVerdict v = a.proof();
+      if (v == null || !v.verified()) {
+        return ProofPolicy.CLAIMED.equals(env.approvals().proof())
+            ? null
+            : "the batch approval was not verified, and approvals.proof is "
+                + env.approvals().proof();
+      }
+      if (v.keyFingerprint() != null) {
+        List<String> listed = keys().sshKeys().getOrDefault(a.approver(), List.of());
+        boolean still = listed.stream().anyMatch(k -> fingerprintOf(k).equals(v.keyFingerprint()));
+        return still
+            ? null
+            : "the key "
+                + v.keyFingerprint()
+                + " that signed batch "
+                + a.batch()
+                + " is no longer listed";
+      }
+      List<String> issuerKeys = keys().issuers().getOrDefault(v.issuer(), List.of());
+      return issuerKeys.isEmpty()
+          ? "the issuer " + v.issuer() + " that signed batch " + a.batch() + " is no longer trusted"
+          : null;
+    }
+
+    private static String fingerprintOf(String keyLine) {
+      try {
+        return io.interlock.workflows.proof.SshKeys.fingerprint(keyLine);
+      } catch (RuntimeException e) {
+        return ""; // an unreadable key line proves nothing
+      }
+    }
+
+    /**
      * The keys, read once per evaluation (their files are read on use, not per approval or
      * decision).
      */
     private ProofPolicy keys() {
       if (keys == null) {
-        keys = policy.identities().resolve(env.approvals().proof());
+        keys =
+            policy.identities().resolve(env.approvals().proof()).withBatch(env.approvals().batch());
       }
       return keys;
     }

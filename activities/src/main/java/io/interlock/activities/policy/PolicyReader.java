@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.interlock.contract.values.BatchPolicy;
 import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -67,7 +68,8 @@ final class PolicyReader {
   private static final Set<String> CREDENTIALS = Set.of("ref");
   private static final Set<String> IMPERSONATION = Set.of("user", "groups");
   private static final Set<String> APPROVALS =
-      Set.of("groups", "required", "tools", "destructive", "maxApprovalSeconds", "proof");
+      Set.of("groups", "required", "tools", "destructive", "maxApprovalSeconds", "proof", "batch");
+  private static final Set<String> BATCH = Set.of("maxEntries", "destructive");
   private static final Set<String> BREAK_GLASS = Set.of("groups");
   private static final Set<String> WINDOW =
       Set.of(
@@ -412,7 +414,24 @@ final class PolicyReader {
     int destructive = (int) integer(node, "destructive", path, 0, 1, 100);
     long maxSeconds = integer(node, "maxApprovalSeconds", path, 0, 0, Integer.MAX_VALUE);
     return new ApprovalRules(
-        approverGroups, required, perTool, destructive, maxSeconds, proofMode(node, path));
+        approverGroups,
+        required,
+        perTool,
+        destructive,
+        maxSeconds,
+        proofMode(node, path),
+        readBatch(node.get("batch"), path + ".batch"));
+  }
+
+  /** {@code approvals.batch}: how many entries one batch statement may hold, and destructive. */
+  private BatchPolicy readBatch(JsonNode node, String path) {
+    if (node == null || node.isNull() || !object(node, path, BATCH)) {
+      return BatchPolicy.DEFAULT;
+    }
+    int max =
+        (int)
+            integer(node, "maxEntries", path, BatchPolicy.MAX_ENTRIES, 1, BatchPolicy.MAX_ENTRIES);
+    return new BatchPolicy(max, bool(node, "destructive", path, true));
   }
 
   private BreakGlass readBreakGlass(JsonNode node, String path) {

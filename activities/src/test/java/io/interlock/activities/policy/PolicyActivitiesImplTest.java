@@ -18,6 +18,7 @@ import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.PolicyStage;
+import io.interlock.contract.values.ProofVerdict;
 import io.interlock.workflows.lock.LockState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -175,6 +176,52 @@ class PolicyActivitiesImplTest {
       PolicyDecision d =
           policy("staging", QUIET).check(recheck(proposed, List.of(approval("alice")), null));
       assertThat(d.allowed()).as(d.reason()).isTrue();
+    }
+
+    @Test
+    @DisplayName(
+        "given approvals from a batch statement, should count one whose verified key or issuer is still listed, and not one whose key is gone or that was never verified")
+    void givenBatchApprovals_shouldRecheckTheirKeys() {
+      PolicyCheck proposed = scale("staging", 3);
+      String digest = "sha256:" + "b".repeat(64);
+      ApprovalRecord byIssuer =
+          new ApprovalRecord(
+              "alice",
+              "2026-03-11T14:00:00Z",
+              null,
+              null,
+              new ProofVerdict("jws", true, null, null, PolicyChecks.ISSUER, digest, null),
+              null,
+              digest);
+      PolicyDecision counted =
+          policy("staging", QUIET).check(recheck(proposed, List.of(byIssuer), null));
+      assertThat(counted.allowed()).as(counted.reason()).isTrue();
+      ApprovalRecord goneKey =
+          new ApprovalRecord(
+              "alice",
+              "2026-03-11T14:00:00Z",
+              null,
+              null,
+              new ProofVerdict("ssh", true, "ssh-ed25519", "SHA256:gone", null, digest, null),
+              null,
+              digest);
+      ApprovalRecord unverified =
+          new ApprovalRecord(
+              "alice",
+              "2026-03-11T14:00:00Z",
+              null,
+              null,
+              ProofVerdict.refused("ssh", digest, "bad signature"),
+              null,
+              digest);
+      PolicyDecision gone =
+          policy("staging", QUIET).check(recheck(proposed, List.of(goneKey), null));
+      assertThat(gone.allowed()).isFalse();
+      assertThat(gone.reason()).contains("SHA256:gone", "no longer listed");
+      PolicyDecision never =
+          policy("staging", QUIET).check(recheck(proposed, List.of(unverified), null));
+      assertThat(never.allowed()).isFalse();
+      assertThat(never.reason()).contains("batch approval was not verified");
     }
 
     @Test

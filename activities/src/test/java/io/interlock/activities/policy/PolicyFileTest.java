@@ -48,6 +48,8 @@ class PolicyFileTest {
     assertThat(prod.rules())
         .extracting(CelRule::id)
         .containsExactly("max-replicas", "delete-needs-two");
+    assertThat(prod.approvals().batch())
+        .isEqualTo(new io.interlock.contract.values.BatchPolicy(10, false));
   }
 
   @Test
@@ -92,6 +94,14 @@ class PolicyFileTest {
             "zero-approvals.yaml",
             "environments.staging.approvals.required",
             "must be between 1 and 100, got 0"),
+        Arguments.of(
+            "batch-too-large.yaml",
+            "environments.staging.approvals.batch.maxEntries",
+            "must be between 1 and 100, got 101"),
+        Arguments.of(
+            "batch-unknown-field.yaml",
+            "environments.staging.approvals.batch.max",
+            "unknown field 'max'"),
         Arguments.of(
             "unknown-group.yaml",
             "environments.prod.approvals.groups[1]",

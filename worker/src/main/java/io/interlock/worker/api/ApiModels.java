@@ -36,6 +36,31 @@ public final class ApiModels {
   /** POST .../reject: the reason is required. */
   public record Reject(String callHash, String reason, ApprovalProof proof) {}
 
+  /**
+   * POST /api/approvals/batch: one decision on a chosen set of waiting steps, possibly across
+   * tasks. The approver is the authenticated caller. Without {@code proof} the API signs the batch
+   * statement as its issuer; with one ({@code interlock approve --batch --key}) the caller's own
+   * signature over the same statement (its times are the proof's) is relayed as it is.
+   *
+   * @param decision {@code approve} (default) or {@code reject}
+   * @param comment the approval's comment, or the rejection's reason (required to reject)
+   * @param steps the exact calls, each {taskId, stepId, callHash}, at most 100
+   */
+  public record BatchRequest(
+      String decision, String comment, List<BatchStep> steps, ApprovalProof proof) {}
+
+  /** One step of a batch: the task's id, the step's id and the callHash the approver saw. */
+  public record BatchStep(String taskId, String stepId, String callHash) {}
+
+  /**
+   * The answer of POST /api/approvals/batch: the statement and its digest, and one outcome per
+   * requested step, in request order.
+   */
+  public record BatchResult(
+      String statementDigest,
+      io.interlock.workflows.proof.BatchStatement statement,
+      List<io.interlock.contract.views.BatchOutcome> outcomes) {}
+
   /** One line of GET /api/tasks. */
   public record TaskSummary(
       String taskId,

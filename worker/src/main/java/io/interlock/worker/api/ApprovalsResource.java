@@ -1,13 +1,18 @@
 package io.interlock.worker.api;
 
 import io.interlock.contract.values.PendingApproval;
+import io.interlock.worker.api.ApiModels.BatchRequest;
+import io.interlock.worker.api.ApiModels.BatchResult;
 import io.interlock.worker.api.ApiModels.PendingSummary;
 import io.interlock.worker.api.ApiModels.PendingView;
 import io.interlock.worker.auth.CurrentCaller;
 import io.interlock.worker.inbox.PendingIndex;
+import io.interlock.worker.tasks.BatchService;
 import io.interlock.worker.tasks.TaskReaders;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -25,11 +30,24 @@ public class ApprovalsResource {
   private final PendingIndex pending;
   private final CurrentCaller caller;
   private final TaskReaders readers;
+  private final BatchService batches;
 
-  public ApprovalsResource(PendingIndex pending, CurrentCaller caller, TaskReaders readers) {
+  public ApprovalsResource(
+      PendingIndex pending, CurrentCaller caller, TaskReaders readers, BatchService batches) {
     this.pending = pending;
     this.caller = caller;
     this.readers = readers;
+    this.batches = batches;
+  }
+
+  @POST
+  @Path("/batch")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary =
+          "Approve or reject a chosen set of waiting steps in one act: one statement, one proof, sent to each task; the answer lists the outcome per step")
+  public BatchResult batch(BatchRequest body) {
+    return batches.decide(caller.get(), body);
   }
 
   @GET

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.workflows.AuditMarker;
+import io.interlock.workflows.proof.BatchStatement;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,6 +124,9 @@ public final class AuditReport {
     /** Signals and updates not yet paired with the entry they caused, in arrival order. */
     private final List<ObjectNode> arrived = new ArrayList<>();
 
+    /** The signal or update that carried each batch statement, by the statement's digest. */
+    private final Map<String, ObjectNode> batchCauses = new HashMap<>();
+
     private String runId;
     private String workflowId;
     private String ended;
@@ -216,6 +221,7 @@ public final class AuditReport {
                 "propose|"
                     + CanonicalJson.of(StepRecord.call(payload.path("tool"), payload.path("args")));
             case "finish" -> "finish";
+            case "batch", "decideBatch" -> batchKey(payload.path("statement"));
             default -> null;
           };
       if (key == null) {
@@ -253,6 +259,12 @@ public final class AuditReport {
       entry.set(
           "detail",
           v.path("detail").isObject() ? v.get("detail") : CanonicalJson.MAPPER.createObjectNode());
+      String digest = batchDigest(entry);
+      if (digest != null) {
+        batchCause(entry, digest);
+        log.putIfAbsent(v.get("seq").asLong(), entry);
+        return;
+      }
       List<String> keys = causeKeys(entry);
       // An entry recorded inside an update names it: pair by id, not by content and order.
       String updateId = entry.path("detail").path("updateId").asText("");
@@ -270,6 +282,42 @@ public final class AuditReport {
         }
       }
       log.putIfAbsent(v.get("seq").asLong(), entry);
+    }
+
+    /**
+     * One batch signal or update causes several entries: the first (BATCH, or the refusal of the
+     * whole statement) takes it, the per-entry ones that follow share it.
+     */
+    private void batchCause(ObjectNode entry, String digest) {
+      boolean first = entry.path("detail").has("statementDigest");
+      ObjectNode cause = first ? null : batchCauses.get(digest);
+      if (first) {
+        String updateId = entry.path("detail").path("updateId").asText("");
+        cause = updateId.isEmpty() ? takeArrived("batch|" + digest) : takeArrivedUpdate(updateId);
+        if (cause != null) {
+          cause.remove("key");
+          batchCauses.put(digest, cause);
+        }
+      }
+      if (cause != null) {
+        entry.set("server", cause.deepCopy());
+      }
+    }
+
+    /** The batch statement's digest an entry names, or null for an entry of a single decision. */
+    private static String batchDigest(ObjectNode entry) {
+      JsonNode d = entry.path("detail");
+      String own = d.path("statementDigest").asText(null);
+      return own != null ? own : d.path("batch").path("statementDigest").asText(null);
+    }
+
+    private static String batchKey(JsonNode statement) {
+      try {
+        BatchStatement st = CanonicalJson.MAPPER.treeToValue(statement, BatchStatement.class);
+        return st == null || st.problem() != null ? "batch|?" : "batch|" + st.digest();
+      } catch (Exception e) {
+        return "batch|?"; // a statement that does not parse caused only a refusal
+      }
     }
 
     /** The keys of the signal or update that could have caused this entry, most likely first. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ProofPolicy;
 import io.interlock.contract.values.ProofVerdict;
+import io.interlock.workflows.proof.BatchStatement;
 import io.interlock.workflows.proof.ProofVerifier;
 import io.interlock.workflows.proof.Statement;
 import java.io.IOException;
@@ -348,6 +349,9 @@ public final class AuditVerification {
       return failure(stepId, decision, approver, at, "unknown decision '" + decision + "'");
     }
     boolean approve = "approve".equals(decision);
+    if (payload.has("statement")) {
+      return batchProof(task, stepId, a, decision, approver, at, atMillis, keys);
+    }
     if (payload.has("approve") && payload.path("approve").asBoolean() != approve) {
       return failure(
           stepId, decision, approver, at, "the payload's decision is not the recorded one");
@@ -394,6 +398,62 @@ public final class AuditVerification {
     }
     return new ProofFinding(
         stepId, decision, approver, at, ProofStatus.VERIFIED, v.label(), statement.digest());
+  }
+
+  /**
+   * A decision from a batch statement: the statement must list this task's step with the recorded
+   * hash and approver, and the one proof must cover the whole statement.
+   */
+  private static ProofFinding batchProof(
+      String task,
+      String stepId,
+      JsonNode a,
+      String decision,
+      String approver,
+      String at,
+      long atMillis,
+      ProofPolicy keys) {
+    BatchStatement st;
+    try {
+      st =
+          CanonicalJson.MAPPER.treeToValue(
+              a.path("payload").path("statement"), BatchStatement.class);
+    } catch (Exception e) {
+      return failure(stepId, decision, approver, at, "the batch statement does not parse");
+    }
+    if (st == null || st.problem() != null) {
+      return failure(stepId, decision, approver, at, "the batch statement is malformed");
+    }
+    String callHash = text(a, "callHash");
+    boolean listed =
+        st.entries().stream()
+            .anyMatch(
+                e ->
+                    e.task().equals(task)
+                        && e.stepId().equals(stepId)
+                        && e.callHash().equals(callHash));
+    if (!listed || !st.approver().equals(approver) || !st.decision().equals(decision)) {
+      return failure(
+          stepId,
+          decision,
+          approver,
+          at,
+          "batch " + st.digest() + " does not list this step with its hash, approver and decision");
+    }
+    JsonNode sent = a.path("payload").path("proof");
+    ApprovalProof proof =
+        new ApprovalProof(
+            text(sent, "kind"),
+            text(sent, "signature"),
+            text(sent, "token"),
+            text(sent, "issuedAt"),
+            text(sent, "expiresAt"));
+    ProofVerdict v = ProofVerifier.verify(proof, st.statement(), keys, atMillis, 0);
+    return v.verified()
+        ? new ProofFinding(
+            stepId, decision, approver, at, ProofStatus.VERIFIED, v.label(), st.digest())
+        : new ProofFinding(
+            stepId, decision, approver, at, ProofStatus.FAILED, v.problem(), st.digest());
   }
 
   private static String text(JsonNode n, String field) {

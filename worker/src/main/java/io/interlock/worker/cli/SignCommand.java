@@ -24,14 +24,27 @@ import picocli.CommandLine.Spec;
     description = {
       "Sign an approval (or --reject) of a pending step with your SSH key and print the signal JSON:",
       "  temporal workflow signal --workflow-id TASK --name approve --input \"$(interlock sign TASK s1 --as alice --key ~/.ssh/id_ed25519)\"",
-      "With --request, sign a task start instead (the requesterProof of a TaskRequest)."
+      "With --request, sign a task start instead (the requesterProof of a TaskRequest).",
+      "With --batch TASK/STEP ..., sign one batch statement over several pending steps and print",
+      "{statement, proof}: send the same JSON to each task listed, signal name 'batch'."
     })
 final class SignCommand implements Runnable {
   @Mixin ServerOptions server;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TASK", description = "task (workflow) id")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "TASK",
+      description = "task (workflow) id (not with --batch)")
   String taskId;
+
+  @Option(
+      names = "--batch",
+      arity = "1..*",
+      paramLabel = "TASK/STEP",
+      description = "sign one batch statement over these pending steps (at most 100)")
+  java.util.List<String> batch;
 
   @Parameters(
       index = "1",
@@ -88,6 +101,23 @@ final class SignCommand implements Runnable {
             : System.getenv().getOrDefault("INTERLOCK_USER", System.getProperty("user.name"));
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     PrintWriter out = spec.commandLine().getOut();
+    if (batch != null) {
+      if (taskId != null || request || breakGlass != null) {
+        throw new CliFailure(
+            CliFailure.USAGE,
+            "--batch takes TASK/STEP arguments only (no TASK, --request, --break-glass)");
+      }
+      if (reject && (reason == null || reason.isBlank())) {
+        throw new CliFailure(CliFailure.USAGE, "--reject needs --reason");
+      }
+      BatchSelection chosen = BatchSelection.read(server.api(), batch);
+      var st = chosen.statement(who, !reject, reject ? reason : comment, validSeconds, now);
+      out.println(BatchSelection.signed(st, key).toString());
+      return;
+    }
+    if (taskId == null) {
+      throw new CliFailure(CliFailure.USAGE, "name the task: interlock sign TASK STEP --key KEY");
+    }
     if (request) {
       if (environment == null) {
         throw new CliFailure(CliFailure.USAGE, "--request needs --env ENVIRONMENT");

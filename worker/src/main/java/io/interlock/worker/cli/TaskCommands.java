@@ -130,17 +130,27 @@ final class TaskCommands {
 
   @Command(
       name = "approve",
-      description =
-          "Approve a pending step as the token's identity, after showing exactly what it will do.")
+      description = {
+        "Approve a pending step as the token's identity, after showing exactly what it will do.",
+        "With --batch TASK/STEP ..., approve several pending steps (of one or more tasks) in one act:",
+        "one statement, one proof, each step still bound to its own callHash."
+      })
   static final class Approve implements Runnable {
     @Mixin ServerOptions server;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TASK")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TASK")
     String taskId;
 
-    @Parameters(index = "1", paramLabel = "STEP")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "STEP")
     String stepId;
+
+    @Option(
+        names = "--batch",
+        arity = "1..*",
+        paramLabel = "TASK/STEP",
+        description = "approve these pending steps together (at most 100)")
+    List<String> batch;
 
     @Option(names = "--comment", description = "recorded with the approval")
     String comment;
@@ -171,6 +181,15 @@ final class TaskCommands {
     public void run() {
       ApiClient api = server.api();
       PrintWriter out = spec.commandLine().getOut();
+      if (batch != null) {
+        approveBatch(api, out);
+        return;
+      }
+      if (taskId == null || stepId == null) {
+        throw new CliFailure(
+            CliFailure.USAGE,
+            "name the step: interlock approve TASK STEP, or --batch TASK/STEP ...");
+      }
       JsonNode step = findStep(api, taskId, stepId);
       if (!"AWAITING_APPROVAL".equals(step.path("state").asText())) {
         throw new CliFailure(
@@ -246,6 +265,40 @@ final class TaskCommands {
               + " of "
               + need
               + " approvals)");
+    }
+
+    private void approveBatch(ApiClient api, PrintWriter out) {
+      if (taskId != null || breakGlass != null) {
+        throw new CliFailure(
+            CliFailure.USAGE,
+            "--batch takes TASK/STEP arguments only (no TASK STEP, no --break-glass)");
+      }
+      BatchSelection chosen = BatchSelection.read(api, batch);
+      for (BatchSelection.Selected s : chosen.steps()) {
+        out.println();
+        out.print("Task " + s.taskId() + ":");
+        StepText.pendingDetail(out, s.step());
+      }
+      if (!yes
+          && !confirm(out, "Approve these " + chosen.steps().size() + " steps in one batch?")) {
+        throw new CliFailure(
+            CliFailure.REFUSED, "not approved (answer 'yes' to approve, or pass --yes)");
+      }
+      ObjectNode body = chosen.request(true, comment);
+      if (key != null) {
+        String who = as != null ? as : api.get("/api/me").path("user").asText();
+        var st =
+            chosen.statement(
+                who,
+                true,
+                comment,
+                300,
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        body.set("proof", BatchSelection.signed(st, key).get("proof"));
+      }
+      if (!BatchSelection.printOutcomes(out, api.post("/api/approvals/batch", body))) {
+        throw new CliFailure(CliFailure.REFUSED, "some steps were refused (see above)");
+      }
     }
   }
 

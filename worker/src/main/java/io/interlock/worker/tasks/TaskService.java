@@ -229,7 +229,7 @@ public class TaskService {
   }
 
   /** For a command that found the task closed: it ended after it was read. */
-  private ApiException ended(Caller caller, String taskId) {
+  ApiException ended(Caller caller, String taskId) {
     return ended(caller, taskId, describe(taskId).getExecution().getRunId());
   }
 
@@ -440,7 +440,7 @@ public class TaskService {
     }
   }
 
-  private static String reason(WorkflowUpdateException e) {
+  static String reason(WorkflowUpdateException e) {
     Throwable c = e.getCause();
     if (c instanceof ApplicationFailure af) {
       return af.getOriginalMessage();
@@ -448,7 +448,7 @@ public class TaskService {
     return c == null ? e.getMessage() : c.getMessage();
   }
 
-  private static boolean notFound(Throwable e) {
+  static boolean notFound(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof WorkflowNotFoundException) {
         return true;

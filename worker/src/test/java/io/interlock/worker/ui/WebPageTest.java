@@ -321,6 +321,83 @@ class WebPageTest {
     assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + name)).isZero();
   }
 
+  @Test
+  @DisplayName(
+      "an approver ticks two waiting writes in the inbox, reviews each exact call, diff and hash, approves them in one act, and both run once")
+  void batchApproveFromTheInbox() throws Exception {
+    String first = deployment("batch-a");
+    String second = deployment("batch-b");
+    String taskA = start(AGENT, "staging", "scale a for the incident", null);
+    String taskB = start(AGENT, "staging", "scale b for the incident", null);
+    String hashA =
+        propose(
+                AGENT,
+                taskA,
+                Map.of(
+                    "tool",
+                    "k8s.scale",
+                    "args",
+                    Map.of("namespace", "shop", "name", first, "replicas", 5)))
+            .path("callHash")
+            .asText();
+    propose(
+        AGENT,
+        taskB,
+        Map.of(
+            "tool",
+            "k8s.scale",
+            "args",
+            Map.of("namespace", "shop", "name", second, "replicas", 6)));
+
+    try (Browser b = Browser.start()) {
+      b.driver.get(server.toString());
+      b.awaitVisible("the sign-in form", By.id("token-input")).sendKeys("dev-alice");
+      b.driver.findElement(By.id("sign-in-button")).click();
+      for (String task : List.of(taskA, taskB)) {
+        b.awaitVisible(
+                "the tick box of " + task,
+                By.cssSelector("tr.pending[data-task='" + task + "'] input.pick"))
+            .click();
+      }
+      b.await(
+          "both steps under review",
+          d -> d.findElements(By.cssSelector("#batch-list li.batch-item")).size() == 2);
+      WebElement reviewA =
+          b.driver.findElement(By.cssSelector("#batch-list li[data-task='" + taskA + "']"));
+      assertThat(reviewA.findElement(By.cssSelector("pre.call")).getText())
+          .contains("\"name\": \"" + first + "\"", "\"replicas\": 5");
+      assertThat(reviewA.findElements(By.cssSelector("pre.diff span.add")))
+          .extracting(WebElement::getText)
+          .contains("+  replicas: 5");
+      assertThat(reviewA.findElement(By.cssSelector("code.call-hash")).getText()).isEqualTo(hashA);
+      b.driver.findElement(By.id("batch-comment")).sendKeys("incident 42: both");
+      b.screenshot("inbox-batch-laptop");
+      b.driver.findElement(By.id("batch-approve")).click();
+      b.await(
+          "both outcomes accepted",
+          d ->
+              d.findElements(By.cssSelector("#batch-results li[data-accepted='true']")).size()
+                  == 2);
+      assertThat(b.driver.findElement(By.id("batch-message")).getText())
+          .contains("2 of 2 accepted", "sha256:");
+    }
+    for (String task : List.of(taskA, taskB)) {
+      io.interlock.worker.Eventually.until(
+          task + " verified",
+          () ->
+              given()
+                  .auth()
+                  .oauth2("dev-alice")
+                  .get("/api/tasks/" + task)
+                  .then()
+                  .extract()
+                  .path("steps[0].state"),
+          s -> "VERIFIED".equals(s));
+    }
+    assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + first)).isEqualTo(1);
+    assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + second)).isEqualTo(1);
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private void signIn(Browser b, String token, String task) {

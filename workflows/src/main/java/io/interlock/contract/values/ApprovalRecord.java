@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * proved it was them ({@code proof.label()}: "verified (…)" or "unverified claim").
  *
  * @param evidence the proof as sent, kept so a re-check and an offline audit can verify it again
+ * @param batch for an approval from a batch statement: that statement's digest (the evidence signs
+ *     it; the statement itself is in the signal that carried it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApprovalRecord(
@@ -15,8 +17,19 @@ public record ApprovalRecord(
     String comment,
     String breakGlass,
     ProofVerdict proof,
-    ApprovalProof evidence) {
+    ApprovalProof evidence,
+    String batch) {
   public ApprovalRecord(String approver, String at, String comment) {
-    this(approver, at, comment, null, null, null);
+    this(approver, at, comment, null, null, null, null);
+  }
+
+  public ApprovalRecord(
+      String approver,
+      String at,
+      String comment,
+      String breakGlass,
+      ProofVerdict proof,
+      ApprovalProof evidence) {
+    this(approver, at, comment, breakGlass, proof, evidence, null);
   }
 }

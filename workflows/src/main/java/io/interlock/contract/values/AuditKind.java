@@ -24,6 +24,8 @@ public enum AuditKind {
   PRE_APPROVED(StepState.APPROVED),
   APPROVAL(null),
   APPROVAL_REPEATED(null),
+  /** A batch statement arrived: its digest, the approver, and which entries were this task's. */
+  BATCH(null),
   REFUSED(null),
   REJECTED(StepState.REJECTED),
   EXPIRED(StepState.EXPIRED),

@@ -12,12 +12,14 @@ import java.util.Map;
  * @param sshKeys identity to its SSH public keys, one {@code "<type> <base64> [comment]"} each
  * @param issuers trusted issuer name to its public keys, each a JWK in JSON
  * @param maxProofSeconds longest a proof may be valid ({@code expiresAt - issuedAt})
+ * @param batch what one batch statement may decide here (absent in older histories: the default)
  */
 public record ProofPolicy(
     String mode,
     Map<String, List<String>> sshKeys,
     Map<String, List<String>> issuers,
-    long maxProofSeconds) {
+    long maxProofSeconds,
+    BatchPolicy batch) {
   public static final String REQUIRED = "required";
   public static final String CLAIMED = "claimed";
   public static final long DEFAULT_MAX_PROOF_SECONDS = 3600;
@@ -27,6 +29,20 @@ public record ProofPolicy(
     sshKeys = sshKeys == null ? Map.of() : Map.copyOf(sshKeys);
     issuers = issuers == null ? Map.of() : Map.copyOf(issuers);
     maxProofSeconds = maxProofSeconds <= 0 ? DEFAULT_MAX_PROOF_SECONDS : maxProofSeconds;
+    batch = batch == null ? BatchPolicy.DEFAULT : batch;
+  }
+
+  public ProofPolicy(
+      String mode,
+      Map<String, List<String>> sshKeys,
+      Map<String, List<String>> issuers,
+      long maxProofSeconds) {
+    this(mode, sshKeys, issuers, maxProofSeconds, null);
+  }
+
+  /** The same keys with the environment's batch rules. */
+  public ProofPolicy withBatch(BatchPolicy rules) {
+    return new ProofPolicy(mode, sshKeys, issuers, maxProofSeconds, rules);
   }
 
   public boolean claimsAccepted() {
@@ -42,6 +58,6 @@ public record ProofPolicy(
         keys.put(id, k);
       }
     }
-    return new ProofPolicy(mode, keys, issuers, maxProofSeconds);
+    return new ProofPolicy(mode, keys, issuers, maxProofSeconds, batch);
   }
 }

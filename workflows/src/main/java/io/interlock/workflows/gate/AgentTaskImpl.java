@@ -4,6 +4,7 @@ import static io.interlock.workflows.gate.AuditTrail.detail;
 
 import io.interlock.contract.activities.RequesterIdentity;
 import io.interlock.contract.commands.Approval;
+import io.interlock.contract.commands.BatchDecision;
 import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.Rejection;
 import io.interlock.contract.commands.TaskRequest;
@@ -13,6 +14,7 @@ import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.values.TaskSnapshot;
 import io.interlock.contract.views.AuditEntry;
+import io.interlock.contract.views.BatchAnswer;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskResult;
 import io.interlock.contract.views.TaskView;
@@ -209,6 +211,21 @@ public class AgentTaskImpl implements AgentTask {
           "APPROVAL_SUPERSEDED");
     }
     return s.view();
+  }
+
+  @Override
+  public void batch(BatchDecision d) {
+    desk.batches().apply(d);
+  }
+
+  @Override
+  public void validateDecideBatch(BatchDecision d) {
+    desk.batches().check(d);
+  }
+
+  @Override
+  public BatchAnswer decideBatch(BatchDecision d) {
+    return desk.batches().decide(d);
   }
 
   @Override

@@ -35,6 +35,11 @@ final class ApprovalDesk {
     this.audit = audit;
   }
 
+  /** Where batch statements are decided, entry by entry, through this desk. */
+  BatchDesk batches() {
+    return new BatchDesk(task, steps, audit, this);
+  }
+
   /**
    * Binds the step to its call hash and sets its deadline: what every approval is checked against.
    */
@@ -104,6 +109,11 @@ final class ApprovalDesk {
     }
   }
 
+  /** How a decision's proof is checked against one step (its own statement, or a batch's). */
+  interface Prover {
+    ProofVerdict check(Step s, long now);
+  }
+
   /** Records an accepted approval/rejection or a refusal; returns the refusal reason or null. */
   String acceptOrRefuse(
       String stepId,
@@ -113,6 +123,45 @@ final class ApprovalDesk {
       String breakGlass,
       boolean approving,
       ApprovalProof proof) {
+    return decide(
+        stepId,
+        callHash,
+        approver,
+        text,
+        breakGlass,
+        approving,
+        proof,
+        (s, now) -> prove(s, callHash, approver, approving, text, breakGlass, proof, now),
+        null);
+  }
+
+  /**
+   * The same for one entry of a batch statement: {@code batch} names the statement and the entry
+   * (recorded with every outcome) and adds the batch rules of the step's policy.
+   */
+  String decideEntry(
+      String stepId,
+      String callHash,
+      String approver,
+      String text,
+      boolean approving,
+      ApprovalProof proof,
+      Prover prover,
+      BatchRef batch) {
+    return decide(stepId, callHash, approver, text, null, approving, proof, prover, batch);
+  }
+
+  private String decide(
+      String stepId,
+      String callHash,
+      String approver,
+      String text,
+      String breakGlass,
+      boolean approving,
+      ApprovalProof proof,
+      Prover prover,
+      BatchRef batch) {
+    Object ref = batch == null ? null : batch.detail();
     long now = Workflow.currentTimeMillis();
     String at = Instant.ofEpochMilli(now).toString();
     String tooLong = ApprovalRules.tooLong(stepId, callHash, approver, text, breakGlass, proof);
@@ -127,26 +176,29 @@ final class ApprovalDesk {
           null,
           AuditKind.REFUSED,
           ApprovalRules.shown(approver),
-          detail("why", why, "callHash", ApprovalRules.shown(callHash)));
+          detail("why", why, "callHash", ApprovalRules.shown(callHash), "batch", ref));
       return why;
     }
     if (tooLong != null) {
-      refuse(s, approver, at, tooLong, callHash, approving, null);
+      refuse(s, approver, at, tooLong, callHash, approving, null, ref);
       return tooLong;
     }
     String why =
         approving
             ? ApprovalRules.refuseApproval(s, callHash, approver, breakGlass, task.requester(), now)
             : ApprovalRules.refuseRejection(s, callHash, approver, text, task.requester(), now);
+    if (why == null && batch != null && approving) {
+      why = batch.refusal(s, task.environment());
+    }
     ProofVerdict verdict = null;
     if (why == null) {
-      verdict = prove(s, callHash, approver, approving, text, breakGlass, proof, now);
+      verdict = prover.check(s, now);
       if (!verdict.verified() && !ProofVerdict.CLAIM.equals(verdict.kind())) {
         why = "proof refused for '" + approver + "': " + verdict.problem();
       }
     }
     if (why != null) {
-      refuse(s, approver, at, why, callHash, approving, verdict);
+      refuse(s, approver, at, why, callHash, approving, verdict, ref);
       return why;
     }
     if (!approving) {
@@ -156,16 +208,26 @@ final class ApprovalDesk {
           s.stepId,
           AuditKind.REJECTED,
           approver,
-          detail("reason", text, "callHash", callHash, "proof", verdict));
+          detail("reason", text, "callHash", callHash, "proof", verdict, "batch", ref));
       return null;
     }
     if (s.approvals.stream().anyMatch(x -> x.approver().equals(approver))) {
-      audit.record(s.stepId, AuditKind.APPROVAL_REPEATED, approver, detail("callHash", callHash));
+      audit.record(
+          s.stepId,
+          AuditKind.APPROVAL_REPEATED,
+          approver,
+          detail("callHash", callHash, "batch", ref));
       return null;
     }
     s.approvals.add(
         new ApprovalRecord(
-            approver, at, text, blank(breakGlass) ? null : breakGlass, verdict, proof));
+            approver,
+            at,
+            text,
+            blank(breakGlass) ? null : breakGlass,
+            verdict,
+            proof,
+            batch == null ? null : batch.digest()));
     audit.record(
         s.stepId,
         AuditKind.APPROVAL,
@@ -182,7 +244,9 @@ final class ApprovalDesk {
             "required",
             s.policy.requiredApprovals(),
             "proof",
-            verdict));
+            verdict,
+            "batch",
+            ref));
     return null;
   }
 
@@ -226,7 +290,8 @@ final class ApprovalDesk {
       String why,
       String callHash,
       boolean approving,
-      ProofVerdict verdict) {
+      ProofVerdict verdict,
+      Object batch) {
     String who = ApprovalRules.shown(approver);
     if (s.refusals.size() < MAX_REFUSALS) {
       s.refusals.add(new Refusal(who, at, why));
@@ -245,7 +310,9 @@ final class ApprovalDesk {
             "approving",
             approving,
             "proof",
-            verdict));
+            verdict,
+            "batch",
+            batch));
   }
 
   private static boolean blank(String s) {

@@ -159,7 +159,8 @@ final class Step {
     recheck = withoutKeys(recheck);
     approvals.replaceAll(
         a ->
-            new ApprovalRecord(a.approver(), a.at(), a.comment(), a.breakGlass(), a.proof(), null));
+            new ApprovalRecord(
+                a.approver(), a.at(), a.comment(), a.breakGlass(), a.proof(), null, a.batch()));
     refusalsDropped += refusals.size();
     refusals.clear();
     result = null;

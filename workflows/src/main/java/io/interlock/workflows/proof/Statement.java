@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,16 +30,19 @@ public final class Statement {
   public static final String REJECT = "reject";
   public static final String REQUEST = "request";
 
+  /** A batch statement's version: its bytes can never equal a single step's statement. */
+  public static final String BATCH_VERSION = "interlock-batch/1";
+
   private static final ObjectMapper CANONICAL =
       JsonMapper.builder()
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .build();
 
-  private final Map<String, String> fields;
+  private final Map<String, Object> fields;
   private final String identity;
 
-  private Statement(String identity, Map<String, String> fields) {
+  private Statement(String identity, Map<String, Object> fields) {
     this.identity = identity;
     this.fields = fields;
   }
@@ -59,7 +63,7 @@ public final class Statement {
       String breakGlass,
       String issuedAt,
       String expiresAt) {
-    Map<String, String> f = new TreeMap<>();
+    Map<String, Object> f = new TreeMap<>();
     put(f, "task", task);
     put(f, "stepId", stepId);
     put(f, "callHash", callHash);
@@ -76,7 +80,7 @@ public final class Statement {
   /** A requester asking for a task: binds the workflow id the client chose before starting it. */
   public static Statement request(
       String workflowId, String requester, String environment, String issuedAt, String expiresAt) {
-    Map<String, String> f = new TreeMap<>();
+    Map<String, Object> f = new TreeMap<>();
     put(f, "task", workflowId);
     put(f, "requester", requester);
     put(f, "environment", environment);
@@ -87,17 +91,39 @@ public final class Statement {
     return new Statement(requester, f);
   }
 
+  /**
+   * One decision on many steps ({@link BatchStatement}): the entries are a list of {task, stepId,
+   * callHash} objects, in the signer's order.
+   */
+  static Statement batch(
+      String approver,
+      boolean approve,
+      String comment,
+      List<Map<String, String>> entries,
+      String issuedAt,
+      String expiresAt) {
+    Map<String, Object> f = new TreeMap<>();
+    put(f, "approver", approver);
+    put(f, "decision", approve ? APPROVE : REJECT);
+    put(f, "comment", comment);
+    f.put("entries", entries);
+    put(f, "issuedAt", issuedAt);
+    put(f, "expiresAt", expiresAt);
+    f.put("v", BATCH_VERSION);
+    return new Statement(approver, f);
+  }
+
   /** Who the statement says is speaking: the approver, or the requester. */
   public String identity() {
     return identity;
   }
 
   public String issuedAt() {
-    return fields.get("issuedAt");
+    return (String) fields.get("issuedAt");
   }
 
   public String expiresAt() {
-    return fields.get("expiresAt");
+    return (String) fields.get("expiresAt");
   }
 
   /** The bytes that are signed. */
@@ -105,7 +131,7 @@ public final class Statement {
     try {
       return CANONICAL.writeValueAsString(fields);
     } catch (Exception e) {
-      throw new IllegalStateException("a map of strings always serialises", e);
+      throw new IllegalStateException("strings and lists of string maps always serialise", e);
     }
   }
 
@@ -120,7 +146,7 @@ public final class Statement {
     }
   }
 
-  private static void put(Map<String, String> f, String key, String value) {
+  private static void put(Map<String, Object> f, String key, String value) {
     if (value != null && !value.isEmpty()) {
       f.put(key, value);
     }
