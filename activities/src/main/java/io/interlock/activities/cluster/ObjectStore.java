@@ -10,11 +10,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,8 +37,12 @@ final class ObjectStore {
   private static final int EVENT_LOG_SIZE = 20_000;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<String, ObjectNode> objects = new TreeMap<>();
+  private final TreeMap<String, ObjectNode> objects = new TreeMap<>();
   private final Map<String, ResourceType> typeOfKey = new TreeMap<>();
+
+  /** Keys of the objects naming each owner uid: controllers find children without a scan. */
+  private final Map<String, Set<String>> ownedKeys = new HashMap<>();
+
   private final Deque<Event> events = new ArrayDeque<>();
   private final Set<Consumer<Event>> listeners = new CopyOnWriteArraySet<>();
   private final Clock clock;
@@ -84,12 +90,25 @@ final class ObjectStore {
           String prefix =
               t.group() + "/" + t.plural() + "/" + (namespace == null ? "" : namespace + "/");
           List<ObjectNode> out = new ArrayList<>();
-          objects.forEach(
-              (k, v) -> {
-                if (k.startsWith(prefix)) {
-                  out.add(v.deepCopy());
-                }
-              });
+          objects
+              .subMap(prefix, prefix + Character.MAX_VALUE)
+              .values()
+              .forEach(v -> out.add(v.deepCopy()));
+          return out;
+        });
+  }
+
+  /** Objects of a type in a namespace whose ownerReferences name {@code ownerUid}, by name. */
+  List<ObjectNode> ownedBy(ResourceType t, String namespace, String ownerUid) {
+    return locked(
+        () -> {
+          String prefix = t.group() + "/" + t.plural() + "/" + namespace + "/";
+          List<ObjectNode> out = new ArrayList<>();
+          for (String k : ownedKeys.getOrDefault(ownerUid, Set.of())) {
+            if (k.startsWith(prefix)) {
+              out.add(objects.get(k).deepCopy());
+            }
+          }
           return out;
         });
   }
@@ -249,7 +268,7 @@ final class ObjectStore {
           boolean existed = objects.containsKey(k);
           meta.put("resourceVersion", Long.toString(++resourceVersion));
           ObjectNode stored = o.deepCopy();
-          objects.put(k, stored);
+          index(k, objects.put(k, stored), stored);
           typeOfKey.put(k, t);
           record(new Event(resourceVersion, existed ? "MODIFIED" : "ADDED", t, stored.deepCopy()));
           return stored.deepCopy();
@@ -264,6 +283,7 @@ final class ObjectStore {
           if (gone == null) {
             throw ApiError.notFound(t, name);
           }
+          index(key(t, namespace, name), gone, null);
           typeOfKey.remove(key(t, namespace, name));
           Json.meta(gone).put("resourceVersion", Long.toString(++resourceVersion));
           record(new Event(resourceVersion, "DELETED", t, gone.deepCopy()));
@@ -311,21 +331,28 @@ final class ObjectStore {
   }
 
   private void removeOwnedBy(String ownerUid) {
-    List<String> owned = new ArrayList<>();
-    objects.forEach(
-        (k, v) -> {
-          for (JsonNode ref : v.path("metadata").path("ownerReferences")) {
-            if (ref.path("uid").asText().equals(ownerUid)) {
-              owned.add(k);
-            }
-          }
-        });
+    List<String> owned = new ArrayList<>(ownedKeys.getOrDefault(ownerUid, Set.of()));
     for (String k : owned) {
       ObjectNode o = objects.get(k);
       if (o != null) {
         JsonNode m = o.path("metadata");
         remove(typeOfKey.get(k), m.path("namespace").asText(null), m.path("name").asText(), true);
       }
+    }
+  }
+
+  /** Moves key {@code k} from the owners {@code before} named to those {@code after} names. */
+  private void index(String k, JsonNode before, JsonNode after) {
+    for (JsonNode ref :
+        before == null ? List.<JsonNode>of() : before.path("metadata").path("ownerReferences")) {
+      Set<String> keys = ownedKeys.get(ref.path("uid").asText());
+      if (keys != null && keys.remove(k) && keys.isEmpty()) {
+        ownedKeys.remove(ref.path("uid").asText());
+      }
+    }
+    for (JsonNode ref :
+        after == null ? List.<JsonNode>of() : after.path("metadata").path("ownerReferences")) {
+      ownedKeys.computeIfAbsent(ref.path("uid").asText(), u -> new TreeSet<>()).add(k);
     }
   }
 

@@ -698,16 +698,8 @@ final class WorkloadController implements AutoCloseable {
   // ---- shared ----
 
   private List<ObjectNode> ownedBy(ResourceType t, ObjectNode owner) {
-    String uid = owner.path("metadata").path("uid").asText();
-    List<ObjectNode> out = new ArrayList<>();
-    for (ObjectNode o : store.list(t, owner.path("metadata").path("namespace").asText())) {
-      for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
-        if (ref.path("uid").asText().equals(uid)) {
-          out.add(o);
-        }
-      }
-    }
-    return out;
+    JsonNode m = owner.path("metadata");
+    return store.ownedBy(t, m.path("namespace").asText(), m.path("uid").asText());
   }
 
   private static ObjectNode ownerRef(ObjectNode owner, ResourceType t) {

@@ -63,6 +63,15 @@ final class Topology implements AutoCloseable {
    * A topology whose state (SQLite file, logs, kubeconfig) lives in a new directory target/NAME-*.
    */
   Topology(String name, String workerVerifyPoll, String heap) {
+    this(name, workerVerifyPoll, heap, null, List.of("staging"));
+  }
+
+  /**
+   * The same with {@code policy} (null: the bundled one) loaded by the API and the worker, and the
+   * worker serving {@code environments}, each through the simulated cluster's kubeconfig.
+   */
+  Topology(
+      String name, String workerVerifyPoll, String heap, Path policy, List<String> environments) {
     this.heap = heap;
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
@@ -129,12 +138,14 @@ final class Topology implements AutoCloseable {
             "api",
             java(
                 jar,
-                List.of(
-                    "-Dinterlock.roles=api",
-                    "-Dquarkus.http.port=" + ports[3],
-                    "-Dinterlock.auth.tokens." + AGENT + "=agent:crash-bot",
-                    "-Dinterlock.auth.tokens." + BOB + "=bob",
-                    "-Dinterlock.auth.tokens." + ALICE + "=alice"),
+                policyProps(
+                    policy,
+                    List.of(
+                        "-Dinterlock.roles=api",
+                        "-Dquarkus.http.port=" + ports[3],
+                        "-Dinterlock.auth.tokens." + AGENT + "=agent:crash-bot",
+                        "-Dinterlock.auth.tokens." + BOB + "=bob",
+                        "-Dinterlock.auth.tokens." + ALICE + "=alice")),
                 List.of("serve", "--temporal-target", temporalTarget)),
             home.resolve("api.log"));
     worker =
@@ -142,14 +153,31 @@ final class Topology implements AutoCloseable {
             "worker",
             java(
                 jar,
-                List.of(
-                    "-Dinterlock.roles=worker",
-                    "-Dquarkus.http.port=" + ports[5],
-                    "-Dinterlock.environments=staging",
-                    "-Dinterlock.env.staging.kubeconfig=" + kubeconfig,
-                    "-Dinterlock.verify-poll-interval=" + workerVerifyPoll),
+                workerProps(policy, environments, kubeconfig, ports[5], workerVerifyPoll),
                 List.of("serve", "--temporal-target", temporalTarget)),
             home.resolve("worker.log"));
+  }
+
+  private static List<String> policyProps(Path policy, List<String> props) {
+    List<String> all = new ArrayList<>(props);
+    if (policy != null) {
+      all.add("-Dinterlock.policy=" + policy.toAbsolutePath());
+    }
+    return all;
+  }
+
+  private static List<String> workerProps(
+      Path policy, List<String> environments, Path kubeconfig, int httpPort, String verifyPoll) {
+    List<String> props =
+        new ArrayList<>(
+            List.of(
+                "-Dinterlock.roles=worker",
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dinterlock.environments=" + String.join(",", environments),
+                "-Dinterlock.verify-poll-interval=" + verifyPoll));
+    // One simulated cluster stands in for every environment's cluster.
+    environments.forEach(e -> props.add("-Dinterlock.env." + e + ".kubeconfig=" + kubeconfig));
+    return policyProps(policy, props);
   }
 
   private List<String> java(Path jar, List<String> props, List<String> args) {
