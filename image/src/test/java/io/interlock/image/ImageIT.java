@@ -3,8 +3,6 @@ package io.interlock.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.Test;
 @DisplayName("the worker image (OCI tarball) runs as its non-root user without a container runtime")
 class ImageIT {
   private static final Path TARBALL = Path.of(System.getProperty("interlock.image.tar"));
-  private static final Path INSTALL = Path.of("../deploy/install");
   private static Path work;
   private static OciImage image;
   private static Path rootfs;
@@ -65,7 +61,7 @@ class ImageIT {
       "given the image, it is named as deploy/install names it, runs as user 185 and has no shell or setuid file")
   void contents() throws IOException {
     assertThat(image.refName()).isEqualTo(System.getProperty("interlock.image"));
-    for (JsonNode container : containers()) {
+    for (JsonNode container : Install.containers()) {
       assertThat(container.path("image").asText()).isEqualTo(image.refName());
     }
     assertThat(image.user()).isEqualTo("185");
@@ -109,13 +105,8 @@ class ImageIT {
   @DisplayName(
       "given the API Deployment's environment and a real Temporal server, `serve` starts, answers its readiness probe and a token from config/application.properties")
   void servesTheApi() throws Exception {
-    JsonNode api = container("interlock-api");
-    Map<String, String> env = new HashMap<>();
-    for (JsonNode e : api.path("env")) {
-      if (e.has("value")) {
-        env.put(e.path("name").asText(), e.path("value").asText());
-      }
-    }
+    JsonNode api = Install.container("interlock-api");
+    Map<String, String> env = new HashMap<>(Install.env(api));
     assertThat(env).containsEntry("INTERLOCK_ROLES", "api");
     // The mounts of the Deployment, as files: the policy ConfigMap and the tokens Secret.
     Path policy = rootfs.resolve(env.get("INTERLOCK_POLICY").substring(1));
@@ -134,7 +125,7 @@ class ImageIT {
       env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
       try (Container c =
           Container.start(image, rootfs, image.cmd(), env, work.resolve("serve-api.log"))) {
-        awaitOutput(c, "Interlock worker is up");
+        c.awaitOutput("Interlock worker is up");
         String probe = api.path("readinessProbe").path("httpGet").path("path").asText();
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> ready = get(http, port, probe, null);
@@ -158,53 +149,6 @@ class ImageIT {
       b.header("Authorization", "Bearer " + token);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /**
-   * Waits (bounded: 3 minutes on a loaded 2-core machine) until the container printed {@code line}.
-   */
-  private static void awaitOutput(Container c, String line) throws InterruptedException {
-    Instant give = Instant.now().plus(Duration.ofMinutes(3));
-    while (!c.output().contains(line)) {
-      if (!c.alive() || Instant.now().isAfter(give)) {
-        throw new AssertionError("the container never printed '" + line + "':\n" + c.output());
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static JsonNode container(String deployment) throws IOException {
-    for (JsonNode doc : installDocs()) {
-      if (doc.path("kind").asText().equals("Deployment")
-          && doc.path("metadata").path("name").asText().equals(deployment)) {
-        return doc.path("spec").path("template").path("spec").path("containers").path(0);
-      }
-    }
-    throw new AssertionError("no Deployment " + deployment + " in " + INSTALL);
-  }
-
-  private static List<JsonNode> containers() throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode doc : installDocs()) {
-      if (doc.path("kind").asText().equals("Deployment")) {
-        doc.path("spec").path("template").path("spec").path("containers").forEach(out::add);
-      }
-    }
-    assertThat(out).as("Deployments in %s", INSTALL).hasSizeGreaterThanOrEqualTo(2);
-    return out;
-  }
-
-  private static List<JsonNode> installDocs() throws IOException {
-    List<JsonNode> docs = new ArrayList<>();
-    try (Stream<Path> files = Files.list(INSTALL)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        try (MappingIterator<JsonNode> it =
-            new YAMLMapper().readerFor(JsonNode.class).readValues(f.toFile())) {
-          it.forEachRemaining(docs::add);
-        }
-      }
-    }
-    return docs;
   }
 
   private static boolean isSetuid(Path f) {
