@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -93,6 +95,24 @@ class GateOnRealServerTest {
   static String deployment(String prefix, int replicas) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     installer.resource(Fixtures.deployment("shop", name, replicas, "nginx:1.25")).create();
+    // Settled first, as a Deployment an agent finds: the controller's revision annotation comes
+    // after creation and would otherwise change the approved snapshot (TARGET_CHANGED).
+    installer
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName(name)
+        .waitUntilCondition(
+            d ->
+                d != null
+                    && d.getMetadata().getAnnotations() != null
+                    && d.getMetadata()
+                        .getAnnotations()
+                        .containsKey("deployment.kubernetes.io/revision")
+                    && d.getStatus() != null
+                    && Objects.equals(d.getStatus().getReadyReplicas(), replicas),
+            2,
+            TimeUnit.MINUTES);
     return name;
   }
 

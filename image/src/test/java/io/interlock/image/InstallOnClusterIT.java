@@ -62,6 +62,8 @@ class InstallOnClusterIT {
     cluster.kubectl("apply", "-f", "../deploy/rbac/worker-prod.yaml");
     cluster.kubectl(
         "create", "deployment", "web", "--image=nginx:1.25", "--replicas=1", "-n", "shop");
+    // Settled (revision annotation, ready pod) before the agent finds it, as on a live cluster.
+    cluster.kubectl("rollout", "status", "deployment/web", "-n", "shop", "--timeout=120s");
 
     // The API's signing key (the interlock-keys Secret) and the policy that trusts it.
     String apiKey = ProofSigner.newEd25519Jwk("interlock-api-it");
