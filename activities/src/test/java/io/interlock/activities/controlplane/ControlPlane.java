@@ -161,6 +161,31 @@ public final class ControlPlane {
    * call is in it.
    */
   public List<String> mutations(String user) {
+    return writeRequests(user).stream()
+        .filter(e -> e.path("responseStatus").path("code").asInt(0) < 400)
+        .map(e -> e.path("verb").asText() + " " + e.path("requestURI").asText())
+        .filter(s -> !s.contains("dryRun="))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Every request with a mutating verb the acting identity {@code user} sent, whatever the answer:
+   * dry runs and refused ones included, as {@code "verb URI -> code"}. Waits for the audit log as
+   * {@link #mutations} does.
+   */
+  public List<String> requests(String user) {
+    return writeRequests(user).stream()
+        .map(
+            e ->
+                e.path("verb").asText()
+                    + " "
+                    + e.path("requestURI").asText()
+                    + " -> "
+                    + e.path("responseStatus").path("code").asInt(0))
+        .collect(Collectors.toList());
+  }
+
+  private List<JsonNode> writeRequests(String user) {
     String marker = "audit-marker-" + UUID.randomUUID();
     admin
         .configMaps()
@@ -172,22 +197,20 @@ public final class ControlPlane {
                 .endMetadata()
                 .build())
         .create();
-    List<JsonNode> events = events(l -> l.contains(marker));
-    return events.stream()
+    return events(l -> l.contains(marker)).stream()
         .filter(e -> user.equals(actor(e)))
         .filter(
             e ->
                 List.of("create", "update", "patch", "delete", "deletecollection")
                     .contains(e.path("verb").asText()))
-        .filter(e -> e.path("responseStatus").path("code").asInt(0) < 400)
-        .map(e -> e.path("verb").asText() + " " + e.path("requestURI").asText())
-        .filter(s -> !s.contains("dryRun="))
         // Access and token reviews are "create"s that persist nothing.
         .filter(
-            s ->
-                !s.contains("/apis/authorization.k8s.io/")
-                    && !s.contains("/apis/authentication.k8s.io/"))
-        .collect(Collectors.toList());
+            e -> {
+              String uri = e.path("requestURI").asText();
+              return !uri.startsWith("/apis/authorization.k8s.io/")
+                  && !uri.startsWith("/apis/authentication.k8s.io/");
+            })
+        .toList();
   }
 
   /**
