@@ -1,6 +1,7 @@
 package io.interlock.worker.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -15,11 +16,13 @@ import java.util.Base64;
 
 /** Reads payloads, failures and times out of history events, without any workflow class. */
 final class HistoryEvents {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private HistoryEvents() {}
 
   /** All payloads as one JSON array (plain JSON is how every Interlock payload travels). */
   static ArrayNode json(Payloads payloads) {
-    ArrayNode out = CanonicalJson.MAPPER.createArrayNode();
+    ArrayNode out = JSON.createArrayNode();
     if (payloads != null) {
       payloads.getPayloadsList().forEach(p -> out.add(json(p)));
     }
@@ -34,7 +37,7 @@ final class HistoryEvents {
     }
     if (encoding.startsWith("json/")) {
       try {
-        return CanonicalJson.MAPPER.readTree(p.getData().toStringUtf8());
+        return JSON.readTree(p.getData().toStringUtf8());
       } catch (IOException e) {
         return TextNode.valueOf(p.getData().toStringUtf8());
       }

@@ -1,20 +1,13 @@
 package io.interlock.workflows.proof;
 
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.interlock.workflows.CanonicalJson;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The exact text a proof signs: canonical JSON (sorted keys, no whitespace, absent fields left out)
- * of what was decided, on what, by whom, and for how long. Signers and the verifier build it the
- * same way from the same fields, so any edit to any field breaks the proof.
+ * The exact text a proof signs: {@link CanonicalJson} (sorted keys, no whitespace, absent fields
+ * left out) of what was decided, on what, by whom, and for how long. Signers and the verifier build
+ * it the same way from the same fields, so any edit to any field breaks the proof.
  *
  * <pre>{"approver":"alice","callHash":"sha256:…","comment":"ok","decision":"approve",
  *  "expiresAt":"2026-11-30T19:15:00Z","issuedAt":"2026-11-30T19:00:00Z","stepId":"s1",
@@ -28,12 +21,6 @@ public final class Statement {
   public static final String APPROVE = "approve";
   public static final String REJECT = "reject";
   public static final String REQUEST = "request";
-
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder()
-          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .build();
 
   private final Map<String, String> fields;
   private final String identity;
@@ -102,22 +89,12 @@ public final class Statement {
 
   /** The bytes that are signed. */
   public String canonical() {
-    try {
-      return CANONICAL.writeValueAsString(fields);
-    } catch (Exception e) {
-      throw new IllegalStateException("a map of strings always serialises", e);
-    }
+    return CanonicalJson.ofValue(fields);
   }
 
   /** {@code sha256:<hex>} of {@link #canonical()}: the claim a signed token carries. */
   public String digest() {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return CanonicalJson.sha256(canonical());
   }
 
   private static void put(Map<String, String> f, String key, String value) {
