@@ -39,7 +39,7 @@ final class AccessRules {
   ObjectNode review(ObjectNode request) {
     ObjectNode out = request.deepCopy();
     out.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectAccessReview");
-    Json.meta(out).put("creationTimestamp", (String) null);
+    ObjectTrees.meta(out).put("creationTimestamp", (String) null);
     JsonNode attrs = request.path("spec").path("resourceAttributes");
     boolean denied = !attrs.isMissingNode() && denies.stream().anyMatch(d -> d.matches(attrs));
     ObjectNode status = out.putObject("status").put("allowed", !denied);

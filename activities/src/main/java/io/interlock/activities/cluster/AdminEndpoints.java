@@ -43,7 +43,7 @@ final class AdminEndpoints {
     String method = request.getMethod().toUpperCase();
     return switch (path + " " + method) {
       case "mutations GET" -> {
-        ObjectNode out = Json.object().put("count", mutations.count());
+        ObjectNode out = ObjectTrees.object().put("count", mutations.count());
         ArrayNode lines = out.putArray("lines");
         mutations.lines().forEach(lines::add);
         yield new Answer(200, out);
@@ -54,12 +54,12 @@ final class AdminEndpoints {
         yield new Answer(200, holds.describe());
       }
       case "holds POST" -> {
-        JsonNode b = Json.parse(request.getUtf8Body());
+        JsonNode b = ObjectTrees.parse(request.getUtf8Body());
         String m = b.path("method").asText("");
         String p = b.path("path").asText("");
         long seconds = b.path("holdSeconds").asLong(0);
         if (m.isEmpty() || !p.startsWith("/") || seconds <= 0) {
-          throw new ApiError(
+          throw new StatusException(
               400,
               "BadRequest",
               "a hold needs method, path (starting with /) and holdSeconds > 0;" + " got " + b,
@@ -76,7 +76,7 @@ final class AdminEndpoints {
         yield new Answer(201, holds.describe());
       }
       default ->
-          throw new ApiError(
+          throw new StatusException(
               404,
               "NotFound",
               "no simulator endpoint "

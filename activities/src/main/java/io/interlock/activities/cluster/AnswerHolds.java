@@ -53,7 +53,7 @@ final class AnswerHolds {
   }
 
   synchronized ObjectNode describe() {
-    ObjectNode out = Json.object();
+    ObjectNode out = ObjectTrees.object();
     ArrayNode h = out.putArray("held");
     held.forEach(h::add);
     ArrayNode pending = out.putArray("rules");

@@ -56,13 +56,13 @@ final class ApiDispatcher extends Dispatcher {
         return respond(a.code(), a.body());
       }
       return holds.apply(request, mutations.count(), route(request));
-    } catch (ApiError e) {
+    } catch (StatusException e) {
       return respond(e.code(), e.toStatus());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "simulated API server failed on " + request.getRequestLine(), e);
       return respond(
           500,
-          new ApiError(
+          new StatusException(
                   500, "InternalError", "simulated API server error: " + e, null, null, List.of())
               .toStatus());
     }
@@ -87,7 +87,7 @@ final class ApiDispatcher extends Dispatcher {
     if (p.resource().equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW.plural())
         && p.group().equals(ResourceType.SELF_SUBJECT_ACCESS_REVIEW.group())) {
       if (!method.equals("POST")) {
-        throw new ApiError(
+        throw new StatusException(
             405,
             "MethodNotAllowed",
             "the server does not allow this method on the requested resource",
@@ -95,7 +95,7 @@ final class ApiDispatcher extends Dispatcher {
             null,
             List.of());
       }
-      return respond(201, access.review(Json.parseObject(request.getUtf8Body())));
+      return respond(201, access.review(ObjectTrees.parseObject(request.getUtf8Body())));
     }
     ResourceType t =
         ResourceType.byPlural(p.group(), p.resource())
@@ -111,18 +111,19 @@ final class ApiDispatcher extends Dispatcher {
       case "PATCH" -> patch(t, p, request);
       case "DELETE" -> p.name() == null ? deleteCollection(t, p, request) : delete(t, p, request);
       default ->
-          throw new ApiError(
+          throw new StatusException(
               405, "MethodNotAllowed", "method " + method + " not allowed", t, p.name(), List.of());
     };
   }
 
   private MockResponse list(ResourceType t, ApiPath p) {
     Selector s = Selector.of(p.param("labelSelector"), p.param("fieldSelector"));
-    ObjectNode out = Json.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
+    ObjectNode out =
+        ObjectTrees.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
     ArrayNode items =
         store.locked(
             () -> {
-              Json.meta(out).put("resourceVersion", Long.toString(store.resourceVersion()));
+              ObjectTrees.meta(out).put("resourceVersion", Long.toString(store.resourceVersion()));
               ArrayNode a = out.putArray("items");
               store.list(t, p.namespace()).stream().filter(s::matches).forEach(a::add);
               return a;
@@ -146,7 +147,7 @@ final class ApiDispatcher extends Dispatcher {
 
   private MockResponse create(ResourceType t, ApiPath p, RecordedRequest request) {
     if (p.name() != null) {
-      throw new ApiError(
+      throw new StatusException(
           405,
           "MethodNotAllowed",
           "POST is not allowed on a named resource",
@@ -154,7 +155,7 @@ final class ApiDispatcher extends Dispatcher {
           p.name(),
           List.of());
     }
-    ObjectNode body = Json.parseObject(request.getUtf8Body());
+    ObjectNode body = ObjectTrees.parseObject(request.getUtf8Body());
     checkKind(t, body);
     return store.locked(
         () -> {
@@ -165,7 +166,7 @@ final class ApiDispatcher extends Dispatcher {
   }
 
   private MockResponse replace(ResourceType t, ApiPath p, RecordedRequest request) {
-    ObjectNode body = Json.parseObject(request.getUtf8Body());
+    ObjectNode body = ObjectTrees.parseObject(request.getUtf8Body());
     return store.locked(
         () -> {
           ObjectNode cur = current(t, p);
@@ -190,7 +191,7 @@ final class ApiDispatcher extends Dispatcher {
         () -> {
           if (type == Patch.APPLY && p.subresource() == null) {
             Optional<ObjectNode> cur = store.get(t, p.namespace(), p.name());
-            ObjectNode applied = Json.parseObject(body);
+            ObjectNode applied = ObjectTrees.parseObject(body);
             checkKind(t, applied);
             checkNames(t, p, applied);
             if (cur.isPresent()) {
@@ -235,7 +236,7 @@ final class ApiDispatcher extends Dispatcher {
           String uid = cur.path("metadata").path("uid").asText();
           String rv = cur.path("metadata").path("resourceVersion").asText();
           if (pre.hasNonNull("uid") && !pre.get("uid").asText().equals(uid)) {
-            throw ApiError.conflict(
+            throw StatusException.conflict(
                 t,
                 p.name(),
                 "Precondition failed: UID in precondition: "
@@ -245,7 +246,7 @@ final class ApiDispatcher extends Dispatcher {
           }
           if (pre.hasNonNull("resourceVersion")
               && !pre.get("resourceVersion").asText().equals(rv)) {
-            throw ApiError.conflict(
+            throw StatusException.conflict(
                 t,
                 p.name(),
                 "Precondition failed: ResourceVersion in precondition: "
@@ -268,7 +269,7 @@ final class ApiDispatcher extends Dispatcher {
     return store.locked(
         () -> {
           ObjectNode out =
-              Json.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
+              ObjectTrees.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
           ArrayNode items = out.putArray("items");
           store.list(t, p.namespace()).stream().filter(s::matches).forEach(items::add);
           if (!isDryRun(p, options) && !items.isEmpty()) {
@@ -294,7 +295,7 @@ final class ApiDispatcher extends Dispatcher {
     }
     checkPreconditions(t, p, cur, scale);
     ObjectNode wanted = cur.deepCopy();
-    Json.child(wanted, "spec").set("replicas", scale.path("spec").path("replicas"));
+    ObjectTrees.child(wanted, "spec").set("replicas", scale.path("spec").path("replicas"));
     ObjectNode next = store.updatedObject(t, cur, wanted, false);
     ssa.recordUpdate(t, cur, next, manager(request, p));
     if (p.dryRun()) {
@@ -323,12 +324,14 @@ final class ApiDispatcher extends Dispatcher {
 
   private static ObjectNode withoutVolatile(ObjectNode o) {
     ObjectNode c = o.deepCopy();
-    Json.meta(c).remove(List.of("resourceVersion", "managedFields"));
+    ObjectTrees.meta(c).remove(List.of("resourceVersion", "managedFields"));
     return c;
   }
 
   private ObjectNode current(ResourceType t, ApiPath p) {
-    return store.get(t, p.namespace(), p.name()).orElseThrow(() -> ApiError.notFound(t, p.name()));
+    return store
+        .get(t, p.namespace(), p.name())
+        .orElseThrow(() -> StatusException.notFound(t, p.name()));
   }
 
   /**
@@ -341,12 +344,12 @@ final class ApiDispatcher extends Dispatcher {
     JsonNode m = incoming.path("metadata");
     String rv = m.path("resourceVersion").asText("");
     if (!rv.isEmpty() && !rv.equals(cur.path("metadata").path("resourceVersion").asText())) {
-      throw ApiError.modified(t, name);
+      throw StatusException.modified(t, name);
     }
     String uid = m.path("uid").asText("");
     String curUid = cur.path("metadata").path("uid").asText();
     if (!uid.isEmpty() && !uid.equals(curUid)) {
-      throw ApiError.conflict(
+      throw StatusException.conflict(
           t,
           name,
           "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + curUid);
@@ -361,7 +364,7 @@ final class ApiDispatcher extends Dispatcher {
     JsonNode m = incoming.path("metadata");
     String bodyName = m.path("name").asText("");
     if (!bodyName.isEmpty() && !bodyName.equals(p.name())) {
-      throw ApiError.badRequest(
+      throw StatusException.badRequest(
           "the name of the object ("
               + bodyName
               + ") does not match the name on the URL ("
@@ -370,7 +373,7 @@ final class ApiDispatcher extends Dispatcher {
     }
     String bodyNamespace = m.path("namespace").asText("");
     if (t.namespaced() && !bodyNamespace.isEmpty() && !bodyNamespace.equals(p.namespace())) {
-      throw ApiError.badRequest(
+      throw StatusException.badRequest(
           "the namespace of the provided object does not match the namespace sent on the request");
     }
   }
@@ -380,7 +383,7 @@ final class ApiDispatcher extends Dispatcher {
     String kind = body.path("kind").asText("");
     if ((!av.isEmpty() && !av.equals(t.apiVersion()))
         || (!kind.isEmpty() && !kind.equals(t.kind()))) {
-      throw ApiError.badRequest(
+      throw StatusException.badRequest(
           "the API version in the data ("
               + av
               + ") does not match the expected API version ("
@@ -391,7 +394,7 @@ final class ApiDispatcher extends Dispatcher {
 
   private static ObjectNode deleteOptions(RecordedRequest request) {
     String body = request.getUtf8Body();
-    return body == null || body.isBlank() ? Json.object() : Json.parseObject(body);
+    return body == null || body.isBlank() ? ObjectTrees.object() : ObjectTrees.parseObject(body);
   }
 
   private static boolean isDryRun(ApiPath p, ObjectNode options) {
@@ -419,15 +422,15 @@ final class ApiDispatcher extends Dispatcher {
   }
 
   static ObjectNode scaleOf(ObjectNode o) {
-    ObjectNode s = Json.object().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
-    ObjectNode m = Json.meta(s);
+    ObjectNode s = ObjectTrees.object().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+    ObjectNode m = ObjectTrees.meta(s);
     JsonNode om = o.path("metadata");
     for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
       if (om.has(f)) {
         m.set(f, om.get(f));
       }
     }
-    Json.child(s, "spec").put("replicas", o.path("spec").path("replicas").asInt(1));
+    ObjectTrees.child(s, "spec").put("replicas", o.path("spec").path("replicas").asInt(1));
     StringBuilder selector = new StringBuilder();
     o.path("spec")
         .path("selector")
@@ -440,14 +443,14 @@ final class ApiDispatcher extends Dispatcher {
                     .append(e.getKey())
                     .append('=')
                     .append(e.getValue().asText()));
-    Json.child(s, "status")
+    ObjectTrees.child(s, "status")
         .put("replicas", o.path("status").path("replicas").asInt(0))
         .put("selector", selector.toString());
     return s;
   }
 
-  private static ApiError noSuchPath() {
-    return new ApiError(
+  private static StatusException noSuchPath() {
+    return new StatusException(
         404, "NotFound", "the server could not find the requested resource", null, null, List.of());
   }
 
@@ -455,6 +458,6 @@ final class ApiDispatcher extends Dispatcher {
     return new MockResponse()
         .setResponseCode(code)
         .setHeader("Content-Type", "application/json")
-        .setBody(Json.write(body));
+        .setBody(ObjectTrees.write(body));
   }
 }

@@ -46,7 +46,7 @@ final class Discovery {
       return Optional.of(version());
     }
     if (path.equals("/openapi/v3")) {
-      ObjectNode o = Json.object();
+      ObjectNode o = ObjectTrees.object();
       ObjectNode paths = o.putObject("paths");
       byGroupVersion
           .keySet()
@@ -62,7 +62,7 @@ final class Discovery {
       return Optional.ofNullable(byGroupVersion.get(gv)).map(types -> openApi(gv, types));
     }
     if (path.equals("/api")) {
-      ObjectNode o = Json.object().put("kind", "APIVersions");
+      ObjectNode o = ObjectTrees.object().put("kind", "APIVersions");
       o.putArray("versions").add("v1");
       o.putArray("serverAddressByClientCIDRs")
           .addObject()
@@ -71,7 +71,7 @@ final class Discovery {
       return Optional.of(o);
     }
     if (path.equals("/apis")) {
-      ObjectNode o = Json.object().put("kind", "APIGroupList").put("apiVersion", "v1");
+      ObjectNode o = ObjectTrees.object().put("kind", "APIGroupList").put("apiVersion", "v1");
       ArrayNode groups = o.putArray("groups");
       byGroupVersion.keySet().stream()
           .filter(gv -> gv.contains("/"))
@@ -100,7 +100,7 @@ final class Discovery {
    * which is what kubectl checks before it leaves validation to the server.
    */
   private static ObjectNode openApi(String gv, List<ResourceType> types) {
-    ObjectNode o = Json.object().put("openapi", "3.0.0");
+    ObjectNode o = ObjectTrees.object().put("openapi", "3.0.0");
     o.putObject("info").put("title", "Kubernetes (simulated)").put("version", "v1.32.0");
     ObjectNode paths = o.putObject("paths");
     String prefix = gv.contains("/") ? "/apis/" + gv : "/api/" + gv;
@@ -129,7 +129,7 @@ final class Discovery {
   }
 
   static ObjectNode version() {
-    return Json.object()
+    return ObjectTrees.object()
         .put("major", "1")
         .put("minor", "32")
         .put("gitVersion", "v1.32.0-interlock-simulated")
@@ -144,8 +144,8 @@ final class Discovery {
   private ObjectNode group(String gv) {
     String[] parts = gv.split("/");
     ObjectNode g =
-        Json.object().put("kind", "APIGroup").put("apiVersion", "v1").put("name", parts[0]);
-    ObjectNode version = Json.object().put("groupVersion", gv).put("version", parts[1]);
+        ObjectTrees.object().put("kind", "APIGroup").put("apiVersion", "v1").put("name", parts[0]);
+    ObjectNode version = ObjectTrees.object().put("groupVersion", gv).put("version", parts[1]);
     g.putArray("versions").add(version);
     g.set("preferredVersion", version.deepCopy());
     return g;
@@ -153,7 +153,7 @@ final class Discovery {
 
   private ObjectNode resourceList(String gv) {
     ObjectNode o =
-        Json.object()
+        ObjectTrees.object()
             .put("kind", "APIResourceList")
             .put("apiVersion", "v1")
             .put("groupVersion", gv);

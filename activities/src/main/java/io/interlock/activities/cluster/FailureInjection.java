@@ -64,7 +64,7 @@ enum FailureInjection {
 
   /** Moves a pod one tick along its life: Pending, then its behaviour's steady state. */
   static void advance(ObjectNode pod, String nodeIp, String podIp, String now) {
-    ObjectNode status = Json.child(pod, "status");
+    ObjectNode status = ObjectTrees.child(pod, "status");
     JsonNode oldConditions = status.path("conditions").deepCopy();
     boolean fresh = !status.has("phase");
     FailureInjection f = ofPod(pod);

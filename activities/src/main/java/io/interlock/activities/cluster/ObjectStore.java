@@ -97,32 +97,32 @@ final class ObjectStore {
   /** The object a create would store, without storing it (no resourceVersion yet). */
   ObjectNode newObject(ResourceType t, String namespace, ObjectNode body) {
     ObjectNode o = body.deepCopy();
-    Json.dropNulls(o);
+    ObjectTrees.dropNulls(o);
     o.put("apiVersion", t.apiVersion()).put("kind", t.kind());
-    ObjectNode meta = Json.meta(o);
+    ObjectNode meta = ObjectTrees.meta(o);
     if (!meta.hasNonNull("name") && meta.hasNonNull("generateName")) {
       meta.put("name", meta.get("generateName").asText() + randomSuffix());
     }
     String name = meta.path("name").asText("");
     if (name.isEmpty()) {
-      throw ApiError.invalid(
+      throw StatusException.invalid(
           t, "", "metadata.name: Required value: name or generateName is required");
     }
     if (t.namespaced()) {
       String ns = namespace != null ? namespace : meta.path("namespace").asText("default");
       if (meta.hasNonNull("namespace") && !meta.get("namespace").asText().equals(ns)) {
-        throw ApiError.badRequest(
+        throw StatusException.badRequest(
             "the namespace of the provided object does not match the namespace sent on the request");
       }
       meta.put("namespace", ns);
       if (!objects.containsKey(key(ResourceType.NAMESPACE, null, ns))) {
-        throw ApiError.notFound(ResourceType.NAMESPACE, ns);
+        throw StatusException.notFound(ResourceType.NAMESPACE, ns);
       }
     } else {
       meta.remove("namespace");
     }
     if (objects.containsKey(key(t, meta.path("namespace").asText(null), name))) {
-      throw ApiError.alreadyExists(t, name);
+      throw StatusException.alreadyExists(t, name);
     }
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", now());
@@ -159,9 +159,9 @@ final class ObjectStore {
         }
       }
     }
-    Json.dropNulls(o);
+    ObjectTrees.dropNulls(o);
     o.put("apiVersion", t.apiVersion()).put("kind", t.kind());
-    ObjectNode meta = Json.meta(o);
+    ObjectNode meta = ObjectTrees.meta(o);
     JsonNode cm = current.get("metadata");
     for (String f :
         List.of("name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion")) {
@@ -192,9 +192,10 @@ final class ObjectStore {
     if (!t.equals(ResourceType.DAEMONSET) && !spec.has("replicas")) {
       spec.put("replicas", 1);
     }
-    spec.putIfAbsent("revisionHistoryLimit", Json.MAPPER.getNodeFactory().numberNode(10));
+    spec.putIfAbsent("revisionHistoryLimit", ObjectTrees.MAPPER.getNodeFactory().numberNode(10));
     if (t.equals(ResourceType.DEPLOYMENT)) {
-      spec.putIfAbsent("progressDeadlineSeconds", Json.MAPPER.getNodeFactory().numberNode(600));
+      spec.putIfAbsent(
+          "progressDeadlineSeconds", ObjectTrees.MAPPER.getNodeFactory().numberNode(600));
       if (!spec.has("strategy")) {
         spec.putObject("strategy")
             .put("type", "RollingUpdate")
@@ -205,7 +206,7 @@ final class ObjectStore {
     }
     if (t.equals(ResourceType.STATEFULSET)) {
       spec.putIfAbsent(
-          "podManagementPolicy", Json.MAPPER.getNodeFactory().textNode("OrderedReady"));
+          "podManagementPolicy", ObjectTrees.MAPPER.getNodeFactory().textNode("OrderedReady"));
       if (!spec.has("updateStrategy")) {
         spec.putObject("updateStrategy")
             .put("type", "RollingUpdate")
@@ -229,7 +230,7 @@ final class ObjectStore {
     if (!(secret.remove("stringData") instanceof ObjectNode strings) || strings.isEmpty()) {
       return;
     }
-    ObjectNode data = Json.child(secret, "data");
+    ObjectNode data = ObjectTrees.child(secret, "data");
     strings
         .fields()
         .forEachRemaining(
@@ -244,7 +245,7 @@ final class ObjectStore {
   ObjectNode persist(ResourceType t, ObjectNode o) {
     return locked(
         () -> {
-          ObjectNode meta = Json.meta(o);
+          ObjectNode meta = ObjectTrees.meta(o);
           String k = key(t, meta.path("namespace").asText(null), meta.path("name").asText());
           boolean existed = objects.containsKey(k);
           meta.put("resourceVersion", Long.toString(++resourceVersion));
@@ -262,10 +263,10 @@ final class ObjectStore {
         () -> {
           ObjectNode gone = objects.remove(key(t, namespace, name));
           if (gone == null) {
-            throw ApiError.notFound(t, name);
+            throw StatusException.notFound(t, name);
           }
           typeOfKey.remove(key(t, namespace, name));
-          Json.meta(gone).put("resourceVersion", Long.toString(++resourceVersion));
+          ObjectTrees.meta(gone).put("resourceVersion", Long.toString(++resourceVersion));
           record(new Event(resourceVersion, "DELETED", t, gone.deepCopy()));
           if (cascade) {
             removeOwnedBy(gone.path("metadata").path("uid").asText());

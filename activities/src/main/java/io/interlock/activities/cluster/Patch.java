@@ -36,7 +36,7 @@ enum Patch {
     if (ct.startsWith("application/apply-patch")) {
       return APPLY;
     }
-    throw new ApiError(
+    throw new StatusException(
         415,
         "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
@@ -47,16 +47,16 @@ enum Patch {
 
   /** Applies a JSON, merge or strategic-merge patch to a copy of target. */
   ObjectNode apply(ObjectNode target, String body) {
-    JsonNode patch = Json.parse(body);
+    JsonNode patch = ObjectTrees.parse(body);
     if (this == JSON) {
       try {
         JsonNode out = JsonPatch.apply(patch, target);
         if (out instanceof ObjectNode o) {
           return o;
         }
-        throw ApiError.badRequest("the JSON patch did not produce an object");
+        throw StatusException.badRequest("the JSON patch did not produce an object");
       } catch (JsonPatchException | IllegalArgumentException e) {
-        throw new ApiError(
+        throw new StatusException(
             422,
             "Invalid",
             "the server rejected our request due to an error in our request: " + e.getMessage(),
@@ -66,7 +66,7 @@ enum Patch {
       }
     }
     if (!(patch instanceof ObjectNode p)) {
-      throw ApiError.badRequest("a merge patch must be a JSON object");
+      throw StatusException.badRequest("a merge patch must be a JSON object");
     }
     ObjectNode out = target.deepCopy();
     merge(out, p, this == STRATEGIC_MERGE);

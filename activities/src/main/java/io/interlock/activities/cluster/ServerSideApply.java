@@ -53,12 +53,12 @@ final class ServerSideApply {
       String manager,
       boolean force) {
     if (manager == null || manager.isBlank()) {
-      throw ApiError.badRequest(
+      throw StatusException.badRequest(
           "PATCH, application/apply-patch+yaml: fieldManager is required for apply requests");
     }
     String appliedName = applied.path("metadata").path("name").asText(name);
     if (!appliedName.equals(name)) {
-      throw ApiError.badRequest(
+      throw StatusException.badRequest(
           "the name of the object ("
               + appliedName
               + ") does not match the name on the URL ("
@@ -74,7 +74,7 @@ final class ServerSideApply {
       return created;
     }
     List<Owner> owners = readOwners(current);
-    List<ApiError.Cause> conflicts = new ArrayList<>();
+    List<StatusException.Cause> conflicts = new ArrayList<>();
     for (Owner o : owners) {
       if (o.manager().equals(manager) && o.operation().equals("Apply")) {
         continue;
@@ -82,7 +82,7 @@ final class ServerSideApply {
       for (String f : appliedFields) {
         if (o.fields().contains(f) && !valueAt(current, f).equals(valueAt(config, f))) {
           conflicts.add(
-              new ApiError.Cause(
+              new StatusException.Cause(
                   "FieldManagerConflict",
                   "conflict with \"" + o.manager() + "\" using " + o.apiVersion(),
                   display(f)));
@@ -103,7 +103,7 @@ final class ServerSideApply {
             .append(": ")
             .append(conflicts.get(i).field());
       }
-      throw new ApiError(409, "Conflict", msg.toString(), t, name, conflicts);
+      throw new StatusException(409, "Conflict", msg.toString(), t, name, conflicts);
     }
     ObjectNode merged = current.deepCopy();
     Patch.merge(merged, config, true);
@@ -186,9 +186,9 @@ final class ServerSideApply {
     } else if (v instanceof ArrayNode a && Patch.mergeKey(a) != null) {
       String key = Patch.mergeKey(a);
       for (JsonNode el : a) {
-        ObjectNode id = Json.object();
+        ObjectNode id = ObjectTrees.object();
         id.set(key, el.get(key));
-        collect(el, path + SEP + "k:" + Json.write(id), out);
+        collect(el, path + SEP + "k:" + ObjectTrees.write(id), out);
       }
     } else {
       out.add(path);
@@ -211,7 +211,7 @@ final class ServerSideApply {
     if (seg.startsWith("f:")) {
       return n.path(seg.substring(2));
     }
-    JsonNode id = Json.parse(seg.substring(2));
+    JsonNode id = ObjectTrees.parse(seg.substring(2));
     Map.Entry<String, JsonNode> kv = id.fields().next();
     for (JsonNode el : n) {
       if (kv.getValue().equals(el.get(kv.getKey()))) {
@@ -243,7 +243,7 @@ final class ServerSideApply {
       if (seg.startsWith("f:")) {
         b.append('.').append(seg.substring(2));
       } else {
-        Map.Entry<String, JsonNode> kv = Json.parse(seg.substring(2)).fields().next();
+        Map.Entry<String, JsonNode> kv = ObjectTrees.parse(seg.substring(2)).fields().next();
         b.append('[').append(kv.getKey()).append('=').append(kv.getValue()).append(']');
       }
     }
@@ -286,7 +286,7 @@ final class ServerSideApply {
   }
 
   private void writeOwners(ObjectNode o, List<Owner> owners) {
-    ArrayNode mf = Json.meta(o).putArray("managedFields");
+    ArrayNode mf = ObjectTrees.meta(o).putArray("managedFields");
     Map<String, Owner> byKey = new LinkedHashMap<>();
     for (Owner ow : owners) {
       if (!ow.fields().isEmpty()) {
@@ -294,11 +294,11 @@ final class ServerSideApply {
       }
     }
     for (Owner ow : byKey.values()) {
-      ObjectNode tree = Json.object();
+      ObjectNode tree = ObjectTrees.object();
       for (String f : ow.fields()) {
         ObjectNode n = tree;
         for (String seg : f.split(SEP)) {
-          n = Json.child(n, seg);
+          n = ObjectTrees.child(n, seg);
         }
       }
       mf.addObject()
@@ -310,7 +310,7 @@ final class ServerSideApply {
           .set("fieldsV1", tree);
     }
     if (mf.isEmpty()) {
-      Json.meta(o).remove("managedFields");
+      ObjectTrees.meta(o).remove("managedFields");
     }
   }
 }

@@ -168,7 +168,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
   /** Creates or replaces an object as the simulator itself (not counted); for test setup. */
   public void put(String json) {
-    ObjectNode o = Json.parseObject(json);
+    ObjectNode o = ObjectTrees.parseObject(json);
     controller.put(o);
   }
 

@@ -51,14 +51,14 @@ final class WatchStreams {
         new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json");
     if (lines.isEmpty()) {
       // a bookmark keeps the client's resourceVersion and tells it the watch was not cut short
-      ObjectNode bookmark = Json.object().put("type", "BOOKMARK");
+      ObjectNode bookmark = ObjectTrees.object().put("type", "BOOKMARK");
       ObjectNode o =
           bookmark.putObject("object").put("kind", t.kind()).put("apiVersion", t.apiVersion());
-      Json.meta(o)
+      ObjectTrees.meta(o)
           .put(
               "resourceVersion",
               rv == null || rv.isEmpty() ? Long.toString(store.resourceVersion()) : rv);
-      return r.setBody(Json.write(bookmark) + "\n").setBodyDelay(EMPTY_POLL);
+      return r.setBody(ObjectTrees.write(bookmark) + "\n").setBodyDelay(EMPTY_POLL);
     }
     return r.setBody(String.join("\n", lines) + "\n");
   }
@@ -81,11 +81,12 @@ final class WatchStreams {
     Optional<List<ObjectStore.Event>> since = store.eventsSince(parse(rv));
     if (since.isEmpty()) {
       ObjectNode gone =
-          new ApiError(410, "Expired", "too old resource version: " + rv, null, null, List.of())
+          new StatusException(
+                  410, "Expired", "too old resource version: " + rv, null, null, List.of())
               .toStatus();
-      ObjectNode frame = Json.object().put("type", "ERROR");
+      ObjectNode frame = ObjectTrees.object().put("type", "ERROR");
       frame.set("object", gone);
-      out.add(Json.write(frame));
+      out.add(ObjectTrees.write(frame));
       return out;
     }
     since.get().stream().filter(wanted).forEach(e -> out.add(frame(e)));
@@ -96,14 +97,14 @@ final class WatchStreams {
     try {
       return Long.parseLong(rv);
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest("invalid resourceVersion: " + rv);
+      throw StatusException.badRequest("invalid resourceVersion: " + rv);
     }
   }
 
   private static String frame(ObjectStore.Event e) {
-    ObjectNode f = Json.object().put("type", e.type());
+    ObjectNode f = ObjectTrees.object().put("type", e.type());
     f.set("object", e.object());
-    return Json.write(f);
+    return ObjectTrees.write(f);
   }
 
   /** One WebSocket watch: the initial events, then every matching store event. */

@@ -57,14 +57,17 @@ final class WorkloadController implements AutoCloseable {
   /** Namespaces every cluster has, and Ready nodes node-1..node-N. */
   void seedBaseline(int nodes) {
     for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
-      ObjectNode o = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
-      Json.meta(o).put("name", ns).putObject("labels").put("kubernetes.io/metadata.name", ns);
+      ObjectNode o = ObjectTrees.object().put("apiVersion", "v1").put("kind", "Namespace");
+      ObjectTrees.meta(o)
+          .put("name", ns)
+          .putObject("labels")
+          .put("kubernetes.io/metadata.name", ns);
       store.put(o);
     }
     for (int i = 1; i <= nodes; i++) {
       String name = "node-" + i;
-      ObjectNode n = Json.object().put("apiVersion", "v1").put("kind", "Node");
-      Json.meta(n)
+      ObjectNode n = ObjectTrees.object().put("apiVersion", "v1").put("kind", "Node");
+      ObjectTrees.meta(n)
           .put("name", name)
           .putObject("labels")
           .put("kubernetes.io/hostname", name)
@@ -163,7 +166,7 @@ final class WorkloadController implements AutoCloseable {
     Map<String, String> nodeIps = nodeIps();
     for (ObjectNode pod : store.list(ResourceType.POD, null)) {
       ObjectNode next = pod.deepCopy();
-      ObjectNode spec = Json.child(next, "spec");
+      ObjectNode spec = ObjectTrees.child(next, "spec");
       if (!spec.hasNonNull("nodeName")) {
         Optional<String> node = pickNode();
         if (node.isEmpty()) {
@@ -189,8 +192,8 @@ final class WorkloadController implements AutoCloseable {
       ObjectNode template,
       Map<String, String> extraLabels,
       String node) {
-    ObjectNode pod = Json.object().put("apiVersion", "v1").put("kind", "Pod");
-    ObjectNode meta = Json.meta(pod);
+    ObjectNode pod = ObjectTrees.object().put("apiVersion", "v1").put("kind", "Pod");
+    ObjectNode meta = ObjectTrees.meta(pod);
     String ns = owner.path("metadata").path("namespace").asText();
     meta.put("name", name).put("namespace", ns);
     ObjectNode labels = meta.putObject("labels");
@@ -286,7 +289,8 @@ final class WorkloadController implements AutoCloseable {
     } else if (newRs != null && revision(newRs) < maxRevision && !paused) {
       // a rollback to an older template makes its ReplicaSet the newest revision again
       ObjectNode next = newRs.deepCopy();
-      Json.child(Json.meta(next), "annotations").put(REVISION, Long.toString(++maxRevision));
+      ObjectTrees.child(ObjectTrees.meta(next), "annotations")
+          .put(REVISION, Long.toString(++maxRevision));
       save(ResourceType.REPLICASET, newRs, next);
       newRs = next;
       changed = true;
@@ -306,7 +310,8 @@ final class WorkloadController implements AutoCloseable {
 
     ObjectNode next = d.deepCopy();
     if (current != null) {
-      Json.child(Json.meta(next), "annotations").put(REVISION, Long.toString(revision(current)));
+      ObjectTrees.child(ObjectTrees.meta(next), "annotations")
+          .put(REVISION, Long.toString(revision(current)));
     }
     int replicas = sets.stream().mapToInt(rs -> rs.path("status").path("replicas").asInt(0)).sum();
     int ready =
@@ -413,16 +418,16 @@ final class WorkloadController implements AutoCloseable {
 
   private boolean setReplicas(ObjectNode rs, int replicas) {
     ObjectNode next = rs.deepCopy();
-    Json.child(next, "spec").put("replicas", replicas);
+    ObjectTrees.child(next, "spec").put("replicas", replicas);
     return save(ResourceType.REPLICASET, rs, next);
   }
 
   private ObjectNode createReplicaSet(
       ObjectNode d, ObjectNode template, String hash, long revision, int replicas) {
     String ns = d.path("metadata").path("namespace").asText();
-    ObjectNode rs = Json.object().put("apiVersion", "apps/v1").put("kind", "ReplicaSet");
+    ObjectNode rs = ObjectTrees.object().put("apiVersion", "apps/v1").put("kind", "ReplicaSet");
     ObjectNode meta =
-        Json.meta(rs)
+        ObjectTrees.meta(rs)
             .put("name", d.path("metadata").path("name").asText() + "-" + hash)
             .put("namespace", ns);
     ObjectNode labels = meta.putObject("labels");
@@ -445,11 +450,11 @@ final class WorkloadController implements AutoCloseable {
     meta.putArray("ownerReferences").add(ownerRef(d, ResourceType.DEPLOYMENT));
     ObjectNode spec = rs.putObject("spec").put("replicas", replicas);
     ObjectNode selector = d.path("spec").path("selector").deepCopy();
-    Json.child(Json.child(selector, "matchLabels"), HASH_LABEL);
-    Json.child(selector, "matchLabels").put(HASH_LABEL, hash);
+    ObjectTrees.child(ObjectTrees.child(selector, "matchLabels"), HASH_LABEL);
+    ObjectTrees.child(selector, "matchLabels").put(HASH_LABEL, hash);
     spec.set("selector", selector);
     ObjectNode tpl = template.deepCopy();
-    Json.child(Json.meta(tpl), "labels").put(HASH_LABEL, hash);
+    ObjectTrees.child(ObjectTrees.meta(tpl), "labels").put(HASH_LABEL, hash);
     spec.set("template", tpl);
     return store.persist(ResourceType.REPLICASET, store.newObject(ResourceType.REPLICASET, ns, rs));
   }
@@ -604,14 +609,15 @@ final class WorkloadController implements AutoCloseable {
             .mapToLong(r -> r.path("revision").asLong())
             .max()
             .orElse(0);
-    ObjectNode cr = Json.object().put("apiVersion", "apps/v1").put("kind", "ControllerRevision");
-    ObjectNode meta = Json.meta(cr).put("name", revisionName).put("namespace", ns);
+    ObjectNode cr =
+        ObjectTrees.object().put("apiVersion", "apps/v1").put("kind", "ControllerRevision");
+    ObjectNode meta = ObjectTrees.meta(cr).put("name", revisionName).put("namespace", ns);
     owner
         .path("spec")
         .path("selector")
         .path("matchLabels")
         .fields()
-        .forEachRemaining(e -> Json.child(meta, "labels").set(e.getKey(), e.getValue()));
+        .forEachRemaining(e -> ObjectTrees.child(meta, "labels").set(e.getKey(), e.getValue()));
     meta.putArray("ownerReferences").add(ownerRef(owner, ResourceType.ofObject(owner)));
     ObjectNode data = cr.putObject("data");
     data.putObject("spec").set("template", template.deepCopy());
@@ -711,7 +717,7 @@ final class WorkloadController implements AutoCloseable {
   }
 
   private static ObjectNode ownerRef(ObjectNode owner, ResourceType t) {
-    return Json.object()
+    return ObjectTrees.object()
         .put("apiVersion", t.apiVersion())
         .put("kind", t.kind())
         .put("name", owner.path("metadata").path("name").asText())
@@ -810,7 +816,7 @@ final class WorkloadController implements AutoCloseable {
       StringBuilder b = new StringBuilder("{");
       sorted.forEach(
           (k, v) ->
-              b.append(Json.write(Json.MAPPER.getNodeFactory().textNode(k)))
+              b.append(ObjectTrees.write(ObjectTrees.MAPPER.getNodeFactory().textNode(k)))
                   .append(':')
                   .append(v)
                   .append(','));
@@ -821,6 +827,6 @@ final class WorkloadController implements AutoCloseable {
       a.forEach(e -> b.append(canonical(e)).append(','));
       return a.isEmpty() ? "[]" : b.append(']').toString();
     }
-    return Json.write(n);
+    return ObjectTrees.write(n);
   }
 }

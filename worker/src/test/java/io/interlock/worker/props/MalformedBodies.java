@@ -16,12 +16,13 @@ import net.jqwik.api.Tuple;
  * nesting ~10k deep, invalid UTF-8, a cut-off document, JSON-like syntax that is not JSON. Each is
  * ambiguous or unreadable, so a strict reader must refuse it.
  *
- * <p>The same as the activities module's (io.interlock.gate): modules here share no test code.
+ * <p>The same as the activities module's io.interlock.gate.MalformedJson: modules here share no
+ * test code.
  */
-final class MalformedJson {
+final class MalformedBodies {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private MalformedJson() {}
+  private MalformedBodies() {}
 
   /** A breakage of {@code valid}, described for the report. */
   record Broken(String how, byte[] bytes) {}
@@ -44,7 +45,8 @@ final class MalformedJson {
                         broken(
                             "duplicate key '" + firstKey + "'",
                             "{\"" + firstKey + "\":" + v + "," + text.substring(1)))),
-        Tuple.of(1, Arbitraries.integers().between(2_000, 12_000).map(MalformedJson::deeplyNested)),
+        Tuple.of(
+            1, Arbitraries.integers().between(2_000, 12_000).map(MalformedBodies::deeplyNested)),
         Tuple.of(
             1,
             Combinators.combine(

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** A failed request, carried to the dispatcher and answered as a Kubernetes Status object. */
-final class ApiError extends RuntimeException {
+final class StatusException extends RuntimeException {
 
   /** One entry of Status.details.causes. */
   record Cause(String reason, String message, String field) {}
@@ -16,7 +16,7 @@ final class ApiError extends RuntimeException {
   private final String name;
   private final List<Cause> causes;
 
-  ApiError(
+  StatusException(
       int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
     super(message);
     this.code = code;
@@ -26,13 +26,13 @@ final class ApiError extends RuntimeException {
     this.causes = causes;
   }
 
-  static ApiError notFound(ResourceType t, String name) {
-    return new ApiError(
+  static StatusException notFound(ResourceType t, String name) {
+    return new StatusException(
         404, "NotFound", t.qualifiedName() + " \"" + name + "\" not found", t, name, List.of());
   }
 
-  static ApiError alreadyExists(ResourceType t, String name) {
-    return new ApiError(
+  static StatusException alreadyExists(ResourceType t, String name) {
+    return new StatusException(
         409,
         "AlreadyExists",
         t.qualifiedName() + " \"" + name + "\" already exists",
@@ -42,15 +42,15 @@ final class ApiError extends RuntimeException {
   }
 
   /** The optimistic-concurrency failure, worded as the API server words it. */
-  static ApiError modified(ResourceType t, String name) {
+  static StatusException modified(ResourceType t, String name) {
     return conflict(
         t,
         name,
         "the object has been modified; please apply your changes to the latest version and try again");
   }
 
-  static ApiError conflict(ResourceType t, String name, String why) {
-    return new ApiError(
+  static StatusException conflict(ResourceType t, String name, String why) {
+    return new StatusException(
         409,
         "Conflict",
         "Operation cannot be fulfilled on " + t.qualifiedName() + " \"" + name + "\": " + why,
@@ -59,13 +59,13 @@ final class ApiError extends RuntimeException {
         List.of());
   }
 
-  static ApiError invalid(ResourceType t, String name, String message) {
-    return new ApiError(
+  static StatusException invalid(ResourceType t, String name, String message) {
+    return new StatusException(
         422, "Invalid", t.kind() + " \"" + name + "\" is invalid: " + message, t, name, List.of());
   }
 
-  static ApiError badRequest(String message) {
-    return new ApiError(400, "BadRequest", message, null, null, List.of());
+  static StatusException badRequest(String message) {
+    return new StatusException(400, "BadRequest", message, null, null, List.of());
   }
 
   int code() {

@@ -13,12 +13,13 @@ import net.jqwik.api.Tuple;
  * numbers no long holds or no count can be, text over a limit (some just over, some ~1 MB), and
  * names with path and URL characters or invisible ones.
  *
- * <p>The same as the activities module's (io.interlock.gate): modules here share no test code.
+ * <p>The same as the activities module's io.interlock.gate.HostileValues: modules here share no
+ * test code.
  */
-final class HostileValues {
+final class HostileBodyValues {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private HostileValues() {}
+  private HostileBodyValues() {}
 
   /** An object or array where text is expected. */
   static Arbitrary<JsonNode> containers() {

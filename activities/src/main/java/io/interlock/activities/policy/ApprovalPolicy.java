@@ -15,14 +15,14 @@ import java.util.Map;
  *     issuer's token; {@code claimed} (insecure, sandbox only): a bare name counts, shown as an
  *     unverified claim
  */
-public record ApprovalRules(
+public record ApprovalPolicy(
     List<String> groups,
     int required,
     Map<String, Integer> tools,
     int destructive,
     long maxApprovalSeconds,
     String proof) {
-  public ApprovalRules {
+  public ApprovalPolicy {
     groups = List.copyOf(groups);
     tools = Map.copyOf(tools);
   }

@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /** The JSON (and YAML) tree operations the simulator needs on Kubernetes objects. */
-final class Json {
+final class ObjectTrees {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  private Json() {}
+  private ObjectTrees() {}
 
   /** The object field, created empty when absent or not an object. */
   static ObjectNode child(ObjectNode parent, String field) {
@@ -41,9 +41,9 @@ final class Json {
               .filter(e -> e.getValue().isNull())
               .map(java.util.Map.Entry::getKey)
               .toList());
-      o.forEach(Json::dropNulls);
+      o.forEach(ObjectTrees::dropNulls);
     } else if (n instanceof ArrayNode a) {
-      a.forEach(Json::dropNulls);
+      a.forEach(ObjectTrees::dropNulls);
     }
   }
 
@@ -64,7 +64,7 @@ final class Json {
       }
       return YAML.readTree(t);
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest(
+      throw StatusException.badRequest(
           "the body of the request could not be decoded: " + e.getOriginalMessage());
     }
   }
@@ -74,7 +74,7 @@ final class Json {
     if (n instanceof ObjectNode o) {
       return o;
     }
-    throw ApiError.badRequest("the body of the request must be an object");
+    throw StatusException.badRequest("the body of the request must be an object");
   }
 
   static String write(JsonNode node) {
