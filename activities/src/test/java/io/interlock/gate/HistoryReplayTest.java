@@ -6,6 +6,7 @@ import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.values.AuditKind;
@@ -25,6 +26,7 @@ import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -159,12 +161,14 @@ class HistoryReplayTest {
    */
   private static void awaitClosed(AgentTask task) {
     WorkflowStub stub = WorkflowStub.fromTyped(task);
-    GateHarness.eventually(
-        () ->
-            org.assertj.core.api.Assertions.assertThat(stub.describe().getStatus())
-                .isNotEqualTo(
-                    io.temporal.api.enums.v1.WorkflowExecutionStatus
-                        .WORKFLOW_EXECUTION_STATUS_RUNNING));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                org.assertj.core.api.Assertions.assertThat(stub.describe().getStatus())
+                    .isNotEqualTo(
+                        io.temporal.api.enums.v1.WorkflowExecutionStatus
+                            .WORKFLOW_EXECUTION_STATUS_RUNNING));
   }
 
   private static void write(Path file, String json) throws IOException {

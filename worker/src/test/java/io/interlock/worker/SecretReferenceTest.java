@@ -2,6 +2,7 @@ package io.interlock.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -134,10 +136,11 @@ class SecretReferenceTest {
         .post("/api/tasks/" + task + "/steps/s1/approve")
         .then()
         .statusCode(200);
-    Eventually.until(
-        "s1 verified",
-        () -> given().auth().oauth2(ALICE).get("/api/tasks/" + task).asString(),
-        s -> s.contains("\"VERIFIED\"") || s.contains("\"FAILED\""));
+    await("s1 verified")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> given().auth().oauth2(ALICE).get("/api/tasks/" + task).asString(),
+            s -> s.contains("\"VERIFIED\"") || s.contains("\"FAILED\""));
 
     assertThat(
             dev.cluster()

@@ -1,6 +1,7 @@
 package io.interlock.activities.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,11 +36,9 @@ class AnswerHoldsTest {
       assertThat(c.mutations()).isZero();
       CompletableFuture<HttpResponse<String>> write =
           http.sendAsync(request(c, "PUT", WEB, scaled), HttpResponse.BodyHandlers.ofString());
-      Poll.until(
-          java.time.Duration.ofSeconds(30),
-          c::mutations,
-          n -> n == 1,
-          "the held PUT to be persisted");
+      await("the held PUT to be persisted")
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(c::mutations, n -> n == 1);
       assertThat(send(c, "GET", "/interlock-sim/mutations", null).body())
           .contains("\"count\":1")
           .contains("PUT " + WEB);

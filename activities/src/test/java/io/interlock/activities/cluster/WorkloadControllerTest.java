@@ -1,6 +1,7 @@
 package io.interlock.activities.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -105,8 +106,9 @@ class WorkloadControllerTest {
         .create();
 
     Deployment d =
-        Poll.until(
-            WAIT, () -> get("fresh"), WorkloadControllerTest::rolledOut, "fresh to roll out");
+        await("fresh to roll out")
+            .atMost(WAIT)
+            .until(() -> get("fresh"), WorkloadControllerTest::rolledOut);
 
     assertThat(condition(d, "Available").getStatus()).isEqualTo("True");
     assertThat(d.getStatus().getReadyReplicas()).isEqualTo(3);
@@ -133,7 +135,9 @@ class WorkloadControllerTest {
         .inNamespace("default")
         .resource(deployment("upgrade", "nginx:1.25", 2))
         .create();
-    Poll.until(WAIT, () -> get("upgrade"), WorkloadControllerTest::rolledOut, "first rollout");
+    await("first rollout")
+        .atMost(WAIT)
+        .until(() -> get("upgrade"), WorkloadControllerTest::rolledOut);
     cluster.resetMutations();
 
     client
@@ -155,18 +159,18 @@ class WorkloadControllerTest {
                     .endSpec()
                     .build());
     Deployment d =
-        Poll.until(
-            WAIT,
-            () -> get("upgrade"),
-            x ->
-                rolledOut(x)
-                    && "2"
-                        .equals(
-                            x.getMetadata()
-                                .getAnnotations()
-                                .get("deployment.kubernetes.io/revision"))
-                    && x.getStatus().getReplicas() == 2,
-            "second rollout");
+        await("second rollout")
+            .atMost(WAIT)
+            .until(
+                () -> get("upgrade"),
+                x ->
+                    rolledOut(x)
+                        && "2"
+                            .equals(
+                                x.getMetadata()
+                                    .getAnnotations()
+                                    .get("deployment.kubernetes.io/revision"))
+                        && x.getStatus().getReplicas() == 2);
 
     List<ReplicaSet> sets =
         client
@@ -192,7 +196,8 @@ class WorkloadControllerTest {
               assertThat(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                   .isEqualTo("nginx:1.26");
             });
-    assertThat(Poll.until(WAIT, () -> pods("upgrade"), ps -> ps.size() == 2, "old pods to go"))
+    assertThat(
+            await("old pods to go").atMost(WAIT).until(() -> pods("upgrade"), ps -> ps.size() == 2))
         .allSatisfy(
             p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.26"));
     assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(2);
@@ -211,11 +216,9 @@ class WorkloadControllerTest {
         .create();
 
     ContainerStatus s =
-        Poll.until(
-            WAIT,
-            () -> firstStatus("crashy"),
-            c -> c != null && c.getRestartCount() >= 3,
-            "restarts to rise");
+        await("restarts to rise")
+            .atMost(WAIT)
+            .until(() -> firstStatus("crashy"), c -> c != null && c.getRestartCount() >= 3);
 
     assertThat(s.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
     assertThat(s.getReady()).isFalse();
@@ -233,14 +236,14 @@ class WorkloadControllerTest {
         .create();
 
     ContainerStatus s =
-        Poll.until(
-            WAIT,
-            () -> firstStatus("pull"),
-            c ->
-                c != null
-                    && c.getState().getWaiting() != null
-                    && "ImagePullBackOff".equals(c.getState().getWaiting().getReason()),
-            "image pull back-off");
+        await("image pull back-off")
+            .atMost(WAIT)
+            .until(
+                () -> firstStatus("pull"),
+                c ->
+                    c != null
+                        && c.getState().getWaiting() != null
+                        && "ImagePullBackOff".equals(c.getState().getWaiting().getReason()));
 
     assertThat(s.getReady()).isFalse();
     assertThat(pods("pull").get(0).getStatus().getPhase()).isEqualTo("Pending");
@@ -257,11 +260,9 @@ class WorkloadControllerTest {
         .create();
 
     ContainerStatus s =
-        Poll.until(
-            WAIT,
-            () -> firstStatus("lazy"),
-            c -> c != null && c.getState().getRunning() != null,
-            "container to run");
+        await("container to run")
+            .atMost(WAIT)
+            .until(() -> firstStatus("lazy"), c -> c != null && c.getState().getRunning() != null);
 
     assertThat(s.getReady()).isFalse();
     assertThat(pods("lazy").get(0).getStatus().getPhase()).isEqualTo("Running");
@@ -278,14 +279,14 @@ class WorkloadControllerTest {
         .create();
 
     ContainerStatus s =
-        Poll.until(
-            WAIT,
-            () -> firstStatus("flaky"),
-            c -> c != null && Boolean.TRUE.equals(c.getReady()),
-            "ready");
+        await("ready")
+            .atMost(WAIT)
+            .until(() -> firstStatus("flaky"), c -> c != null && Boolean.TRUE.equals(c.getReady()));
 
     assertThat(s.getRestartCount()).isPositive();
-    Poll.until(WAIT, () -> get("flaky"), WorkloadControllerTest::rolledOut, "flaky to roll out");
+    await("flaky to roll out")
+        .atMost(WAIT)
+        .until(() -> get("flaky"), WorkloadControllerTest::rolledOut);
   }
 
   @Test
@@ -297,13 +298,14 @@ class WorkloadControllerTest {
     client.apps().deployments().inNamespace("default").resource(stuck).create();
 
     Deployment d =
-        Poll.until(
-            WAIT,
-            () -> get("stuck"),
-            x ->
-                condition(x, "Progressing") != null
-                    && "ProgressDeadlineExceeded".equals(condition(x, "Progressing").getReason()),
-            "deadline");
+        await("deadline")
+            .atMost(WAIT)
+            .until(
+                () -> get("stuck"),
+                x ->
+                    condition(x, "Progressing") != null
+                        && "ProgressDeadlineExceeded"
+                            .equals(condition(x, "Progressing").getReason()));
 
     assertThat(condition(d, "Progressing").getStatus()).isEqualTo("False");
   }
@@ -319,8 +321,9 @@ class WorkloadControllerTest {
     client.apps().deployments().inNamespace("default").resource(annotated).create();
 
     Deployment d =
-        Poll.until(
-            WAIT, () -> get("annotated"), x -> condition(x, "Progressing") != null, "status");
+        await("status")
+            .atMost(WAIT)
+            .until(() -> get("annotated"), x -> condition(x, "Progressing") != null);
 
     assertThat(condition(d, "Progressing").getReason()).isEqualTo("ProgressDeadlineExceeded");
     assertThat(condition(d, "Progressing").getStatus()).isEqualTo("False");
@@ -336,7 +339,9 @@ class WorkloadControllerTest {
         .inNamespace("default")
         .resource(deployment("paused", "nginx:1.25", 1))
         .create();
-    Poll.until(WAIT, () -> get("paused"), WorkloadControllerTest::rolledOut, "first rollout");
+    await("first rollout")
+        .atMost(WAIT)
+        .until(() -> get("paused"), WorkloadControllerTest::rolledOut);
 
     client
         .apps()
@@ -358,13 +363,13 @@ class WorkloadControllerTest {
                     .endSpec()
                     .build());
     Deployment paused =
-        Poll.until(
-            WAIT,
-            () -> get("paused"),
-            x ->
-                condition(x, "Progressing") != null
-                    && "DeploymentPaused".equals(condition(x, "Progressing").getReason()),
-            "paused");
+        await("paused")
+            .atMost(WAIT)
+            .until(
+                () -> get("paused"),
+                x ->
+                    condition(x, "Progressing") != null
+                        && "DeploymentPaused".equals(condition(x, "Progressing").getReason()));
     assertThat(
             client
                 .apps()
@@ -382,17 +387,17 @@ class WorkloadControllerTest {
         .withName("paused")
         .edit(d -> new DeploymentBuilder(d).editSpec().withPaused(false).endSpec().build());
     Deployment resumed =
-        Poll.until(
-            WAIT,
-            () -> get("paused"),
-            x ->
-                rolledOut(x)
-                    && "2"
-                        .equals(
-                            x.getMetadata()
-                                .getAnnotations()
-                                .get("deployment.kubernetes.io/revision")),
-            "resumed rollout");
+        await("resumed rollout")
+            .atMost(WAIT)
+            .until(
+                () -> get("paused"),
+                x ->
+                    rolledOut(x)
+                        && "2"
+                            .equals(
+                                x.getMetadata()
+                                    .getAnnotations()
+                                    .get("deployment.kubernetes.io/revision")));
     assertThat(resumed.getStatus().getUpdatedReplicas()).isEqualTo(1);
     assertThat(paused.getMetadata().getAnnotations())
         .containsEntry("deployment.kubernetes.io/revision", "1");
@@ -408,7 +413,7 @@ class WorkloadControllerTest {
         .inNamespace("default")
         .resource(deployment("doomed", "nginx:1.25", 2))
         .create();
-    Poll.until(WAIT, () -> get("doomed"), WorkloadControllerTest::rolledOut, "rollout");
+    await("rollout").atMost(WAIT).until(() -> get("doomed"), WorkloadControllerTest::rolledOut);
     cluster.resetMutations();
 
     client.apps().deployments().inNamespace("default").withName("doomed").delete();

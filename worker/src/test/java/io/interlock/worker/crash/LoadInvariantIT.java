@@ -1,11 +1,11 @@
 package io.interlock.worker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.activities.policy.PolicyFile;
 import io.interlock.contract.values.ProofPolicy;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.audit.AuditSigner;
 import io.interlock.worker.audit.AuditVerification;
 import java.net.http.HttpResponse;
@@ -261,11 +261,9 @@ class LoadInvariantIT {
                         "jws",
                         "token",
                         "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJib2IifQ.Zm9yZ2Vk")));
-        Eventually.until(
-            PATIENCE,
-            "the forged approval refused",
-            () -> step(t, task, s1),
-            s -> s.path("refusals").size() == 1);
+        await("the forged approval refused")
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> step(t, task, s1), s -> s.path("refusals").size() == 1);
         t.ok(
             Topology.BOB,
             "POST",
@@ -281,16 +279,14 @@ class LoadInvariantIT {
         approve(t, Topology.BOB, task, s1, hash, 200);
       }
     }
-    Eventually.until(
-        PATIENCE,
-        task + " " + s1 + " final",
-        () -> step(t, task, s1),
-        s -> isFinal(s.path("state").asText()));
+    await(task + " " + s1 + " final")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> step(t, task, s1), s -> isFinal(s.path("state").asText()));
     if (kind == Kind.ROLLBACK) {
       JsonNode rollback =
-          Eventually.until(
-                  PATIENCE,
-                  task + " rollback proposed",
+          await(task + " rollback proposed")
+              .atMost(Duration.ofMinutes(2))
+              .until(
                   () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + task, null),
                   v ->
                       v.path("steps").size() == 2
@@ -308,18 +304,18 @@ class LoadInvariantIT {
           rollback.path("stepId").asText(),
           rollback.path("callHash").asText(),
           200);
-      Eventually.until(
-          PATIENCE,
-          task + " rollback final",
-          () -> step(t, task, rollback.path("stepId").asText()),
-          s -> isFinal(s.path("state").asText()));
+      await(task + " rollback final")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> step(t, task, rollback.path("stepId").asText()),
+              s -> isFinal(s.path("state").asText()));
     }
     t.ok(requester, "POST", "/api/tasks/" + task + "/finish", null);
-    Eventually.until(
-        PATIENCE,
-        task + " ended",
-        () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + task, null).path("state").asText(),
-        s -> s.equals("COMPLETED") || s.equals("HALTED") || s.equals("FAILED"));
+    await(task + " ended")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + task, null).path("state").asText(),
+            s -> s.equals("COMPLETED") || s.equals("HALTED") || s.equals("FAILED"));
     return new Ran(i, kind, task);
   }
 

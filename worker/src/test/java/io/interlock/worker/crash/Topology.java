@@ -1,5 +1,7 @@
 package io.interlock.worker.crash;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.dev.DemoKeys;
@@ -17,9 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The production topology on one machine, each part its own process: the real Temporal server
@@ -183,20 +185,27 @@ final class Topology implements AutoCloseable {
    */
   void startTemporal() {
     temporal.start(null, BOOT);
-    Instant give = Instant.now().plus(BOOT);
-    while (true) {
-      TemporalCli.Result health = cli.run("operator", "cluster", "health");
-      if (health.code() == 0 && health.out().contains("SERVING")) {
-        return;
-      }
-      if (!temporal.alive() || Instant.now().isAfter(give)) {
-        throw new AssertionError(
-            "the Temporal server never answered SERVING on "
-                + temporalTarget
-                + "; its log:\n"
-                + ServerProcess.tail(temporal.logText()));
-      }
-      sleep(200);
+    try {
+      await("the Temporal server answering SERVING on " + temporalTarget)
+          .atMost(BOOT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!temporal.alive()) {
+                  throw new AssertionError(
+                      "the Temporal server exited; its log:\n"
+                          + ServerProcess.tail(temporal.logText()));
+                }
+                TemporalCli.Result health = cli.run("operator", "cluster", "health");
+                return health.code() == 0 && health.out().contains("SERVING");
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the Temporal server never answered SERVING on "
+              + temporalTarget
+              + "; its log:\n"
+              + ServerProcess.tail(temporal.logText()),
+          e);
     }
   }
 
@@ -322,15 +331,6 @@ final class Topology implements AutoCloseable {
       return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
     } catch (IOException e) {
       throw new AssertionError("not JSON: " + body);
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted");
     }
   }
 

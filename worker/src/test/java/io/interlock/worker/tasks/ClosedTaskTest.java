@@ -2,11 +2,11 @@ package io.interlock.worker.tasks;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.TaskRequest;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.ui.TestDeployments;
 import io.interlock.workflows.AgentTask;
@@ -147,11 +147,15 @@ class ClosedTaskTest {
                   null,
                   null,
                   null));
-          Eventually.until(
-              "the task timed out",
-              () ->
-                  c.newUntypedWorkflowStub(task).describe().getWorkflowExecutionInfo().getStatus(),
-              s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+          await("the task timed out")
+              .atMost(Duration.ofMinutes(2))
+              .until(
+                  () ->
+                      c.newUntypedWorkflowStub(task)
+                          .describe()
+                          .getWorkflowExecutionInfo()
+                          .getStatus(),
+                  s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
         });
     assertGone(
         given().auth().oauth2(AGENT).get("/api/tasks/" + task),
@@ -193,10 +197,11 @@ class ClosedTaskTest {
         .then()
         .statusCode(201);
     Response done =
-        Eventually.until(
-            "the task completed",
-            () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task),
-            r -> r.statusCode() != 200 || r.asString().contains("\"state\":\"COMPLETED\""));
+        await("the task completed")
+            .atMost(Duration.ofMinutes(2))
+            .until(
+                () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task),
+                r -> r.statusCode() != 200 || r.asString().contains("\"state\":\"COMPLETED\""));
     assertThat(done.statusCode()).as(done.asString()).isEqualTo(200);
     assertGone(
         propose(

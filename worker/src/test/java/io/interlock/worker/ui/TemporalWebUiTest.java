@@ -2,11 +2,11 @@ package io.interlock.worker.ui;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.temporal.TemporalCliDevServer;
@@ -73,11 +73,11 @@ class TemporalWebUiTest {
       Path dialog = b.screenshot("temporal-ui-signal");
       submitSignal(b);
       JsonNode step =
-          Eventually.until(
-              Duration.ofSeconds(60),
-              "s1 VERIFIED after the UI's signal",
-              () -> step(task),
-              s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
+          await("s1 VERIFIED after the UI's signal")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> step(task),
+                  s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
       assertThat(step.path("state").asText()).as(step.toString()).isEqualTo("VERIFIED");
       assertThat(step.path("callHash").asText()).isEqualTo(hash);
       assertThat(step.path("approvals")).hasSize(1);
@@ -109,11 +109,9 @@ class TemporalWebUiTest {
       submitSignal(b);
     }
     JsonNode step =
-        Eventually.until(
-            Duration.ofSeconds(30),
-            "the edited approval refused",
-            () -> step(task),
-            s -> s.path("refusals").size() == 1);
+        await("the edited approval refused")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> step(task), s -> s.path("refusals").size() == 1);
     assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(step.path("approvals")).isEmpty();
     assertThat(step.path("refusals").get(0).path("why").asText())
