@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.interlock.activities.ToolActivitiesImpl;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
@@ -15,6 +14,7 @@ import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
+import io.interlock.simcluster.SimulatedCluster;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.TaskSearchAttributes;

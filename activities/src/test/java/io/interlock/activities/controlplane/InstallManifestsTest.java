@@ -3,7 +3,7 @@ package io.interlock.activities.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.interlock.activities.cluster.Kubectl;
+import io.interlock.activities.kubectl.Kubectl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

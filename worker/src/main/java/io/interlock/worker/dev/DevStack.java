@@ -1,6 +1,6 @@
 package io.interlock.worker.dev;
 
-import io.interlock.activities.cluster.SimulatedCluster;
+import io.interlock.simcluster.SimulatedCluster;
 import io.interlock.worker.config.InterlockConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

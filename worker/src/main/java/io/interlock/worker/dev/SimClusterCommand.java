@@ -1,6 +1,6 @@
 package io.interlock.worker.dev;
 
-import io.interlock.activities.cluster.SimulatedCluster;
+import io.interlock.simcluster.SimulatedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
