@@ -12,6 +12,7 @@ import io.interlock.worker.audit.HashChain;
 import io.interlock.worker.audit.HistoryRuns;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -831,12 +832,19 @@ class DevStackTest {
   }
 
   private int replicas(String ns, String name) {
-    Deployment d = dev.cluster().client().apps().deployments().inNamespace(ns).withName(name).get();
+    Deployment d =
+        InProcessClusterStarter.of(dev)
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName(name)
+            .get();
     return d.getSpec().getReplicas();
   }
 
   private long mutationsOf(String path) {
-    List<String> log = dev.cluster().mutationLog();
+    List<String> log = InProcessClusterStarter.of(dev).mutationLog();
     return log.stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.proof.KeyReference;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -143,7 +144,7 @@ class SecretReferenceTest {
             s -> s.contains("\"VERIFIED\"") || s.contains("\"FAILED\""));
 
     assertThat(
-            dev.cluster()
+            InProcessClusterStarter.of(dev)
                 .client()
                 .secrets()
                 .inNamespace("shop")
@@ -173,7 +174,12 @@ class SecretReferenceTest {
     assertThat(historyText(task)).contains("ledger-password").doesNotContain(value, valueBase64);
     assertThat(audit + status).contains("VERIFIED").doesNotContain(value, valueBase64);
     assertThat(
-            dev.cluster().client().secrets().inNamespace("shop").withName("ledger-literal").get())
+            InProcessClusterStarter.of(dev)
+                .client()
+                .secrets()
+                .inNamespace("shop")
+                .withName("ledger-literal")
+                .get())
         .isNull();
   }
 }

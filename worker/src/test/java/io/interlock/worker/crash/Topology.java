@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.dev.DemoKeys;
+import io.interlock.worker.dev.SimClusterProcess;
 import io.interlock.worker.temporal.TemporalCli;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -114,10 +115,9 @@ final class Topology implements AutoCloseable {
         new ServerProcess(
             "sim-cluster",
             java(
-                jar,
+                SimClusterProcess.jar(),
                 List.of(),
                 List.of(
-                    "sim-cluster",
                     "--port",
                     Integer.toString(ports[4]),
                     "--kubeconfig",

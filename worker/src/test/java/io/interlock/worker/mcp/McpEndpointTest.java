@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -227,7 +228,7 @@ class McpEndpointTest {
         .isEqualTo("bob");
     assertThat(mutations(path)).isEqualTo(1);
     assertThat(
-            dev.cluster()
+            InProcessClusterStarter.of(dev)
                 .client()
                 .apps()
                 .deployments()
@@ -490,7 +491,7 @@ class McpEndpointTest {
   }
 
   private long mutations(String path) {
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.interlock.workflows.AgentTask;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -370,7 +371,7 @@ class ClosedTaskTest {
 
   private long mutations(String name) {
     String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +25,7 @@ public final class TestDeployments {
         .atMost(Duration.ofSeconds(90))
         .until(
             () ->
-                dev.cluster()
+                InProcessClusterStarter.of(dev)
                     .client()
                     .apps()
                     .deployments()
@@ -46,7 +47,7 @@ public final class TestDeployments {
                 .append("\":\"")
                 .append(v)
                 .append('"'));
-    dev.cluster()
+    InProcessClusterStarter.of(dev)
         .put(
             """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s","namespace":"shop","labels":{%s}},
