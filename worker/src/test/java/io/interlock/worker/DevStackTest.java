@@ -860,7 +860,7 @@ class DevStackTest {
       WorkflowClient c = WorkflowClient.newInstance(stubs);
       Path dir =
           Boolean.getBoolean("histories.write")
-              ? Path.of("src/test/resources/histories")
+              ? Path.of("../workflows/src/test/resources/histories/dev-server")
               : Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
       Files.createDirectories(dir);
       Files.writeString(
