@@ -3,6 +3,7 @@ package io.interlock.activities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.interlock.activities.k8s.ApiErrors;
+import io.interlock.activities.tools.Observation;
 import io.interlock.activities.tools.ReadTool;
 import io.interlock.activities.tools.Tool;
 import io.interlock.activities.tools.ToolArgs;
@@ -11,6 +12,7 @@ import io.interlock.activities.tools.ToolException;
 import io.interlock.activities.tools.ToolRegistry;
 import io.interlock.activities.tools.WriteTool;
 import io.interlock.activities.verify.VerificationLoop;
+import io.interlock.activities.verify.VerificationPool;
 import io.interlock.contract.activities.ExecuteRequest;
 import io.interlock.contract.activities.Execution;
 import io.interlock.contract.activities.ResolvedCall;
@@ -35,10 +37,19 @@ import java.util.function.Supplier;
 public final class ToolActivitiesImpl implements ToolActivities {
   private final ToolRegistry registry;
   private final ToolContext ctx;
+  private final VerificationPool verifications;
 
+  /** Verifies on the activity's own thread, sleeping between polls (tests, small setups). */
   public ToolActivitiesImpl(ToolRegistry registry, ToolContext ctx) {
+    this(registry, ctx, null);
+  }
+
+  /** Verifies on the shared pool: a verifying step holds no thread while it waits. */
+  public ToolActivitiesImpl(
+      ToolRegistry registry, ToolContext ctx, VerificationPool verifications) {
     this.registry = registry;
     this.ctx = ctx;
+    this.verifications = verifications;
   }
 
   @Override
@@ -88,10 +99,12 @@ public final class ToolActivitiesImpl implements ToolActivities {
               request.budgetSeconds() > 0
                   ? request.budgetSeconds()
                   : tool.defaultBudgetSeconds(ctx, args);
-          VerificationLoop loop =
-              new VerificationLoop(ctx.clock(), ctx.pollInterval(), ActivityHeartbeat::beat);
-          return loop.run(
-              Duration.ofSeconds(budget), () -> tool.observe(ctx, args, request.execution()));
+          Supplier<Observation> observe = () -> tool.observe(ctx, args, request.execution());
+          if (verifications != null) {
+            return verifications.start(Duration.ofSeconds(budget), ctx.pollInterval(), observe);
+          }
+          return new VerificationLoop(ctx.clock(), ctx.pollInterval(), ActivityHeartbeat::beat)
+              .run(Duration.ofSeconds(budget), observe);
         });
   }
 

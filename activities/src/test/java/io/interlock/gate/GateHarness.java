@@ -3,11 +3,14 @@ package io.interlock.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.ToolContext;
+import io.interlock.activities.verify.VerificationPool;
+import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
@@ -28,6 +31,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,6 +54,7 @@ final class GateHarness implements AutoCloseable {
 
   final SimulatedCluster cluster;
   final TestWorkflowEnvironment env;
+  final VerificationPool verifications;
   final WorkflowClient client;
   final RecordingInbox inbox = new RecordingInbox();
 
@@ -78,10 +83,23 @@ final class GateHarness implements AutoCloseable {
     this(policyFile, policyClock, (environment, real) -> real);
   }
 
+  /** With each environment worker running at most {@code slots} activities at once. */
+  static GateHarness withActivitySlots(int slots) {
+    return new GateHarness(POLICY, Clock.systemUTC(), (environment, real) -> real, slots);
+  }
+
   private GateHarness(
       Path policyFile,
       Clock policyClock,
       java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools) {
+    this(policyFile, policyClock, tools, 0);
+  }
+
+  private GateHarness(
+      Path policyFile,
+      Clock policyClock,
+      java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools,
+      int activitySlots) {
     this.policyClock = policyClock;
     cluster = GateFixtures.startCluster();
     Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
@@ -110,12 +128,23 @@ final class GateHarness implements AutoCloseable {
     }
     SecretStores stores = SecretStores.of(Map.of(SECRET_STORE, secretStore));
     DigestKey digestKey = DigestKey.ephemeral();
+    // As the worker runs it: verifications on a shared pool, completed asynchronously.
+    verifications =
+        new VerificationPool(
+            env.getWorkflowClient().newActivityCompletionClient(), Clock.systemUTC(), 2);
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
     control.registerWorkflowImplementationTypes(
         AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
     control.registerActivitiesImplementations(inbox);
     for (String environment : List.of("staging", "prod")) {
-      Worker w = env.newWorker(AgentTask.environmentQueue(environment));
+      Worker w =
+          env.newWorker(
+              AgentTask.environmentQueue(environment),
+              activitySlots > 0
+                  ? WorkerOptions.newBuilder()
+                      .setMaxConcurrentActivityExecutionSize(activitySlots)
+                      .build()
+                  : WorkerOptions.getDefaultInstance());
       ToolContext ctx =
           new ToolContext(
               environment,
@@ -124,10 +153,15 @@ final class GateHarness implements AutoCloseable {
               Duration.ofMillis(100),
               stores,
               digestKey);
-      w.registerActivitiesImplementations(
-          tools.apply(environment, new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx)),
+      ToolActivities envTools =
+          tools.apply(
+              environment,
+              new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx, verifications));
+      PolicyActivities envPolicy =
           GateFixtures.policy(
-              withIdentities, policyClock, environment, cluster, env.getWorkflowClient()));
+              withIdentities, policyClock, environment, cluster, env.getWorkflowClient());
+      w.registerActivitiesImplementations(
+          envTools, envPolicy, new LookActivitiesImpl(envTools, envPolicy));
     }
     env.start();
     client = env.getWorkflowClient();
@@ -268,6 +302,7 @@ final class GateHarness implements AutoCloseable {
   @Override
   public void close() {
     env.close();
+    verifications.close();
     cluster.close();
     try (var files = Files.walk(secretStore)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The real dev server ({@code java -jar quarkus-run.jar dev}) as a subprocess on free ports, its
  * state in memory and its kubeconfig and log in a private folder.
  */
-final class DevServer implements AutoCloseable {
-  final String base;
+public final class DevServer implements AutoCloseable {
+  public final String base;
   final Path log;
   private final Process process;
 
@@ -28,7 +28,7 @@ final class DevServer implements AutoCloseable {
     this.log = log;
   }
 
-  static DevServer start(Path jar, List<String> jvmArgs, Path dir, HttpClient http)
+  public static DevServer start(Path jar, List<String> jvmArgs, Path dir, HttpClient http)
       throws Exception {
     Files.createDirectories(dir);
     int port = freePort();
@@ -74,7 +74,7 @@ final class DevServer implements AutoCloseable {
   }
 
   /** Resident set size of the server process in MiB (Linux /proc), or -1 where unknown. */
-  double rssMiB() {
+  public double rssMiB() {
     try {
       for (String line :
           Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {

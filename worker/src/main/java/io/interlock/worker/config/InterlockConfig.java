@@ -132,6 +132,10 @@ public interface InterlockConfig {
     @WithDefault("${user.home}/.interlock/dev-kubeconfig")
     String kubeconfigPath();
 
+    /** How long the simulated cluster takes per rollout step (benchmarks set it near zero). */
+    @WithDefault("1s")
+    Duration rolloutStep();
+
     /** Print the banner with addresses and a copy-pasteable example. */
     @WithDefault("true")
     boolean banner();

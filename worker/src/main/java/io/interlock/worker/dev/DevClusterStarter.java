@@ -2,6 +2,7 @@ package io.interlock.worker.dev;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Starts the dev server's cluster: the simulated cluster seeded with the demo estate, as a child
@@ -10,12 +11,15 @@ import java.nio.file.Path;
  */
 @ApplicationScoped
 public class DevClusterStarter {
-  public DevCluster start(Path kubeconfig) {
+  /** Starts it, writing its kubeconfig, with {@code rolloutStep} between controller ticks. */
+  public DevCluster start(Path kubeconfig, Duration rolloutStep) {
     return SimClusterProcess.start(
         SimClusterProcess.jar(),
         kubeconfig,
         "--seed",
         "demo",
+        "--rollout-step",
+        rolloutStep.toMillis() + "ms",
         // The dev server's cluster serves the Kubernetes API only, never the test endpoints.
         "--admin-endpoints",
         "off");

@@ -72,7 +72,7 @@ public class DevStack {
 
   public synchronized DevCluster cluster() {
     if (cluster == null) {
-      cluster = clusters.start(Path.of(config.dev().kubeconfigPath()));
+      cluster = clusters.start(Path.of(config.dev().kubeconfigPath()), config.dev().rolloutStep());
     }
     return cluster;
   }

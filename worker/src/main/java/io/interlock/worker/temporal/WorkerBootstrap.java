@@ -1,6 +1,7 @@
 package io.interlock.worker.temporal;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -8,6 +9,7 @@ import io.interlock.activities.policy.PolicyActivitiesImpl;
 import io.interlock.activities.policy.SelfSubjectAccessReviewer;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolRegistry;
+import io.interlock.activities.verify.VerificationPool;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.environments.ClusterClients;
 import io.interlock.worker.environments.PolicyView;
@@ -54,6 +56,7 @@ public class WorkerBootstrap {
   private final WorkerSecrets secrets;
   private final ToolRegistry registry = KubernetesCatalog.registry();
   private WorkerFactory factory;
+  private VerificationPool verifications;
 
   public WorkerBootstrap(
       InterlockConfig config,
@@ -89,6 +92,9 @@ public class WorkerBootstrap {
       searchAttributes.register();
     }
     factory = WorkerFactory.newInstance(client);
+    // Every environment's verifications share a few observer threads; waiting holds none.
+    verifications =
+        new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 16);
     if (api) {
       // The workflows and the inbox run beside the API: the inbox index is this process's memory.
       Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
@@ -99,7 +105,7 @@ public class WorkerBootstrap {
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
-      w.registerActivitiesImplementations(
+      ToolActivitiesImpl tools =
           new ToolActivitiesImpl(
               registry,
               new ToolContext(
@@ -108,13 +114,17 @@ public class WorkerBootstrap {
                   Clock.systemUTC(),
                   config.verifyPollInterval(),
                   secrets.stores(),
-                  secrets.digestKey())),
+                  secrets.digestKey()),
+              verifications);
+      PolicyActivitiesImpl envPolicy =
           new PolicyActivitiesImpl(
               policy.file(),
               env,
               Clock.systemUTC(),
               LockReader.temporal(client),
-              new SelfSubjectAccessReviewer(k8s)));
+              new SelfSubjectAccessReviewer(k8s));
+      w.registerActivitiesImplementations(
+          tools, envPolicy, new LookActivitiesImpl(tools, envPolicy));
       LOG.infof(
           "serving environment %s on %s (%s)",
           env, AgentTask.environmentQueue(env), clusters.describe(env));
@@ -130,6 +140,9 @@ public class WorkerBootstrap {
     if (factory != null) {
       factory.shutdown();
       factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (verifications != null) {
+      verifications.close();
     }
   }
 }

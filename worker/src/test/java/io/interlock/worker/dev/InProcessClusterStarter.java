@@ -6,6 +6,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The tests' dev cluster: the simulated cluster in this JVM (the dev server runs it as a child
@@ -16,8 +17,9 @@ import java.nio.file.Path;
 @ApplicationScoped
 public class InProcessClusterStarter extends DevClusterStarter {
   @Override
-  public DevCluster start(Path kubeconfig) {
-    SimulatedCluster cluster = SimulatedCluster.builder().start().seedDemo();
+  public DevCluster start(Path kubeconfig, Duration rolloutStep) {
+    SimulatedCluster cluster =
+        SimulatedCluster.builder().rolloutStepDelay(rolloutStep).start().seedDemo();
     return new InProcess(cluster, cluster.writeKubeconfig(kubeconfig));
   }
 

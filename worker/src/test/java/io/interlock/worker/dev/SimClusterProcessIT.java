@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,8 @@ class SimClusterProcessIT {
       "given the dev server's starter, the simulated cluster should serve the demo estate from a child process, without test endpoints, and end when closed")
   void childProcess() throws Exception {
     Path kubeconfig = Files.createTempDirectory("interlock-dev-").resolve("kubeconfig");
-    SimClusterProcess cluster = (SimClusterProcess) new DevClusterStarter().start(kubeconfig);
+    SimClusterProcess cluster =
+        (SimClusterProcess) new DevClusterStarter().start(kubeconfig, Duration.ofSeconds(1));
     try (KubernetesClient client = cluster.newClient()) {
       assertThat(cluster.kubeconfig()).isEqualTo(kubeconfig.toAbsolutePath());
       assertThat(Files.readString(kubeconfig)).contains(cluster.url());

@@ -10,8 +10,6 @@ import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.AuditKind;
-import io.interlock.contract.values.Effect;
-import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.values.TaskSnapshot;
 import io.interlock.contract.views.AuditEntry;
@@ -21,7 +19,6 @@ import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskRequests;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -47,6 +44,7 @@ public class AgentTaskImpl implements AgentTask {
   private final ApprovalDesk desk;
   private final SearchIndex index;
   private final Gate gate;
+  private final Proposals proposals;
   private boolean finishRequested;
 
   /**
@@ -57,17 +55,7 @@ public class AgentTaskImpl implements AgentTask {
   @WorkflowInit
   public AgentTaskImpl(TaskRequest request) {
     TaskRequests.check(request);
-    TaskSnapshot resume =
-        Workflow.getMemo(TaskSnapshot.MEMO, TaskSnapshot.class, TaskSnapshot.class);
-    if (resume != null && Workflow.getInfo().getContinuedExecutionRunId().isEmpty()) {
-      // Only this workflow's own continue-as-new may hand a run its state; a client never can.
-      throw ApplicationFailure.newNonRetryableFailure(
-          "refused: memo '"
-              + TaskSnapshot.MEMO
-              + "' carries task state, which only a continue-as-new of the task"
-              + " itself may do; start the task without it",
-          FailureType.INVALID_ARGS.type());
-    }
+    TaskSnapshot resume = TaskRuns.carried();
     this.task = TaskContext.of(request, resume);
     this.requesterProof = request.requesterProof();
     this.act = new GateActivities(task.environment());
@@ -80,31 +68,13 @@ public class AgentTaskImpl implements AgentTask {
     this.desk = new ApprovalDesk(task, steps, audit);
     this.index = new SearchIndex(task, steps);
     this.gate = new Gate(task, act, audit, steps, desk, index);
+    this.proposals = new Proposals(task, audit, steps, gate);
     if (resume != null) {
       this.finishRequested = resume.finishRequested();
       this.requesterIdentity = resume.requester();
       resume.steps().forEach(steps::restore);
     } else {
-      audit.record(
-          null,
-          AuditKind.TASK_STARTED,
-          task.requester(),
-          detail(
-              "taskId",
-              task.taskId(),
-              "environment",
-              task.environment(),
-              "goal",
-              task.goal(),
-              "approvalTimeoutSeconds",
-              task.approvalTimeoutSeconds(),
-              "initialSteps",
-              request.steps() == null ? 0 : request.steps().size()));
-      if (request.steps() != null) {
-        request
-            .steps()
-            .forEach(call -> steps.enqueueLast(steps.propose(call, null, task.requester())));
-      }
+      TaskRuns.start(task, audit, steps, request);
     }
     audit.initialized();
   }
@@ -149,7 +119,7 @@ public class AgentTaskImpl implements AgentTask {
       }
       Step step = steps.next();
       if (step.effect == null) {
-        gate.resolve(step); // a planned step is resolved when its turn comes
+        gate.resolve(step, true); // a planned step is resolved when its turn comes
       }
       gate.drive(step);
       if (!step.state().isFinal()) {
@@ -187,33 +157,7 @@ public class AgentTaskImpl implements AgentTask {
           "the requester of task " + task.taskId() + " is not proven; nothing runs",
           "REQUESTER_UNPROVEN");
     }
-    Step s = steps.propose(call, null, task.requester());
-    if (steps.haltedBy != null && steps.active == null) {
-      audit.record(
-          s.stepId, AuditKind.RESUMED, task.requester(), detail("haltedBy", steps.haltedBy));
-      steps.haltedBy = null;
-    }
-    gate.resolve(s);
-    if (!s.state().isFinal() && s.effect == Effect.READ) {
-      // Reads never wait for approvals, only for a write that is executing right now.
-      Workflow.await(() -> !steps.mutating());
-      gate.drive(s);
-    }
-    if (s.state().isFinal()) {
-      StepView answer = s.view();
-      steps.keepBounded(false);
-      return answer;
-    }
-    steps.enqueueInOrder(s);
-    Workflow.await(
-        () ->
-            s.state().isFinal()
-                || s.state() == StepState.AWAITING_APPROVAL
-                || (s.state() == StepState.PROPOSED
-                    && steps.active != null
-                    && steps.active != s
-                    && steps.active.state() == StepState.AWAITING_APPROVAL));
-    return s.view();
+    return proposals.propose(call);
   }
 
   @Override
@@ -296,26 +240,6 @@ public class AgentTaskImpl implements AgentTask {
   }
 
   private void continueAsNew() {
-    Workflow.await(Workflow::isEveryHandlerFinished);
-    audit.record(
-        null,
-        AuditKind.CONTINUED_AS_NEW,
-        ENGINE,
-        detail("historyLength", Workflow.getInfo().getHistoryLength()));
-    audit.flush();
-    steps.keepBounded(true); // the next run carries open steps whole and finished ones compact
-    TaskSnapshot snapshot =
-        new TaskSnapshot(
-            steps.views(),
-            audit.seq(),
-            steps.nextNumber(),
-            finishRequested,
-            steps.haltedBy,
-            task.taskId(),
-            requesterIdentity);
-    // The carried state rides in the memo; the new run accepts it only as a genuine continuation.
-    ContinueAsNewOptions options =
-        ContinueAsNewOptions.newBuilder().setMemo(Map.of(TaskSnapshot.MEMO, snapshot)).build();
-    Workflow.continueAsNew(options, task.continued());
+    TaskRuns.continueAsNew(task, audit, steps, finishRequested, requesterIdentity);
   }
 }

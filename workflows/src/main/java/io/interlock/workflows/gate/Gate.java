@@ -3,30 +3,24 @@ package io.interlock.workflows.gate;
 import static io.interlock.workflows.gate.AuditTrail.detail;
 
 import io.interlock.contract.activities.ExecuteRequest;
-import io.interlock.contract.activities.PolicyCheck;
+import io.interlock.contract.activities.Look;
+import io.interlock.contract.activities.LookRequest;
 import io.interlock.contract.activities.ResolvedCall;
-import io.interlock.contract.activities.RollbackPlan;
-import io.interlock.contract.activities.RollbackRequest;
 import io.interlock.contract.activities.VerifyRequest;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.Confidence;
 import io.interlock.contract.values.Effect;
-import io.interlock.contract.values.PendingApproval;
-import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
-import io.interlock.contract.values.ToolSpec;
 import io.interlock.contract.values.Verdict;
 import io.interlock.contract.values.Verification;
 import io.interlock.workflows.StepBudget;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A step's life. Reads: policy, then run. Writes: preview → policy → approval (hash-bound, with a
@@ -43,7 +37,9 @@ final class Gate {
   private final AuditTrail audit;
   private final StepQueue steps;
   private final ApprovalDesk desk;
-  private final SearchIndex index;
+  private final StepPolicy policy;
+  private final ApproverNotices notices;
+  private final RollbackProposal rollback;
 
   Gate(
       TaskContext task,
@@ -57,7 +53,9 @@ final class Gate {
     this.audit = audit;
     this.steps = steps;
     this.desk = desk;
-    this.index = index;
+    this.policy = new StepPolicy(task, act, audit);
+    this.notices = new ApproverNotices(task, act, index);
+    this.rollback = new RollbackProposal(task, act, audit, steps);
   }
 
   /** Drives a step until it ends, or parks it awaiting approval when continue-as-new is due. */
@@ -65,12 +63,12 @@ final class Gate {
     while (!s.state().isFinal()) {
       StepState next =
           switch (s.state()) {
-            case PROPOSED -> s.effect == Effect.READ ? checkRead(s) : preview(s);
+            case PROPOSED -> s.effect == Effect.READ ? policy.checkRead(s) : preview(s);
             case RUNNING -> read(s);
-            case PREVIEWED -> check(s, PolicyStage.PROPOSE);
+            case PREVIEWED -> policy.check(s, PolicyStage.PROPOSE);
             case POLICY_CHECKED -> desk.open(s);
             case AWAITING_APPROVAL -> awaitDecision(s);
-            case APPROVED -> check(s, PolicyStage.RECHECK);
+            case APPROVED -> policy.check(s, PolicyStage.RECHECK);
             case POLICY_RECHECKED -> startExecution(s);
             case EXECUTING -> execute(s);
             case VERIFYING -> verify(s);
@@ -85,21 +83,28 @@ final class Gate {
     }
   }
 
-  /** The registry decides READ or WRITE; an unknown tool counts as WRITE and is refused. */
-  void resolve(Step s) {
-    ResolvedCall resolved;
+  /**
+   * The registry decides READ or WRITE; an unknown tool counts as WRITE and is refused. A READ that
+   * may run now comes back already checked by policy and read: one hop instead of three.
+   */
+  void resolve(Step s, boolean readNow) {
+    Look look;
     try {
-      resolved = act.tools.resolve(task.environment(), s.call);
+      look =
+          act.look.look(
+              new LookRequest(task.environment(), s.call, readNow ? policy.readCheck(s) : null));
     } catch (ActivityFailure f) {
       s.effect = Effect.WRITE;
       move(s, fail(s, "could not resolve the tool: " + act.describe(f), AuditKind.TOOL_REFUSED));
       return;
     }
+    ResolvedCall resolved = look.resolved();
     if (resolved.spec() == null) {
       s.effect = Effect.WRITE;
       move(s, fail(s, String.join("; ", resolved.problems()), AuditKind.TOOL_REFUSED));
       return;
     }
+    s.looked = look;
     s.effect = resolved.spec().effect();
     s.idempotent = resolved.spec().idempotent();
     s.destructive = resolved.spec().destructive();
@@ -121,7 +126,7 @@ final class Gate {
   void halt(Step s) {
     steps.halt(s);
     if (s.state() == StepState.VERIFICATION_FAILED) {
-      proposeRollback(s);
+      rollback.propose(s);
     }
   }
 
@@ -130,17 +135,19 @@ final class Gate {
         || Workflow.getInfo().getHistoryLength() > task.historyLimit();
   }
 
-  /** Reads need no approval, but obey the environment, its namespaces and its allowed tools. */
-  private StepState checkRead(Step s) {
-    s.policy = policy(s, PolicyStage.PROPOSE);
-    return s.policy.allowed() ? StepState.RUNNING : block(s, s.policy);
-  }
-
   private StepState read(Step s) {
-    try {
-      s.result = act.tools.read(task.environment(), s.call);
-    } catch (ActivityFailure f) {
-      return fail(s, act.describe(f), AuditKind.READ_FAILED);
+    Look look = s.looked;
+    s.looked = null;
+    if (look != null && look.readFailure() != null) {
+      return fail(s, look.readFailure(), AuditKind.READ_FAILED);
+    } else if (look != null && look.result() != null) {
+      s.result = look.result();
+    } else {
+      try {
+        s.result = act.tools.read(task.environment(), s.call);
+      } catch (ActivityFailure f) {
+        return fail(s, act.describe(f), AuditKind.READ_FAILED);
+      }
     }
     audit.record(s.stepId, AuditKind.READ, task.requester(), detail("tool", s.call.tool()));
     return AuditKind.READ.leadsTo();
@@ -159,19 +166,6 @@ final class Gate {
         ENGINE,
         detail("summary", s.preview.summary(), "preview", s.preview));
     return AuditKind.PREVIEWED.leadsTo();
-  }
-
-  /** A denial at PROPOSE that policy lets approvers override (break glass) still goes to them. */
-  private StepState check(Step s, PolicyStage stage) {
-    PolicyDecision d = policy(s, stage);
-    if (stage == PolicyStage.PROPOSE) {
-      s.policy = d;
-    } else {
-      s.recheck = d;
-    }
-    audit.record(s.stepId, stage.audit(), ENGINE, policyDetail(d));
-    boolean overridable = stage == PolicyStage.PROPOSE && !d.overridableBy().isEmpty();
-    return d.allowed() || overridable ? stage.passed() : block(s, d);
   }
 
   /** Waits for enough approvals, a rejection or the deadline; parks when continue-as-new is due. */
@@ -211,8 +205,8 @@ final class Gate {
       }
     }
     StepState outcome = s.rejected ? StepState.REJECTED : StepState.APPROVED;
-    settled(
-        s, outcome); // the inbox hears the outcome while the index still shows the step awaiting
+    // The inbox hears the outcome while the index still shows the step awaiting.
+    notices.settled(s, outcome);
     if (outcome == StepState.APPROVED) {
       audit.record(
           s.stepId,
@@ -301,144 +295,15 @@ final class Gate {
   private void move(Step s, StepState next) {
     s.moveTo(next);
     switch (next) {
-      case AWAITING_APPROVAL -> {
-        index.upsert(false);
-        notifyAwaiting(s);
-      }
-      case BLOCKED, EXPIRED -> settled(s, next);
+      case AWAITING_APPROVAL -> notices.awaiting(s);
+      case BLOCKED, EXPIRED -> notices.settled(s, next);
       default -> {} // other states concern only the step
     }
-  }
-
-  private StepState block(Step s, PolicyDecision d) {
-    s.error =
-        "blocked by policy rule "
-            + d.ruleId()
-            + " ("
-            + d.stage()
-            + ", policy "
-            + d.policyVersion()
-            + "): "
-            + d.reason();
-    audit.record(s.stepId, AuditKind.BLOCKED, ENGINE, policyDetail(d));
-    return AuditKind.BLOCKED.leadsTo();
   }
 
   private StepState fail(Step s, String why, AuditKind kind) {
     s.error = CallerText.bounded(why, StepBudget.ERROR_CHARS);
     audit.record(s.stepId, kind, ENGINE, detail("tool", s.call.tool(), "error", s.error));
     return kind.leadsTo();
-  }
-
-  private PolicyDecision policy(Step s, PolicyStage stage) {
-    String breakGlass =
-        stage == PolicyStage.RECHECK && ApprovalRules.needsBreakGlass(s)
-            ? ApprovalRules.breakGlassReason(s)
-            : null;
-    try {
-      ToolSpec spec =
-          new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
-      return StepBudget.bounded(
-          act.policy.check(
-              new PolicyCheck(
-                  stage,
-                  task.taskId(),
-                  s.stepId,
-                  task.requester(),
-                  task.environment(),
-                  s.call,
-                  spec,
-                  s.preview,
-                  List.copyOf(s.approvals),
-                  breakGlass,
-                  task.taskRunId(),
-                  s.callHash)));
-    } catch (ActivityFailure f) {
-      // Fail closed: no policy answer is a denial.
-      return new PolicyDecision(
-          false,
-          "policy.unavailable",
-          "policy could not be evaluated: "
-              + act.describe(f)
-              + "; the step is blocked (fail closed)",
-          0,
-          List.of(),
-          "unknown",
-          stage,
-          Map.of(),
-          0,
-          0,
-          List.of());
-    }
-  }
-
-  private void proposeRollback(Step s) {
-    RollbackPlan plan;
-    try {
-      plan = act.tools.planRollback(new RollbackRequest(task.environment(), s.call, s.execution));
-    } catch (ActivityFailure f) {
-      audit.record(s.stepId, AuditKind.NO_ROLLBACK, ENGINE, detail("why", act.describe(f)));
-      return;
-    }
-    if (plan == null || plan.call() == null) {
-      audit.record(
-          s.stepId,
-          AuditKind.NO_ROLLBACK,
-          ENGINE,
-          detail("why", plan == null ? "no plan" : plan.note()));
-      return;
-    }
-    Step rollback = steps.propose(plan.call(), s.stepId, ENGINE);
-    steps.enqueueFirst(rollback);
-    audit.record(
-        rollback.stepId,
-        AuditKind.ROLLBACK_PROPOSED,
-        ENGINE,
-        detail("rollbackOf", s.stepId, "call", plan.call(), "note", plan.note()));
-  }
-
-  private void notifyAwaiting(Step s) {
-    PendingApproval pending =
-        new PendingApproval(
-            task.taskId(),
-            s.stepId,
-            task.environment(),
-            task.requester(),
-            task.goal(),
-            s.call.tool(),
-            s.preview.target(),
-            s.preview.summary(),
-            s.preview.diff(),
-            s.callHash,
-            s.policy,
-            AuditTrail.now(),
-            s.deadline);
-    // Fire and forget: the inbox is bookkeeping and must never hold up the gate.
-    Async.procedure(act.inbox::awaitingApproval, pending);
-  }
-
-  private void settled(Step s, StepState outcome) {
-    Async.procedure(act.inbox::settled, task.taskId(), s.stepId, outcome.name());
-    index.upsert(false);
-  }
-
-  private static Map<String, Object> policyDetail(PolicyDecision d) {
-    return detail(
-        "stage",
-        d.stage(),
-        "allowed",
-        d.allowed(),
-        "ruleId",
-        d.ruleId(),
-        "reason",
-        d.reason(),
-        "policyVersion",
-        d.policyVersion(),
-        "requiredApprovals",
-        d.requiredApprovals(),
-        "observed",
-        d.observed(),
-        "overridableBy",
-        d.overridableBy());
   }
 }

@@ -1,6 +1,7 @@
 package io.interlock.workflows.gate;
 
 import io.interlock.contract.activities.InboxActivities;
+import io.interlock.contract.activities.LookActivities;
 import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.values.CallerText;
@@ -35,6 +36,9 @@ final class GateActivities {
   /** Policy evaluation is a pure read of policy, locks and permissions: retrying is harmless. */
   final PolicyActivities policy;
 
+  /** A step's first hop (resolve; for a READ also policy and the read) only observes too. */
+  final LookActivities look;
+
   private final String environment;
   private final String queue;
 
@@ -43,6 +47,7 @@ final class GateActivities {
     this.queue = AgentTask.environmentQueue(environment);
     this.tools = Workflow.newActivityStub(ToolActivities.class, observe());
     this.policy = Workflow.newActivityStub(PolicyActivities.class, observe());
+    this.look = Workflow.newActivityStub(LookActivities.class, observe());
   }
 
   private ActivityOptions observe() {
@@ -51,7 +56,8 @@ final class GateActivities {
         .setStartToCloseTimeout(Duration.ofSeconds(60))
         // Without a worker for this environment the call fails instead of waiting forever.
         .setScheduleToCloseTimeout(Duration.ofMinutes(3))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+        .setRetryOptions(
+            RetryOptions.newBuilder().setMaximumAttempts(LookActivities.ATTEMPTS).build())
         .build();
   }
 

@@ -2,6 +2,7 @@ package io.interlock.workflows.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.contract.activities.Execution;
+import io.interlock.contract.activities.Look;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.Effect;
@@ -57,6 +58,10 @@ final class Step {
   boolean idempotent;
   boolean destructive;
   String callHash;
+
+  /** What the first hop already did for a READ (policy, the read); used once, never carried. */
+  Look looked;
+
   Preview preview;
   PolicyDecision policy;
   PolicyDecision recheck;

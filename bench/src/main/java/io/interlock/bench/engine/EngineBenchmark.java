@@ -1,0 +1,546 @@
+package io.interlock.bench.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.interlock.bench.DevServer;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine's figures in one run against the real dev server, each beside a baseline measured in
+ * the same run: reads against a direct API call and a {@code kubectl} subprocess; tasks/s against a
+ * minimal Temporal workflow with as many activities as the engine's path; the 500-step audit
+ * against a 50-step one. README: bench/README.md.
+ */
+public final class EngineBenchmark {
+  private static final Map<String, Object> READ =
+      Map.of(
+          "tool",
+          "k8s.get",
+          "args",
+          Map.of("kind", "Deployment", "namespace", "shop", "name", "web"));
+
+  private final Api api;
+  private final KubernetesClient k8s;
+  private final Path kubeconfig;
+  private final Options o;
+  private final List<String> table = new ArrayList<>();
+
+  private EngineBenchmark(Api api, KubernetesClient k8s, Path kubeconfig, Options o) {
+    this.api = api;
+    this.k8s = k8s;
+    this.kubeconfig = kubeconfig;
+    this.o = o;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Path dir = Files.createTempDirectory("interlock-engine-bench");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    List<String> jvm = new ArrayList<>(o.serverJvm);
+    jvm.add("-Dinterlock.dev.rollout-step=" + o.rolloutStep);
+    Process temporal = null;
+    if (o.realTemporal) {
+      int port = 17233 + (int) (ProcessHandle.current().pid() % 1000);
+      temporal =
+          new ProcessBuilder(
+                  "temporal",
+                  "server",
+                  "start-dev",
+                  "--headless",
+                  "--ip",
+                  "127.0.0.1",
+                  "--port",
+                  String.valueOf(port),
+                  "--db-filename",
+                  dir.resolve("temporal.db").toString(),
+                  "--log-level",
+                  "error")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("temporal.log").toFile())
+              .start();
+      jvm.add("-Dinterlock.dev.temporal-target=127.0.0.1:" + port);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Interlock engine benchmark: %s Temporal, %d cores, load average at start %.2f, rollout"
+            + " step %s (log %s)%n",
+        o.realTemporal ? "real (temporal server start-dev, SQLite)" : "embedded (Java test server)",
+        Runtime.getRuntime().availableProcessors(),
+        load(),
+        o.rolloutStep,
+        dir);
+    try (DevServer server = DevServer.start(o.jar, jvm, dir.resolve("server"), http);
+        KubernetesClient k8s =
+            new KubernetesClientBuilder()
+                .withConfig(
+                    Config.fromKubeconfig(
+                        Files.readString(dir.resolve("server").resolve("kubeconfig"))))
+                .build()) {
+      Api api = new Api(http, server.base);
+      new EngineBenchmark(api, k8s, dir.resolve("server").resolve("kubeconfig"), o).run(server);
+    } finally {
+      if (temporal != null) {
+        temporal.destroy();
+      }
+    }
+  }
+
+  private void run(DevServer server) throws Exception {
+    reads();
+    gatedWrites();
+    throughput();
+    audit();
+    table.add(String.format(Locale.ROOT, "server RSS at the end: %.0f MiB", server.rssMiB()));
+    System.out.printf(Locale.ROOT, "%nRESULT (same run; load average at end %.2f)%n", load());
+    table.forEach(l -> System.out.println("  " + l));
+  }
+
+  /** Engine reads against the same object read directly and by kubectl. */
+  private void reads() throws Exception {
+    String task = start("bench-reads");
+    List<Double> engine = new ArrayList<>();
+    for (int i = 0; i < o.reads + 20; i++) {
+      long t0 = System.nanoTime();
+      JsonNode step = api.post(Api.AGENT, "/api/tasks/" + task + "/steps", READ);
+      double ms = ms(t0);
+      require(step, "RUNNING".equals(step.path("state").asText()) || isRead(step));
+      if (i >= 20) {
+        engine.add(ms);
+      }
+    }
+    List<Double> direct = new ArrayList<>();
+    for (int i = 0; i < o.reads + 20; i++) {
+      long t0 = System.nanoTime();
+      Deployment d = k8s.apps().deployments().inNamespace("shop").withName("web").get();
+      double ms = ms(t0);
+      if (d == null) {
+        throw new IllegalStateException("shop/web is missing");
+      }
+      if (i >= 20) {
+        direct.add(ms);
+      }
+    }
+    List<Double> kubectl = new ArrayList<>();
+    for (int i = 0; i < o.kubectlRuns + 2; i++) {
+      long t0 = System.nanoTime();
+      Process p =
+          new ProcessBuilder(
+                  "kubectl",
+                  "--kubeconfig",
+                  kubeconfig.toString(),
+                  "-n",
+                  "shop",
+                  "get",
+                  "deployment",
+                  "web",
+                  "-o",
+                  "json")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("kubectl get failed");
+      }
+      if (i >= 2) {
+        kubectl.add(ms(t0));
+      }
+    }
+    Latency e = Latency.of("engine read (propose k8s.get over REST)", engine);
+    Latency d = Latency.of("baseline: the same GET, direct (fabric8, warm)", direct);
+    Latency k = Latency.of("baseline: kubectl get subprocess", kubectl);
+    table.add(e.line());
+    table.add(d.line());
+    table.add(k.line());
+    table.add(
+        String.format(
+            Locale.ROOT,
+            "  engine/direct %.1fx at p50; kubectl/engine %.1fx at p50 (goal: engine <= 25/60 ms,"
+                + " >= 5x faster than kubectl)",
+            e.p50() / d.p50(),
+            k.p50() / e.p50()));
+  }
+
+  /** One write at a time: propose until it waits, then approval until the API server has it. */
+  private void gatedWrites() throws Exception {
+    List<Double> propose = new ArrayList<>();
+    List<Double> persisted = new ArrayList<>();
+    for (int i = 0; i < o.writes; i++) {
+      int replicas = 3 + i % 2;
+      String task = start("bench-write-" + i);
+      long t0 = System.nanoTime();
+      JsonNode step = api.post(Api.AGENT, "/api/tasks/" + task + "/steps", scale("web", replicas));
+      propose.add(ms(t0));
+      require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
+      long t1 = System.nanoTime();
+      api.post(
+          Api.APPROVER,
+          "/api/tasks/" + task + "/steps/" + step.path("stepId").asText() + "/approve",
+          Map.of("callHash", step.path("callHash").asText()));
+      while (replicas(k8s, "web") != replicas) {
+        Thread.onSpinWait();
+      }
+      persisted.add(ms(t1));
+      awaitFinal(task, step.path("stepId").asText());
+    }
+    table.add(Latency.of("write propose -> AWAITING_APPROVAL (goal p50 <= 30 ms)", propose).line());
+    table.add(
+        Latency.of("approve -> mutation persisted at the API server (goal 30/100)", persisted)
+            .line());
+  }
+
+  /**
+   * Tasks/s to AWAITING_APPROVAL and approve to VERIFIED, N tasks at C concurrent, each on its own
+   * Deployment; the ceiling is a workflow with as many activities as the engine's path took.
+   */
+  private void throughput() throws Exception {
+    for (int i = 0; i < o.tasks; i++) {
+      k8s.apps().deployments().inNamespace("shop").resource(deployment("t-" + i)).create();
+    }
+    for (int i = 0; i < o.tasks; i++) {
+      k8s.apps()
+          .deployments()
+          .inNamespace("shop")
+          .withName("t-" + i)
+          .waitUntilCondition(
+              d ->
+                  d.getStatus() != null
+                      && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()),
+              5,
+              TimeUnit.MINUTES);
+    }
+    String[] stepIds = new String[o.tasks];
+    String[] hashes = new String[o.tasks];
+    long t0 = System.nanoTime();
+    parallel(
+        o.tasks,
+        i -> {
+          String task = start("bench-t-" + i);
+          JsonNode step = api.post(Api.AGENT, "/api/tasks/" + task + "/steps", scale("t-" + i, 2));
+          require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
+          stepIds[i] = step.path("stepId").asText();
+          hashes[i] = step.path("callHash").asText();
+        });
+    double toWaiting = o.tasks / secs(t0);
+    int k = activitiesUntilWaiting("bench-t-0");
+    double ceiling = ceiling(k);
+    long t1 = System.nanoTime();
+    parallel(
+        o.tasks,
+        i -> {
+          api.post(
+              Api.APPROVER,
+              "/api/tasks/bench-t-" + i + "/steps/" + stepIds[i] + "/approve",
+              Map.of("callHash", hashes[i]));
+          JsonNode done = awaitFinal("bench-t-" + i, stepIds[i]);
+          require(done, "VERIFIED".equals(done.path("state").asText()));
+        });
+    double toVerified = o.tasks / secs(t1);
+    table.add(
+        String.format(
+            Locale.ROOT,
+            "tasks/s start -> AWAITING_APPROVAL: %.1f (%d tasks, %d concurrent); ceiling, a"
+                + " workflow of %d empty activities: %.1f/s; ratio %.2f (goal >= 50/s, >= 0.7)",
+            toWaiting,
+            o.tasks,
+            o.concurrency,
+            k,
+            ceiling,
+            toWaiting / ceiling));
+    table.add(
+        String.format(
+            Locale.ROOT,
+            "tasks/s approve -> VERIFIED: %.1f (rollout step %s; goal >= 50/s)",
+            toVerified,
+            o.rolloutStep));
+  }
+
+  /** The audit report of a task of N reads against one of N/10, both finished. */
+  private void audit() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int steps : List.of(o.auditSteps / 10, o.auditSteps)) {
+      String task = start("bench-audit-" + steps);
+      for (int i = 0; i < steps; i++) {
+        api.post(Api.AGENT, "/api/tasks/" + task + "/steps", READ);
+      }
+      api.post(Api.AGENT, "/api/tasks/" + task + "/finish", null);
+      awaitState(task, "COMPLETED");
+      List<Double> ms = new ArrayList<>();
+      int bytes = 0;
+      for (int i = 0; i < 7; i++) {
+        long t0 = System.nanoTime();
+        bytes = api.getLength(Api.APPROVER, "/api/tasks/" + task + "/audit?format=json");
+        if (i >= 2) {
+          ms.add(ms(t0));
+        }
+      }
+      lines.add(
+          Latency.of(
+                  String.format(
+                      Locale.ROOT, "audit report of a %d-step task (%,d bytes)", steps, bytes),
+                  ms)
+              .line());
+    }
+    table.add(lines.get(0) + "   (baseline)");
+    table.add(lines.get(1) + "   (goal <= 1 s)");
+  }
+
+  private String start(String taskId) throws Exception {
+    api.post(
+        Api.AGENT,
+        "/api/tasks",
+        Map.of(
+            "taskId",
+            taskId,
+            "environment",
+            "staging",
+            "goal",
+            "benchmark",
+            "approvalTimeoutSeconds",
+            86400));
+    return taskId;
+  }
+
+  private JsonNode awaitFinal(String task, String stepId) throws Exception {
+    while (true) {
+      for (JsonNode s : api.get(Api.APPROVER, "/api/tasks/" + task).path("steps")) {
+        if (s.path("stepId").asText().equals(stepId)
+            && List.of(
+                    "VERIFIED", "VERIFICATION_FAILED", "FAILED", "BLOCKED", "REJECTED", "EXPIRED")
+                .contains(s.path("state").asText())) {
+          return s;
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private void awaitState(String task, String state) throws Exception {
+    while (!api.get(Api.APPROVER, "/api/tasks/" + task).path("state").asText().equals(state)) {
+      Thread.sleep(50);
+    }
+  }
+
+  /** Activities the engine scheduled for a task until its write waited for approval. */
+  private int activitiesUntilWaiting(String taskId) throws Exception {
+    try (Temporal t = Temporal.connect(api)) {
+      return (int)
+          t.client.fetchHistory(taskId).getEvents().stream()
+              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+              .count();
+    }
+  }
+
+  /** Tasks/s of a workflow running k empty activities, at the same concurrency, same server. */
+  private double ceiling(int k) throws Exception {
+    try (Temporal t = Temporal.connect(api)) {
+      WorkerFactory factory = WorkerFactory.newInstance(t.client);
+      var worker = factory.newWorker(Ceiling.QUEUE);
+      worker.registerWorkflowImplementationTypes(Ceiling.RunImpl.class);
+      worker.registerActivitiesImplementations(new Ceiling.NoopImpl());
+      factory.start();
+      try {
+        long t0 = System.nanoTime();
+        parallel(
+            o.tasks,
+            i ->
+                t.client
+                    .newWorkflowStub(
+                        Ceiling.Run.class,
+                        WorkflowOptions.newBuilder()
+                            .setTaskQueue(Ceiling.QUEUE)
+                            .setWorkflowId("bench-ceiling-" + i + "-" + System.nanoTime())
+                            .build())
+                    .run(k));
+        return o.tasks / secs(t0);
+      } finally {
+        factory.shutdownNow();
+      }
+    }
+  }
+
+  private void parallel(int n, Body body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(o.concurrency);
+    try {
+      AtomicInteger next = new AtomicInteger();
+      List<Future<?>> fs = new ArrayList<>();
+      for (int w = 0; w < o.concurrency; w++) {
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    body.run(i);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  interface Body {
+    void run(int i) throws Exception;
+  }
+
+  /** A client of the dev server's Temporal, found through /api/info. */
+  private record Temporal(WorkflowServiceStubs stubs, WorkflowClient client)
+      implements AutoCloseable {
+    static Temporal connect(Api api) throws Exception {
+      JsonNode info = api.get(Api.APPROVER, "/api/info").path("temporal");
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder()
+                  .setTarget(info.path("target").asText())
+                  .build());
+      return new Temporal(
+          stubs,
+          WorkflowClient.newInstance(
+              stubs,
+              WorkflowClientOptions.newBuilder()
+                  .setNamespace(info.path("namespace").asText())
+                  .build()));
+    }
+
+    @Override
+    public void close() {
+      stubs.shutdownNow();
+    }
+  }
+
+  private static Map<String, Object> scale(String name, int replicas) {
+    return Map.of(
+        "tool",
+        "k8s.scale",
+        "args",
+        Map.of("kind", "Deployment", "namespace", "shop", "name", name, "replicas", replicas));
+  }
+
+  private static int replicas(KubernetesClient k8s, String name) {
+    Deployment d = k8s.apps().deployments().inNamespace("shop").withName(name).get();
+    return d.getSpec().getReplicas();
+  }
+
+  private static Deployment deployment(String name) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("shop/" + name + ":1.0")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static boolean isRead(JsonNode step) {
+    return "READ".equals(step.path("effect").asText()) && step.path("error").isNull();
+  }
+
+  private static void require(JsonNode step, boolean ok) {
+    if (!ok) {
+      throw new IllegalStateException("unexpected answer: " + step);
+    }
+  }
+
+  private static double ms(long since) {
+    return (System.nanoTime() - since) / 1e6;
+  }
+
+  private static double secs(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static double load() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** Command-line options; every one has a default. */
+  static final class Options {
+    Path jar = Path.of("worker", "target-bench", "quarkus-app", "quarkus-run.jar");
+    int reads = 200;
+    int kubectlRuns = 30;
+    int writes = 30;
+    int tasks = 200;
+    int concurrency = 50;
+    int auditSteps = 500;
+    String rolloutStep = "10ms";
+    boolean realTemporal;
+    List<String> serverJvm = new ArrayList<>();
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      List<String> a = new ArrayList<>(List.of(args));
+      Collections.reverse(a);
+      while (!a.isEmpty()) {
+        String flag = a.remove(a.size() - 1);
+        if (flag.equals("--real-temporal")) {
+          o.realTemporal = true;
+          continue;
+        }
+        if (a.isEmpty()) {
+          throw new IllegalArgumentException("option " + flag + " needs a value");
+        }
+        String v = a.remove(a.size() - 1);
+        switch (flag) {
+          case "--jar" -> o.jar = Path.of(v);
+          case "--reads" -> o.reads = Integer.parseInt(v);
+          case "--kubectl-runs" -> o.kubectlRuns = Integer.parseInt(v);
+          case "--writes" -> o.writes = Integer.parseInt(v);
+          case "--tasks" -> o.tasks = Integer.parseInt(v);
+          case "--concurrency" -> o.concurrency = Integer.parseInt(v);
+          case "--audit-steps" -> o.auditSteps = Integer.parseInt(v);
+          case "--rollout-step" -> o.rolloutStep = v;
+          case "--server-jvm" -> o.serverJvm.add(v);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + flag
+                      + "; options: --jar --reads --kubectl-runs --writes --tasks --concurrency"
+                      + " --audit-steps --rollout-step --server-jvm --real-temporal");
+        }
+      }
+      return o;
+    }
+  }
+}
