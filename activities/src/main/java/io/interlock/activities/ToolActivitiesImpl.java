@@ -2,6 +2,7 @@ package io.interlock.activities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.interlock.activities.k8s.ApiErrors;
 import io.interlock.activities.tools.Observation;
 import io.interlock.activities.tools.ReadTool;
 import io.interlock.activities.tools.Tool;
@@ -53,13 +54,14 @@ public final class ToolActivitiesImpl implements ToolActivities {
 
   @Override
   public ResolvedCall resolve(String environment, ToolCall call) {
-    return guarded(environment, () -> registry.resolve(call));
+    return guarded(environment, call, () -> registry.resolve(call));
   }
 
   @Override
   public JsonNode read(String environment, ToolCall call) {
     return guarded(
         environment,
+        call,
         () -> {
           if (!(tool(call) instanceof ReadTool read)) {
             throw new ToolException(
@@ -72,13 +74,14 @@ public final class ToolActivitiesImpl implements ToolActivities {
 
   @Override
   public Preview preview(String environment, ToolCall call) {
-    return guarded(environment, () -> write(call).preview(ctx, args(call)));
+    return guarded(environment, call, () -> write(call).preview(ctx, args(call)));
   }
 
   @Override
   public Execution execute(ExecuteRequest request) {
     return guarded(
         request.environment(),
+        request.call(),
         () ->
             write(request.call())
                 .execute(ctx, args(request.call()), request.approvedTarget(), request.callHash()));
@@ -88,6 +91,7 @@ public final class ToolActivitiesImpl implements ToolActivities {
   public Verification verify(VerifyRequest request) {
     return guarded(
         request.environment(),
+        request.call(),
         () -> {
           WriteTool tool = write(request.call());
           ToolArgs args = args(request.call());
@@ -108,6 +112,7 @@ public final class ToolActivitiesImpl implements ToolActivities {
   public RollbackPlan planRollback(RollbackRequest request) {
     return guarded(
         request.environment(),
+        request.call(),
         () -> write(request.call()).rollback(args(request.call()), request.execution()));
   }
 
@@ -136,7 +141,7 @@ public final class ToolActivitiesImpl implements ToolActivities {
     return new ToolArgs(call.args());
   }
 
-  private <T> T guarded(String environment, Supplier<T> body) {
+  private <T> T guarded(String environment, ToolCall call, Supplier<T> body) {
     if (!ctx.environment().equals(environment)) {
       throw ApplicationFailure.newNonRetryableFailure(
           "this worker serves environment '" + ctx.environment() + "', not '" + environment + "'",
@@ -145,11 +150,10 @@ public final class ToolActivitiesImpl implements ToolActivities {
     try {
       return body.get();
     } catch (ToolException e) {
-      throw e.retryable()
-          ? ApplicationFailure.newFailure(e.getMessage(), e.type().type())
-          : ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.type().type());
+      throw e.toApplicationFailure();
     } catch (KubernetesClientException e) {
-      throw KubernetesErrors.translate(e);
+      // A call a tool did not wrap in ApiErrors.call: the same translation, named by the tool.
+      throw ApiErrors.translate(call.tool(), e).toApplicationFailure();
     }
   }
 

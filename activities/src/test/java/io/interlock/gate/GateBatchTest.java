@@ -4,6 +4,7 @@ import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -216,14 +217,15 @@ class GateBatchTest {
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("lists no step of task");
-    GateHarness.eventually(
-        () ->
-            assertThat(entries(other.task(), AuditKind.REFUSED))
-                .singleElement()
-                .satisfies(
-                    e ->
-                        assertThat((String) e.detail().get("why"))
-                            .contains("lists no step of task")));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(entries(other.task(), AuditKind.REFUSED))
+                    .singleElement()
+                    .satisfies(
+                        e ->
+                            assertThat((String) e.detail().get("why"))
+                                .contains("lists no step of task")));
     assertThat(other.task().status().steps().get(0).state()).isEqualTo(StepState.AWAITING_APPROVAL);
     assertThat(other.task().status().steps().get(0).approvals()).isEmpty();
     h.assertMutations(before);
@@ -238,8 +240,8 @@ class GateBatchTest {
     long before = h.mutations();
     p.task().batch(d);
     p.task().batch(d);
-    GateHarness.eventually(
-        () -> assertThat(entries(p.task(), AuditKind.APPROVAL_REPEATED)).hasSize(1));
+    await()
+        .untilAsserted(() -> assertThat(entries(p.task(), AuditKind.APPROVAL_REPEATED)).hasSize(1));
     StepView s = p.task().status().steps().get(0);
     assertThat(s.state()).isEqualTo(StepState.AWAITING_APPROVAL);
     assertThat(s.approvals()).extracting(a -> a.approver()).containsExactly("alice");
@@ -392,7 +394,7 @@ class GateBatchTest {
         .rootCause()
         .hasMessageContaining("'approve' or 'reject'");
     p.task().batch(new BatchDecision(huge, null));
-    GateHarness.eventually(() -> assertThat(entries(p.task(), AuditKind.REFUSED)).hasSize(1));
+    await().untilAsserted(() -> assertThat(entries(p.task(), AuditKind.REFUSED)).hasSize(1));
     assertThat(p.task().status().steps().get(0).state()).isEqualTo(StepState.AWAITING_APPROVAL);
     h.assertMutations(before);
   }

@@ -3,6 +3,7 @@ package io.interlock.gate;
 import static io.interlock.gate.GateHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.TaskRequest;
@@ -12,6 +13,7 @@ import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
 import io.temporal.client.WorkflowUpdateException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -161,11 +163,13 @@ class GateBoundsTest {
     for (int i = 0; i < 30; i++) {
       task.propose(bigRead(i));
     }
-    GateHarness.eventually(
-        () ->
-            assertThat(h.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
-                .as("the task continued as new")
-                .isNotEqualTo(firstRun));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(h.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
+                    .as("the task continued as new")
+                    .isNotEqualTo(firstRun));
     TaskView view = task.status();
     assertThat(view.steps()).hasSize(30);
     assertThat(bytes(view)).as("status() bytes").isLessThan(ANSWER_BUDGET);

@@ -106,9 +106,10 @@ class GateChangeControlTest {
     assertThat(waiting.refusals())
         .extracting(r -> r.why())
         .anySatisfy(w -> assertThat(w).contains("break-glass"));
-    GateHarness.pause(300);
-    assertThat(GateHarness.step(task.status(), s.stepId()).state())
-        .isEqualTo(StepState.AWAITING_APPROVAL);
+    GateHarness.stillHolds(
+        () ->
+            assertThat(GateHarness.step(task.status(), s.stepId()).state())
+                .isEqualTo(StepState.AWAITING_APPROVAL));
     h.assertMutations(0);
 
     AgentTask fresh = h.start("agent:bot", "prod");
@@ -136,9 +137,10 @@ class GateChangeControlTest {
     assertThat(big.policy().requiredApprovals()).isEqualTo(2);
     approve(second, big, "alice");
     awaitStep(second, big.stepId(), v -> v.approvals().size() == 1);
-    GateHarness.pause(300);
-    assertThat(GateHarness.step(second.status(), big.stepId()).state())
-        .isEqualTo(StepState.AWAITING_APPROVAL);
+    GateHarness.stillHolds(
+        () ->
+            assertThat(GateHarness.step(second.status(), big.stepId()).state())
+                .isEqualTo(StepState.AWAITING_APPROVAL));
     approve(second, big, "bob");
     assertThat(awaitStep(second, big.stepId(), v -> v.state().isFinal()).state())
         .isEqualTo(StepState.VERIFIED);

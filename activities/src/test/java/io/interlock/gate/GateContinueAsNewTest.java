@@ -3,12 +3,14 @@ package io.interlock.gate;
 import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
 import io.temporal.client.WorkflowStub;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -99,12 +101,18 @@ class GateContinueAsNewTest {
           .isIn(StepState.AWAITING_APPROVAL, StepState.PROPOSED);
       StepView waiting =
           GateHarness.awaitState(task, proposed.stepId(), StepState.AWAITING_APPROVAL);
-      GateHarness.eventually(
-          () ->
-              assertThat(
-                      slow.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId())
-                  .as("the task continued as new")
-                  .isNotEqualTo(firstRun));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          slow.client
+                              .newUntypedWorkflowStub(id)
+                              .describe()
+                              .getExecution()
+                              .getRunId())
+                      .as("the task continued as new")
+                      .isNotEqualTo(firstRun));
       GateHarness.approve(slow.client.newWorkflowStub(AgentTask.class, id), waiting, "bob");
       GateHarness.awaitState(task, proposed.stepId(), StepState.VERIFIED);
       assertThat(slow.replicas("web")).isEqualTo(4);

@@ -1,10 +1,10 @@
 package io.interlock.gate;
 
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.policy.LockReader;
 import io.interlock.activities.policy.PolicyActivitiesImpl;
 import io.interlock.activities.policy.PolicyFile;
 import io.interlock.activities.policy.SelfSubjectAccessReviewer;
+import io.interlock.simcluster.SimulatedCluster;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Clock;

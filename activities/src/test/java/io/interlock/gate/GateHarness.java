@@ -1,10 +1,10 @@
 package io.interlock.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ToolActivitiesImpl;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
@@ -17,6 +17,7 @@ import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
+import io.interlock.simcluster.SimulatedCluster;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.TaskSearchAttributes;
@@ -224,17 +225,10 @@ final class GateHarness implements AutoCloseable {
 
   /** Polls the status query (real time, no skipping) until the step matches. */
   static StepView awaitStep(AgentTask task, String stepId, Predicate<StepView> done) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    StepView last = null;
-    while (System.currentTimeMillis() < deadline) {
-      last = step(task.status(), stepId);
-      if (last != null && done.test(last)) {
-        return last;
-      }
-      pause(50);
-    }
-    throw new AssertionError(
-        "step " + stepId + " never reached the expected state; last seen: " + last);
+    return await("step " + stepId + " in the expected state")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> step(task.status(), stepId), s -> s != null && done.test(s));
   }
 
   static StepView awaitState(AgentTask task, String stepId, StepState state) {
@@ -284,29 +278,12 @@ final class GateHarness implements AutoCloseable {
         .isEqualTo(expected);
   }
 
-  /** Retries an assertion until it holds or 10 s pass (for fire-and-forget side channels). */
-  static void eventually(Runnable assertion) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (AssertionError e) {
-        if (System.currentTimeMillis() > deadline) {
-          throw e;
-        }
-        pause(50);
-      }
-    }
-  }
-
-  static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** Checks that an assertion keeps holding for a while (nothing late changes the answer). */
+  static void stillHolds(Runnable assertion) {
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(assertion::run);
   }
 
   /**

@@ -71,8 +71,7 @@ class GateProofTest {
     staging.approve(new Approval(t.stepId(), t.callHash(), "alice", null));
     assertThat(awaitStep(staging, t.stepId(), v -> !v.refusals().isEmpty()).refusals().get(0).why())
         .contains("no proof");
-    GateHarness.pause(300);
-    h.assertMutations(0);
+    GateHarness.stillHolds(() -> h.assertMutations(0));
   }
 
   @Test

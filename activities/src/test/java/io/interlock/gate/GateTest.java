@@ -9,6 +9,7 @@ import static io.interlock.gate.GateHarness.setImage;
 import static io.interlock.gate.GateHarness.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.interlock.contract.commands.Decision;
 import io.interlock.contract.commands.TaskRequest;
@@ -87,8 +88,13 @@ class GateTest {
     assertThat(s.preview().target().resourceVersion()).isNotBlank();
     assertThat(s.policy().allowed()).isTrue();
     assertThat(task.status().state()).isEqualTo(TaskState.AWAITING_APPROVAL);
-    GateHarness.eventually(
-        () -> assertThat(h.inbox.awaiting).extracting(p -> p.stepId()).containsExactly(s.stepId()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(h.inbox.awaiting)
+                    .extracting(p -> p.stepId())
+                    .containsExactly(s.stepId()));
     h.assertMutations(0);
     assertThat(h.replicas("web")).isEqualTo(2);
   }
@@ -236,8 +242,10 @@ class GateTest {
     approve(task, s, "alice");
     approve(task, s, "alice");
     StepView one = awaitStep(task, s.stepId(), v -> v.approvals().size() == 1);
-    GateHarness.pause(300);
-    assertThat(step(task.status(), s.stepId()).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    GateHarness.stillHolds(
+        () ->
+            assertThat(step(task.status(), s.stepId()).state())
+                .isEqualTo(StepState.AWAITING_APPROVAL));
     assertThat(one.refusals()).isEmpty();
     h.assertMutations(0);
     approve(task, s, "bob");

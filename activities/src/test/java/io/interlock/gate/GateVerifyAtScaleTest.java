@@ -2,8 +2,8 @@ package io.interlock.gate;
 
 import static io.interlock.gate.GateHarness.awaitState;
 import static io.interlock.gate.GateHarness.awaitStep;
-import static io.interlock.gate.GateHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,6 +17,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowStub;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,9 @@ class GateVerifyAtScaleTest {
     for (int i = 0; i < TASKS; i++) {
       awaitState(tasks.get(i), steps.get(i).stepId(), StepState.VERIFYING);
     }
-    eventually(() -> assertThat(startedVerifications(tasks)).isEqualTo(TASKS));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(startedVerifications(tasks)).isEqualTo(TASKS));
     assertThat(h.mutations() - before).as("one scale per approved step").isEqualTo(TASKS);
 
     for (int i = 0; i < TASKS; i++) {

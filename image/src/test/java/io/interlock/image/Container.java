@@ -1,11 +1,12 @@
 package io.interlock.image;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,18 +82,11 @@ final class Container implements AutoCloseable {
 
   /** Waits (bounded: 3 minutes on a loaded 2-core machine) until the output has {@code line}. */
   void awaitOutput(String line) {
-    Instant give = Instant.now().plus(Duration.ofMinutes(3));
-    while (!output().contains(line)) {
-      if (!alive() || Instant.now().isAfter(give)) {
-        throw new AssertionError("the container never printed '" + line + "':\n" + output());
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
+    await("the container prints '" + line + "'")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("the container exited:\n" + output(), () -> !alive())
+        .until(() -> output().contains(line));
   }
 
   String output() {

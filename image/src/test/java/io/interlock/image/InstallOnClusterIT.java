@@ -1,6 +1,7 @@
 package io.interlock.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -194,27 +194,17 @@ class InstallOnClusterIT {
   }
 
   private static JsonNode awaitStep(String task, Predicate<JsonNode> done) throws Exception {
-    Instant give = Instant.now().plus(Duration.ofMinutes(3));
-    JsonNode step = null;
-    while (Instant.now().isBefore(give)) {
-      HttpResponse<String> r = call("GET", "/api/tasks/" + task, "it-alice", null);
-      if (r.statusCode() == 200) {
-        step = JSON.readTree(r.body()).path("steps").path(0);
-        if (done.test(step)) {
-          return step;
-        }
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(
-        "step s1 of "
-            + task
-            + " never got there; last seen: "
-            + step
-            + "\napi:\n"
-            + api.output()
-            + "\nworker:\n"
-            + worker.output());
+    return await("step s1 of " + task)
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              HttpResponse<String> r = call("GET", "/api/tasks/" + task, "it-alice", null);
+              return r.statusCode() == 200
+                  ? JSON.readTree(r.body()).path("steps").path(0)
+                  : JSON.missingNode();
+            },
+            done);
   }
 
   private static HttpResponse<String> call(String method, String path, String token, String body)

@@ -1,11 +1,14 @@
 package io.interlock.image;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -93,26 +96,25 @@ final class RealCluster implements AutoCloseable {
     String marker = "audit-marker-" + UUID.randomUUID();
     kubectl("create", "configmap", marker, "-n", "default");
     Path log = dir.resolve("audit.log");
-    for (int i = 0; i < 600; i++) {
-      List<String> lines = Files.readAllLines(log);
-      if (lines.stream().anyMatch(l -> l.contains(marker))) {
-        List<String> out = new ArrayList<>();
-        for (String line : lines) {
-          JsonNode e = JSON.readTree(line);
-          String uri = e.path("requestURI").asText();
-          if (user.equals(e.path("user").path("username").asText())
-              && e.path("responseStatus").path("code").asInt(0) < 400
-              && !uri.contains("dryRun=")
-              && !uri.startsWith("/apis/authorization.k8s.io/")
-              && uri.contains(fragment)) {
-            out.add(e.path("verb").asText() + " " + uri);
-          }
-        }
-        return out;
+    List<String> lines =
+        await("the audit log " + log + " records the marker write")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> Files.readAllLines(log), ls -> ls.stream().anyMatch(l -> l.contains(marker)));
+    List<String> out = new ArrayList<>();
+    for (String line : lines) {
+      JsonNode e = JSON.readTree(line);
+      String uri = e.path("requestURI").asText();
+      if (user.equals(e.path("user").path("username").asText())
+          && e.path("responseStatus").path("code").asInt(0) < 400
+          && !uri.contains("dryRun=")
+          && !uri.startsWith("/apis/authorization.k8s.io/")
+          && uri.contains(fragment)) {
+        out.add(e.path("verb").asText() + " " + uri);
       }
-      Thread.sleep(50);
     }
-    throw new AssertionError("the audit log " + log + " never recorded the marker write");
+    return out;
   }
 
   @Override

@@ -1,12 +1,13 @@
 package io.interlock.image;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,17 +62,20 @@ final class TemporalDevServer implements AutoCloseable {
           e);
     }
     TemporalDevServer server = new TemporalDevServer(p, ports.get(0));
-    Instant give = Instant.now().plus(Duration.ofMinutes(2));
-    while (!server.listening()) {
-      if (!p.isAlive() || Instant.now().isAfter(give)) {
-        server.close();
-        throw new AssertionError(
-            "temporal server start-dev never listened on "
-                + server.target()
-                + ":\n"
-                + Files.readString(dir.resolve("temporal.log")));
-      }
-      Thread.sleep(200);
+    try {
+      await("temporal server start-dev listens on " + server.target())
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast("temporal server start-dev exited", () -> !p.isAlive())
+          .until(server::listening);
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw new AssertionError(
+          "temporal server start-dev never listened on "
+              + server.target()
+              + ":\n"
+              + Files.readString(dir.resolve("temporal.log")),
+          e);
     }
     return server;
   }

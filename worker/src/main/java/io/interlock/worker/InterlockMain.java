@@ -1,7 +1,7 @@
 package io.interlock.worker;
 
 import io.interlock.worker.cli.InterlockCli;
-import io.interlock.worker.dev.SimClusterCommand;
+import io.interlock.worker.dev.SimClusterProcess;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.ArrayList;
@@ -68,8 +68,13 @@ public final class InterlockMain {
       return;
     }
     if (args.length > 0 && args[0].equals("sim-cluster")) {
-      // Test and demo infrastructure, no Quarkus: the simulated cluster as its own process.
-      System.exit(SimClusterCommand.run(Arrays.asList(args).subList(1, args.length)));
+      // Test and demo infrastructure with a jar of its own: never on this one's classpath.
+      System.err.println(
+          "interlock: sim-cluster runs the simulated cluster's own jar: ./interlock sim-cluster ..."
+              + " (or java -jar "
+              + SimClusterProcess.jar()
+              + " ...)");
+      System.exit(2);
     }
     System.exit(InterlockCli.run(args));
   }

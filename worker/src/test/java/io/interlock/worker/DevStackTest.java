@@ -2,6 +2,7 @@ package io.interlock.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import io.interlock.worker.audit.HashChain;
 import io.interlock.worker.audit.HistoryRuns;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,6 +29,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,19 +68,20 @@ class DevStackTest {
     // The inbox is fed by a fire-and-forget activity after the step starts waiting: wait for its
     // entry.
     JsonNode inbox =
-        Eventually.until(
-            "the step in alice's inbox",
-            () ->
-                readTree(
-                    given()
-                        .auth()
-                        .oauth2(ALICE)
-                        .get("/api/approvals")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString()),
-            i -> i.findValuesAsText("taskId").contains(task));
+        await("the step in alice's inbox")
+            .atMost(Duration.ofMinutes(2))
+            .until(
+                () ->
+                    readTree(
+                        given()
+                            .auth()
+                            .oauth2(ALICE)
+                            .get("/api/approvals")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString()),
+                i -> i.findValuesAsText("taskId").contains(task));
     JsonNode mine = find(inbox, task, "s1");
     assertThat(mine.path("canApprove").asBoolean()).isTrue();
     assertThat(mine.path("callHash").asText()).isEqualTo(hash);
@@ -148,10 +152,9 @@ class DevStackTest {
         .doesNotContain(task);
 
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
-    Eventually.until(
-        "task completed",
-        () -> status(ALICE, task).path("state").asText(),
-        s -> s.equals("COMPLETED"));
+    await("task completed")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
 
     // The audit report, from the history alone, has every required field of the step.
     String exported =
@@ -284,18 +287,17 @@ class DevStackTest {
       // A payload that claims an approver the policy does not allow: refused.
       raw.newUntypedWorkflowStub(task)
           .signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "dave"));
-      Eventually.until(
-          "dave's refusal",
-          () -> status(ALICE, task).path("steps").get(0).path("refusals").size(),
-          n -> n == 1);
+      await("dave's refusal")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 1);
       assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before);
       // While the task still runs, its audit already shows the raw signal's refusal, why, and who
       // sent it.
       JsonNode running =
-          Eventually.until(
-              "the refusal in the audit",
-              () -> audit(task),
-              r -> stepRecord(r, "s1").path("approvals").size() == 1);
+          await("the refusal in the audit")
+              .atMost(Duration.ofMinutes(2))
+              .until(() -> audit(task), r -> stepRecord(r, "s1").path("approvals").size() == 1);
       assertThat(running.path("entries").get(0).path("detail").path("state").asText())
           .isEqualTo("AWAITING_APPROVAL");
       assertThat(running.path("entries").get(0).path("detail").path("finished").asBoolean())
@@ -310,10 +312,10 @@ class DevStackTest {
       // A payload that claims an allowed approver but carries no proof: refused too.
       raw.newUntypedWorkflowStub(task)
           .signal("approve", Map.of("stepId", "s1", "callHash", hash, "approver", "bob"));
-      Eventually.until(
-          "bob's unproven claim refused",
-          () -> status(ALICE, task).path("steps").get(0).path("refusals").size(),
-          n -> n == 2);
+      await("bob's unproven claim refused")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> status(ALICE, task).path("steps").get(0).path("refusals").size(), n -> n == 2);
       assertThat(
               status(ALICE, task).path("steps").get(0).path("refusals").get(1).path("why").asText())
           .contains("no proof");
@@ -347,10 +349,9 @@ class DevStackTest {
     assertThat(replicas("shop", "api")).isEqualTo(4);
     assertThat(mutationsOf("/apis/apps/v1/namespaces/shop/deployments/api")).isEqualTo(before + 1);
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
-    Eventually.until(
-        "task completed",
-        () -> status(ALICE, task).path("state").asText(),
-        s -> s.equals("COMPLETED"));
+    await("task completed")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> status(ALICE, task).path("state").asText(), s -> s.equals("COMPLETED"));
     JsonNode decisions = stepRecord(audit(task), "s1").path("approvals");
     assertThat(decisions).hasSize(3);
     assertThat(decisions.get(0).path("via").asText()).isEqualTo("signal approve");
@@ -788,17 +789,20 @@ class DevStackTest {
   }
 
   private static JsonNode awaitStep(String task, String step, String state) {
-    return Eventually.until(
-        task + "/" + step + " " + state,
-        () -> {
-          for (JsonNode s : status(ALICE, task).path("steps")) {
-            if (s.path("stepId").asText().equals(step)) {
-              return s;
-            }
-          }
-          return JSON.createObjectNode();
-        },
-        s -> s.path("state").asText().equals(state) || s.path("state").asText().equals("FAILED"));
+    return await(task + "/" + step + " " + state)
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              for (JsonNode s : status(ALICE, task).path("steps")) {
+                if (s.path("stepId").asText().equals(step)) {
+                  return s;
+                }
+              }
+              return JSON.createObjectNode();
+            },
+            s ->
+                s.path("state").asText().equals(state)
+                    || s.path("state").asText().equals("FAILED"));
   }
 
   private static JsonNode find(JsonNode inbox, String task, String step) {
@@ -828,12 +832,19 @@ class DevStackTest {
   }
 
   private int replicas(String ns, String name) {
-    Deployment d = dev.cluster().client().apps().deployments().inNamespace(ns).withName(name).get();
+    Deployment d =
+        InProcessClusterStarter.of(dev)
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName(name)
+            .get();
     return d.getSpec().getReplicas();
   }
 
   private long mutationsOf(String path) {
-    List<String> log = dev.cluster().mutationLog();
+    List<String> log = InProcessClusterStarter.of(dev).mutationLog();
     return log.stream().filter(l -> l.contains(path) && !l.startsWith("GET")).count();
   }
 
@@ -849,7 +860,7 @@ class DevStackTest {
       WorkflowClient c = WorkflowClient.newInstance(stubs);
       Path dir =
           Boolean.getBoolean("histories.write")
-              ? Path.of("src/test/resources/histories")
+              ? Path.of("../workflows/src/test/resources/histories/dev-server")
               : Path.of(System.getProperty("java.io.tmpdir"), "interlock-histories");
       Files.createDirectories(dir);
       Files.writeString(

@@ -24,17 +24,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Committed histories of real tasks (this module's, saved by DevStackTest, and the gate tests' in
- * activities/): the current workflow code must replay them, and the audit report must be built from
- * them alone.
+ * Committed histories of real tasks (this module's, saved by DevStackTest, and the gate tests' from
+ * activities/; both kept in workflows/src/test/resources/histories, where HistoryReplayTest replays
+ * them): the current workflow code must replay them, and the audit report must be built from them
+ * alone.
  */
 class HistoryFixturesTest {
-  private static final Path OURS = Path.of("src/test/resources/histories");
+  private static final Path OURS = Path.of("../workflows/src/test/resources/histories/dev-server");
 
-  /**
-   * The gate tests' fixtures (approved, rejected, rolled back), read in place rather than copied.
-   */
-  private static final Path GATE = Path.of("../activities/src/test/resources/histories");
+  /** The gate tests' fixtures (approved, rejected, rolled back). */
+  private static final Path GATE = Path.of("../workflows/src/test/resources/histories/gate");
 
   static Stream<Path> fixtures() throws IOException {
     List<Path> files = new ArrayList<>();

@@ -2,11 +2,13 @@ package io.interlock.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.proof.KeyReference;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -15,6 +17,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -134,13 +137,14 @@ class SecretReferenceTest {
         .post("/api/tasks/" + task + "/steps/s1/approve")
         .then()
         .statusCode(200);
-    Eventually.until(
-        "s1 verified",
-        () -> given().auth().oauth2(ALICE).get("/api/tasks/" + task).asString(),
-        s -> s.contains("\"VERIFIED\"") || s.contains("\"FAILED\""));
+    await("s1 verified")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> given().auth().oauth2(ALICE).get("/api/tasks/" + task).asString(),
+            s -> s.contains("\"VERIFIED\"") || s.contains("\"FAILED\""));
 
     assertThat(
-            dev.cluster()
+            InProcessClusterStarter.of(dev)
                 .client()
                 .secrets()
                 .inNamespace("shop")
@@ -170,7 +174,12 @@ class SecretReferenceTest {
     assertThat(historyText(task)).contains("ledger-password").doesNotContain(value, valueBase64);
     assertThat(audit + status).contains("VERIFIED").doesNotContain(value, valueBase64);
     assertThat(
-            dev.cluster().client().secrets().inNamespace("shop").withName("ledger-literal").get())
+            InProcessClusterStarter.of(dev)
+                .client()
+                .secrets()
+                .inNamespace("shop")
+                .withName("ledger-literal")
+                .get())
         .isNull();
   }
 }

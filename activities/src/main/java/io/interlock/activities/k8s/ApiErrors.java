@@ -6,7 +6,10 @@ import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
 import java.util.function.Supplier;
 
-/** Turns API server answers into typed tool failures, with words an operator can act on. */
+/**
+ * The one translation of API server answers (HTTP status) into typed tool failures, with words an
+ * operator can act on; the answer stays the failure's cause.
+ */
 public final class ApiErrors {
   private ApiErrors() {}
 
@@ -51,7 +54,7 @@ public final class ApiErrors {
   }
 
   /** An SSA conflict names other managers; a version conflict does not. */
-  static boolean fieldConflict(KubernetesClientException e) {
+  public static boolean fieldConflict(KubernetesClientException e) {
     Status s = e.getStatus();
     if (s != null
         && s.getDetails() != null

@@ -1,15 +1,10 @@
 package io.interlock.activities.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.activities.secrets.DigestKey;
+import io.interlock.workflows.CanonicalJson;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -18,9 +13,6 @@ import java.util.List;
  * heartbeating is not "changed since approval", while any edit to labels, annotations or spec is.
  */
 public final class ContentHash {
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
-
   /** Metadata the server or a controller maintains by itself. */
   private static final List<String> SERVER_METADATA =
       List.of(
@@ -32,14 +24,9 @@ public final class ContentHash {
 
   private ContentHash() {}
 
-  /** {@code sha256:} of a node's canonical JSON (keys sorted, no whitespace). */
+  /** {@code sha256:} of a node's {@link CanonicalJson}. */
   public static String digest(JsonNode node) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical(node)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return CanonicalJson.digest(node);
   }
 
   /**
@@ -65,12 +52,6 @@ public final class ContentHash {
   }
 
   private static byte[] canonical(JsonNode node) {
-    try {
-      return CANONICAL
-          .writeValueAsString(CANONICAL.treeToValue(node, Object.class))
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot fingerprint object", e);
-    }
+    return CanonicalJson.of(node).getBytes(StandardCharsets.UTF_8);
   }
 }

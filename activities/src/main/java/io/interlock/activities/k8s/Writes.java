@@ -71,15 +71,15 @@ public final class Writes {
           Json.text(body));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        throw changed(client, target, resourceVersion);
+        throw changed(client, target, resourceVersion, e);
       }
       throw ApiErrors.translate("update " + target, e);
     }
   }
 
-  /** The operator-facing refusal, naming both versions. */
+  /** The operator-facing refusal of the server's 409 ({@code cause}), naming both versions. */
   public static ToolException changed(
-      KubernetesClient client, Target target, String approvedVersion) {
+      KubernetesClient client, Target target, String approvedVersion, Throwable cause) {
     JsonNode now = target.fetch(client);
     String current = now == null ? "deleted" : Json.at(now, "/metadata/resourceVersion");
     return new ToolException(
@@ -88,6 +88,7 @@ public final class Writes {
             + approvedVersion
             + ", now "
             + current
-            + "; propose the step again");
+            + "; propose the step again",
+        cause);
   }
 }

@@ -21,7 +21,7 @@ public record EnvironmentPolicy(
     List<String> allowedNamespaces,
     List<String> allowedClusterScopedKinds,
     ToolAllowance allowedTools,
-    ApprovalRules approvals,
+    ApprovalPolicy approvals,
     String requestProof,
     List<FreezeWindow> freezeWindows,
     BreakGlass breakGlass,

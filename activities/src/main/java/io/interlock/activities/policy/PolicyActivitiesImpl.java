@@ -321,7 +321,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
      * holders).
      */
     private PolicyDecision approvers() {
-      ApprovalRules ar = env.approvals();
+      ApprovalPolicy ar = env.approvals();
       if (write) {
         Integer perTool = ar.tools().get(call.tool());
         required = perTool != null ? perTool : ar.required();
@@ -365,7 +365,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
         // A freeze that began while approvals were pending blocks, whatever was approved.
         return freezeDeny(overridable, required, approvers, breakers);
       }
-      ApprovalRules ar = env.approvals();
+      ApprovalPolicy ar = env.approvals();
       List<ApprovalRecord> approvals = check.approvals() == null ? List.of() : check.approvals();
       Set<String> valid = new TreeSet<>();
       List<String> refused = new ArrayList<>();
@@ -884,7 +884,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       return users;
     }
 
-    private String groupsText(ApprovalRules ar, FreezeHit overridable) {
+    private String groupsText(ApprovalPolicy ar, FreezeHit overridable) {
       return overridable == null
           ? ar.groups().toString()
           : ar.groups() + " + break-glass " + env.breakGlass().groups();

@@ -227,7 +227,7 @@ final class PolicyReader {
       }
       tools = new ToolAllowance(entries);
     }
-    ApprovalRules approvals = readApprovals(env.get("approvals"), path + ".approvals");
+    ApprovalPolicy approvals = readApprovals(env.get("approvals"), path + ".approvals");
     String requestProof = readRequests(env.get("requests"), path + ".requests");
     List<FreezeWindow> windows = readWindows(env.get("freezeWindows"), path + ".freezeWindows");
     BreakGlass breakGlass = readBreakGlass(env.get("breakGlass"), path + ".breakGlass");
@@ -387,7 +387,7 @@ final class PolicyReader {
         : new Impersonation(user, stringList(node.get("groups"), path + ".groups"));
   }
 
-  private ApprovalRules readApprovals(JsonNode node, String path) {
+  private ApprovalPolicy readApprovals(JsonNode node, String path) {
     if (node == null || node.isNull()) {
       problem(path, "required field is missing: {groups: [...], required: N}");
       return null;
@@ -413,7 +413,7 @@ final class PolicyReader {
     }
     int destructive = (int) integer(node, "destructive", path, 0, 1, 100);
     long maxSeconds = integer(node, "maxApprovalSeconds", path, 0, 0, Integer.MAX_VALUE);
-    return new ApprovalRules(
+    return new ApprovalPolicy(
         approverGroups,
         required,
         perTool,

@@ -2,6 +2,7 @@ package io.interlock.activities.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -19,6 +20,7 @@ import io.interlock.activities.tools.ToolArgs;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -149,12 +151,9 @@ class AdmissionBackstopTest {
     worker = plane.withServiceAccountToken("interlock", "interlock-worker-prod");
     // The API server loads policies asynchronously: wait (bounded) until a dry-run by the agent
     // meets it.
-    for (int i = 0; i < 600 && !refusedByBackstop(() -> agentDryRunScale()); i++) {
-      sleep();
-    }
-    assertThat(refusedByBackstop(AdmissionBackstopTest::agentDryRunScale))
-        .as("the backstop never took effect")
-        .isTrue();
+    await("the backstop taking effect")
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> refusedByBackstop(AdmissionBackstopTest::agentDryRunScale));
   }
 
   static void apply(KubernetesClient c, Path file) throws IOException {
@@ -183,15 +182,6 @@ class AdmissionBackstopTest {
       return false;
     } catch (KubernetesClientException e) {
       return e.getCode() == 403 && e.getMessage().contains("interlock-backstop");
-    }
-  }
-
-  static void sleep() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.interlock.activities.controlplane;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -218,29 +221,16 @@ public final class ControlPlane {
    * the response).
    */
   private List<JsonNode> events(Predicate<String> until) {
-    for (int i = 0; i < 600; i++) {
-      try {
-        List<String> lines = Files.readAllLines(auditLog);
-        int end = -1;
-        for (int j = 0; j < lines.size(); j++) {
-          if (until.test(lines.get(j))) {
-            end = j;
-            break;
-          }
-        }
-        if (end >= 0) {
-          return lines.subList(0, end).stream().map(ControlPlane::parse).toList();
-        }
-        Thread.sleep(50);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    List<String> lines =
+        await("the marker write in the audit log " + auditLog + " (is --audit-log-path set?)")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> Files.readAllLines(auditLog), all -> all.stream().anyMatch(until));
+    int end = 0;
+    while (!until.test(lines.get(end))) {
+      end++;
     }
-    throw new IllegalStateException(
-        "the audit log " + auditLog + " never recorded the marker write; is --audit-log-path set?");
+    return lines.subList(0, end).stream().map(ControlPlane::parse).toList();
   }
 
   /** Who a request acted as: the impersonated user when there is one. */

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.interlock.activities.cluster.Kubectl;
+import io.interlock.activities.kubectl.Kubectl;
 import io.interlock.activities.policy.AccessRequest;
 import io.interlock.activities.policy.SelfSubjectAccessReviewer;
 import java.io.ByteArrayInputStream;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.interlock.activities.cluster.Kubectl;
 import io.interlock.activities.k8s.Fixtures;
 import io.interlock.activities.k8s.KubernetesCatalog;
+import io.interlock.activities.kubectl.Kubectl;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.WriteTool;

@@ -1,7 +1,7 @@
 package io.interlock.activities.controlplane;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.interlock.activities.cluster.SimulatedCluster;
+import io.interlock.simcluster.SimulatedCluster;
 import java.util.List;
 
 /** The simulated cluster, its controller stepped only when a test waits for a rollout. */

@@ -1,7 +1,6 @@
 package io.interlock.activities.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.Observation;
@@ -14,6 +13,7 @@ import io.interlock.contract.activities.Execution;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.Verification;
+import io.interlock.simcluster.SimulatedCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,11 +3,11 @@ package io.interlock.activities.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.interlock.activities.cluster.Kubectl;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.read.RolloutStatusTool;
+import io.interlock.activities.kubectl.Kubectl;
 import io.interlock.activities.tools.ToolArgs;
 import io.interlock.activities.tools.ToolContext;
+import io.interlock.simcluster.SimulatedCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

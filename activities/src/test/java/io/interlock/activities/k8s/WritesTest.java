@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.activities.ExecuteRequest;
@@ -57,6 +59,67 @@ class WritesTest extends DemoClusterTest {
                 .getSpec()
                 .getReplicas())
         .isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "given the API server's refusals (a stale resourceVersion, fields another manager owns), the failure should keep the server's answer as its cause, through the activity too")
+  void refusalsKeepTheServersAnswer() {
+    Target web = new Target(Kinds.of("Deployment"), "shop", "web");
+    JsonNode live = web.require(client);
+    String stale = Json.at(live, "/metadata/resourceVersion");
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().setMinReadySeconds(7);
+              return d;
+            });
+    assertThatThrownBy(() -> Writes.update(client, web, live, stale))
+        .isInstanceOf(ToolException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, c -> assertThat(c.getCode()).isEqualTo(409));
+
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("flags")
+                .withNamespace("shop")
+                .endMetadata()
+                .addToData("checkout", "v1")
+                .build())
+        .fieldManager("helm")
+        .serverSideApply();
+    ToolCall apply =
+        new ToolCall(
+            "k8s.apply",
+            map(
+                "manifest",
+                map(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "ConfigMap",
+                    "metadata",
+                    map("name", "flags", "namespace", "shop"),
+                    "data",
+                    map("checkout", "v2"))));
+    assertThatThrownBy(() -> new ToolActivitiesImpl(registry, ctx).preview("test", apply))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo("CONFLICT");
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f).hasMessageContaining("helm");
+              assertThat(f.getCause())
+                  .isInstanceOfSatisfying(
+                      KubernetesClientException.class, c -> assertThat(c.getCode()).isEqualTo(409));
+            });
   }
 
   @Test

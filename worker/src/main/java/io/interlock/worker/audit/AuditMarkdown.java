@@ -1,11 +1,14 @@
 package io.interlock.worker.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Renders a report for people: task, then each step's record, then the chained entry log. */
 final class AuditMarkdown {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final List<ObjectNode> entries;
   private final String head;
 
@@ -239,9 +242,7 @@ final class AuditMarkdown {
       return "—";
     }
     try {
-      return CanonicalJson.MAPPER
-          .treeToValue(p, io.interlock.contract.values.ProofVerdict.class)
-          .label();
+      return JSON.treeToValue(p, io.interlock.contract.values.ProofVerdict.class).label();
     } catch (Exception e) {
       return "unreadable proof record";
     }

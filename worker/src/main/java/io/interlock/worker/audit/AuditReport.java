@@ -2,10 +2,12 @@ package io.interlock.worker.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.workflows.AuditMarker;
+import io.interlock.workflows.CanonicalJson;
 import io.interlock.workflows.proof.BatchStatement;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -32,6 +34,8 @@ import java.util.TreeMap;
  * #toMarkdown()}.
  */
 public final class AuditReport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   public static final String FORMAT = "interlock-audit/2";
 
   /**
@@ -82,7 +86,7 @@ public final class AuditReport {
   }
 
   public ObjectNode toJsonTree() {
-    ObjectNode root = CanonicalJson.MAPPER.createObjectNode();
+    ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     ObjectNode chain = root.putObject("chain");
     chain.put("algorithm", HashChain.ALGORITHM);
@@ -94,7 +98,7 @@ public final class AuditReport {
 
   public String toJson() {
     try {
-      return CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -113,7 +117,7 @@ public final class AuditReport {
 
   /** One pass over the events: the audit markers, and the signals and updates that caused them. */
   private static final class Reader {
-    private final ObjectNode task = CanonicalJson.MAPPER.createObjectNode();
+    private final ObjectNode task = JSON.createObjectNode();
     private final List<String> runIds = new ArrayList<>();
 
     /**
@@ -227,7 +231,7 @@ public final class AuditReport {
       if (key == null) {
         return;
       }
-      ObjectNode s = CanonicalJson.MAPPER.createObjectNode();
+      ObjectNode s = JSON.createObjectNode();
       s.put("via", via);
       s.put("name", name);
       s.put("identity", identity);
@@ -246,7 +250,7 @@ public final class AuditReport {
       if (!AuditMarker.isEntry(v)) {
         return; // a marker that is not an audit entry
       }
-      ObjectNode entry = CanonicalJson.MAPPER.createObjectNode();
+      ObjectNode entry = JSON.createObjectNode();
       entry.set("at", v.path("at"));
       entry.set("kind", v.get("kind"));
       if (v.hasNonNull("stepId")) {
@@ -256,9 +260,7 @@ public final class AuditReport {
       entry.set("auditSeq", v.get("seq"));
       entry.put("runId", runId);
       entry.put("eventId", e.getEventId());
-      entry.set(
-          "detail",
-          v.path("detail").isObject() ? v.get("detail") : CanonicalJson.MAPPER.createObjectNode());
+      entry.set("detail", v.path("detail").isObject() ? v.get("detail") : JSON.createObjectNode());
       String digest = batchDigest(entry);
       if (digest != null) {
         batchCause(entry, digest);
@@ -313,7 +315,7 @@ public final class AuditReport {
 
     private static String batchKey(JsonNode statement) {
       try {
-        BatchStatement st = CanonicalJson.MAPPER.treeToValue(statement, BatchStatement.class);
+        BatchStatement st = JSON.treeToValue(statement, BatchStatement.class);
         return st == null || st.problem() != null ? "batch|?" : "batch|" + st.digest();
       } catch (Exception e) {
         return "batch|?"; // a statement that does not parse caused only a refusal
@@ -423,7 +425,7 @@ public final class AuditReport {
       List<ObjectNode> out = new ArrayList<>();
       out.add(header(steps));
       for (StepRecord s : steps.values()) {
-        ObjectNode e = CanonicalJson.MAPPER.createObjectNode();
+        ObjectNode e = JSON.createObjectNode();
         e.put("at", s.firstAt());
         e.put("kind", "STEP");
         e.put("stepId", s.stepId);
@@ -469,7 +471,7 @@ public final class AuditReport {
     }
 
     private ObjectNode header(Map<String, StepRecord> steps) {
-      ObjectNode h = CanonicalJson.MAPPER.createObjectNode();
+      ObjectNode h = JSON.createObjectNode();
       h.put("at", task.path("startedAt").asText(Instant.EPOCH.toString()));
       h.put("kind", "TASK");
       ObjectNode d = h.putObject("detail");
@@ -496,7 +498,7 @@ public final class AuditReport {
       runIds.forEach(d.putArray("runs")::add);
       d.put("auditEntries", log.size());
       long last = log.isEmpty() ? 0 : log.lastKey();
-      ArrayNode missing = CanonicalJson.MAPPER.createArrayNode();
+      ArrayNode missing = JSON.createArrayNode();
       for (long seq = 1; seq <= last; seq++) {
         if (!log.containsKey(seq)) {
           missing.add(seq);

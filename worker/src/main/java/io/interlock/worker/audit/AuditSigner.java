@@ -2,7 +2,9 @@ package io.interlock.worker.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.workflows.CanonicalJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,6 +33,8 @@ import org.jose4j.lang.JoseException;
  * AuditVerification} checks both.
  */
 public final class AuditSigner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The only algorithms a report is signed with, and the only ones verification accepts. */
   public static final Set<String> ALGORITHMS =
       Set.of(AlgorithmIdentifiers.EDDSA, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
@@ -162,7 +166,7 @@ public final class AuditSigner {
 
   static String pretty(JsonNode n) {
     try {
-      return CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -180,7 +184,7 @@ public final class AuditSigner {
 
   private static ObjectNode reparse(ObjectNode n) {
     try {
-      return (ObjectNode) CanonicalJson.MAPPER.readTree(CanonicalJson.MAPPER.writeValueAsString(n));
+      return (ObjectNode) JSON.readTree(JSON.writeValueAsString(n));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

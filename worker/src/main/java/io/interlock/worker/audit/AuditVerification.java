@@ -1,6 +1,7 @@
 package io.interlock.worker.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.ProofPolicy;
 import io.interlock.contract.values.ProofVerdict;
@@ -25,6 +26,8 @@ import org.jose4j.jws.JsonWebSignature;
  * every accepted approval and rejection, re-verified from the payload the Temporal server recorded.
  */
 public final class AuditVerification {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final Set<String> SIGNATURE_FIELDS =
       Set.of("alg", "keyId", "signedAt", "head", "jws");
 
@@ -211,7 +214,7 @@ public final class AuditVerification {
     }
     JsonNode claims;
     try {
-      claims = CanonicalJson.MAPPER.readTree(parsed.getUnverifiedPayload());
+      claims = JSON.readTree(parsed.getUnverifiedPayload());
     } catch (IOException | RuntimeException e) {
       return failed(alg, keyId, "the signed payload is not JSON");
     }
@@ -415,9 +418,7 @@ public final class AuditVerification {
       ProofPolicy keys) {
     BatchStatement st;
     try {
-      st =
-          CanonicalJson.MAPPER.treeToValue(
-              a.path("payload").path("statement"), BatchStatement.class);
+      st = JSON.treeToValue(a.path("payload").path("statement"), BatchStatement.class);
     } catch (Exception e) {
       return failure(stepId, decision, approver, at, "the batch statement does not parse");
     }

@@ -3,6 +3,7 @@ package io.interlock.worker.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interlock.workflows.CanonicalJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,25 +1,30 @@
 package io.interlock.worker.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.Timestamp;
+import io.interlock.contract.values.FailureType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.failure.v1.Failure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 
 /** Reads payloads, failures and times out of history events, without any workflow class. */
 final class HistoryEvents {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private HistoryEvents() {}
 
   /** All payloads as one JSON array (plain JSON is how every Interlock payload travels). */
   static ArrayNode json(Payloads payloads) {
-    ArrayNode out = CanonicalJson.MAPPER.createArrayNode();
+    ArrayNode out = JSON.createArrayNode();
     if (payloads != null) {
       payloads.getPayloadsList().forEach(p -> out.add(json(p)));
     }
@@ -34,7 +39,7 @@ final class HistoryEvents {
     }
     if (encoding.startsWith("json/")) {
       try {
-        return CanonicalJson.MAPPER.readTree(p.getData().toStringUtf8());
+        return JSON.readTree(p.getData().toStringUtf8());
       } catch (IOException e) {
         return TextNode.valueOf(p.getData().toStringUtf8());
       }
@@ -51,16 +56,29 @@ final class HistoryEvents {
     return all.isEmpty() ? NullNode.getInstance() : all.get(0);
   }
 
-  /** The innermost message and type of a failure chain ("message [TYPE]"). */
+  /**
+   * The message and type of a failure chain ("message [TYPE]"): the innermost failure typed with a
+   * {@link FailureType} (what an activity reported; its own cause is the exception it was
+   * translated from), or else the innermost failure.
+   */
   static String failure(Failure f) {
     Failure inner = f;
-    while (inner.hasCause()) {
-      inner = inner.getCause();
+    Failure typed = null;
+    for (Failure c = f; c != null; c = c.hasCause() ? c.getCause() : null) {
+      inner = c;
+      if (c.hasApplicationFailureInfo() && isFailureType(c.getApplicationFailureInfo().getType())) {
+        typed = c;
+      }
     }
+    Failure shown = typed != null ? typed : inner;
     String type =
-        inner.hasApplicationFailureInfo() ? inner.getApplicationFailureInfo().getType() : "";
-    String msg = inner.getMessage().isEmpty() ? f.getMessage() : inner.getMessage();
+        shown.hasApplicationFailureInfo() ? shown.getApplicationFailureInfo().getType() : "";
+    String msg = shown.getMessage().isEmpty() ? f.getMessage() : shown.getMessage();
     return type.isEmpty() ? msg : msg + " [" + type + "]";
+  }
+
+  private static boolean isFailureType(String type) {
+    return Arrays.stream(FailureType.values()).anyMatch(t -> t.type().equals(type));
   }
 
   static String time(Timestamp t) {

@@ -3,10 +3,12 @@ package io.interlock.worker.audit;
 import static java.util.Map.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.PolicyStage;
+import io.interlock.workflows.CanonicalJson;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -15,6 +17,8 @@ import java.util.TreeSet;
 
 /** One step's record, applied from its audit entries in seq order. */
 final class StepRecord {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Where each kind's detail goes in the record ({at, outcome: kind, ...detail}). */
   private static final Map<AuditKind, String> SECTION =
       new EnumMap<>(
@@ -36,7 +40,7 @@ final class StepRecord {
               entry(AuditKind.ROLLBACK_PROPOSED, "rollbackProposal")));
 
   final String stepId;
-  private final ObjectNode o = CanonicalJson.MAPPER.createObjectNode();
+  private final ObjectNode o = JSON.createObjectNode();
   private String firstAt;
 
   StepRecord(String stepId) {
@@ -144,7 +148,7 @@ final class StepRecord {
   /** A signal or update the history holds but the workflow has not (yet) recorded an entry for. */
   void unrecorded(ObjectNode server) {
     JsonNode p = server.path("payload");
-    ObjectNode e = CanonicalJson.MAPPER.createObjectNode().put("at", server.path("at").asText());
+    ObjectNode e = JSON.createObjectNode().put("at", server.path("at").asText());
     e.set("actor", p.path("approver"));
     e.putObject("detail").set("callHash", p.path("callHash"));
     e.set("server", server);
@@ -174,7 +178,7 @@ final class StepRecord {
 
   /** Who the Temporal server says sent the signal or update, and the payload it received. */
   private static ObjectNode server(JsonNode s) {
-    ObjectNode v = CanonicalJson.MAPPER.createObjectNode();
+    ObjectNode v = JSON.createObjectNode();
     v.put("via", s.path("via").asText() + " " + s.path("name").asText());
     v.set("serverIdentity", s.path("identity"));
     v.set("serverAt", s.path("at"));
@@ -186,7 +190,7 @@ final class StepRecord {
   }
 
   private static ObjectNode obj(JsonNode n) {
-    return n.isObject() ? (ObjectNode) n : CanonicalJson.MAPPER.createObjectNode();
+    return n.isObject() ? (ObjectNode) n : JSON.createObjectNode();
   }
 
   private ArrayNode list(String name) {
@@ -195,15 +199,15 @@ final class StepRecord {
 
   /** A call as {tool, args}: absent args are the empty object, as the workflow stores them. */
   static ObjectNode call(JsonNode tool, JsonNode args) {
-    ObjectNode c = CanonicalJson.MAPPER.createObjectNode();
+    ObjectNode c = JSON.createObjectNode();
     c.set("tool", tool);
-    c.set("args", args.isObject() ? args : CanonicalJson.MAPPER.createObjectNode());
+    c.set("args", args.isObject() ? args : JSON.createObjectNode());
     return c;
   }
 
   /** Every leaf that differs between before and after, as {path, before, after}. */
   static ArrayNode delta(JsonNode before, JsonNode after) {
-    ArrayNode out = CanonicalJson.MAPPER.createArrayNode();
+    ArrayNode out = JSON.createArrayNode();
     diff("", before, after, out);
     return out;
   }

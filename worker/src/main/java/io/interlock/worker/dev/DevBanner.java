@@ -53,7 +53,7 @@ public class DevBanner {
                 ? "Interlock worker is up (server mode)."
                 : dev.usesExternalTemporal()
                     ? "Interlock dev server is up, on the external Temporal server below (tasks live there); Ctrl-C stops it."
-                    : "Interlock dev server is up. Everything runs in this process and state is in memory; Ctrl-C stops it.")
+                    : "Interlock dev server is up. Everything runs here (the simulated cluster as a child process), state is in memory; Ctrl-C stops it.")
         .append("\n\n");
     line(b, "Web page", api + "/");
     line(b, "REST API", api + "/api   (OpenAPI: " + api + "/q/openapi)");

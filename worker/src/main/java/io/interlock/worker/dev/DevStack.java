@@ -1,6 +1,5 @@
 package io.interlock.worker.dev;
 
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.worker.config.InterlockConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,19 +9,20 @@ import java.util.List;
 /**
  * The pieces the dev mode embeds, each started on first use: the Temporal test server on 127.0.0.1
  * (unless {@code interlock.dev.temporal-target} names an external server) and the simulated cluster
- * seeded with the demo estate (its kubeconfig written to {@code interlock.dev.kubeconfig-path} so
- * kubectl works).
+ * seeded with the demo estate, a child process (its kubeconfig written to {@code
+ * interlock.dev.kubeconfig-path} so kubectl works).
  */
 @ApplicationScoped
 public class DevStack {
   private final InterlockConfig config;
+  private final DevClusterStarter clusters;
   private EmbeddedTemporal temporal;
-  private SimulatedCluster cluster;
-  private Path kubeconfig;
+  private DevCluster cluster;
   private Path keys;
 
-  public DevStack(InterlockConfig config) {
+  public DevStack(InterlockConfig config, DevClusterStarter clusters) {
     this.config = config;
+    this.clusters = clusters;
   }
 
   /**
@@ -70,21 +70,16 @@ public class DevStack {
     return keys;
   }
 
-  public synchronized SimulatedCluster cluster() {
+  public synchronized DevCluster cluster() {
     if (cluster == null) {
-      cluster =
-          SimulatedCluster.builder()
-              .rolloutStepDelay(config.dev().rolloutStep())
-              .start()
-              .seedDemo();
-      kubeconfig = cluster.writeKubeconfig(Path.of(config.dev().kubeconfigPath()));
+      cluster = clusters.start(Path.of(config.dev().kubeconfigPath()), config.dev().rolloutStep());
     }
     return cluster;
   }
 
   /** Where the simulated cluster's kubeconfig was written, or null before the cluster started. */
   public synchronized Path kubeconfig() {
-    return kubeconfig;
+    return cluster == null ? null : cluster.kubeconfig();
   }
 
   public synchronized boolean temporalRunning() {

@@ -2,12 +2,13 @@ package io.interlock.worker.approvals;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +22,7 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -231,10 +233,11 @@ class BatchApprovalTest {
     }
     awaitState(c, "VERIFIED");
     awaitState(d, "VERIFIED");
-    Eventually.until(
-        "the unlisted task's refusal",
-        () -> audit(unlisted.get("taskId")),
-        r -> r.toString().contains("lists no step of task"));
+    await("the unlisted task's refusal")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> audit(unlisted.get("taskId")),
+            r -> r.toString().contains("lists no step of task"));
     assertThat(status(unlisted).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(status(unlisted).path("approvals")).isEmpty();
     JsonNode viaSignal = stepRecord(audit(c.get("taskId")), "s1").path("approvals").get(0);
@@ -281,12 +284,13 @@ class BatchApprovalTest {
 
   private static void awaitState(Map<String, String> w, String state) {
     JsonNode s =
-        Eventually.until(
-            w.get("taskId") + " " + state,
-            () -> status(w),
-            v ->
-                v.path("state").asText().equals(state)
-                    || v.path("state").asText().equals("FAILED"));
+        await(w.get("taskId") + " " + state)
+            .atMost(Duration.ofMinutes(2))
+            .until(
+                () -> status(w),
+                v ->
+                    v.path("state").asText().equals(state)
+                        || v.path("state").asText().equals("FAILED"));
     assertThat(s.path("state").asText()).as(s.path("error").asText()).isEqualTo(state);
   }
 
@@ -354,7 +358,7 @@ class BatchApprovalTest {
   }
 
   private long mutations(List<Map<String, String>> ws) {
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> !l.startsWith("GET"))
         .filter(
             l ->

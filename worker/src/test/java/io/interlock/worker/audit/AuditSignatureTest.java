@@ -52,13 +52,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * by a test issuer.
  */
 class AuditSignatureTest {
-  private static final Path HISTORIES = Path.of("src/test/resources/histories");
+  private static final Path HISTORIES =
+      Path.of("../workflows/src/test/resources/histories/dev-server");
   private static final Path APPROVED = HISTORIES.resolve("rest-approval-with-refusals.json");
   private static final Path REJECTED =
       HISTORIES.resolve("self-approval-refused-then-rejected.json");
 
   /** The gate tests' histories (activities/), read in place as HistoryFixturesTest does. */
-  private static final Path GATE_HISTORIES = Path.of("../activities/src/test/resources/histories");
+  private static final Path GATE_HISTORIES =
+      Path.of("../workflows/src/test/resources/histories/gate");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ISSUER = "test-issuer";

@@ -1,9 +1,9 @@
 package io.interlock.worker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.interlock.worker.Eventually;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.io.IOException;
@@ -132,10 +132,9 @@ class CrashSuiteIT {
     Case c = propose("crash-2", scale("crash-2"));
     killWorker();
     approve(c);
-    Eventually.until(
-        "step APPROVED and waiting for the re-check",
-        () -> stepState(c),
-        s -> s.equals("APPROVED"));
+    await("step APPROVED and waiting for the re-check")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> stepState(c), s -> s.equals("APPROVED"));
     assertThat(writesTo("crash-2")).as("nothing runs without a worker").isEmpty();
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
     settle(c, "VERIFIED");
@@ -159,10 +158,11 @@ class CrashSuiteIT {
     t.hold("PUT", path("crash-3b"), 0, 600);
     approve(idem);
     approve(once);
-    Eventually.until(
-        "both writes applied with their answers held",
-        t::held,
-        h -> h.contains("PUT " + path("crash-3")) && h.contains("PUT " + path("crash-3b")));
+    await("both writes applied with their answers held")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            t::held,
+            h -> h.contains("PUT " + path("crash-3")) && h.contains("PUT " + path("crash-3b")));
     assertThat(writesTo("crash-3")).hasSize(1);
     assertThat(writesTo("crash-3b")).hasSize(1);
     killWorker();
@@ -185,23 +185,21 @@ class CrashSuiteIT {
     // write.
     t.hold("PUT", path("crash-4"), 0, 3);
     approve(c);
-    Eventually.until(
-        "the write applied, answer held", t::held, h -> h.contains("PUT " + path("crash-4")));
+    await("the write applied, answer held")
+        .atMost(Duration.ofMinutes(2))
+        .until(t::held, h -> h.contains("PUT " + path("crash-4")));
     t.apiProcess.signal("STOP");
     try {
-      Eventually.until(
-          Duration.ofMinutes(2),
-          "the server recorded the execute activity's completion",
-          () -> executeCompleted(c.taskId),
-          done -> done);
+      await("the server recorded the execute activity's completion")
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> executeCompleted(c.taskId), done -> done);
       killWorker();
     } finally {
       t.apiProcess.signal("CONT");
     }
-    Eventually.until(
-        "step VERIFYING (EXECUTED recorded, no worker to verify)",
-        () -> stepState(c),
-        st -> st.equals("VERIFYING"));
+    await("step VERIFYING (EXECUTED recorded, no worker to verify)")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> stepState(c), st -> st.equals("VERIFYING"));
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
     settle(c, "VERIFIED");
   }
@@ -214,8 +212,9 @@ class CrashSuiteIT {
     Case c = propose("crash-5", scale("crash-5"));
     t.hold("GET", path("crash-5"), t.mutations().size() + 1, 600);
     approve(c);
-    Eventually.until(
-        "verification's first read held", t::held, h -> h.contains("GET " + path("crash-5")));
+    await("verification's first read held")
+        .atMost(Duration.ofMinutes(2))
+        .until(t::held, h -> h.contains("GET " + path("crash-5")));
     assertThat(writesTo("crash-5")).hasSize(1);
     killWorker();
     t.worker.start("Interlock worker is up", Duration.ofMinutes(2));
@@ -230,11 +229,11 @@ class CrashSuiteIT {
     Case c = propose("crash-6", scale("crash-6"));
     killTemporal();
     t.startTemporal();
-    Eventually.until(
-        LONG,
-        "the API reads the task again",
-        () -> t.call(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).statusCode(),
-        code -> code == 200);
+    await("the API reads the task again")
+        .atMost(LONG)
+        .until(
+            () -> t.call(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).statusCode(),
+            code -> code == 200);
     assertThat(stepState(c)).isEqualTo("AWAITING_APPROVAL");
     approve(c);
     settle(c, "VERIFIED");
@@ -248,8 +247,9 @@ class CrashSuiteIT {
     Case c = propose("crash-7", scale("crash-7"));
     t.hold("PUT", path("crash-7"), 0, 4);
     approve(c);
-    Eventually.until(
-        "the write applied, answer held", t::held, h -> h.contains("PUT " + path("crash-7")));
+    await("the write applied, answer held")
+        .atMost(Duration.ofMinutes(2))
+        .until(t::held, h -> h.contains("PUT " + path("crash-7")));
     killTemporal();
     t.startTemporal();
     settle(c, "VERIFIED");
@@ -291,19 +291,19 @@ class CrashSuiteIT {
    */
   private JsonNode settle(Case c, String expected) {
     JsonNode step =
-        Eventually.until(
-            LONG,
-            "step " + c.stepId + " of " + c.taskId + " final",
-            () -> step(c),
-            s ->
-                List.of(
-                        "VERIFIED",
-                        "VERIFICATION_FAILED",
-                        "FAILED",
-                        "BLOCKED",
-                        "REJECTED",
-                        "EXPIRED")
-                    .contains(s.path("state").asText()));
+        await("step " + c.stepId + " of " + c.taskId + " final")
+            .atMost(LONG)
+            .until(
+                () -> step(c),
+                s ->
+                    List.of(
+                            "VERIFIED",
+                            "VERIFICATION_FAILED",
+                            "FAILED",
+                            "BLOCKED",
+                            "REJECTED",
+                            "EXPIRED")
+                        .contains(s.path("state").asText()));
     assertThat(step.path("state").asText()).as("%s", step).isEqualTo(expected);
     assertThat(writesTo(c.deployment))
         .as("the approved write, exactly once")
@@ -311,10 +311,11 @@ class CrashSuiteIT {
     t.ok(Topology.AGENT, "POST", "/api/tasks/" + c.taskId + "/finish", null);
     // A failed step halts its task: it ends HALTED, a verified one COMPLETED.
     String ended = expected.equals("VERIFIED") ? "COMPLETED" : "HALTED";
-    Eventually.until(
-        "task " + ended,
-        () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).path("state").asText(),
-        s -> s.equals(ended));
+    await("task " + ended)
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> t.ok(Topology.BOB, "GET", "/api/tasks/" + c.taskId, null).path("state").asText(),
+            s -> s.equals(ended));
     JsonNode report = auditVerifies(c);
     JsonNode record = null;
     for (JsonNode e : report.path("entries")) {

@@ -1,6 +1,7 @@
 package io.interlock.worker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.activities.policy.PolicyFile;
@@ -131,9 +132,10 @@ class LoadInvariantIT {
 
     // 3. The decisions; the freeze kind's once its window has opened.
     all(pool, decisions(t, waiting, k -> k != LoadKind.FREEZE_STARTS));
-    while (Instant.now().isBefore(policy.freezeAt().plusSeconds(1))) {
-      Topology.sleep(250);
-    }
+    await("the freeze window opens")
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> Instant.now().isAfter(policy.freezeAt().plusSeconds(1)));
     all(pool, decisions(t, waiting, k -> k == LoadKind.FREEZE_STARTS));
     Instant decided = Instant.now();
 
@@ -306,7 +308,7 @@ class LoadInvariantIT {
         assertThat(Instant.now())
             .as("tasks still live after %s: %s", PATIENCE, live)
             .isBefore(give);
-        Topology.sleep(1000);
+        pause(Duration.ofSeconds(1)); // one sweep a second
       }
     }
   }
@@ -429,7 +431,7 @@ class LoadInvariantIT {
       HttpResponse<String> r = t.call(Topology.BOB, "GET", path, null);
       if (r.statusCode() == 500 && r.body().contains("retry") && attempt < 5) {
         RETRIED_READS.incrementAndGet();
-        Topology.sleep(2000);
+        pause(Duration.ofSeconds(2));
         continue;
       }
       assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
@@ -509,5 +511,10 @@ class LoadInvariantIT {
           "template":{"metadata":{"labels":{"app":"%1$s"}},"spec":{"containers":[{"name":"app","image":"shop/%1$s:1.0"}]}}}}
         """
         .formatted(name);
+  }
+
+  /** Paces sweeps and retries (Awaitility, like every wait in the tests). */
+  private static void pause(Duration d) {
+    await().pollDelay(d).atMost(d.plusSeconds(5)).until(() -> true);
   }
 }

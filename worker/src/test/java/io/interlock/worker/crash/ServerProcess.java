@@ -1,5 +1,7 @@
 package io.interlock.worker.crash;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One process of the topology, started from a fixed command line so it can be killed with SIGKILL
@@ -110,29 +113,25 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private void awaitLog(String ready, long from, Duration patience) {
-    Instant give = Instant.now().plus(patience);
-    while (true) {
-      String text = logText();
-      if (text.length() > from
-          && text.substring((int) Math.min(from, text.length())).contains(ready)) {
-        return;
-      }
-      if (!process.isAlive() || Instant.now().isAfter(give)) {
-        throw new AssertionError(
-            name
-                + " never logged '"
-                + ready
-                + "' (alive: "
-                + process.isAlive()
-                + "); its log:\n"
-                + tail(text));
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + name);
-      }
+    try {
+      await(name + " logging '" + ready + "'")
+          .atMost(patience)
+          .until(
+              () -> {
+                String text = logText();
+                if (text.length() > from
+                    && text.substring((int) Math.min(from, text.length())).contains(ready)) {
+                  return true;
+                }
+                // A dead process never logs it: fail now, with its log.
+                if (!process.isAlive()) {
+                  throw new AssertionError(name + " exited; its log:\n" + tail(text));
+                }
+                return false;
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          name + " never logged '" + ready + "'; its log:\n" + tail(logText()), e);
     }
   }
 

@@ -1,8 +1,11 @@
 package io.interlock.worker.crash;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.dev.DemoKeys;
+import io.interlock.worker.dev.SimClusterProcess;
 import io.interlock.worker.temporal.TemporalCli;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -17,9 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The production topology on one machine, each part its own process: the real Temporal server
@@ -121,10 +124,9 @@ final class Topology implements AutoCloseable {
         new ServerProcess(
             "sim-cluster",
             java(
-                jar,
+                SimClusterProcess.jar(),
                 List.of(),
                 List.of(
-                    "sim-cluster",
                     "--port",
                     Integer.toString(ports[4]),
                     "--kubeconfig",
@@ -211,20 +213,27 @@ final class Topology implements AutoCloseable {
    */
   void startTemporal() {
     temporal.start(null, BOOT);
-    Instant give = Instant.now().plus(BOOT);
-    while (true) {
-      TemporalCli.Result health = cli.run("operator", "cluster", "health");
-      if (health.code() == 0 && health.out().contains("SERVING")) {
-        return;
-      }
-      if (!temporal.alive() || Instant.now().isAfter(give)) {
-        throw new AssertionError(
-            "the Temporal server never answered SERVING on "
-                + temporalTarget
-                + "; its log:\n"
-                + ServerProcess.tail(temporal.logText()));
-      }
-      sleep(200);
+    try {
+      await("the Temporal server answering SERVING on " + temporalTarget)
+          .atMost(BOOT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!temporal.alive()) {
+                  throw new AssertionError(
+                      "the Temporal server exited; its log:\n"
+                          + ServerProcess.tail(temporal.logText()));
+                }
+                TemporalCli.Result health = cli.run("operator", "cluster", "health");
+                return health.code() == 0 && health.out().contains("SERVING");
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the Temporal server never answered SERVING on "
+              + temporalTarget
+              + "; its log:\n"
+              + ServerProcess.tail(temporal.logText()),
+          e);
     }
   }
 
@@ -350,15 +359,6 @@ final class Topology implements AutoCloseable {
       return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
     } catch (IOException e) {
       throw new AssertionError("not JSON: " + body);
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted");
     }
   }
 

@@ -2,11 +2,12 @@ package io.interlock.worker.mcp;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -207,27 +208,27 @@ class McpEndpointTest {
         .then()
         .statusCode(200);
     JsonNode done =
-        Eventually.until(
-            Duration.ofSeconds(90),
-            "wait_for_step reports the end",
-            () ->
-                call(
-                        session,
-                        "tools/call",
-                        Map.of(
-                            "name",
-                            "wait_for_step",
-                            "arguments",
-                            Map.of("taskId", task, "stepId", stepId, "timeoutSeconds", 30)))
-                    .path("result")
-                    .path("structuredContent"),
-            r -> r.path("done").asBoolean());
+        await("wait_for_step reports the end")
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () ->
+                    call(
+                            session,
+                            "tools/call",
+                            Map.of(
+                                "name",
+                                "wait_for_step",
+                                "arguments",
+                                Map.of("taskId", task, "stepId", stepId, "timeoutSeconds", 30)))
+                        .path("result")
+                        .path("structuredContent"),
+                r -> r.path("done").asBoolean());
     assertThat(done.path("state").asText()).isEqualTo("VERIFIED");
     assertThat(done.path("step").path("approvals").get(0).path("approver").asText())
         .isEqualTo("bob");
     assertThat(mutations(path)).isEqualTo(1);
     assertThat(
-            dev.cluster()
+            InProcessClusterStarter.of(dev)
                 .client()
                 .apps()
                 .deployments()
@@ -257,11 +258,17 @@ class McpEndpointTest {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(204);
-    Eventually.until(
-        Duration.ofSeconds(90),
-        "the session's task completed",
-        () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task).jsonPath().getString("state"),
-        "COMPLETED"::equals);
+    await("the session's task completed")
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(AGENT)
+                    .get("/api/tasks/" + task)
+                    .jsonPath()
+                    .getString("state"),
+            "COMPLETED"::equals);
   }
 
   @Test
@@ -484,7 +491,7 @@ class McpEndpointTest {
   }
 
   private long mutations(String path) {
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

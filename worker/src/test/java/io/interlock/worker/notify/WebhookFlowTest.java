@@ -2,12 +2,13 @@ package io.interlock.worker.notify;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -108,11 +109,9 @@ class WebhookFlowTest {
     assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
 
     JsonNode message =
-        Eventually.until(
-            Duration.ofSeconds(90),
-            "the webhook post for " + task,
-            () -> find(task, "Approval needed"),
-            m -> m != null);
+        await("the webhook post for " + task)
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> find(task, "Approval needed"), m -> m != null);
     assertThat(message.path("text").asText())
         .contains("staging", "agent:incident-bot", "http://interlock.test/task.html?id=" + task);
     assertThat(message.path("blocks").toString())
@@ -129,16 +128,14 @@ class WebhookFlowTest {
     awaitStep(task, "s1", "VERIFIED");
     JsonNode second = propose(task, name, 4);
     assertThat(second.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
-    Eventually.until(
-        Duration.ofSeconds(90),
-        "the failed post reaching the receiver",
-        RECEIVED::size,
-        n -> n > before);
+    await("the failed post reaching the receiver")
+        .atMost(Duration.ofSeconds(90))
+        .until(RECEIVED::size, n -> n > before);
     approve(task, "s2", second.path("callHash").asText());
     JsonNode verified = awaitStep(task, "s2", "VERIFIED");
     assertThat(verified.path("verification").path("verdict").asText()).isEqualTo("VERIFIED");
     assertThat(
-            dev.cluster()
+            InProcessClusterStarter.of(dev)
                 .client()
                 .apps()
                 .deployments()
@@ -211,24 +208,26 @@ class WebhookFlowTest {
   }
 
   private static JsonNode awaitStep(String task, String step, String state) {
-    return Eventually.until(
-        Duration.ofSeconds(90),
-        task + "/" + step + " " + state,
-        () -> {
-          try {
-            JsonNode t =
-                JSON.readTree(
-                    given().auth().oauth2("dev-alice").get("/api/tasks/" + task).asString());
-            for (JsonNode s : t.path("steps")) {
-              if (s.path("stepId").asText().equals(step)) {
-                return s;
+    return await(task + "/" + step + " " + state)
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              try {
+                JsonNode t =
+                    JSON.readTree(
+                        given().auth().oauth2("dev-alice").get("/api/tasks/" + task).asString());
+                for (JsonNode s : t.path("steps")) {
+                  if (s.path("stepId").asText().equals(step)) {
+                    return s;
+                  }
+                }
+                return JSON.createObjectNode();
+              } catch (IOException e) {
+                throw new AssertionError(e);
               }
-            }
-            return JSON.createObjectNode();
-          } catch (IOException e) {
-            throw new AssertionError(e);
-          }
-        },
-        s -> s.path("state").asText().equals(state) || s.path("state").asText().equals("FAILED"));
+            },
+            s ->
+                s.path("state").asText().equals(state)
+                    || s.path("state").asText().equals("FAILED"));
   }
 }

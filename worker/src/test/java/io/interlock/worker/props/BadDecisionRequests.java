@@ -4,7 +4,7 @@ import static io.interlock.worker.props.BadStartRequests.AGENT;
 import static io.interlock.worker.props.BadStartRequests.brief;
 import static io.interlock.worker.props.BadStepRequests.ALICE;
 import static io.interlock.worker.props.BadStepRequests.DONE;
-import static io.interlock.worker.props.HostileValues.NODES;
+import static io.interlock.worker.props.HostileBodyValues.NODES;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -89,8 +89,8 @@ final class BadDecisionRequests {
                     .map(h -> "sha256:" + h),
                 Arbitraries.of(
                     UPPER_HASH, CUT_HASH, HASH + "x", " " + HASH, "sha512:" + HASH, "sha256:", ""),
-                HostileValues.hostileNames("sha256:abc"),
-                HostileValues.over(128))
+                HostileBodyValues.hostileNames("sha256:abc"),
+                HostileBodyValues.over(128))
             .map(
                 h ->
                     new Change(
@@ -100,11 +100,12 @@ final class BadDecisionRequests {
                         NODES.textNode(h),
                         false));
     Arbitrary<Change> step =
-        Arbitraries.oneOf(Arbitraries.of("s2", "s0", "S1", "s-1"), HostileValues.hostileNames("s1"))
+        Arbitraries.oneOf(
+                Arbitraries.of("s2", "s0", "S1", "s-1"), HostileBodyValues.hostileNames("s1"))
             .map(s -> new Change("step '" + s + "'", BadRequest.segment(s), null, null, false));
     String text = verb.equals("approve") ? "comment" : "reason";
     Arbitrary<Change> longText =
-        HostileValues.over(2_000)
+        HostileBodyValues.over(2_000)
             .map(
                 t ->
                     new Change(
@@ -115,17 +116,17 @@ final class BadDecisionRequests {
                         false));
     Arbitrary<Change> proof =
         Arbitraries.oneOf(
-                proofs(), HostileValues.containers(), Arbitraries.just(NODES.numberNode(5)))
+                proofs(), HostileBodyValues.containers(), Arbitraries.just(NODES.numberNode(5)))
             .map(p -> new Change("proof " + brief(p), null, "proof", p, false));
     Arbitrary<Change> wrongType =
-        Combinators.combine(Arbitraries.of("callHash", text), HostileValues.containers())
+        Combinators.combine(Arbitraries.of("callHash", text), HostileBodyValues.containers())
             .as((f, v) -> new Change(f + " = " + brief(v), null, f, v, false));
     Arbitrary<Change> missing =
         Arbitraries.of(verb.equals("approve") ? List.of("callHash") : List.of("callHash", "reason"))
             .map(f -> new Change(f + " missing", null, f, null, true));
     Arbitrary<Change> unknown =
         Arbitraries.oneOf(
-                HostileValues.unknownFieldNames(
+                HostileBodyValues.unknownFieldNames(
                     List.of("callHash", "comment", "reason", "breakGlass", "proof")),
                 Arbitraries.of("approver", "stepId", "approve"))
             .map(
@@ -167,7 +168,7 @@ final class BadDecisionRequests {
                     "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"),
             NODES.objectNode().put("kind", "none"),
             NODES.objectNode().put("bogus", true)),
-        HostileValues.over(16_384)
+        HostileBodyValues.over(16_384)
             .map(s -> (JsonNode) NODES.objectNode().put("kind", "ssh").put("signature", s)));
   }
 
@@ -194,7 +195,7 @@ final class BadDecisionRequests {
 
   private static Arbitrary<BadRequest> notJson(String verb) {
     Arbitrary<BadRequest> broken =
-        MalformedJson.of(valid(verb))
+        MalformedBodies.of(valid(verb))
             .map(
                 b ->
                     BadRequest.post(

@@ -1,7 +1,7 @@
 package io.interlock.worker.props;
 
 import static io.interlock.worker.props.BadStartRequests.brief;
-import static io.interlock.worker.props.HostileValues.NODES;
+import static io.interlock.worker.props.HostileBodyValues.NODES;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -95,7 +95,7 @@ final class BadMcpMessages {
                     NODES.nullNode(),
                     NODES.textNode("2.0 "),
                     NODES.textNode("")),
-                HostileValues.containers())
+                HostileBodyValues.containers())
             .map(v -> with("jsonrpc = " + brief(v), read(), "jsonrpc", v));
     Arbitrary<BadMessage> noJsonrpc =
         Arbitraries.just(with("jsonrpc missing", read(), "jsonrpc", null));
@@ -105,7 +105,7 @@ final class BadMcpMessages {
                     NODES.numberNode(new BigDecimal("1.5")),
                     NODES.booleanNode(true),
                     NODES.nullNode()),
-                HostileValues.containers())
+                HostileBodyValues.containers())
             .map(v -> with("id = " + brief(v), read(), "id", v));
     return Arbitraries.oneOf(jsonrpc, noJsonrpc, id);
   }
@@ -121,9 +121,9 @@ final class BadMcpMessages {
                     "",
                     "sampling/createMessage")
                 .map(s -> (JsonNode) NODES.textNode(s)),
-            HostileValues.hostileNames("tools/call").map(s -> (JsonNode) NODES.textNode(s)),
+            HostileBodyValues.hostileNames("tools/call").map(s -> (JsonNode) NODES.textNode(s)),
             Arbitraries.of(NODES.numberNode(1), NODES.nullNode(), NODES.booleanNode(true)),
-            HostileValues.containers())
+            HostileBodyValues.containers())
         .map(v -> with("method = " + brief(v), read(), "method", v));
   }
 
@@ -148,10 +148,10 @@ final class BadMcpMessages {
                         "k8s_get_",
                         "TASK_STATUS")
                     .map(s -> (JsonNode) NODES.textNode(s)),
-                HostileValues.hostileNames("k8s_get").map(s -> (JsonNode) NODES.textNode(s)),
-                HostileValues.over(128).map(s -> (JsonNode) NODES.textNode(s)),
+                HostileBodyValues.hostileNames("k8s_get").map(s -> (JsonNode) NODES.textNode(s)),
+                HostileBodyValues.over(128).map(s -> (JsonNode) NODES.textNode(s)),
                 Arbitraries.of(NODES.numberNode(5), NODES.nullNode()),
-                HostileValues.containers())
+                HostileBodyValues.containers())
             .map(
                 v -> {
                   ObjectNode m = read();
@@ -182,7 +182,7 @@ final class BadMcpMessages {
                 Arbitraries.of("web", "shop"))
             .flatAs(
                 (field, write, valid) ->
-                    HostileValues.hostileNames(valid)
+                    HostileBodyValues.hostileNames(valid)
                         .map(
                             bad -> {
                               ObjectNode m = write ? scale() : read();
@@ -206,7 +206,7 @@ final class BadMcpMessages {
                     NODES.numberNode(new BigDecimal("1.5")),
                     NODES.numberNode(1001),
                     NODES.nullNode()),
-                HostileValues.containers())
+                HostileBodyValues.containers())
             .map(
                 v -> {
                   ObjectNode m = scale();
@@ -214,7 +214,7 @@ final class BadMcpMessages {
                   return BadMessage.of("k8s_scale with replicas " + brief(v), m);
                 });
     Arbitrary<BadMessage> unknownArg =
-        HostileValues.unknownFieldNames(List.of("namespace", "kind", "name", "replicas"))
+        HostileBodyValues.unknownFieldNames(List.of("namespace", "kind", "name", "replicas"))
             .map(
                 name -> {
                   ObjectNode m = scale();
@@ -246,8 +246,8 @@ final class BadMcpMessages {
   private static Arbitrary<BadMessage> badFollowUp() {
     Arbitrary<BadMessage> taskId =
         Arbitraries.oneOf(
-                HostileValues.hostileNames("task-1").map(s -> (JsonNode) NODES.textNode(s)),
-                HostileValues.containers(),
+                HostileBodyValues.hostileNames("task-1").map(s -> (JsonNode) NODES.textNode(s)),
+                HostileBodyValues.containers(),
                 Arbitraries.of(NODES.numberNode(5), NODES.booleanNode(true)))
             .flatMap(
                 v ->
@@ -264,8 +264,8 @@ final class BadMcpMessages {
     Arbitrary<BadMessage> stepId =
         Arbitraries.oneOf(
                 Arbitraries.of("s999", "S1", "", " ").map(s -> (JsonNode) NODES.textNode(s)),
-                HostileValues.hostileNames("s1").map(s -> (JsonNode) NODES.textNode(s)),
-                HostileValues.containers(),
+                HostileBodyValues.hostileNames("s1").map(s -> (JsonNode) NODES.textNode(s)),
+                HostileBodyValues.containers(),
                 Arbitraries.of(NODES.numberNode(1), NODES.nullNode()))
             .map(
                 v ->
@@ -285,8 +285,8 @@ final class BadMcpMessages {
                     NODES.textNode("abc"),
                     NODES.booleanNode(true),
                     NODES.nullNode()),
-                HostileValues.containers(),
-                HostileValues.outOfRange())
+                HostileBodyValues.containers(),
+                HostileBodyValues.outOfRange())
             .map(
                 v ->
                     BadMessage.of(
@@ -297,7 +297,7 @@ final class BadMcpMessages {
     Arbitrary<BadMessage> unknownArg =
         Combinators.combine(
                 Arbitraries.of("task_status", "wait_for_step"),
-                HostileValues.unknownFieldNames(List.of("taskId", "stepId", "timeoutSeconds")))
+                HostileBodyValues.unknownFieldNames(List.of("taskId", "stepId", "timeoutSeconds")))
             .as(
                 (tool, name) -> {
                   ObjectNode args = NODES.objectNode().put(name, "x");
@@ -312,7 +312,7 @@ final class BadMcpMessages {
 
   private static Arbitrary<BadMessage> notJson() {
     Arbitrary<BadMessage> broken =
-        MalformedJson.of(read()).map(b -> new BadMessage(b.how(), b.bytes(), Map.of(), false));
+        MalformedBodies.of(read()).map(b -> new BadMessage(b.how(), b.bytes(), Map.of(), false));
     Arbitrary<BadMessage> notAnObject =
         Arbitraries.of(
                 NODES.textNode("tools/call"),
@@ -329,7 +329,7 @@ final class BadMcpMessages {
     Arbitrary<BadMessage> session =
         Arbitraries.oneOf(
                 Arbitraries.strings().withChars("0123456789abcdef-").ofLength(36),
-                HostileValues.hostileNames("3f2a")
+                HostileBodyValues.hostileNames("3f2a")
                     .filter(s -> s.chars().allMatch(c -> c >= 0x21 && c < 0x7f)))
             .map(
                 s ->

@@ -21,8 +21,8 @@ final class BadReadRequests {
   private static Arbitrary<BadRequest> unknownTask() {
     Arbitrary<String> ids =
         Arbitraries.oneOf(
-            HostileValues.hostileNames("task-1"),
-            HostileValues.hostileNames(IDLE),
+            HostileBodyValues.hostileNames("task-1"),
+            HostileBodyValues.hostileNames(IDLE),
             // Long ids, but within the 4 KiB request line every HTTP server allows.
             Arbitraries.integers().between(129, 1_300).map("t"::repeat));
     // RFC 3986 removes dot segments before a server sees them: "/api/tasks/." is the task list.
@@ -46,9 +46,9 @@ final class BadReadRequests {
     return Arbitraries.oneOf(
         Arbitraries.oneOf(
                 Arbitraries.of("JSON", "md ", "html", "../json", "json#", "yaml", "text/markdown"),
-                HostileValues.hostileNames("json"),
+                HostileBodyValues.hostileNames("json"),
                 // Within the 4 KiB request line even when every character is percent-encoded.
-                HostileValues.over(128).map(s -> s.substring(0, Math.min(s.length(), 300))))
+                HostileBodyValues.over(128).map(s -> s.substring(0, Math.min(s.length(), 300))))
             .map(
                 f ->
                     BadRequest.get(

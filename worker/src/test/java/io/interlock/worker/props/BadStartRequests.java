@@ -1,6 +1,6 @@
 package io.interlock.worker.props;
 
-import static io.interlock.worker.props.HostileValues.NODES;
+import static io.interlock.worker.props.HostileBodyValues.NODES;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -49,26 +49,26 @@ final class BadStartRequests {
 
   private static Arbitrary<BadRequest> badEnvironment() {
     return Arbitraries.oneOf(
-            HostileValues.containers(),
+            HostileBodyValues.containers(),
             Arbitraries.of(
                 (JsonNode) null, NODES.nullNode(), NODES.textNode(""), NODES.textNode("  \t")),
-            HostileValues.over(128).map(s -> (JsonNode) NODES.textNode(s)),
-            HostileValues.hostileNames("staging").map(s -> (JsonNode) NODES.textNode(s)))
+            HostileBodyValues.over(128).map(s -> (JsonNode) NODES.textNode(s)),
+            HostileBodyValues.hostileNames("staging").map(s -> (JsonNode) NODES.textNode(s)))
         .map(v -> with("environment = " + brief(v), "environment", v));
   }
 
   private static Arbitrary<BadRequest> badGoal() {
     return Arbitraries.oneOf(
-            HostileValues.containers(),
-            HostileValues.over(4_000).map(s -> (JsonNode) NODES.textNode(s)))
+            HostileBodyValues.containers(),
+            HostileBodyValues.over(4_000).map(s -> (JsonNode) NODES.textNode(s)))
         .map(v -> with("goal = " + brief(v), "goal", v));
   }
 
   private static Arbitrary<BadRequest> badTaskId() {
     return Arbitraries.oneOf(
-            HostileValues.containers(),
-            HostileValues.over(128).map(s -> (JsonNode) NODES.textNode(s)),
-            HostileValues.hostileNames("prop-task")
+            HostileBodyValues.containers(),
+            HostileBodyValues.over(128).map(s -> (JsonNode) NODES.textNode(s)),
+            HostileBodyValues.hostileNames("prop-task")
                 .filter(s -> !s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}"))
                 .map(s -> (JsonNode) NODES.textNode(s)))
         .map(v -> with("taskId = " + brief(v), "taskId", v));
@@ -77,8 +77,8 @@ final class BadStartRequests {
   private static Arbitrary<BadRequest> badCounts() {
     Arbitrary<BadRequest> timeout =
         Arbitraries.oneOf(
-                HostileValues.notACount(),
-                HostileValues.outOfRange(),
+                HostileBodyValues.notACount(),
+                HostileBodyValues.outOfRange(),
                 Arbitraries.longs()
                     .between(366L * 86_400 + 1, Long.MAX_VALUE)
                     .map(n -> (JsonNode) NODES.numberNode(n)))
@@ -86,7 +86,7 @@ final class BadStartRequests {
     Arbitrary<BadRequest> flag =
         Arbitraries.oneOf(
                 Arbitraries.of("yes", "on", "1 ", "truth").map(s -> (JsonNode) NODES.textNode(s)),
-                HostileValues.containers())
+                HostileBodyValues.containers())
             .map(v -> with("finishWhenDone = " + brief(v), "finishWhenDone", v));
     return Arbitraries.oneOf(timeout, flag);
   }
@@ -111,7 +111,8 @@ final class BadStartRequests {
                 read().set("args", NODES.arrayNode()),
                 read().put("args", "namespace=shop"),
                 read().put("bogus", 1)),
-            HostileValues.over(128).map(name -> (JsonNode) NODES.objectNode().put("tool", name)),
+            HostileBodyValues.over(128)
+                .map(name -> (JsonNode) NODES.objectNode().put("tool", name)),
             Arbitraries.integers()
                 .between(256 * 1024 + 64, 1_000_000)
                 .map(BadStartRequests::readOfSize));
@@ -156,7 +157,7 @@ final class BadStartRequests {
 
   private static Arbitrary<BadRequest> unknownField() {
     return Arbitraries.oneOf(
-            HostileValues.unknownFieldNames(FIELDS),
+            HostileBodyValues.unknownFieldNames(FIELDS),
             Arbitraries.of("requester", "approver", "state"))
         .map(
             name -> {
@@ -168,7 +169,7 @@ final class BadStartRequests {
 
   private static Arbitrary<BadRequest> notJson() {
     Arbitrary<BadRequest> broken =
-        MalformedJson.of(valid())
+        MalformedBodies.of(valid())
             .map(b -> BadRequest.post(b.how(), AGENT, "/api/tasks", b.bytes()));
     Arbitrary<BadRequest> notAnObject =
         Arbitraries.of(

@@ -3,7 +3,7 @@ package io.interlock.worker.props;
 import static io.interlock.worker.props.BadStartRequests.AGENT;
 import static io.interlock.worker.props.BadStartRequests.brief;
 import static io.interlock.worker.props.BadStartRequests.read;
-import static io.interlock.worker.props.HostileValues.NODES;
+import static io.interlock.worker.props.HostileBodyValues.NODES;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,8 +52,8 @@ final class BadStepRequests {
         Arbitraries.oneOf(
                 Arbitraries.of(
                     (JsonNode) null, NODES.nullNode(), NODES.textNode(""), NODES.textNode(" \t")),
-                HostileValues.containers(),
-                HostileValues.over(128).map(s -> (JsonNode) NODES.textNode(s)))
+                HostileBodyValues.containers(),
+                HostileBodyValues.over(128).map(s -> (JsonNode) NODES.textNode(s)))
             .map(v -> call("tool = " + brief(v), read(), "tool", v));
     Arbitrary<BadRequest> args =
         Arbitraries.of(
@@ -64,7 +64,7 @@ final class BadStepRequests {
                 NODES.booleanNode(true))
             .map(v -> call("args = " + v, read(), "args", v));
     Arbitrary<BadRequest> unknown =
-        HostileValues.unknownFieldNames(List.of("tool", "args"))
+        HostileBodyValues.unknownFieldNames(List.of("tool", "args"))
             .map(
                 name ->
                     call("unknown field '" + name + "'", read(), name, NODES.booleanNode(true)));
@@ -92,8 +92,8 @@ final class BadStepRequests {
                 ".k8s.get",
                 "k8s_get",
                 "shell"),
-            HostileValues.hostileNames("k8s.get"),
-            HostileValues.hostileNames("k8s.scale"))
+            HostileBodyValues.hostileNames("k8s.get"),
+            HostileBodyValues.hostileNames("k8s.scale"))
         .map(name -> call("unknown tool '" + name + "'", read(), "tool", NODES.textNode(name)));
   }
 
@@ -105,7 +105,7 @@ final class BadStepRequests {
                 Arbitraries.of("web", "shop"))
             .flatAs(
                 (field, write, valid) ->
-                    HostileValues.hostileNames(valid)
+                    HostileBodyValues.hostileNames(valid)
                         .map(
                             bad -> {
                               ObjectNode c = write ? scale() : read();
@@ -128,8 +128,8 @@ final class BadStepRequests {
                 NODES.numberNode(1001),
                 NODES.nullNode(),
                 NODES.booleanNode(true)),
-            HostileValues.containers(),
-            HostileValues.outOfRange());
+            HostileBodyValues.containers(),
+            HostileBodyValues.outOfRange());
     // 0..1000 is the schema's range: 0 (scale to zero) is a legal write that waits for approval.
     Arbitrary<BadRequest> replicas =
         badReplicas
@@ -142,7 +142,7 @@ final class BadStepRequests {
                       "k8s.scale with replicas " + brief(v), AGENT, path(IDLE), c);
                 });
     Arbitrary<BadRequest> unknownArg =
-        HostileValues.unknownFieldNames(List.of("namespace", "kind", "name", "replicas"))
+        HostileBodyValues.unknownFieldNames(List.of("namespace", "kind", "name", "replicas"))
             .map(
                 name -> {
                   ObjectNode c = scale();
@@ -168,7 +168,7 @@ final class BadStepRequests {
                 "a read proposed by someone else than the requester", ALICE, path(IDLE), read()),
             BadRequest.post(
                 "a read proposed in a task that has completed", AGENT, path(DONE), read())),
-        HostileValues.hostileNames("task-1")
+        HostileBodyValues.hostileNames("task-1")
             .map(
                 id ->
                     BadRequest.post(
@@ -180,7 +180,7 @@ final class BadStepRequests {
 
   private static Arbitrary<BadRequest> notJson() {
     Arbitrary<BadRequest> broken =
-        MalformedJson.of(read()).map(b -> BadRequest.post(b.how(), AGENT, path(IDLE), b.bytes()));
+        MalformedBodies.of(read()).map(b -> BadRequest.post(b.how(), AGENT, path(IDLE), b.bytes()));
     Arbitrary<BadRequest> notAnObject =
         Arbitraries.of(
                 NODES.arrayNode(),

@@ -1,6 +1,7 @@
 package io.interlock.worker.props;
 
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -25,6 +26,8 @@ class McpPropertiesTest {
   Stream<DynamicTest> mcpProperties() throws Exception {
     String base = server.toString().replaceAll("/$", "");
     return PropertiesOnLiveStack.run(
-        McpProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
+        McpProperties.class.getName(),
+        URI.create(base),
+        () -> InProcessClusterStarter.of(dev).mutations());
   }
 }

@@ -3,6 +3,7 @@ package io.interlock.worker.props;
 import static io.interlock.worker.props.BadStartRequests.AGENT;
 import static io.interlock.worker.props.BadStepRequests.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -152,12 +153,11 @@ class RestProperties {
     targets.put(BadDecisionRequests.CUT_HASH, hash.substring(0, hash.length() - 1));
     targets.put(BadDecisionRequests.HASH, hash);
     String done = start(true);
-    for (int i = 0;
-        i < 100
-            && !send(get("/api/tasks/" + done)).json().path("state").asText().equals("COMPLETED");
-        i++) {
-      pause();
-    }
+    await("task " + done + " completed")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> send(get("/api/tasks/" + done)).json().path("state").asText(),
+            "COMPLETED"::equals);
     targets.put(BadStepRequests.DONE, done);
   }
 
@@ -259,14 +259,5 @@ class RestProperties {
     }
     return HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(resp -> new Answer(resp.statusCode(), resp.body()));
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.interlock.worker.props;
 
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -25,6 +26,8 @@ class RestPropertiesTest {
   Stream<DynamicTest> restProperties() throws Exception {
     String base = server.toString().replaceAll("/$", "");
     return PropertiesOnLiveStack.run(
-        RestProperties.class.getName(), URI.create(base), () -> dev.cluster().mutations());
+        RestProperties.class.getName(),
+        URI.create(base),
+        () -> InProcessClusterStarter.of(dev).mutations());
   }
 }

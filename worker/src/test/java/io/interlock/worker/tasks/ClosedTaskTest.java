@@ -2,12 +2,13 @@ package io.interlock.worker.tasks;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.TaskRequest;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.interlock.workflows.AgentTask;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -147,11 +148,15 @@ class ClosedTaskTest {
                   null,
                   null,
                   null));
-          Eventually.until(
-              "the task timed out",
-              () ->
-                  c.newUntypedWorkflowStub(task).describe().getWorkflowExecutionInfo().getStatus(),
-              s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+          await("the task timed out")
+              .atMost(Duration.ofMinutes(2))
+              .until(
+                  () ->
+                      c.newUntypedWorkflowStub(task)
+                          .describe()
+                          .getWorkflowExecutionInfo()
+                          .getStatus(),
+                  s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
         });
     assertGone(
         given().auth().oauth2(AGENT).get("/api/tasks/" + task),
@@ -193,10 +198,11 @@ class ClosedTaskTest {
         .then()
         .statusCode(201);
     Response done =
-        Eventually.until(
-            "the task completed",
-            () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task),
-            r -> r.statusCode() != 200 || r.asString().contains("\"state\":\"COMPLETED\""));
+        await("the task completed")
+            .atMost(Duration.ofMinutes(2))
+            .until(
+                () -> given().auth().oauth2(AGENT).get("/api/tasks/" + task),
+                r -> r.statusCode() != 200 || r.asString().contains("\"state\":\"COMPLETED\""));
     assertThat(done.statusCode()).as(done.asString()).isEqualTo(200);
     assertGone(
         propose(
@@ -365,7 +371,7 @@ class ClosedTaskTest {
 
   private long mutations(String name) {
     String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

@@ -2,13 +2,14 @@ package io.interlock.worker.temporal;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.audit.HashChain;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -67,15 +68,15 @@ class RealTemporalCliTest {
     String hash = proposed.path("callHash").asText();
 
     // Real visibility with the registered search attributes (eventually consistent, so poll).
-    Eventually.until(
-        Duration.ofSeconds(30),
-        "the task in 'temporal workflow list'",
-        () ->
-            temporal
-                .run("workflow", "list", "--query", "InterlockTaskState=\"AWAITING_APPROVAL\"")
-                .ok()
-                .out(),
-        out -> out.contains(task));
+    await("the task in 'temporal workflow list'")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                temporal
+                    .run("workflow", "list", "--query", "InterlockTaskState=\"AWAITING_APPROVAL\"")
+                    .ok()
+                    .out(),
+            out -> out.contains(task));
 
     JsonNode status = queryStatus(temporal, task);
     assertThat(status.path("steps").get(0).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
@@ -103,11 +104,11 @@ class RealTemporalCliTest {
                 .out())
         .contains("Signal workflow succeeded");
     JsonNode refused =
-        Eventually.until(
-            Duration.ofSeconds(30),
-            "the unproven approval refused",
-            () -> queryStatus(temporal, task).path("steps").get(0),
-            s -> s.path("refusals").size() == 1);
+        await("the unproven approval refused")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> queryStatus(temporal, task).path("steps").get(0),
+                s -> s.path("refusals").size() == 1);
     assertThat(refused.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(refused.path("refusals").get(0).path("why").asText()).contains("no proof");
     assertThat(mutationsOf(LEDGER)).isEqualTo(before);
@@ -146,13 +147,13 @@ class RealTemporalCliTest {
                 .out())
         .contains("Signal workflow succeeded");
     JsonNode verified =
-        Eventually.until(
-            Duration.ofSeconds(45),
-            "s1 VERIFIED",
-            () -> queryStatus(temporal, task).path("steps").get(0),
-            s ->
-                s.path("state").asText().equals("VERIFIED")
-                    || s.path("state").asText().equals("FAILED"));
+        await("s1 VERIFIED")
+            .atMost(Duration.ofSeconds(45))
+            .until(
+                () -> queryStatus(temporal, task).path("steps").get(0),
+                s ->
+                    s.path("state").asText().equals("VERIFIED")
+                        || s.path("state").asText().equals("FAILED"));
     assertThat(verified.path("state").asText()).isEqualTo("VERIFIED");
     assertThat(verified.path("approvals").get(0).path("approver").asText()).isEqualTo("alice");
     assertThat(mutationsOf(LEDGER)).isEqualTo(before + 1);
@@ -160,11 +161,10 @@ class RealTemporalCliTest {
     // The real server's export of the finished task is what `interlock audit --history` and
     // `interlock replay` read.
     given().auth().oauth2(AGENT).post("/api/tasks/" + task + "/finish").then().statusCode(202);
-    Eventually.until(
-        Duration.ofSeconds(30),
-        "task completed",
-        () -> queryStatus(temporal, task).path("state").asText(),
-        s -> s.equals("COMPLETED"));
+    await("task completed")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> queryStatus(temporal, task).path("state").asText(), s -> s.equals("COMPLETED"));
     Path history = Files.createTempFile("real-temporal-history", ".json");
     Files.writeString(
         history,
@@ -228,11 +228,11 @@ class RealTemporalCliTest {
         .ok();
     for (String step : java.util.List.of("s1", "s2", "s3")) {
       JsonNode waiting =
-          Eventually.until(
-              Duration.ofSeconds(60),
-              step + " awaiting approval",
-              () -> restStep(task, step),
-              s -> s.path("state").asText().matches("AWAITING_APPROVAL|FAILED|BLOCKED"));
+          await(step + " awaiting approval")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> restStep(task, step),
+                  s -> s.path("state").asText().matches("AWAITING_APPROVAL|FAILED|BLOCKED"));
       assertThat(waiting.path("state").asText())
           .as(waiting.toString())
           .isEqualTo("AWAITING_APPROVAL");
@@ -245,39 +245,39 @@ class RealTemporalCliTest {
           .then()
           .statusCode(200);
       JsonNode done =
-          Eventually.until(
-              Duration.ofSeconds(60),
-              step + " VERIFIED",
-              () -> restStep(task, step),
-              s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
+          await(step + " VERIFIED")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> restStep(task, step),
+                  s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("VERIFIED");
     }
     assertThat(mutationsOf(path)).isEqualTo(before + 3);
 
     // The operator's export: every run from 'workflow list', then 'workflow show --run-id' per run.
     JsonNode runs =
-        Eventually.until(
-            Duration.ofSeconds(30),
-            "the completed last run in 'temporal workflow list'",
-            () ->
-                json(
-                    temporal
-                        .run(
-                            "workflow",
-                            "list",
-                            "--query",
-                            "WorkflowId=\"" + task + "\"",
-                            "--output",
-                            "json")
-                        .ok()
-                        .out()),
-            l ->
-                java.util.stream.StreamSupport.stream(l.spliterator(), false)
-                    .anyMatch(
-                        r ->
-                            r.path("status")
-                                .asText()
-                                .equals("WORKFLOW_EXECUTION_STATUS_COMPLETED")));
+        await("the completed last run in 'temporal workflow list'")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    json(
+                        temporal
+                            .run(
+                                "workflow",
+                                "list",
+                                "--query",
+                                "WorkflowId=\"" + task + "\"",
+                                "--output",
+                                "json")
+                            .ok()
+                            .out()),
+                l ->
+                    java.util.stream.StreamSupport.stream(l.spliterator(), false)
+                        .anyMatch(
+                            r ->
+                                r.path("status")
+                                    .asText()
+                                    .equals("WORKFLOW_EXECUTION_STATUS_COMPLETED")));
     assertThat(runs.size()).as("runs of %s: %s", task, runs).isGreaterThan(1);
     Path dir = Files.createTempDirectory("can-export");
     java.util.List<String> files = new java.util.ArrayList<>();
@@ -414,7 +414,7 @@ class RealTemporalCliTest {
 
   /** Writes the simulated API server saw to this object (its mutation log, reads excluded). */
   private long mutationsOf(String path) {
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

@@ -1,5 +1,7 @@
 package io.interlock.worker.temporal;
 
+import static org.awaitility.Awaitility.await;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +13,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Temporal server ({@code temporal server start-dev}, SQLite in a temp dir) as its own
@@ -108,67 +112,61 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
    */
   private void awaitUi(String uiUrl) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    Instant give = Instant.now().plus(STARTUP);
-    String last = "no answer";
-    while (Instant.now().isBefore(give) && server.isAlive()) {
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(uiUrl + "/api/v1/settings"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("\"WorkflowSignalDisabled\":false")) {
-          return;
-        }
-        last = "HTTP " + r.statusCode() + ": " + r.body();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for the Temporal Web UI");
-      }
-      pause();
-    }
-    String log = read(dir.resolve("server.log"));
-    stop();
-    throw new AssertionError(
-        "the Temporal Web UI never served "
-            + uiUrl
-            + " with signals enabled (last: "
-            + last
-            + "); the server's log:\n"
-            + log);
+    String[] last = {"no answer"};
+    awaitServer(
+        "the Temporal Web UI serving " + uiUrl + " with signals enabled",
+        () -> {
+          try {
+            HttpResponse<String> r =
+                http.send(
+                    HttpRequest.newBuilder(URI.create(uiUrl + "/api/v1/settings"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last[0] = "HTTP " + r.statusCode() + ": " + r.body();
+            return r.statusCode() == 200 && r.body().contains("\"WorkflowSignalDisabled\":false");
+          } catch (IOException e) {
+            last[0] = e.toString();
+            return false;
+          }
+        },
+        () -> "last: " + last[0]);
   }
 
-  private static void pause() {
+  /**
+   * Waits until {@code ready} answers true; a server that exits or never gets there is stopped and
+   * its log shown.
+   */
+  private void awaitServer(String what, Callable<Boolean> ready, Supplier<String> lastSeen) {
     try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted waiting for the Temporal server");
+      await(what)
+          .atMost(STARTUP)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!server.isAlive()) {
+                  throw new AssertionError("the server exited");
+                }
+                return ready.call();
+              });
+    } catch (ConditionTimeoutException | AssertionError e) {
+      String log = read(dir.resolve("server.log"));
+      stop();
+      throw new AssertionError(
+          "never saw " + what + " (" + lastSeen.get() + "); the server's log:\n" + log, e);
     }
   }
 
   private void awaitServing(Path binary, String address) {
-    Instant give = Instant.now().plus(STARTUP);
-    while (true) {
-      TemporalCli.Result health =
-          TemporalCli.exec(binary, List.of("operator", "cluster", "health", "--address", address));
-      if (health.code() == 0 && health.out().contains("SERVING")) {
-        return;
-      }
-      if (!server.isAlive() || Instant.now().isAfter(give)) {
-        String log = read(dir.resolve("server.log"));
-        stop();
-        throw new AssertionError(
-            "temporal server start-dev never answered SERVING on "
-                + address
-                + "; its log:\n"
-                + log);
-      }
-      pause();
-    }
+    awaitServer(
+        "temporal server start-dev answering SERVING on " + address,
+        () -> {
+          TemporalCli.Result health =
+              TemporalCli.exec(
+                  binary, List.of("operator", "cluster", "health", "--address", address));
+          return health.code() == 0 && health.out().contains("SERVING");
+        },
+        () -> "no SERVING answer");
   }
 
   @Override

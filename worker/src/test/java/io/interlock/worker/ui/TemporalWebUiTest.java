@@ -2,13 +2,14 @@ package io.interlock.worker.ui;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.temporal.TemporalCliDevServer;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -73,11 +74,11 @@ class TemporalWebUiTest {
       Path dialog = b.screenshot("temporal-ui-signal");
       submitSignal(b);
       JsonNode step =
-          Eventually.until(
-              Duration.ofSeconds(60),
-              "s1 VERIFIED after the UI's signal",
-              () -> step(task),
-              s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
+          await("s1 VERIFIED after the UI's signal")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> step(task),
+                  s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
       assertThat(step.path("state").asText()).as(step.toString()).isEqualTo("VERIFIED");
       assertThat(step.path("callHash").asText()).isEqualTo(hash);
       assertThat(step.path("approvals")).hasSize(1);
@@ -109,11 +110,9 @@ class TemporalWebUiTest {
       submitSignal(b);
     }
     JsonNode step =
-        Eventually.until(
-            Duration.ofSeconds(30),
-            "the edited approval refused",
-            () -> step(task),
-            s -> s.path("refusals").size() == 1);
+        await("the edited approval refused")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> step(task), s -> s.path("refusals").size() == 1);
     assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(step.path("approvals")).isEmpty();
     assertThat(step.path("refusals").get(0).path("why").asText())
@@ -302,7 +301,7 @@ class TemporalWebUiTest {
   /** Writes the simulated API server saw to this Deployment (its mutation log, reads excluded). */
   private long mutationsOf(String name) {
     String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

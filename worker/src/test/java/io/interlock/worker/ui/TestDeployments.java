@@ -1,8 +1,10 @@
 package io.interlock.worker.ui;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.interlock.worker.Eventually;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -19,11 +21,18 @@ public final class TestDeployments {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 5);
     put(dev, name, Map.of("app", name));
     // A preview taken mid-rollout would bind to a version the controller is about to change.
-    Eventually.until(
-        Duration.ofSeconds(90),
-        "deployment " + name + " rolled out",
-        () -> dev.cluster().client().apps().deployments().inNamespace("shop").withName(name).get(),
-        TestDeployments::settled);
+    await("deployment " + name + " rolled out")
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                InProcessClusterStarter.of(dev)
+                    .client()
+                    .apps()
+                    .deployments()
+                    .inNamespace("shop")
+                    .withName(name)
+                    .get(),
+            TestDeployments::settled);
     return name;
   }
 
@@ -38,7 +47,7 @@ public final class TestDeployments {
                 .append("\":\"")
                 .append(v)
                 .append('"'));
-    dev.cluster()
+    InProcessClusterStarter.of(dev)
         .put(
             """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s","namespace":"shop","labels":{%s}},

@@ -2,10 +2,12 @@ package io.interlock.worker.ui;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -15,6 +17,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -152,7 +155,7 @@ class WebPageTest {
     }
     assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + name)).isEqualTo(1);
     assertThat(
-            dev.cluster()
+            InProcessClusterStarter.of(dev)
                 .client()
                 .apps()
                 .deployments()
@@ -382,17 +385,18 @@ class WebPageTest {
           .contains("2 of 2 accepted", "sha256:");
     }
     for (String task : List.of(taskA, taskB)) {
-      io.interlock.worker.Eventually.until(
-          task + " verified",
-          () ->
-              given()
-                  .auth()
-                  .oauth2("dev-alice")
-                  .get("/api/tasks/" + task)
-                  .then()
-                  .extract()
-                  .path("steps[0].state"),
-          s -> "VERIFIED".equals(s));
+      await(task + " verified")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () ->
+                  given()
+                      .auth()
+                      .oauth2("dev-alice")
+                      .get("/api/tasks/" + task)
+                      .then()
+                      .extract()
+                      .path("steps[0].state"),
+              s -> "VERIFIED".equals(s));
     }
     assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + first)).isEqualTo(1);
     assertThat(mutations("/apis/apps/v1/namespaces/shop/deployments/" + second)).isEqualTo(1);
@@ -477,7 +481,7 @@ class WebPageTest {
   }
 
   private long mutations(String path) {
-    return dev.cluster().mutationLog().stream()
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
         .filter(l -> l.contains(path) && !l.startsWith("GET"))
         .count();
   }

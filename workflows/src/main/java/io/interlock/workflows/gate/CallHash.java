@@ -1,27 +1,14 @@
 package io.interlock.workflows.gate;
 
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.interlock.workflows.CanonicalJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code callHash}: SHA-256 over the canonical JSON (sorted keys, no whitespace) of everything an
- * approver is shown for one step, so an approval names exactly one call. Pure and deterministic.
+ * {@code callHash}: SHA-256 over the {@link CanonicalJson} of everything an approver is shown for
+ * one step, so an approval names exactly one call. Pure and deterministic.
  */
 public final class CallHash {
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder()
-          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .build();
-
   private CallHash() {}
 
   /** The canonical JSON the hash is taken over (also shown in the audit). */
@@ -46,23 +33,10 @@ public final class CallHash {
                 "policyVersion", String.valueOf(step.policy.policyVersion())));
     bound.put("deadline", step.deadline);
     bound.put("rollbackOf", step.rollbackOf);
-    try {
-      return CANONICAL.writeValueAsString(CANONICAL.valueToTree(bound));
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot serialise call for hashing", e);
-    }
+    return CanonicalJson.ofValue(bound);
   }
 
   public static String of(Step step, String taskRunId, String environment) {
-    return "sha256:" + sha256(canonicalJson(step, taskRunId, environment));
-  }
-
-  static String sha256(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return CanonicalJson.sha256(canonicalJson(step, taskRunId, environment));
   }
 }

@@ -1,21 +1,14 @@
 package io.interlock.workflows.proof;
 
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.interlock.workflows.CanonicalJson;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The exact text a proof signs: canonical JSON (sorted keys, no whitespace, absent fields left out)
- * of what was decided, on what, by whom, and for how long. Signers and the verifier build it the
- * same way from the same fields, so any edit to any field breaks the proof.
+ * The exact text a proof signs: {@link CanonicalJson} (sorted keys, no whitespace, absent fields
+ * left out) of what was decided, on what, by whom, and for how long. Signers and the verifier build
+ * it the same way from the same fields, so any edit to any field breaks the proof.
  *
  * <pre>{"approver":"alice","callHash":"sha256:…","comment":"ok","decision":"approve",
  *  "expiresAt":"2026-11-30T19:15:00Z","issuedAt":"2026-11-30T19:00:00Z","stepId":"s1",
@@ -32,12 +25,6 @@ public final class Statement {
 
   /** A batch statement's version: its bytes can never equal a single step's statement. */
   public static final String BATCH_VERSION = "interlock-batch/1";
-
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder()
-          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .build();
 
   private final Map<String, Object> fields;
   private final String identity;
@@ -128,22 +115,12 @@ public final class Statement {
 
   /** The bytes that are signed. */
   public String canonical() {
-    try {
-      return CANONICAL.writeValueAsString(fields);
-    } catch (Exception e) {
-      throw new IllegalStateException("strings and lists of string maps always serialise", e);
-    }
+    return CanonicalJson.ofValue(fields);
   }
 
   /** {@code sha256:<hex>} of {@link #canonical()}: the claim a signed token carries. */
   public String digest() {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return CanonicalJson.sha256(canonical());
   }
 
   private static void put(Map<String, Object> f, String key, String value) {

@@ -205,8 +205,8 @@ public final class ApplyTool implements WriteTool {
               args.bool("forceConflicts"),
               false);
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 409 && !ApiErrors.translate("", e).type().equals(FailureType.CONFLICT)) {
-        throw Writes.changed(ctx.client(), t, approved.resourceVersion());
+      if (e.getCode() == 409 && !ApiErrors.fieldConflict(e)) {
+        throw Writes.changed(ctx.client(), t, approved.resourceVersion(), e);
       }
       throw ApiErrors.translate("apply " + t, e);
     }

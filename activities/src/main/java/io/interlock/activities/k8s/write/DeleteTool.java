@@ -116,7 +116,7 @@ public final class DeleteTool implements WriteTool {
       answer = delete(ctx.client(), t, args, t.ref(live, ctx.digestKey()), false);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        throw Writes.changed(ctx.client(), t, approved.resourceVersion());
+        throw Writes.changed(ctx.client(), t, approved.resourceVersion(), e);
       }
       throw ApiErrors.translate("delete " + t, e);
     }

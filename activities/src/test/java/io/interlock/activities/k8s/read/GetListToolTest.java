@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.Fixtures;
 import io.interlock.activities.k8s.Json;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.FailureType;
+import io.interlock.simcluster.SimulatedCluster;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

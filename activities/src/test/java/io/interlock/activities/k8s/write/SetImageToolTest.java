@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.interlock.activities.cluster.SimulatedCluster;
 import io.interlock.activities.k8s.Fixtures;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.tools.ToolArgs;
@@ -16,6 +15,7 @@ import io.interlock.contract.activities.Execution;
 import io.interlock.contract.activities.RollbackPlan;
 import io.interlock.contract.values.FailureType;
 import io.interlock.contract.values.Preview;
+import io.interlock.simcluster.SimulatedCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;

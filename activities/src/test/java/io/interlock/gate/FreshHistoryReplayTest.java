@@ -1,0 +1,98 @@
+package io.interlock.gate;
+
+import static io.interlock.gate.GateHarness.approve;
+import static io.interlock.gate.GateHarness.awaitStep;
+import static io.interlock.gate.GateHarness.get;
+import static io.interlock.gate.GateHarness.scale;
+import static io.interlock.gate.GateHarness.setImage;
+import static org.awaitility.Awaitility.await;
+
+import io.interlock.contract.views.StepView;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.gate.AgentTaskImpl;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fresh histories of approved, rejected and rolled-back tasks (the real activities against the
+ * simulated cluster) replay against the current workflow code; with
+ * -Dinterlock.histories.write=true they become the committed fixtures the workflows module replays
+ * (workflows/src/test/resources/histories/gate: review and commit them).
+ */
+class FreshHistoryReplayTest {
+  private static final Path FIXTURES = Path.of("../workflows/src/test/resources/histories/gate");
+
+  @Test
+  @DisplayName(
+      "fresh histories of approved, rejected and rolled-back tasks replay; optionally saved as fixtures")
+  void freshHistoriesReplay() throws Exception {
+    try (GateHarness h = new GateHarness()) {
+      AgentTask approved = h.start("agent:bot", "staging", get("web"));
+      StepView s = approved.propose(scale("web", 4));
+      approve(approved, s, "alice");
+      awaitStep(approved, s.stepId(), v -> v.state().isFinal());
+      approved.finish();
+      awaitClosed(approved);
+
+      AgentTask rejected = h.start("agent:bot", "staging", scale("api", 9), get("api"));
+      StepView r = awaitStep(rejected, "s1", v -> v.callHash() != null);
+      approve(rejected, r, "agent:bot");
+      rejected.reject(TestIdentities.rejection(rejected, r, "bob", "too many"));
+      awaitStep(rejected, "s2", v -> v.state().isFinal());
+      rejected.finish();
+      awaitClosed(rejected);
+
+      AgentTask rolledBack = h.start("agent:bot", "staging");
+      StepView w = rolledBack.propose(setImage("web", "nginx:crashloop"));
+      approve(rolledBack, w, "alice");
+      StepView rb = awaitStep(rolledBack, "s2", v -> v.callHash() != null);
+      approve(rolledBack, rb, "bob");
+      awaitStep(rolledBack, "s2", v -> v.state().isFinal());
+      rolledBack.finish();
+      awaitClosed(rolledBack);
+
+      for (var entry :
+          java.util.Map.of(
+                  "approved-scale", approved, "rejected-plan", rejected, "rollback", rolledBack)
+              .entrySet()) {
+        String id = WorkflowStub.fromTyped(entry.getValue()).getExecution().getWorkflowId();
+        WorkflowExecutionHistory history = h.client.fetchHistory(id);
+        WorkflowReplayer.replayWorkflowExecution(history, AgentTaskImpl.class);
+        // As exported by `temporal workflow show --output json`: no workflow id in the file.
+        WorkflowReplayer.replayWorkflowExecution(
+            WorkflowExecutionHistory.fromJson(history.toJson(true)), AgentTaskImpl.class);
+        if (Boolean.getBoolean("interlock.histories.write")) {
+          write(FIXTURES.resolve(entry.getKey() + ".json"), history.toJson(true));
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits for the task to close without getResult: a blocking getResult lets the test server skip
+   * time to the next timer of any workflow, and a jump of years expires the next task's proofs.
+   */
+  private static void awaitClosed(AgentTask task) {
+    WorkflowStub stub = WorkflowStub.fromTyped(task);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                org.assertj.core.api.Assertions.assertThat(stub.describe().getStatus())
+                    .isNotEqualTo(
+                        io.temporal.api.enums.v1.WorkflowExecutionStatus
+                            .WORKFLOW_EXECUTION_STATUS_RUNNING));
+  }
+
+  private static void write(Path file, String json) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, json);
+  }
+}
