@@ -8,7 +8,6 @@ import io.interlock.contract.values.ApprovalRecord;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.ProofVerdict;
 import io.interlock.contract.values.Refusal;
-import io.interlock.contract.values.StepState;
 import io.interlock.workflows.proof.ProofVerifier;
 import io.interlock.workflows.proof.Statement;
 import io.temporal.workflow.Workflow;
@@ -38,37 +37,6 @@ final class ApprovalDesk {
   /** Where batch statements are decided, entry by entry, through this desk. */
   BatchDesk batches() {
     return new BatchDesk(task, steps, audit, this);
-  }
-
-  /**
-   * Binds the step to its call hash and sets its deadline: what every approval is checked against.
-   */
-  StepState open(Step s) {
-    long timeout = task.approvalTimeoutSeconds();
-    if (s.policy.maxApprovalSeconds() > 0) {
-      timeout = Math.min(timeout, s.policy.maxApprovalSeconds());
-    }
-    s.deadlineMillis = Workflow.currentTimeMillis() + timeout * 1000;
-    s.deadline = Instant.ofEpochMilli(s.deadlineMillis).toString();
-    s.callHash = CallHash.of(s, task.taskRunId(), task.environment());
-    audit.record(
-        s.stepId,
-        AuditKind.AWAITING_APPROVAL,
-        ENGINE,
-        detail(
-            "callHash",
-            s.callHash,
-            "deadline",
-            s.deadline,
-            "requiredApprovals",
-            s.policy.requiredApprovals(),
-            "approvers",
-            s.policy.approvers(),
-            "breakGlassNeeded",
-            ApprovalRules.needsBreakGlass(s),
-            "canonicalCall",
-            CallHash.canonicalJson(s, task.taskRunId(), task.environment())));
-    return AuditKind.AWAITING_APPROVAL.leadsTo();
   }
 
   /**

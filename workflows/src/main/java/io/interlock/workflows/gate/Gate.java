@@ -68,7 +68,7 @@ final class Gate {
             case PROPOSED -> s.effect == Effect.READ ? policy.checkRead(s) : preview(s);
             case RUNNING -> read(s);
             case PREVIEWED -> policy.check(s, PolicyStage.PROPOSE);
-            case POLICY_CHECKED -> desk.open(s);
+            case POLICY_CHECKED -> ApprovalBinding.open(s, task, audit);
             case AWAITING_APPROVAL -> awaitDecision(s);
             case APPROVED -> policy.check(s, PolicyStage.RECHECK);
             case POLICY_RECHECKED -> startExecution(s);
