@@ -1,6 +1,7 @@
 package io.interlock.gate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -75,14 +76,16 @@ final class RealServerGate implements AutoCloseable {
             Duration.ofMillis(200),
             SecretStores.of(Map.of()),
             DigestKey.ephemeral());
-    w.registerActivitiesImplementations(
-        new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx),
+    // As WorkerBootstrap registers them: the tools, the policy and the first hop over both.
+    ToolActivitiesImpl tools = new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx);
+    PolicyActivitiesImpl policy =
         new PolicyActivitiesImpl(
             PolicyFile.load(TestIdentities.policyWithIdentities(policyFile)),
             environment,
             Clock.systemUTC(),
             LockReader.temporal(env.getWorkflowClient()),
-            new SelfSubjectAccessReviewer(cluster)));
+            new SelfSubjectAccessReviewer(cluster));
+    w.registerActivitiesImplementations(tools, policy, new LookActivitiesImpl(tools, policy));
     env.start();
   }
 
