@@ -36,7 +36,6 @@ public final class VerificationPool implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private final ExecutorService observers;
-  private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
    * @param observers threads that make observations (each a short API read); waiting uses none
@@ -61,28 +60,21 @@ public final class VerificationPool implements AutoCloseable {
     Pending p =
         new Pending(ctx.getTaskToken(), new VerificationRun(clock, budget, interval), observe);
     ctx.doNotCompleteOnReturn();
-    inFlight.incrementAndGet();
     submit(p);
     return null;
-  }
-
-  /** Verifications started and not yet completed (for benchmarks and tests). */
-  public int inFlight() {
-    return inFlight.get();
   }
 
   private void submit(Pending p) {
     try {
       observers.execute(() -> poll(p));
     } catch (RejectedExecutionException closed) {
-      inFlight.decrementAndGet(); // the worker is stopping: the attempt times out and is retried
+      // The worker is stopping: the attempt times out and is retried.
     }
   }
 
   private void poll(Pending p) {
     try {
       if (!heartbeat(p)) {
-        inFlight.decrementAndGet();
         return;
       }
       Optional<Verification> verdict;
@@ -92,15 +84,13 @@ public final class VerificationPool implements AutoCloseable {
         verdict = p.run.failedObservation(e);
       }
       if (verdict.isPresent()) {
-        inFlight.decrementAndGet();
         complete(p, verdict.get());
         return;
       }
       timer.schedule(() -> submit(p), p.run.interval().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closed) {
-      inFlight.decrementAndGet();
+      // The worker is stopping: the attempt times out and is retried.
     } catch (RuntimeException e) {
-      inFlight.decrementAndGet();
       fail(p, e);
     }
   }

@@ -32,9 +32,10 @@ final class Proposals {
     }
     // Reads never wait for approvals, only for a write that is executing right now.
     // A write is previewed in the same hop only when nothing is ahead of it.
-    gate.resolve(s, !steps.mutating(), steps.isEmpty() && steps.active == null);
+    boolean readNow = !steps.mutating();
+    gate.resolve(s, readNow, steps.isEmpty() && steps.active == null);
     if (!s.state().isFinal() && s.effect == Effect.READ) {
-      if (s.looked.policy() == null && s.looked.policyFailure() == null) {
+      if (!readNow) {
         s.looked = null;
         Workflow.await(() -> !steps.mutating());
       }
