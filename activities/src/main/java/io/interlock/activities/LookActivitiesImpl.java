@@ -10,6 +10,7 @@ import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.values.Effect;
 import io.interlock.contract.values.PolicyDecision;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.Preview;
 import io.interlock.contract.values.ToolSpec;
 import io.interlock.workflows.StepBudget;
@@ -18,8 +19,9 @@ import io.temporal.failure.ApplicationFailure;
 
 /**
  * The first hop of a step, on this environment's worker: resolve; for a READ asked to run now,
- * policy then the read, the read only when policy allowed it; for a WRITE next in line, the preview
- * then policy's PROPOSE check of it. Nothing here writes.
+ * policy then the read, the read only when policy allowed it; for a WRITE next in line, policy's
+ * ACCESS check (may the engine send it at all), the preview, then policy's PROPOSE check of it.
+ * Nothing here writes.
  */
 public final class LookActivitiesImpl implements LookActivities {
   private final ToolActivities tools;
@@ -49,42 +51,55 @@ public final class LookActivitiesImpl implements LookActivities {
   private Look checkThenRead(LookRequest request, ResolvedCall resolved) {
     PolicyDecision decision;
     try {
-      decision = policy.check(check(request.proposeCheck(), resolved.spec(), null));
+      decision = policy.check(check(request.proposeCheck(), null, resolved.spec(), null));
     } catch (RuntimeException e) {
-      return new Look(resolved, null, null, null, reported(e), null, null);
+      return new Look(resolved, null, null, null, null, reported(e), null, null);
     }
     if (!decision.allowed()) {
-      return new Look(resolved, null, null, decision, null, null, null);
+      return new Look(resolved, null, null, null, decision, null, null, null);
     }
     try {
       JsonNode result = tools.read(request.environment(), request.call());
-      return new Look(resolved, null, null, decision, null, result, null);
+      return new Look(resolved, null, null, null, decision, null, result, null);
     } catch (RuntimeException e) {
-      return new Look(resolved, null, null, decision, null, null, reported(e));
+      return new Look(resolved, null, null, null, decision, null, null, reported(e));
     }
   }
 
   private Look previewThenCheck(LookRequest request, ResolvedCall resolved) {
+    // The cluster authorizes a dry run like the write: a call the engine may not send is not sent.
+    try {
+      PolicyDecision access =
+          policy.check(check(request.proposeCheck(), PolicyStage.ACCESS, resolved.spec(), null));
+      if (!access.allowed()) {
+        return new Look(resolved, access, null, null, null, null, null, null);
+      }
+    } catch (RuntimeException e) {
+      return new Look(resolved, null, null, null, null, reported(e), null, null);
+    }
     Preview preview;
     try {
       // Bounded here as the gate bounds it, so policy judges the preview approvers will see.
       preview = StepBudget.bounded(tools.preview(request.environment(), request.call()));
     } catch (RuntimeException e) {
-      return new Look(resolved, null, reported(e), null, null, null, null);
+      return new Look(resolved, null, null, reported(e), null, null, null, null);
     }
     try {
       PolicyDecision decision =
-          policy.check(check(request.proposeCheck(), resolved.spec(), preview));
-      return new Look(resolved, preview, null, decision, null, null, null);
+          policy.check(check(request.proposeCheck(), null, resolved.spec(), preview));
+      return new Look(resolved, null, preview, null, decision, null, null, null);
     } catch (RuntimeException e) {
-      return new Look(resolved, preview, null, null, reported(e), null, null);
+      return new Look(resolved, null, preview, null, null, reported(e), null, null);
     }
   }
 
-  /** The workflow's PROPOSE check with what only this hop knows: the spec and the preview. */
-  private static PolicyCheck check(PolicyCheck c, ToolSpec s, Preview preview) {
+  /**
+   * The workflow's PROPOSE check with what only this hop knows: the spec and the preview (and, for
+   * the access check before the preview, its own stage).
+   */
+  private static PolicyCheck check(PolicyCheck c, PolicyStage stage, ToolSpec s, Preview preview) {
     return new PolicyCheck(
-        c.stage(),
+        stage == null ? c.stage() : stage,
         c.taskId(),
         c.stepId(),
         c.requester(),

@@ -5,14 +5,19 @@ import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
+import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.lock.EnvironmentLockClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -158,6 +163,50 @@ class GateChangeControlTest {
     StepView s = task.propose(scale("web", 3));
     assertThat(s.state()).isEqualTo(StepState.BLOCKED);
     assertThat(s.policy().ruleId()).isEqualTo("rbac.ssar");
+    assertThat(s.policy().stage()).isEqualTo(PolicyStage.ACCESS);
+    assertThat(s.policy().reason()).contains("may not update", "deployments");
+    // Denied before the preview: no dry run was sent, and the audit says why in that order.
+    assertThat(s.preview()).isNull();
+    assertThat(kinds(task, s.stepId()))
+        .containsExactly(
+            AuditKind.PROPOSED,
+            AuditKind.RESOLVED,
+            AuditKind.ACCESS,
+            AuditKind.BLOCKED,
+            AuditKind.HALTED);
     h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName(
+      "given a write the engine may not send queued behind one awaiting approval, it is BLOCKED at ACCESS on its turn, not previewed")
+  void missingPermissionOnItsTurn() {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView first = task.propose(scale("web", 3));
+    assertThat(first.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    StepView second =
+        task.propose(
+            new ToolCall(
+                "k8s.scale",
+                Map.of("namespace", "shop", "kind", "StatefulSet", "name", "db", "replicas", 2)));
+    assertThat(second.state()).isEqualTo(StepState.PROPOSED);
+    h.cluster.denyPermission("update", "apps", "statefulsets", "shop");
+
+    approve(task, first, "alice");
+    StepView done = awaitStep(task, second.stepId(), v -> v.state().isFinal());
+
+    assertThat(done.state()).as("%s", done).isEqualTo(StepState.BLOCKED);
+    assertThat(done.policy().stage()).isEqualTo(PolicyStage.ACCESS);
+    assertThat(done.policy().reason()).contains("may not update", "statefulsets");
+    assertThat(done.preview()).isNull();
+    assertThat(task.status().steps().get(0).state()).isEqualTo(StepState.VERIFIED);
+    h.assertMutations(1);
+  }
+
+  private static List<AuditKind> kinds(AgentTask task, String stepId) {
+    return task.audit().stream()
+        .filter(e -> stepId.equals(e.stepId()))
+        .map(AuditEntry::kind)
+        .toList();
   }
 }

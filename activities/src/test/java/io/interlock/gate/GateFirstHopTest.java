@@ -78,7 +78,7 @@ class GateFirstHopTest {
 
   @Test
   @DisplayName(
-      "given a WRITE queued behind one awaiting approval, it is previewed and checked when its turn comes, not from its first hop")
+      "given a WRITE queued behind one awaiting approval, it is access-checked, previewed and checked in one look when its turn comes, not from its first hop")
   void queuedWriteIsPreviewedOnItsTurn() {
     AgentTask task = h.start("agent:bot", "staging");
     var first = task.propose(GateHarness.scale("web", 5));
@@ -88,8 +88,9 @@ class GateFirstHopTest {
     List<String> before = activities(task);
     GateHarness.approve(task, first, "alice");
     GateHarness.awaitState(task, second.stepId(), StepState.AWAITING_APPROVAL);
-    assertThat(activities(task).subList(before.size(), activities(task).size()))
-        .containsSubsequence("Preview", "Check");
+    List<String> onItsTurn = activities(task).subList(before.size(), activities(task).size());
+    // The first write's re-check and execution, then one look for the second, verify in between.
+    assertThat(onItsTurn).containsSubsequence("Check", "Execute", "Look").doesNotContain("Preview");
   }
 
   private List<String> activities(AgentTask task) {

@@ -14,6 +14,7 @@ import io.interlock.activities.k8s.Fixtures;
 import io.interlock.activities.policy.AccessRequest;
 import io.interlock.activities.policy.SelfSubjectAccessReviewer;
 import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.PolicyStage;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
@@ -162,7 +163,7 @@ class GateOnRealServerTest {
 
   @Test
   @DisplayName(
-      "given a write policy allows but the roles do not (delete in a namespace they do not cover), the step halts at preview and the server receives no mutating request")
+      "given a write policy allows but the roles do not (delete in a namespace they do not cover), it is BLOCKED by rbac.ssar before its preview and the server receives no mutating request")
   void uncoveredNamespaceNeverSent() {
     installer
         .configMaps()
@@ -189,8 +190,11 @@ class GateOnRealServerTest {
                 "k8s.delete",
                 Map.of("kind", "ConfigMap", "namespace", uncovered, "name", "ops-config")));
 
-    assertThat(s.state()).as("%s", s).isEqualTo(StepState.FAILED);
-    assertThat(s.error()).contains("preview failed, nothing was changed").contains("forbidden");
+    assertThat(s.state()).as("%s", s).isEqualTo(StepState.BLOCKED);
+    assertThat(s.policy().ruleId()).isEqualTo("rbac.ssar");
+    assertThat(s.policy().stage()).isEqualTo(PolicyStage.ACCESS);
+    assertThat(s.policy().reason()).contains("may not delete", "configmaps", uncovered);
+    assertThat(s.preview()).isNull();
     assertThat(
             plane.requests(WORKER).stream()
                 .filter(r -> r.contains("/namespaces/" + uncovered + "/")))
@@ -202,8 +206,8 @@ class GateOnRealServerTest {
 
   @Test
   @DisplayName(
-      "given a delete the roles do not allow in a namespace they cover (a Secret: get/list only), the server refuses its dry run (403) and persists nothing")
-  void secretDeleteRefusedAtDryRun() {
+      "given a delete the roles do not allow in a namespace they cover (a Secret: get/list only), it is BLOCKED by rbac.ssar and not even its dry run is sent")
+  void secretDeleteBlockedBeforeDryRun() {
     String name = "gate-secret-" + UUID.randomUUID().toString().substring(0, 8);
     installer
         .secrets()
@@ -223,11 +227,18 @@ class GateOnRealServerTest {
             new ToolCall(
                 "k8s.delete", Map.of("kind", "Secret", "namespace", "shop", "name", name)));
 
-    assertThat(s.state()).as("%s", s).isEqualTo(StepState.FAILED);
-    assertThat(s.error()).contains("preview failed, nothing was changed").contains("forbidden");
-    // The preview's server-side dry run is the only request, and the server refused it.
-    assertThat(sentFor(name))
-        .containsExactly("delete /api/v1/namespaces/shop/secrets/" + name + "?dryRun=All -> 403");
+    assertThat(s.state()).as("%s", s).isEqualTo(StepState.BLOCKED);
+    assertThat(s.policy().ruleId()).isEqualTo("rbac.ssar");
+    assertThat(s.policy().stage()).isEqualTo(PolicyStage.ACCESS);
+    assertThat(s.policy().reason()).contains("may not delete", "secrets", "shop");
+    // What the real API server's RBAC then enforces agrees: the review said no, so nothing was
+    // sent.
+    assertThat(
+            new SelfSubjectAccessReviewer(worker)
+                .review(new AccessRequest("delete", "", "secrets", null, "shop", name))
+                .allowed())
+        .isFalse();
+    assertThat(sentFor(name)).as("mutating requests, dry runs included, for %s", name).isEmpty();
     assertThat(plane.admin().secrets().inNamespace("shop").withName(name).get()).isNotNull();
   }
 

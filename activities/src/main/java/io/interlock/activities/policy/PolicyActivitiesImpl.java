@@ -183,6 +183,9 @@ public class PolicyActivitiesImpl implements PolicyActivities {
      * The stages in order; the first denial decides (the class javadoc names each one's rule ids).
      */
     PolicyDecision run() {
+      if (stage == PolicyStage.ACCESS) {
+        return access();
+      }
       List<Supplier<PolicyDecision>> stages =
           List.of(
               this::environment,
@@ -202,6 +205,28 @@ public class PolicyActivitiesImpl implements PolicyActivities {
         }
       }
       return allowed();
+    }
+
+    /**
+     * ACCESS, before the preview: may the engine's credentials send this call (and so its dry run,
+     * which the cluster authorizes like the write) at all. Approvals, locks, freezes and rules are
+     * PROPOSE's, once there is a preview to judge.
+     */
+    private PolicyDecision access() {
+      for (Supplier<PolicyDecision> s :
+          List.<Supplier<PolicyDecision>>of(
+              this::environment, this::tool, this::scope, this::rbac)) {
+        PolicyDecision denied = s.get();
+        if (denied != null) {
+          return denied;
+        }
+      }
+      return allow(
+          "allow",
+          "the engine may send " + call.tool() + " on " + describe(target) + " in " + environment,
+          0,
+          Set.of(),
+          obs());
     }
 
     private PolicyDecision environment() {
@@ -668,7 +693,8 @@ public class PolicyActivitiesImpl implements PolicyActivities {
         return null;
       }
       String tool = call.tool();
-      List<AccessRequest> needed = WriteAccess.required(tool, target);
+      // Before the preview nobody knows whether an applied object exists: its create waits for it.
+      List<AccessRequest> needed = WriteAccess.required(tool, target, stage != PolicyStage.ACCESS);
       if (needed == null) {
         return deny(
             "rbac.ssar",

@@ -9,9 +9,10 @@ final class WriteAccess {
 
   /**
    * Permissions {@code tool} needs on {@code target}; null for a {@code k8s.*} tool this table does
-   * not know (policy then denies), empty for tools of other integrations.
+   * not know (policy then denies), empty for tools of other integrations. Without {@code
+   * existenceKnown} (no preview yet) an apply's create is left to the check after the preview.
    */
-  static List<AccessRequest> required(String tool, CallTarget target) {
+  static List<AccessRequest> required(String tool, CallTarget target, boolean existenceKnown) {
     if (tool == null || !tool.startsWith("k8s.")) {
       return List.of();
     }
@@ -40,7 +41,7 @@ final class WriteAccess {
       }
       case "k8s.apply" -> {
         out.add(new AccessRequest("patch", group, resource, null, ns, name));
-        if (!target.exists()) {
+        if (existenceKnown && !target.exists()) {
           // Server-side apply of a new object is also authorized as a create.
           out.add(new AccessRequest("create", group, resource, null, ns, name));
         }

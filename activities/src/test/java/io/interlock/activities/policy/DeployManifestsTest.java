@@ -147,7 +147,8 @@ class DeployManifestsTest {
               "k8s.delete")) {
         for (String kind : List.of("Deployment", "StatefulSet", "DaemonSet")) {
           needed.addAll(
-              WriteAccess.required(tool, new CallTarget("apps/v1", kind, "x", Set.of(ns), true)));
+              WriteAccess.required(
+                  tool, new CallTarget("apps/v1", kind, "x", Set.of(ns), true), true));
         }
       }
       for (String kind : List.of("ConfigMap", "Service", "Deployment")) {
@@ -155,11 +156,13 @@ class DeployManifestsTest {
             WriteAccess.required(
                 "k8s.apply",
                 new CallTarget(
-                    kind.equals("Deployment") ? "apps/v1" : "v1", kind, "x", Set.of(ns), false)));
+                    kind.equals("Deployment") ? "apps/v1" : "v1", kind, "x", Set.of(ns), false),
+                true));
       }
     }
     needed.addAll(
-        WriteAccess.required("k8s.cordon", new CallTarget("v1", "Node", "node-1", Set.of(), true)));
+        WriteAccess.required(
+            "k8s.cordon", new CallTarget("v1", "Node", "node-1", Set.of(), true), true));
     // DaemonSets have no scale subresource; kubectl cannot scale them either.
     needed.removeIf(r -> "scale".equals(r.subresource()) && r.resource().equals("daemonsets"));
 

@@ -903,6 +903,109 @@ class PolicyActivitiesImplTest {
     }
 
     @Test
+    @DisplayName(
+        "given the ACCESS stage (no preview yet), should review from the call's arguments and decide on access alone, not on the lock")
+    void givenAccessStage_shouldReviewArgumentsOnly() {
+      List<AccessRequest> asked = new ArrayList<>();
+      AccessReview denyUpdate =
+          r -> {
+            asked.add(r);
+            return new AccessVerdict(!r.verb().equals("update"), "RBAC: no update");
+          };
+      LockReader locked =
+          env -> new LockState(env, true, "carol", "incident", "2026-03-11T14:00:00Z", null);
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              PolicyChecks.defaultPolicy(),
+              "staging",
+              Clock.fixed(QUIET, ZoneOffset.UTC),
+              locked,
+              denyUpdate);
+
+      PolicyDecision d = p.check(access(scale("staging", 5)));
+
+      assertThat(d.stage()).isEqualTo(PolicyStage.ACCESS);
+      assertThat(d.ruleId()).isEqualTo("rbac.ssar");
+      assertThat(d.reason()).contains("may not update", "RBAC: no update");
+      assertThat(asked)
+          .containsExactly(new AccessRequest("update", "apps", "deployments", null, "shop", "web"));
+    }
+
+    @Test
+    @DisplayName(
+        "given the ACCESS stage and a lock, an out-of-scope namespace or an apply, should allow what the engine may send, deny the scope, and leave an apply's create to PROPOSE")
+    void givenAccessStage_shouldLeaveTheRestToPropose() {
+      List<AccessRequest> asked = new ArrayList<>();
+      AccessReview recording =
+          r -> {
+            asked.add(r);
+            return new AccessVerdict(true, null);
+          };
+      LockReader locked =
+          env -> new LockState(env, true, "carol", "incident", "2026-03-11T14:00:00Z", null);
+      PolicyActivitiesImpl p =
+          new PolicyActivitiesImpl(
+              PolicyChecks.defaultPolicy(),
+              "staging",
+              Clock.fixed(QUIET, ZoneOffset.UTC),
+              locked,
+              recording);
+
+      PolicyDecision scaled = p.check(access(scale("staging", 5)));
+      assertThat(scaled.allowed()).as("%s", scaled).isTrue();
+      assertThat(p.check(scale("staging", 5)).ruleId()).isEqualTo("environment.lock");
+
+      Map<String, Object> manifest =
+          Map.of(
+              "apiVersion",
+              "v1",
+              "kind",
+              "ConfigMap",
+              "metadata",
+              Map.of("name", "fresh", "namespace", "shop"));
+      asked.clear();
+      PolicyDecision applied =
+          p.check(
+              access(
+                  propose(
+                      "staging",
+                      "k8s.apply",
+                      Map.of("manifest", manifest),
+                      write("k8s.apply", false),
+                      null)));
+      assertThat(applied.allowed()).as("%s", applied).isTrue();
+      assertThat(asked)
+          .containsExactly(new AccessRequest("patch", "", "configmaps", null, "shop", "fresh"));
+
+      PolicyDecision elsewhere =
+          p.check(
+              access(
+                  propose(
+                      "staging",
+                      "k8s.scale",
+                      Map.of("namespace", "kube-system", "name", "dns", "replicas", 1),
+                      write("k8s.scale", false),
+                      null)));
+      assertThat(elsewhere.ruleId()).isEqualTo("namespace.scope");
+    }
+
+    private static PolicyCheck access(PolicyCheck c) {
+      return new PolicyCheck(
+          PolicyStage.ACCESS,
+          c.taskId(),
+          c.stepId(),
+          c.requester(),
+          c.environment(),
+          c.call(),
+          c.spec(),
+          null,
+          c.approvals(),
+          null,
+          c.taskRunId(),
+          c.callHash());
+    }
+
+    @Test
     @DisplayName("given a review that throws, should deny rbac.ssar")
     void givenReviewFails_shouldDeny() {
       AccessReview failing =

@@ -89,7 +89,8 @@ class WriteAccessOnRealServerTest {
     WriteTool tool = (WriteTool) KubernetesCatalog.registry().find(call.tool()).orElseThrow();
     ToolArgs args = new ToolArgs(call.args());
     Preview preview = tool.preview(Fixtures.context(admin), args);
-    List<AccessRequest> reviewed = WriteAccess.required(call.tool(), CallTarget.of(call, preview));
+    List<AccessRequest> reviewed =
+        WriteAccess.required(call.tool(), CallTarget.of(call, preview), true);
 
     String user = "interlock-access-" + which.replace(' ', '-').replace('.', '-');
     List<PolicyRule> rules = new ArrayList<>();

@@ -102,7 +102,7 @@ final class StepRecord {
       }
       case PREVIEWED ->
           o.putObject("preview").put("at", e.path("at").asText()).setAll(obj(d.path("preview")));
-      case POLICY, POLICY_RECHECK -> {
+      case ACCESS, POLICY, POLICY_RECHECK -> {
         list("policyDecisions").addObject().put("at", e.path("at").asText()).setAll(obj(d));
         // A denial leaves the state as it was: the BLOCKED entry that follows moves it.
         if (d.path("allowed").asBoolean()) {

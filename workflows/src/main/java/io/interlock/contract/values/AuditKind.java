@@ -14,6 +14,11 @@ public enum AuditKind {
   TOOL_REFUSED(StepState.FAILED),
   READ(StepState.SUCCEEDED),
   READ_FAILED(StepState.FAILED),
+  /**
+   * The engine's credentials may not send the write (nor its dry run): recorded when denied, then
+   * BLOCKED; an allowed access check is recorded by the POLICY entry, which repeats it.
+   */
+  ACCESS(null),
   PREVIEWED(StepState.PREVIEWED),
   PREVIEW_FAILED(StepState.FAILED),
   /**

@@ -1,7 +1,13 @@
 package io.interlock.contract.values;
 
-/** When policy judges a write: before approval is requested, and again right before it runs. */
+/**
+ * When policy judges a write: whether the engine's own credentials may send it at all (before the
+ * preview, whose dry run the cluster authorizes like the write), before approval is requested, and
+ * again right before it runs.
+ */
 public enum PolicyStage {
+  /** Environment, tool, scope and the engine's RBAC (SelfSubjectAccessReview) only; no preview. */
+  ACCESS(AuditKind.ACCESS, StepState.PROPOSED),
   PROPOSE(AuditKind.POLICY, StepState.POLICY_CHECKED),
   RECHECK(AuditKind.POLICY_RECHECK, StepState.POLICY_RECHECKED);
 
@@ -28,7 +34,10 @@ public enum PolicyStage {
     return audit;
   }
 
-  /** Where an allowed write goes from this stage (a denied one is BLOCKED). */
+  /**
+   * Where an allowed write goes from this stage (a denied one is BLOCKED); ACCESS leaves it
+   * PROPOSED, its preview comes next.
+   */
   public StepState passed() {
     return passed;
   }

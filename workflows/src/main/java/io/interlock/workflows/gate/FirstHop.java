@@ -29,6 +29,11 @@ final class FirstHop {
     this.policy = policy;
   }
 
+  /** A look that previews a resolved WRITE on its turn: access check, preview, PROPOSE check. */
+  static LookRequest previewRequest(TaskContext task, Step s, StepPolicy policy) {
+    return new LookRequest(task.environment(), s.call, policy.proposeCheck(s), false, true);
+  }
+
   /** Resolves the step; the state a refusal leads to, or null when it may go on. */
   StepState resolve(Step s, boolean readNow, boolean previewNow) {
     Look look;

@@ -63,6 +63,26 @@ final class StepPolicy {
     return d.allowed() || overridable ? stage.passed() : block(s, d);
   }
 
+  /**
+   * The engine may not send the call, so its preview was not sent either: the denial is the step's
+   * policy decision (no decision, when the check could not run, fails closed).
+   */
+  StepState blockAccess(Step s, PolicyDecision denied) {
+    return blockAccess(s, denied, null);
+  }
+
+  StepState blockAccess(Step s, String failure) {
+    return blockAccess(s, null, failure == null ? "the first hop returned nothing" : failure);
+  }
+
+  private StepState blockAccess(Step s, PolicyDecision denied, String failure) {
+    PolicyDecision d =
+        denied != null ? StepBudget.bounded(denied) : failClosed(failure, PolicyStage.ACCESS);
+    s.policy = d;
+    audit.record(s.stepId, AuditKind.ACCESS, ENGINE, detail(d));
+    return block(s, d);
+  }
+
   private StepState block(Step s, PolicyDecision d) {
     s.error =
         "blocked by policy rule "
