@@ -34,7 +34,7 @@ public final class LookActivitiesImpl implements LookActivities {
 
   @Override
   public Look look(LookRequest request) {
-    ResolvedCall resolved = tools.resolve(request.environment(), request.call());
+    ResolvedCall resolved = essentials(tools.resolve(request.environment(), request.call()));
     if (request.proposeCheck() == null || !resolved.ok()) {
       return Look.resolvedOnly(resolved);
     }
@@ -105,12 +105,25 @@ public final class LookActivitiesImpl implements LookActivities {
         c.requester(),
         c.environment(),
         c.call(),
-        new ToolSpec(s.name(), s.effect(), s.idempotent(), s.destructive(), null, null, null),
+        s,
         preview,
         c.approvals(),
         c.breakGlassReason(),
         c.taskRunId(),
         c.callHash());
+  }
+
+  /**
+   * What the gate uses of the spec: every pending task's history keeps this result, so the
+   * description and argument schema (over a kilobyte, the same for every call) stay out.
+   */
+  private static ResolvedCall essentials(ResolvedCall r) {
+    ToolSpec s = r.spec();
+    return s == null
+        ? r
+        : new ResolvedCall(
+            new ToolSpec(s.name(), s.effect(), s.idempotent(), s.destructive(), null, null, null),
+            r.problems());
   }
 
   /**

@@ -107,6 +107,13 @@ public interface InterlockConfig {
     /** Rebuild the approvals inbox from visibility at start-up (real servers only). */
     @WithDefault("true")
     boolean rebuildInbox();
+
+    /**
+     * Task workflows kept in memory between their turns (each holds a thread): a pending task out
+     * of the cache is replayed from its short history when an approval comes.
+     */
+    @WithDefault("600")
+    int workflowCache();
   }
 
   interface EnvironmentConfig {

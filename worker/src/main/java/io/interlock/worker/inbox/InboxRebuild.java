@@ -69,7 +69,7 @@ public class InboxRebuild {
                             s.preview() == null ? null : s.preview().summary(),
                             s.preview() == null ? null : s.preview().diff(),
                             s.callHash(),
-                            s.policy(),
+                            s.policy() == null ? null : s.policy().withoutKeys(),
                             s.proposedAt(),
                             s.deadline()));
                     count[0]++;

@@ -28,6 +28,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -43,6 +44,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WorkerBootstrap {
   private static final Logger LOG = Logger.getLogger(WorkerBootstrap.class);
+
+  /** The SDK's default; a cached task parks two (its main one and its audit writer). */
+  private static final int DEFAULT_WORKFLOW_THREADS = 600;
 
   private final InterlockConfig config;
   private final WorkflowClient client;
@@ -91,7 +95,14 @@ public class WorkerBootstrap {
     if (api) {
       searchAttributes.register();
     }
-    factory = WorkerFactory.newInstance(client);
+    int cache = config.temporal().workflowCache();
+    factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkflowCacheSize(cache)
+                .setMaxWorkflowThreadCount(Math.max(DEFAULT_WORKFLOW_THREADS, 2 * cache))
+                .build());
     // Every environment's verifications share a few observer threads; waiting holds none.
     verifications =
         new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 16);

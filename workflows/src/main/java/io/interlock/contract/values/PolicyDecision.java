@@ -41,6 +41,26 @@ public record PolicyDecision(
     observed = observed == null ? Map.of() : Map.copyOf(observed);
   }
 
+  /**
+   * The same decision for showing (the inbox, a notice): the proof rules without the approvers'
+   * keys, which only the workflow that verifies proofs needs, and which every pending copy repeats.
+   */
+  public PolicyDecision withoutKeys() {
+    return new PolicyDecision(
+        allowed,
+        ruleId,
+        reason,
+        requiredApprovals,
+        approvers,
+        policyVersion,
+        stage,
+        observed,
+        maxApprovalSeconds,
+        verifyBudgetSeconds,
+        overridableBy,
+        new ProofPolicy(proofs.mode(), null, null, proofs.maxProofSeconds(), proofs.batch()));
+  }
+
   /** A decision that carries no keys: every proof fails against it (fail closed). */
   public PolicyDecision(
       boolean allowed,

@@ -30,7 +30,7 @@ final class ApproverNotices {
             s.preview.summary(),
             s.preview.diff(),
             s.callHash,
-            s.policy,
+            s.policy.withoutKeys(),
             AuditTrail.now(),
             s.deadline);
     // Fire and forget: the inbox is bookkeeping and must never hold up the gate.
