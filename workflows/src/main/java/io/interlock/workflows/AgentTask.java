@@ -9,6 +9,7 @@ import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.BatchAnswer;
 import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskHeader;
 import io.interlock.contract.views.TaskResult;
 import io.interlock.contract.views.TaskView;
 import io.temporal.workflow.QueryMethod;
@@ -78,4 +79,8 @@ public interface AgentTask {
 
   @QueryMethod(name = "audit")
   List<AuditEntry> audit();
+
+  /** Who the task belongs to, in constant size (the status grows with every step). */
+  @QueryMethod(name = "header")
+  TaskHeader header();
 }

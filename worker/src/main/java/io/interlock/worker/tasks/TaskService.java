@@ -10,6 +10,7 @@ import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.values.TaskState;
 import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskHeader;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.api.ApiError;
 import io.interlock.worker.api.ApiException;
@@ -204,6 +205,26 @@ public class TaskService {
     return view;
   }
 
+  /**
+   * Who the task belongs to, for a caller who may read it, asked of the task itself in constant
+   * size. A task ended from outside still answers; the command it was read for then gets the 410.
+   */
+  private TaskHeader header(Caller caller, String taskId) {
+    TaskHeader h;
+    try {
+      h = client.newWorkflowStub(AgentTask.class, taskId).header();
+    } catch (WorkflowNotFoundException e) {
+      throw unknownTask(taskId);
+    } catch (WorkflowQueryException | WorkflowServiceException e) {
+      if (notFound(e)) {
+        throw unknownTask(taskId);
+      }
+      throw e;
+    }
+    readers.require(caller, taskId, h.requester(), h.environment());
+    return h;
+  }
+
   private WorkflowExecutionInfo describe(String taskId) {
     try {
       return client.newUntypedWorkflowStub(taskId).describe().getWorkflowExecutionInfo();
@@ -288,7 +309,7 @@ public class TaskService {
   }
 
   public StepView propose(Caller caller, String taskId, ToolCall call) {
-    TaskView task = status(caller, taskId);
+    TaskHeader task = header(caller, taskId);
     if (!task.requester().equals(caller.user())) {
       // Anyone else proposing could then approve their own step under the agent's name.
       throw ApiException.forbidden(
@@ -371,14 +392,15 @@ public class TaskService {
   }
 
   private StepView decide(Caller caller, String taskId, Decision asked) {
-    TaskView task = status(caller, taskId);
-    Decision decision = asked.proof() == null ? attest(task, asked) : asked;
-    if (task.steps().stream().noneMatch(s -> s.stepId().equals(decision.stepId()))) {
-      throw ApiException.notFound(
-          "task " + taskId + " has no step '" + CallerText.shown(decision.stepId()) + "'",
-          "its steps are " + task.steps().stream().map(StepView::stepId).limit(20).toList(),
-          "decide one of them; GET /api/tasks/" + taskId + " shows each with its callHash");
-    }
+    TaskHeader header = header(caller, taskId);
+    // A step the inbox lists as waiting exists and has its deadline there; any other is looked up.
+    String deadline =
+        pending.forTask(taskId).stream()
+            .filter(p -> p.stepId().equals(asked.stepId()))
+            .findFirst()
+            .map(PendingApproval::deadline)
+            .orElseGet(() -> deadlineOf(status(caller, taskId), taskId, asked.stepId()));
+    Decision decision = asked.proof() == null ? attest(header.taskRunId(), deadline, asked) : asked;
     AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
       return stub.decide(decision);
@@ -395,18 +417,12 @@ public class TaskService {
    * Signs the caller's decision as the API issuer, valid for minutes and never past the step's
    * deadline.
    */
-  private Decision attest(TaskView task, Decision d) {
-    Instant deadline =
-        task.steps().stream()
-            .filter(s -> s.stepId().equals(d.stepId()))
-            .findFirst()
-            .map(StepView::deadline)
-            .map(Instant::parse)
-            .orElse(null);
-    ApiIssuer.Window w = ApiIssuer.window(Instant.now(), deadline);
+  private Decision attest(String taskRunId, String deadline, Decision d) {
+    ApiIssuer.Window w =
+        ApiIssuer.window(Instant.now(), deadline == null ? null : Instant.parse(deadline));
     Statement statement =
         Statement.decision(
-            task.taskRunId(),
+            taskRunId,
             d.stepId(),
             d.callHash(),
             d.approver(),
@@ -423,6 +439,23 @@ public class TaskService {
         d.comment(),
         d.breakGlass(),
         issuer.sign(statement));
+  }
+
+  /** The step's deadline (null while it has none); 404 for a step the task does not have. */
+  private static String deadlineOf(TaskView task, String taskId, String stepId) {
+    return task.steps().stream()
+        .filter(s -> s.stepId().equals(stepId))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "task " + taskId + " has no step '" + CallerText.shown(stepId) + "'",
+                    "its steps are "
+                        + task.steps().stream().map(StepView::stepId).limit(20).toList(),
+                    "decide one of them; GET /api/tasks/"
+                        + taskId
+                        + " shows each with its callHash"))
+        .deadline();
   }
 
   public void finish(Caller caller, String taskId) {

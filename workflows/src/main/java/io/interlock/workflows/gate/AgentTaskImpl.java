@@ -16,6 +16,7 @@ import io.interlock.contract.values.TaskSnapshot;
 import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.BatchAnswer;
 import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskHeader;
 import io.interlock.contract.views.TaskResult;
 import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
@@ -249,6 +250,11 @@ public class AgentTaskImpl implements AgentTask {
         steps.views(),
         task.taskRunId(),
         requesterIdentity == null ? null : requesterIdentity.verdict());
+  }
+
+  @Override
+  public TaskHeader header() {
+    return new TaskHeader(task.taskId(), task.requester(), task.environment(), task.taskRunId());
   }
 
   @Override
