@@ -86,6 +86,10 @@ class DevStackTest {
     assertThat(mine.path("canApprove").asBoolean()).isTrue();
     assertThat(mine.path("callHash").asText()).isEqualTo(hash);
     assertThat(mine.path("diff").asText()).contains("+  replicas: 3");
+    // The inbox shows the proof rules, not the approvers' keys every pending copy would repeat.
+    assertThat(mine.path("policy").path("proofs").path("mode").asText()).isEqualTo("required");
+    assertThat(mine.path("policy").path("proofs").path("sshKeys").isEmpty()).isTrue();
+    assertThat(mine.path("policy").path("proofs").path("issuers").isEmpty()).isTrue();
     JsonNode forAgent =
         JSON.readTree(given().auth().oauth2(AGENT).get("/api/approvals").asString());
     assertThat(find(forAgent, task, "s1").path("canApprove").asBoolean()).isFalse();

@@ -69,6 +69,7 @@ public final class EngineBenchmark {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<String> jvm = new ArrayList<>(o.serverJvm);
     jvm.add("-Dinterlock.dev.rollout-step=" + o.rolloutStep);
+    jvm.add("-Dinterlock.verify-poll-interval=" + o.verifyPoll);
     Process temporal = null;
     if (o.realTemporal) {
       int port = 17233 + (int) (ProcessHandle.current().pid() % 1000);
@@ -94,11 +95,12 @@ public final class EngineBenchmark {
     System.out.printf(
         Locale.ROOT,
         "Interlock engine benchmark: %s Temporal, %d cores, load average at start %.2f, rollout"
-            + " step %s (log %s)%n",
+            + " step %s, verify poll %s (log %s)%n",
         o.realTemporal ? "real (temporal server start-dev, SQLite)" : "embedded (Java test server)",
         Runtime.getRuntime().availableProcessors(),
         load(),
         o.rolloutStep,
+        o.verifyPoll,
         dir);
     try (DevServer server = DevServer.start(o.jar, jvm, dir.resolve("server"), http);
         KubernetesClient k8s =
@@ -280,9 +282,10 @@ public final class EngineBenchmark {
     figure(
         String.format(
             Locale.ROOT,
-            "tasks/s approve -> VERIFIED: %.1f (rollout step %s; goal >= 50/s)",
+            "tasks/s approve -> VERIFIED: %.1f (rollout step %s, verify poll %s; goal >= 50/s)",
             toVerified,
-            o.rolloutStep));
+            o.rolloutStep,
+            o.verifyPoll));
   }
 
   /** The audit report of a task of N reads against one of N/10, both finished. */
@@ -511,6 +514,12 @@ public final class EngineBenchmark {
     int concurrency = 50;
     int auditSteps = 500;
     String rolloutStep = "10ms";
+
+    /**
+     * Verification polls this often and needs two agreeing polls: a floor under approve→VERIFIED.
+     */
+    String verifyPoll = "1s";
+
     boolean realTemporal;
     List<String> serverJvm = new ArrayList<>();
 
@@ -537,13 +546,14 @@ public final class EngineBenchmark {
           case "--concurrency" -> o.concurrency = Integer.parseInt(v);
           case "--audit-steps" -> o.auditSteps = Integer.parseInt(v);
           case "--rollout-step" -> o.rolloutStep = v;
+          case "--verify-poll" -> o.verifyPoll = v;
           case "--server-jvm" -> o.serverJvm.add(v);
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + flag
                       + "; options: --jar --reads --kubectl-runs --writes --tasks --concurrency"
-                      + " --audit-steps --rollout-step --server-jvm --real-temporal");
+                      + " --audit-steps --rollout-step --verify-poll --server-jvm --real-temporal");
         }
       }
       return o;
