@@ -5,9 +5,14 @@ import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interlock.contract.commands.Approval;
+import io.interlock.contract.commands.BatchDecision;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.proof.BatchStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,5 +54,60 @@ class GateBurstTest {
     assertThat(awaitStep(task, s.stepId(), v -> v.state().isFinal()).state())
         .isEqualTo(StepState.VERIFIED);
     h.assertMutations(1);
+  }
+
+  @Test
+  @DisplayName(
+      "given 10,000 hostile batch signals in a burst (unsigned, a wrong hash under a valid proof, 100 entries for other tasks), the task still answers and executes a proven approval once")
+  void burstOfBatchSignals() throws Exception {
+    AgentTask task = h.start("agent:bot", "staging");
+    StepView s = task.propose(scale("web", 4));
+    String runId = task.status().taskRunId();
+    Instant now = TestIdentities.now();
+    List<BatchStatement.Entry> others = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      others.add(new BatchStatement.Entry("run-of-another-task-" + i, "s1", s.callHash()));
+    }
+    BatchDecision[] kinds = {
+      // Unsigned, naming this very step and hash: refused, the policy requires a proof.
+      new BatchDecision(
+          statement(
+              "mallory", now, List.of(new BatchStatement.Entry(runId, s.stepId(), s.callHash()))),
+          null),
+      // A real approver's valid proof, for a call that is not this one.
+      signed(
+          statement(
+              "alice", now, List.of(new BatchStatement.Entry(runId, s.stepId(), "sha256:wrong")))),
+      signed(statement("alice", now, others))
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    int burst = Integer.getInteger("interlock.burst", 10_000);
+    for (int i = 0; i < burst; i++) {
+      BatchDecision d = kinds[i % kinds.length];
+      pool.submit(() -> task.batch(d));
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(180, TimeUnit.SECONDS)).isTrue();
+    assertThat(task.status().steps().get(0).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    h.assertMutations(0);
+
+    // Signals are handled in the order the server took them: this one comes after the burst.
+    task.approve(TestIdentities.approval(task, s, "alice", "ok", null));
+    StepView done = awaitStep(task, s.stepId(), v -> v.state().isFinal());
+    assertThat(done.state()).isEqualTo(StepState.VERIFIED);
+    assertThat(done.approvals())
+        .singleElement()
+        .satisfies(a -> assertThat(a.approver()).isEqualTo("alice"));
+    h.assertMutations(1);
+  }
+
+  private static BatchStatement statement(
+      String approver, Instant now, List<BatchStatement.Entry> entries) {
+    return new BatchStatement(
+        approver, "approve", "burst", now.toString(), now.plusSeconds(600).toString(), entries);
+  }
+
+  private static BatchDecision signed(BatchStatement st) {
+    return new BatchDecision(st, TestIdentities.jws(st.statement()));
   }
 }

@@ -8,9 +8,9 @@ import io.interlock.workflows.AuditMarker;
 import io.interlock.workflows.StepBudget;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,14 @@ final class AuditTrail {
   /** Commands are not allowed while the init constructor runs: its entries are marked by run(). */
   private boolean initializing = true;
 
-  private final List<AuditEntry> unmarked = new ArrayList<>();
+  /**
+   * Markers one workflow task may carry: the server refuses a task completion over 4 MiB and
+   * terminates the workflow, and a burst of signals can record thousands of entries in one task.
+   */
+  static final long MARKER_BYTES_PER_TASK = 1 << 20;
+
+  private final ArrayDeque<AuditEntry> unmarked = new ArrayDeque<>();
+  private final ArrayDeque<Integer> unmarkedSizes = new ArrayDeque<>();
 
   AuditTrail(String taskId, long seq) {
     this.taskId = taskId;
@@ -73,7 +80,8 @@ final class AuditTrail {
       kept.removeFirst();
       keptBytes -= keptSizes.removeFirst();
     }
-    unmarked.add(entry);
+    unmarked.addLast(entry);
+    unmarkedSizes.addLast(size);
     log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
   }
 
@@ -92,14 +100,21 @@ final class AuditTrail {
   }
 
   /**
-   * Writes the entries not yet in the history as markers: the history alone carries the whole
-   * trail.
+   * Writes the entries not yet in the history as markers, oldest first, at most {@link
+   * #MARKER_BYTES_PER_TASK} per workflow task (a 1 ms timer ends the task between chunks): the
+   * history alone carries the whole trail. Whichever thread flushes takes from the head, so the
+   * order holds when the writer and the main thread both flush.
    */
   void flush() {
-    List<AuditEntry> batch = List.copyOf(unmarked);
-    unmarked.clear();
-    for (AuditEntry entry : batch) {
-      AuditMarker.write(entry);
+    long written = 0;
+    while (!unmarked.isEmpty()) {
+      if (written >= MARKER_BYTES_PER_TASK) {
+        Workflow.sleep(Duration.ofMillis(1));
+        written = 0;
+        continue;
+      }
+      AuditMarker.write(unmarked.removeFirst());
+      written += unmarkedSizes.removeFirst();
     }
   }
 
