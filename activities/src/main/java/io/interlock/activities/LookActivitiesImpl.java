@@ -51,7 +51,8 @@ public final class LookActivitiesImpl implements LookActivities {
   private Look checkThenRead(LookRequest request, ResolvedCall resolved) {
     PolicyDecision decision;
     try {
-      decision = policy.check(check(request.proposeCheck(), null, resolved.spec(), null));
+      decision =
+          policy.check(check(request.proposeCheck(), PolicyStage.PROPOSE, resolved.spec(), null));
     } catch (RuntimeException e) {
       return new Look(resolved, null, null, null, null, reported(e), null, null);
     }
@@ -86,7 +87,8 @@ public final class LookActivitiesImpl implements LookActivities {
     }
     try {
       PolicyDecision decision =
-          policy.check(check(request.proposeCheck(), null, resolved.spec(), preview));
+          policy.check(
+              check(request.proposeCheck(), PolicyStage.PROPOSE, resolved.spec(), preview));
       return new Look(resolved, null, preview, null, decision, null, null, null);
     } catch (RuntimeException e) {
       return new Look(resolved, null, preview, null, null, reported(e), null, null);
@@ -94,12 +96,12 @@ public final class LookActivitiesImpl implements LookActivities {
   }
 
   /**
-   * The workflow's PROPOSE check with what only this hop knows: the spec and the preview (and, for
-   * the access check before the preview, its own stage).
+   * The workflow's PROPOSE check with what only this hop knows: the spec, the preview, and the
+   * stage (ACCESS before the preview, PROPOSE after it).
    */
   private static PolicyCheck check(PolicyCheck c, PolicyStage stage, ToolSpec s, Preview preview) {
     return new PolicyCheck(
-        stage == null ? c.stage() : stage,
+        stage,
         c.taskId(),
         c.stepId(),
         c.requester(),

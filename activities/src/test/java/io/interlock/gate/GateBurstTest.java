@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,15 +35,9 @@ class GateBurstTest {
   void burstOfSignals() throws Exception {
     AgentTask task = h.start("agent:bot", "staging");
     StepView s = task.propose(scale("web", 4));
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    int burst = Integer.getInteger("interlock.burst", 10_000);
-    for (int i = 0; i < burst; i++) {
-      int n = i;
-      pool.submit(
-          () -> task.approve(new Approval(s.stepId(), "sha256:wrong" + n, "mallory", null)));
-    }
-    pool.shutdown();
-    assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+    int burst =
+        burst(
+            120, n -> task.approve(new Approval(s.stepId(), "sha256:wrong" + n, "mallory", null)));
     StepView after =
         awaitStep(task, s.stepId(), v -> v.refusals().size() + v.refusalsDropped() == burst);
     assertThat(after.state()).isEqualTo(StepState.AWAITING_APPROVAL);
@@ -80,14 +75,7 @@ class GateBurstTest {
               "alice", now, List.of(new BatchStatement.Entry(runId, s.stepId(), "sha256:wrong")))),
       signed(statement("alice", now, others))
     };
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    int burst = Integer.getInteger("interlock.burst", 10_000);
-    for (int i = 0; i < burst; i++) {
-      BatchDecision d = kinds[i % kinds.length];
-      pool.submit(() -> task.batch(d));
-    }
-    pool.shutdown();
-    assertThat(pool.awaitTermination(180, TimeUnit.SECONDS)).isTrue();
+    burst(180, n -> task.batch(kinds[n % kinds.length]));
     assertThat(task.status().steps().get(0).state()).isEqualTo(StepState.AWAITING_APPROVAL);
     h.assertMutations(0);
 
@@ -99,6 +87,22 @@ class GateBurstTest {
         .singleElement()
         .satisfies(a -> assertThat(a.approver()).isEqualTo("alice"));
     h.assertMutations(1);
+  }
+
+  /**
+   * Sends {@code interlock.burst} (10,000) signals from 16 threads, all sent within {@code
+   * seconds}; returns how many.
+   */
+  private static int burst(int seconds, IntConsumer signal) throws InterruptedException {
+    int burst = Integer.getInteger("interlock.burst", 10_000);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    for (int i = 0; i < burst; i++) {
+      int n = i;
+      pool.submit(() -> signal.accept(n));
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(seconds, TimeUnit.SECONDS)).isTrue();
+    return burst;
   }
 
   private static BatchStatement statement(

@@ -183,44 +183,32 @@ public class PolicyActivitiesImpl implements PolicyActivities {
      * The stages in order; the first denial decides (the class javadoc names each one's rule ids).
      */
     PolicyDecision run() {
-      if (stage == PolicyStage.ACCESS) {
-        return access();
-      }
+      // ACCESS, before the preview: may the engine's credentials send this call (and so its dry
+      // run, which the cluster authorizes like the write) at all; the rest is PROPOSE's.
       List<Supplier<PolicyDecision>> stages =
-          List.of(
-              this::environment,
-              this::tool,
-              this::scope,
-              this::lock,
-              this::freeze,
-              this::rules,
-              this::approvers,
-              this::approvals,
-              this::rbac,
-              this::unbrokenFreeze);
+          stage == PolicyStage.ACCESS
+              ? List.of(this::environment, this::tool, this::scope, this::rbac)
+              : List.of(
+                  this::environment,
+                  this::tool,
+                  this::scope,
+                  this::lock,
+                  this::freeze,
+                  this::rules,
+                  this::approvers,
+                  this::approvals,
+                  this::rbac,
+                  this::unbrokenFreeze);
       for (Supplier<PolicyDecision> s : stages) {
         PolicyDecision denied = s.get();
         if (denied != null) {
           return denied;
         }
       }
-      return allowed();
+      return stage == PolicyStage.ACCESS ? mayBeSent() : allowed();
     }
 
-    /**
-     * ACCESS, before the preview: may the engine's credentials send this call (and so its dry run,
-     * which the cluster authorizes like the write) at all. Approvals, locks, freezes and rules are
-     * PROPOSE's, once there is a preview to judge.
-     */
-    private PolicyDecision access() {
-      for (Supplier<PolicyDecision> s :
-          List.<Supplier<PolicyDecision>>of(
-              this::environment, this::tool, this::scope, this::rbac)) {
-        PolicyDecision denied = s.get();
-        if (denied != null) {
-          return denied;
-        }
-      }
+    private PolicyDecision mayBeSent() {
       return allow(
           "allow",
           "the engine may send " + call.tool() + " on " + describe(target) + " in " + environment,

@@ -4,6 +4,7 @@ import static io.interlock.activities.policy.PolicyChecks.ALLOW_ALL;
 import static io.interlock.activities.policy.PolicyChecks.QUIET;
 import static io.interlock.activities.policy.PolicyChecks.REQUESTER;
 import static io.interlock.activities.policy.PolicyChecks.UNLOCKED;
+import static io.interlock.activities.policy.PolicyChecks.access;
 import static io.interlock.activities.policy.PolicyChecks.approval;
 import static io.interlock.activities.policy.PolicyChecks.policy;
 import static io.interlock.activities.policy.PolicyChecks.preview;
@@ -881,6 +882,28 @@ class PolicyActivitiesImplTest {
   @Nested
   @DisplayName("access review")
   class Access {
+    private final List<AccessRequest> asked = new ArrayList<>();
+
+    /** Records every review; allows all but {@code deniedVerb}. */
+    private AccessReview recording(String deniedVerb) {
+      return r -> {
+        asked.add(r);
+        return new AccessVerdict(!r.verb().equals(deniedVerb), "RBAC: no " + deniedVerb);
+      };
+    }
+
+    /** Staging's policy with a lock set and the given reviewer. */
+    private PolicyActivitiesImpl lockedWith(AccessReview access) {
+      LockReader locked =
+          env -> new LockState(env, true, "carol", "incident", "2026-03-11T14:00:00Z", null);
+      return new PolicyActivitiesImpl(
+          PolicyChecks.defaultPolicy(),
+          "staging",
+          Clock.fixed(QUIET, ZoneOffset.UTC),
+          locked,
+          access);
+    }
+
     @Test
     @DisplayName(
         "given a scale, should ask update apps/deployments in shop (the guarded PUT the tool sends)")
@@ -906,23 +929,7 @@ class PolicyActivitiesImplTest {
     @DisplayName(
         "given the ACCESS stage (no preview yet), should review from the call's arguments and decide on access alone, not on the lock")
     void givenAccessStage_shouldReviewArgumentsOnly() {
-      List<AccessRequest> asked = new ArrayList<>();
-      AccessReview denyUpdate =
-          r -> {
-            asked.add(r);
-            return new AccessVerdict(!r.verb().equals("update"), "RBAC: no update");
-          };
-      LockReader locked =
-          env -> new LockState(env, true, "carol", "incident", "2026-03-11T14:00:00Z", null);
-      PolicyActivitiesImpl p =
-          new PolicyActivitiesImpl(
-              PolicyChecks.defaultPolicy(),
-              "staging",
-              Clock.fixed(QUIET, ZoneOffset.UTC),
-              locked,
-              denyUpdate);
-
-      PolicyDecision d = p.check(access(scale("staging", 5)));
+      PolicyDecision d = lockedWith(recording("update")).check(access(scale("staging", 5)));
 
       assertThat(d.stage()).isEqualTo(PolicyStage.ACCESS);
       assertThat(d.ruleId()).isEqualTo("rbac.ssar");
@@ -935,21 +942,7 @@ class PolicyActivitiesImplTest {
     @DisplayName(
         "given the ACCESS stage and a lock, an out-of-scope namespace or an apply, should allow what the engine may send, deny the scope, and leave an apply's create to PROPOSE")
     void givenAccessStage_shouldLeaveTheRestToPropose() {
-      List<AccessRequest> asked = new ArrayList<>();
-      AccessReview recording =
-          r -> {
-            asked.add(r);
-            return new AccessVerdict(true, null);
-          };
-      LockReader locked =
-          env -> new LockState(env, true, "carol", "incident", "2026-03-11T14:00:00Z", null);
-      PolicyActivitiesImpl p =
-          new PolicyActivitiesImpl(
-              PolicyChecks.defaultPolicy(),
-              "staging",
-              Clock.fixed(QUIET, ZoneOffset.UTC),
-              locked,
-              recording);
+      PolicyActivitiesImpl p = lockedWith(recording("none"));
 
       PolicyDecision scaled = p.check(access(scale("staging", 5)));
       assertThat(scaled.allowed()).as("%s", scaled).isTrue();
@@ -987,22 +980,6 @@ class PolicyActivitiesImplTest {
                       write("k8s.scale", false),
                       null)));
       assertThat(elsewhere.ruleId()).isEqualTo("namespace.scope");
-    }
-
-    private static PolicyCheck access(PolicyCheck c) {
-      return new PolicyCheck(
-          PolicyStage.ACCESS,
-          c.taskId(),
-          c.stepId(),
-          c.requester(),
-          c.environment(),
-          c.call(),
-          c.spec(),
-          null,
-          c.approvals(),
-          null,
-          c.taskRunId(),
-          c.callHash());
     }
 
     @Test

@@ -100,6 +100,23 @@ final class PolicyChecks {
         CALL_HASH);
   }
 
+  /** The same call checked at ACCESS, before any preview exists. */
+  static PolicyCheck access(PolicyCheck proposed) {
+    return new PolicyCheck(
+        PolicyStage.ACCESS,
+        proposed.taskId(),
+        proposed.stepId(),
+        proposed.requester(),
+        proposed.environment(),
+        proposed.call(),
+        proposed.spec(),
+        null,
+        proposed.approvals(),
+        null,
+        TASK_RUN,
+        CALL_HASH);
+  }
+
   static PolicyCheck recheck(
       PolicyCheck proposed, List<ApprovalRecord> approvals, String breakGlassReason) {
     return new PolicyCheck(

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -210,17 +211,7 @@ public class TaskService {
    * size. A task ended from outside still answers; the command it was read for then gets the 410.
    */
   private TaskHeader header(Caller caller, String taskId) {
-    TaskHeader h;
-    try {
-      h = client.newWorkflowStub(AgentTask.class, taskId).header();
-    } catch (WorkflowNotFoundException e) {
-      throw unknownTask(taskId);
-    } catch (WorkflowQueryException | WorkflowServiceException e) {
-      if (notFound(e)) {
-        throw unknownTask(taskId);
-      }
-      throw e;
-    }
+    TaskHeader h = query(taskId, AgentTask::header);
     readers.require(caller, taskId, h.requester(), h.environment());
     return h;
   }
@@ -255,8 +246,13 @@ public class TaskService {
   }
 
   private TaskView query(String taskId) {
+    return query(taskId, AgentTask::status);
+  }
+
+  /** A query of the task; an unknown task is the 404 whichever query asked. */
+  private <T> T query(String taskId, Function<AgentTask, T> query) {
     try {
-      return client.newWorkflowStub(AgentTask.class, taskId).status();
+      return query.apply(client.newWorkflowStub(AgentTask.class, taskId));
     } catch (WorkflowNotFoundException e) {
       throw unknownTask(taskId);
     } catch (WorkflowQueryException | WorkflowServiceException e) {

@@ -28,4 +28,15 @@ public record Look(
   public static Look resolvedOnly(ResolvedCall resolved) {
     return new Look(resolved, null, null, null, null, null, null, null);
   }
+
+  /**
+   * Whether the look went past resolution for a write: access, preview or the PROPOSE check (a
+   * queued write's first hop resolves only).
+   */
+  public boolean ranWriteStages() {
+    return accessDenied != null
+        || preview != null
+        || previewFailure != null
+        || policyFailure != null;
+  }
 }

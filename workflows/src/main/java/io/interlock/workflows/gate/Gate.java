@@ -140,7 +140,7 @@ final class Gate {
     // The first hop's preview counts only if the step was driven at once, not after a wait.
     boolean fresh =
         look != null
-            && ranWriteStages(look)
+            && look.ranWriteStages()
             && Workflow.currentTimeMillis() - s.lookedAt <= FRESH_MILLIS;
     if (!fresh) {
       try {
@@ -154,11 +154,8 @@ final class Gate {
             s, "preview failed, nothing was changed: " + act.describe(f), AuditKind.PREVIEW_FAILED);
       }
     }
-    if (look.accessDenied() != null) {
-      return policy.blockAccess(s, look.accessDenied());
-    } else if (look.preview() == null && look.previewFailure() == null) {
-      // The access check itself could not be evaluated (or the look resolved nothing): closed.
-      return policy.blockAccess(s, look.policyFailure());
+    if (look.accessDenied() != null || (look.preview() == null && look.previewFailure() == null)) {
+      return policy.blockAccess(s, look);
     } else if (look.previewFailure() != null) {
       return fail(
           s,
@@ -173,14 +170,6 @@ final class Gate {
         ENGINE,
         detail("summary", s.preview.summary(), "preview", s.preview));
     return AuditKind.PREVIEWED.leadsTo();
-  }
-
-  /** Whether a look went past resolution for a write (a queued write's first hop does not). */
-  private static boolean ranWriteStages(Look l) {
-    return l.accessDenied() != null
-        || l.preview() != null
-        || l.previewFailure() != null
-        || l.policyFailure() != null;
   }
 
   /**

@@ -64,20 +64,18 @@ final class StepPolicy {
   }
 
   /**
-   * The engine may not send the call, so its preview was not sent either: the denial is the step's
-   * policy decision (no decision, when the check could not run, fails closed).
+   * The engine may not send the call, so its preview was not sent either: the look's ACCESS denial
+   * is the step's policy decision; a look without one (the check could not run) fails closed.
    */
-  StepState blockAccess(Step s, PolicyDecision denied) {
-    return blockAccess(s, denied, null);
-  }
-
-  StepState blockAccess(Step s, String failure) {
-    return blockAccess(s, null, failure == null ? "the first hop returned nothing" : failure);
-  }
-
-  private StepState blockAccess(Step s, PolicyDecision denied, String failure) {
+  StepState blockAccess(Step s, Look look) {
     PolicyDecision d =
-        denied != null ? StepBudget.bounded(denied) : failClosed(failure, PolicyStage.ACCESS);
+        look.accessDenied() != null
+            ? StepBudget.bounded(look.accessDenied())
+            : failClosed(
+                look.policyFailure() == null
+                    ? "the first hop returned nothing"
+                    : look.policyFailure(),
+                PolicyStage.ACCESS);
     s.policy = d;
     audit.record(s.stepId, AuditKind.ACCESS, ENGINE, detail(d));
     return block(s, d);
