@@ -120,6 +120,22 @@ class TaskReadAccessTest {
             .post("/api/tasks/" + task + "/steps/" + write.path("stepId").asText() + "/approve"),
         task,
         "dave approve");
+    // An approver may read the task but not propose to it: she could then approve her own step.
+    Response byApprover =
+        given()
+            .auth()
+            .oauth2(ALICE)
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of(
+                    "tool",
+                    "k8s.scale",
+                    "args",
+                    Map.of("namespace", "shop", "name", name, "replicas", 5)))
+            .post("/api/tasks/" + task + "/steps");
+    assertThat(byApprover.statusCode()).isEqualTo(403);
+    assertThat(byApprover.jsonPath().getString("error"))
+        .contains("only the task's requester (agent:incident-bot) may propose steps");
 
     // Nothing the outsiders sent reached the task: no refusal recorded, no step added, not
     // finished.
