@@ -18,6 +18,7 @@ import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.Preview;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,6 +50,22 @@ class WriteAccessOnRealServerTest {
     String ns = plane.newNamespace("access");
     KubernetesClient admin = plane.admin();
     admin.resource(Fixtures.deployment(ns, "web", 1, "nginx:1.25")).create();
+    // Settled first: the controller's revision annotation comes after creation and would otherwise
+    // change the previewed snapshot before the write (TARGET_CHANGED), as in GateOnRealServerTest.
+    admin
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("web")
+        .waitUntilCondition(
+            d ->
+                d != null
+                    && d.getMetadata().getAnnotations() != null
+                    && d.getMetadata()
+                        .getAnnotations()
+                        .containsKey("deployment.kubernetes.io/revision"),
+            2,
+            TimeUnit.MINUTES);
     admin
         .resource(
             new ConfigMapBuilder()
