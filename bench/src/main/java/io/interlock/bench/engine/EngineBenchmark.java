@@ -119,10 +119,18 @@ public final class EngineBenchmark {
   }
 
   private void run(DevServer server) throws Exception {
-    reads();
-    gatedWrites();
-    throughput();
-    audit();
+    if (o.phases.contains("reads")) {
+      reads();
+    }
+    if (o.phases.contains("writes")) {
+      gatedWrites();
+    }
+    if (o.phases.contains("tasks")) {
+      throughput();
+    }
+    if (o.phases.contains("audit")) {
+      audit();
+    }
     figure(String.format(Locale.ROOT, "server RSS at the end: %.0f MiB", server.rssMiB()));
     System.out.printf(Locale.ROOT, "%nRESULT (same run; load average at end %.2f)%n", load());
     table.forEach(l -> System.out.println("  " + l));
@@ -521,6 +529,10 @@ public final class EngineBenchmark {
     String verifyPoll = "1s";
 
     boolean realTemporal;
+
+    /** Which figures to take (all by default): a quick look at one while changing the engine. */
+    List<String> phases = List.of("reads", "writes", "tasks", "audit");
+
     List<String> serverJvm = new ArrayList<>();
 
     static Options parse(String[] args) {
@@ -548,12 +560,14 @@ public final class EngineBenchmark {
           case "--rollout-step" -> o.rolloutStep = v;
           case "--verify-poll" -> o.verifyPoll = v;
           case "--server-jvm" -> o.serverJvm.add(v);
+          case "--phases" -> o.phases = List.of(v.split(","));
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + flag
                       + "; options: --jar --reads --kubectl-runs --writes --tasks --concurrency"
-                      + " --audit-steps --rollout-step --verify-poll --server-jvm --real-temporal");
+                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases"
+                      + " (reads,writes,tasks,audit) --real-temporal");
         }
       }
       return o;

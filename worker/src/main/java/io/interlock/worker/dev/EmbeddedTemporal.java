@@ -1,5 +1,6 @@
 package io.interlock.worker.dev;
 
+import io.grpc.ManagedChannel;
 import io.temporal.testserver.TestServer;
 
 /**
@@ -26,6 +27,11 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   public String target() {
     return HOST + ":" + proxy.port();
+  }
+
+  /** The server's in-process channel: no socket, no proxy, for this JVM's own clients. */
+  public ManagedChannel channel() {
+    return server.getChannel();
   }
 
   public int port() {

@@ -37,8 +37,13 @@ public class TemporalConnection {
         config.mode() == InterlockConfig.Mode.dev
             ? dev.temporalTarget()
             : config.temporal().target();
-    WorkflowServiceStubsOptions.Builder options =
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder();
+    if (config.mode() == InterlockConfig.Mode.dev && !dev.usesExternalTemporal()) {
+      // This process's own calls skip the loopback TCP port (kept for the CLI and other SDKs).
+      options.setChannel(dev.temporal().channel());
+    } else {
+      options.setTarget(target);
+    }
     InterlockConfig.Temporal t = config.temporal();
     if (t.tlsCert().isPresent() != t.tlsKey().isPresent()) {
       throw new IllegalStateException(
