@@ -71,6 +71,7 @@ public class TaskService {
   private final PolicyView policy;
   private final ApiIssuer issuer;
   private final TaskReaders readers;
+  private final TaskHeaders headers = new TaskHeaders(10_000);
 
   public TaskService(
       WorkflowClient client,
@@ -208,10 +209,17 @@ public class TaskService {
 
   /**
    * Who the task belongs to, for a caller who may read it, asked of the task itself in constant
-   * size. A task ended from outside still answers; the command it was read for then gets the 410.
+   * size (once per chain, see {@link TaskHeaders}). A task ended from outside still answers; the
+   * command it was read for then gets the 410.
    */
   private TaskHeader header(Caller caller, String taskId) {
-    TaskHeader h = query(taskId, AgentTask::header);
+    // A describe never reaches the worker; it confirms the id still names the chain read before.
+    String firstRunId = describe(taskId).getFirstRunId();
+    TaskHeader h = headers.get(taskId, firstRunId);
+    if (h == null) {
+      h = query(taskId, AgentTask::header);
+      headers.put(h);
+    }
     readers.require(caller, taskId, h.requester(), h.environment());
     return h;
   }

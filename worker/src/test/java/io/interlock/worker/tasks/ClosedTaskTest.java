@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -303,6 +304,56 @@ class ClosedTaskTest {
     assertThat(write.path("state").asText()).as(write.toString()).isEqualTo("AWAITING_APPROVAL");
     assertThat(write.path("taskId").asText()).isNotEqualTo(task);
     assertThat(mutations(name)).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "a task id another chain reuses is judged by that chain: the first requester's propose, sent after it read its own task, answers 404 and reaches neither")
+  void reusedTaskIdIsJudgedByItsNewChain() throws Exception {
+    String name = TestDeployments.ready(dev, "reused");
+    String task = start();
+    Map<String, Object> read =
+        Map.of(
+            "tool",
+            "k8s.get",
+            "args",
+            Map.of("namespace", "shop", "kind", "Deployment", "name", name));
+    // The API now knows whose task this id is (the header of this chain).
+    propose(task, read).then().statusCode(200);
+    withTemporal(
+        "sdk-other-bot",
+        c -> {
+          c.newUntypedWorkflowStub(task).terminate("making room");
+          AgentTask other =
+              c.newWorkflowStub(
+                  AgentTask.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(AgentTask.TASK_QUEUE)
+                      .setWorkflowId(task)
+                      .setWorkflowIdReusePolicy(
+                          WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                      .build());
+          WorkflowClient.start(
+              other::run,
+              new TaskRequest(
+                  "agent:other-bot",
+                  "staging",
+                  "the other agent's task",
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
+        });
+
+    Response refused = propose(task, read);
+    assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(404);
+    assertThat(refused.jsonPath().getString("error")).startsWith("no task '" + task + "'");
+    JsonNode reused =
+        JSON.readTree(given().auth().oauth2("test-other-bot").get("/api/tasks/" + task).asString());
+    assertThat(reused.path("requester").asText()).isEqualTo("agent:other-bot");
+    assertThat(reused.path("steps")).isEmpty();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
