@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.interlock.activities.LookActivitiesImpl;
+import io.interlock.activities.ServedLooks;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.verify.VerificationPool;
+import io.interlock.contract.activities.LookActivities;
 import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.commands.TaskRequest;
@@ -39,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,21 +88,30 @@ final class GateHarness implements AutoCloseable {
 
   /** With each environment worker running at most {@code slots} activities at once. */
   static GateHarness withActivitySlots(int slots) {
-    return new GateHarness(POLICY, Clock.systemUTC(), (environment, real) -> real, slots);
+    return new GateHarness(POLICY, Clock.systemUTC(), (environment, real) -> real, slots, true);
+  }
+
+  /**
+   * A workflow worker that serves no environment (a separate process from the environments'
+   * workers): every look travels on the environment's queue.
+   */
+  static GateHarness withWorkflowWorkerServingNothing() {
+    return new GateHarness(POLICY, Clock.systemUTC(), (environment, real) -> real, 0, false);
   }
 
   private GateHarness(
       Path policyFile,
       Clock policyClock,
       java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools) {
-    this(policyFile, policyClock, tools, 0);
+    this(policyFile, policyClock, tools, 0, true);
   }
 
   private GateHarness(
       Path policyFile,
       Clock policyClock,
       java.util.function.BiFunction<String, ToolActivities, ToolActivities> tools,
-      int activitySlots) {
+      int activitySlots,
+      boolean workflowWorkerServes) {
     this.policyClock = policyClock;
     cluster = GateFixtures.startCluster();
     Path withIdentities = TestIdentities.policyWithIdentities(policyFile);
@@ -135,7 +147,7 @@ final class GateHarness implements AutoCloseable {
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
     control.registerWorkflowImplementationTypes(
         AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-    control.registerActivitiesImplementations(inbox);
+    Map<String, LookActivities> looks = new HashMap<>();
     for (String environment : List.of("staging", "prod")) {
       Worker w =
           env.newWorker(
@@ -160,9 +172,13 @@ final class GateHarness implements AutoCloseable {
       PolicyActivities envPolicy =
           GateFixtures.policy(
               withIdentities, policyClock, environment, cluster, env.getWorkflowClient());
-      w.registerActivitiesImplementations(
-          envTools, envPolicy, new LookActivitiesImpl(envTools, envPolicy));
+      LookActivities look = new LookActivitiesImpl(envTools, envPolicy);
+      w.registerActivitiesImplementations(envTools, envPolicy, look);
+      looks.put(environment, look);
     }
+    // As WorkerBootstrap registers it: the served environments' looks run as local activities.
+    control.registerActivitiesImplementations(
+        inbox, new ServedLooks(workflowWorkerServes ? looks : Map.of()));
     env.start();
     client = env.getWorkflowClient();
   }

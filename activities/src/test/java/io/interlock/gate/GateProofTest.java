@@ -14,6 +14,7 @@ import io.interlock.contract.values.ApprovalProof;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.AuditMarker;
 import io.interlock.workflows.proof.ProofSigner;
 import io.interlock.workflows.proof.Statement;
 import io.temporal.client.WorkflowFailedException;
@@ -349,14 +350,9 @@ class GateProofTest {
       List<String> markers =
           h.client.fetchHistory(id).getEvents().stream()
               .filter(e -> e.hasMarkerRecordedEventAttributes())
-              .map(
-                  e ->
-                      e.getMarkerRecordedEventAttributes()
-                          .getDetailsMap()
-                          .get("data")
-                          .getPayloads(0)
-                          .getData()
-                          .toStringUtf8())
+              .map(e -> AuditMarker.payloads(e.getMarkerRecordedEventAttributes()))
+              .filter(p -> p != null)
+              .map(p -> p.getPayloads(0).getData().toStringUtf8())
               .toList();
       assertThat(markers)
           .as("the refusal is in %s's history", id)

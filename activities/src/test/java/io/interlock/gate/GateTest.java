@@ -23,6 +23,7 @@ import io.interlock.contract.views.AuditEntry;
 import io.interlock.contract.views.StepView;
 import io.interlock.contract.views.TaskView;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.AuditMarker;
 import io.interlock.workflows.TaskSearchAttributes;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
@@ -469,14 +470,9 @@ class GateTest {
     List<String> firstRunMarkers =
         h.client.fetchHistory(taskId(task), firstRun).getEvents().stream()
             .filter(e -> e.hasMarkerRecordedEventAttributes())
-            .map(
-                e ->
-                    e.getMarkerRecordedEventAttributes()
-                        .getDetailsMap()
-                        .get("data")
-                        .getPayloads(0)
-                        .getData()
-                        .toStringUtf8())
+            .map(e -> AuditMarker.payloads(e.getMarkerRecordedEventAttributes()))
+            .filter(p -> p != null) // local activities and versions are markers too
+            .map(p -> p.getPayloads(0).getData().toStringUtf8())
             .toList();
     assertThat(firstRunMarkers)
         .anySatisfy(m -> assertThat(m).contains("\"kind\":\"TASK_STARTED\""));

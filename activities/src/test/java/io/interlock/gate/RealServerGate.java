@@ -2,6 +2,7 @@ package io.interlock.gate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.interlock.activities.LookActivitiesImpl;
+import io.interlock.activities.ServedLooks;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -66,7 +67,6 @@ final class RealServerGate implements AutoCloseable {
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
     control.registerWorkflowImplementationTypes(
         AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-    control.registerActivitiesImplementations(new RecordingInbox());
     Worker w = env.newWorker(AgentTask.environmentQueue(environment));
     ToolContext ctx =
         new ToolContext(
@@ -85,7 +85,10 @@ final class RealServerGate implements AutoCloseable {
             Clock.systemUTC(),
             LockReader.temporal(env.getWorkflowClient()),
             new SelfSubjectAccessReviewer(cluster));
-    w.registerActivitiesImplementations(tools, policy, new LookActivitiesImpl(tools, policy));
+    LookActivitiesImpl look = new LookActivitiesImpl(tools, policy);
+    w.registerActivitiesImplementations(tools, policy, look);
+    control.registerActivitiesImplementations(
+        new RecordingInbox(), new ServedLooks(Map.of(environment, look)));
     env.start();
   }
 

@@ -262,7 +262,7 @@ public final class EngineBenchmark {
           hashes[i] = step.path("callHash").asText();
         });
     double toWaiting = o.tasks / secs(t0);
-    int k = activitiesUntilWaiting("bench-t-0");
+    Ceiling.Shape k = activitiesUntilWaiting("bench-t-0");
     double ceiling = ceiling(k);
     long t1 = System.nanoTime();
     parallel(
@@ -280,7 +280,7 @@ public final class EngineBenchmark {
         String.format(
             Locale.ROOT,
             "tasks/s start -> AWAITING_APPROVAL: %.1f (%d tasks, %d concurrent); ceiling, a"
-                + " workflow of %d empty activities: %.1f/s; ratio %.2f (goal >= 50/s, >= 0.7)",
+                + " workflow of %s: %.1f/s; ratio %.2f (goal >= 50/s, >= 0.7)",
             toWaiting,
             o.tasks,
             o.concurrency,
@@ -363,17 +363,31 @@ public final class EngineBenchmark {
   }
 
   /** Activities the engine scheduled for a task until its write waited for approval. */
-  private int activitiesUntilWaiting(String taskId) throws Exception {
+  private Ceiling.Shape activitiesUntilWaiting(String taskId) throws Exception {
     try (Temporal t = Temporal.connect(api)) {
-      return (int)
-          t.client.fetchHistory(taskId).getEvents().stream()
+      var events = t.client.fetchHistory(taskId).getEvents();
+      long remote =
+          events.stream()
               .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
               .count();
+      long local =
+          events.stream()
+              .filter(
+                  e ->
+                      e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+                          && e.getMarkerRecordedEventAttributes()
+                              .getMarkerName()
+                              .equals("LocalActivity"))
+              .count();
+      return new Ceiling.Shape((int) remote, (int) local);
     }
   }
 
-  /** Tasks/s of a workflow running k empty activities, at the same concurrency, same server. */
-  private double ceiling(int k) throws Exception {
+  /**
+   * Tasks/s of a workflow running the engine's path's activities empty, at the same concurrency, on
+   * the same server.
+   */
+  private double ceiling(Ceiling.Shape k) throws Exception {
     try (Temporal t = Temporal.connect(api)) {
       WorkerFactory factory = WorkerFactory.newInstance(t.client);
       var worker = factory.newWorker(Ceiling.QUEUE);
@@ -392,7 +406,7 @@ public final class EngineBenchmark {
                             .setTaskQueue(Ceiling.QUEUE)
                             .setWorkflowId("bench-ceiling-" + i + "-" + System.nanoTime())
                             .build())
-                    .run(k));
+                    .run(k.remote(), k.local()));
         return o.tasks / secs(t0);
       } finally {
         factory.shutdownNow();

@@ -2,6 +2,7 @@ package io.interlock.worker.temporal;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.interlock.activities.LookActivitiesImpl;
+import io.interlock.activities.ServedLooks;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -10,6 +11,7 @@ import io.interlock.activities.policy.SelfSubjectAccessReviewer;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolRegistry;
 import io.interlock.activities.verify.VerificationPool;
+import io.interlock.contract.activities.LookActivities;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.environments.ClusterClients;
 import io.interlock.worker.environments.PolicyView;
@@ -33,6 +35,8 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -106,13 +110,7 @@ public class WorkerBootstrap {
     // Every environment's verifications share a few observer threads; waiting holds none.
     verifications =
         new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 16);
-    if (api) {
-      // The workflows and the inbox run beside the API: the inbox index is this process's memory.
-      Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
-      control.registerWorkflowImplementationTypes(
-          AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-      control.registerActivitiesImplementations(new InboxActivitiesImpl(pending, tasks, notifier));
-    }
+    Map<String, LookActivities> looks = new HashMap<>();
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
@@ -134,11 +132,21 @@ public class WorkerBootstrap {
               Clock.systemUTC(),
               LockReader.temporal(client),
               new SelfSubjectAccessReviewer(k8s));
-      w.registerActivitiesImplementations(
-          tools, envPolicy, new LookActivitiesImpl(tools, envPolicy));
+      LookActivitiesImpl look = new LookActivitiesImpl(tools, envPolicy);
+      w.registerActivitiesImplementations(tools, envPolicy, look);
+      looks.put(env, look);
       LOG.infof(
           "serving environment %s on %s (%s)",
           env, AgentTask.environmentQueue(env), clusters.describe(env));
+    }
+    if (api) {
+      // The workflows and the inbox run beside the API: the inbox index is this process's memory.
+      Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
+      control.registerWorkflowImplementationTypes(
+          AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
+      // Looks of the environments this process serves run as local activities of the workflows.
+      control.registerActivitiesImplementations(
+          new InboxActivitiesImpl(pending, tasks, notifier), new ServedLooks(looks));
     }
     LOG.infof("roles %s", config.roles());
     factory.start();

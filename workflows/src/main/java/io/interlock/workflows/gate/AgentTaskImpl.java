@@ -84,6 +84,7 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskResult run(TaskRequest request) {
+    act.decideLocalLooks();
     audit.flush();
     audit.startWriter();
     index.upsert(true);

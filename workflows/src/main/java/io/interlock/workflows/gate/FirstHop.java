@@ -39,7 +39,7 @@ final class FirstHop {
     Look look;
     try {
       look =
-          act.look.look(
+          act.look(
               new LookRequest(
                   task.environment(),
                   s.call,

@@ -148,7 +148,7 @@ final class Gate {
             Workflow.getVersion(ACCESS_BEFORE_PREVIEW, Workflow.DEFAULT_VERSION, 1)
                     == Workflow.DEFAULT_VERSION
                 ? previewedBefore(s)
-                : act.look.look(FirstHop.previewRequest(task, s, policy));
+                : act.look(FirstHop.previewRequest(task, s, policy));
       } catch (ActivityFailure f) {
         return fail(
             s, "preview failed, nothing was changed: " + act.describe(f), AuditKind.PREVIEW_FAILED);

@@ -1,13 +1,16 @@
 package io.interlock.workflows.gate;
 
 import io.interlock.contract.activities.InboxActivities;
+import io.interlock.contract.activities.Look;
 import io.interlock.contract.activities.LookActivities;
+import io.interlock.contract.activities.LookRequest;
 import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.values.CallerText;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.StepBudget;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -18,6 +21,8 @@ import java.time.Duration;
 
 /** The gate's activity stubs, each with the options its side effect calls for. */
 final class GateActivities {
+  private static final String LOCAL_LOOK = "local-look";
+
   /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
   final InboxActivities inbox =
       Workflow.newActivityStub(
@@ -37,7 +42,12 @@ final class GateActivities {
   final PolicyActivities policy;
 
   /** A step's first hop (resolve; for a READ also policy and the read) only observes too. */
-  final LookActivities look;
+  private final LookActivities look;
+
+  /**
+   * The same hop as a local activity, run by this workflow worker when it serves the environment.
+   */
+  private final LookActivities lookHere;
 
   private final String environment;
   private final String queue;
@@ -48,6 +58,49 @@ final class GateActivities {
     this.tools = Workflow.newActivityStub(ToolActivities.class, observe());
     this.policy = Workflow.newActivityStub(PolicyActivities.class, observe());
     this.look = Workflow.newActivityStub(LookActivities.class, observe());
+    this.lookHere =
+        Workflow.newLocalActivityStub(
+            LookActivities.class,
+            LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(60))
+                .setScheduleToCloseTimeout(Duration.ofMinutes(3))
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setMaximumAttempts(LookActivities.ATTEMPTS)
+                        .setDoNotRetry(LookActivities.NOT_SERVED_HERE)
+                        .build())
+                .build());
+  }
+
+  /** Whether this run's first hops may run as local activities (see {@link #decideLocalLooks}). */
+  private boolean localLooks;
+
+  /**
+   * Decided once per run, first thing in it: on replay the version call yields to other workflow
+   * threads, which only at the start of a run has nothing else to run. Runs from before local looks
+   * always used the queue (see replay tests); a look asked before this ran uses it too.
+   */
+  void decideLocalLooks() {
+    localLooks =
+        Workflow.getVersion(LOCAL_LOOK, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+  }
+
+  /**
+   * A step's first hop: a local activity when this workflow worker serves the environment (it only
+   * observes, so a crash that loses its marker just looks again), else on the environment's queue.
+   */
+  Look look(LookRequest request) {
+    if (localLooks) {
+      try {
+        return lookHere.look(request);
+      } catch (ActivityFailure f) {
+        if (!(f.getCause() instanceof ApplicationFailure af
+            && LookActivities.NOT_SERVED_HERE.equals(af.getType()))) {
+          throw f;
+        }
+      }
+    }
+    return look.look(request);
   }
 
   private ActivityOptions observe() {
