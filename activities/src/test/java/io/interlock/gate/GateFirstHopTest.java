@@ -44,8 +44,8 @@ class GateFirstHopTest {
 
   @Test
   @DisplayName(
-      "given a workflow worker that serves no environment, the local look refuses and the same look runs on the environment's queue: a read and a write still reach their results")
-  void lookTravelsToTheEnvironmentQueueWhenNotServedHere() {
+      "given a workflow worker that serves no environment, each local look and re-check refuses and the same call runs on the environment's queue: a read, a write and its approval still reach their results")
+  void observationsTravelToTheEnvironmentQueueWhenNotServedHere() {
     try (GateHarness remote = GateHarness.withWorkflowWorkerServingNothing()) {
       AgentTask task = remote.start("agent:bot", "staging");
       task.propose(get("api"));
@@ -57,6 +57,11 @@ class GateFirstHopTest {
       assertThat(activities(remote, task).subList(before.size(), activities(remote, task).size()))
           .containsExactly("local:Look", "Look", "local:Look", "Look");
       remote.assertMutations(0);
+      GateHarness.approve(task, write, "alice");
+      GateHarness.awaitState(task, write.stepId(), StepState.VERIFIED);
+      // The re-check went to the environment's queue as well; the write always does.
+      assertThat(activities(remote, task)).containsSubsequence("local:Check", "Check", "Execute");
+      remote.assertMutations(1);
     }
   }
 
@@ -114,7 +119,7 @@ class GateFirstHopTest {
     List<String> onItsTurn = activities(task).subList(before.size(), activities(task).size());
     // The first write's re-check and execution, then one look for the second, verify in between.
     assertThat(onItsTurn)
-        .containsSubsequence("Check", "Execute", "local:Look")
+        .containsSubsequence("local:Check", "Execute", "local:Look")
         .doesNotContain("Preview");
   }
 

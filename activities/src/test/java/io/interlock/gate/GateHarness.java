@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.interlock.activities.LookActivitiesImpl;
-import io.interlock.activities.ServedLooks;
+import io.interlock.activities.ServedEnvironments;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.secrets.DigestKey;
@@ -147,7 +147,7 @@ final class GateHarness implements AutoCloseable {
     Worker control = env.newWorker(AgentTask.TASK_QUEUE);
     control.registerWorkflowImplementationTypes(
         AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-    Map<String, LookActivities> looks = new HashMap<>();
+    Map<String, ServedEnvironments.Served> served = new HashMap<>();
     for (String environment : List.of("staging", "prod")) {
       Worker w =
           env.newWorker(
@@ -174,11 +174,11 @@ final class GateHarness implements AutoCloseable {
               withIdentities, policyClock, environment, cluster, env.getWorkflowClient());
       LookActivities look = new LookActivitiesImpl(envTools, envPolicy);
       w.registerActivitiesImplementations(envTools, envPolicy, look);
-      looks.put(environment, look);
+      served.put(environment, new ServedEnvironments.Served(look, envPolicy));
     }
-    // As WorkerBootstrap registers it: the served environments' looks run as local activities.
+    // As WorkerBootstrap registers it: the served environments' observations run locally.
     control.registerActivitiesImplementations(
-        inbox, new ServedLooks(workflowWorkerServes ? looks : Map.of()));
+        inbox, new ServedEnvironments(workflowWorkerServes ? served : Map.of()));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -2,7 +2,7 @@ package io.interlock.gate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.interlock.activities.LookActivitiesImpl;
-import io.interlock.activities.ServedLooks;
+import io.interlock.activities.ServedEnvironments;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -88,7 +88,8 @@ final class RealServerGate implements AutoCloseable {
     LookActivitiesImpl look = new LookActivitiesImpl(tools, policy);
     w.registerActivitiesImplementations(tools, policy, look);
     control.registerActivitiesImplementations(
-        new RecordingInbox(), new ServedLooks(Map.of(environment, look)));
+        new RecordingInbox(),
+        new ServedEnvironments(Map.of(environment, new ServedEnvironments.Served(look, policy))));
     env.start();
   }
 

@@ -2,7 +2,7 @@ package io.interlock.worker.temporal;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.interlock.activities.LookActivitiesImpl;
-import io.interlock.activities.ServedLooks;
+import io.interlock.activities.ServedEnvironments;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
 import io.interlock.activities.policy.LockReader;
@@ -11,7 +11,6 @@ import io.interlock.activities.policy.SelfSubjectAccessReviewer;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.tools.ToolRegistry;
 import io.interlock.activities.verify.VerificationPool;
-import io.interlock.contract.activities.LookActivities;
 import io.interlock.worker.config.InterlockConfig;
 import io.interlock.worker.environments.ClusterClients;
 import io.interlock.worker.environments.PolicyView;
@@ -110,7 +109,7 @@ public class WorkerBootstrap {
     // Every environment's verifications share a few observer threads; waiting holds none.
     verifications =
         new VerificationPool(client.newActivityCompletionClient(), Clock.systemUTC(), 16);
-    Map<String, LookActivities> looks = new HashMap<>();
+    Map<String, ServedEnvironments.Served> served = new HashMap<>();
     for (String env : policy.served()) {
       KubernetesClient k8s = clusters.of(env);
       Worker w = factory.newWorker(AgentTask.environmentQueue(env));
@@ -134,7 +133,7 @@ public class WorkerBootstrap {
               new SelfSubjectAccessReviewer(k8s));
       LookActivitiesImpl look = new LookActivitiesImpl(tools, envPolicy);
       w.registerActivitiesImplementations(tools, envPolicy, look);
-      looks.put(env, look);
+      served.put(env, new ServedEnvironments.Served(look, envPolicy));
       LOG.infof(
           "serving environment %s on %s (%s)",
           env, AgentTask.environmentQueue(env), clusters.describe(env));
@@ -144,9 +143,9 @@ public class WorkerBootstrap {
       Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
       control.registerWorkflowImplementationTypes(
           AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-      // Looks of the environments this process serves run as local activities of the workflows.
+      // Looks and policy checks of the environments this process serves run as local activities.
       control.registerActivitiesImplementations(
-          new InboxActivitiesImpl(pending, tasks, notifier), new ServedLooks(looks));
+          new InboxActivitiesImpl(pending, tasks, notifier), new ServedEnvironments(served));
     }
     LOG.infof("roles %s", config.roles());
     factory.start();

@@ -7,7 +7,7 @@ import io.temporal.activity.ActivityInterface;
  * READ, checks policy and reads in the same activity, so an agent's read costs one round trip
  * instead of three. Policy still decides before anything is read. A workflow worker that also
  * serves the environment runs it as a local activity (no task queue hop); one that does not answers
- * {@link #NOT_SERVED_HERE} and the gate sends it to the environment's queue.
+ * {@link NotServedHere} and the gate sends it to the environment's queue.
  */
 @ActivityInterface
 public interface LookActivities {
@@ -15,9 +15,6 @@ public interface LookActivities {
    * Attempts the gate gives a look; a retryable failure on the last one is reported, not thrown.
    */
   int ATTEMPTS = 3;
-
-  /** The failure type of a local look on a worker that does not serve the step's environment. */
-  String NOT_SERVED_HERE = "NOT_SERVED_HERE";
 
   Look look(LookRequest request);
 }

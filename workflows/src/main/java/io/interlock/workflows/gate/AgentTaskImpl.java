@@ -84,7 +84,7 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskResult run(TaskRequest request) {
-    act.decideLocalLooks();
+    act.decideLocalObservations();
     audit.flush();
     audit.startWriter();
     index.upsert(true);

@@ -4,9 +4,14 @@ import io.interlock.contract.activities.InboxActivities;
 import io.interlock.contract.activities.Look;
 import io.interlock.contract.activities.LookActivities;
 import io.interlock.contract.activities.LookRequest;
+import io.interlock.contract.activities.NotServedHere;
 import io.interlock.contract.activities.PolicyActivities;
+import io.interlock.contract.activities.PolicyCheck;
+import io.interlock.contract.activities.RequesterCheck;
+import io.interlock.contract.activities.RequesterIdentity;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.values.CallerText;
+import io.interlock.contract.values.PolicyDecision;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.StepBudget;
 import io.temporal.activity.ActivityOptions;
@@ -18,10 +23,11 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** The gate's activity stubs, each with the options its side effect calls for. */
 final class GateActivities {
-  private static final String LOCAL_LOOK = "local-look";
+  private static final String LOCAL_OBSERVATIONS = "local-observations";
 
   /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
   final InboxActivities inbox =
@@ -39,15 +45,18 @@ final class GateActivities {
   final ToolActivities tools;
 
   /** Policy evaluation is a pure read of policy, locks and permissions: retrying is harmless. */
-  final PolicyActivities policy;
+  private final PolicyActivities policy;
 
   /** A step's first hop (resolve; for a READ also policy and the read) only observes too. */
   private final LookActivities look;
 
-  /**
-   * The same hop as a local activity, run by this workflow worker when it serves the environment.
-   */
+  /** The same hop and policy as local activities, run here when this process serves the env. */
   private final LookActivities lookHere;
+
+  private final PolicyActivities policyHere;
+
+  /** Whether this run may observe locally (see {@link #decideLocalObservations}). */
+  private boolean localObservations;
 
   private final String environment;
   private final String queue;
@@ -58,49 +67,8 @@ final class GateActivities {
     this.tools = Workflow.newActivityStub(ToolActivities.class, observe());
     this.policy = Workflow.newActivityStub(PolicyActivities.class, observe());
     this.look = Workflow.newActivityStub(LookActivities.class, observe());
-    this.lookHere =
-        Workflow.newLocalActivityStub(
-            LookActivities.class,
-            LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(60))
-                .setScheduleToCloseTimeout(Duration.ofMinutes(3))
-                .setRetryOptions(
-                    RetryOptions.newBuilder()
-                        .setMaximumAttempts(LookActivities.ATTEMPTS)
-                        .setDoNotRetry(LookActivities.NOT_SERVED_HERE)
-                        .build())
-                .build());
-  }
-
-  /** Whether this run's first hops may run as local activities (see {@link #decideLocalLooks}). */
-  private boolean localLooks;
-
-  /**
-   * Decided once per run, first thing in it: on replay the version call yields to other workflow
-   * threads, which only at the start of a run has nothing else to run. Runs from before local looks
-   * always used the queue (see replay tests); a look asked before this ran uses it too.
-   */
-  void decideLocalLooks() {
-    localLooks =
-        Workflow.getVersion(LOCAL_LOOK, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
-  }
-
-  /**
-   * A step's first hop: a local activity when this workflow worker serves the environment (it only
-   * observes, so a crash that loses its marker just looks again), else on the environment's queue.
-   */
-  Look look(LookRequest request) {
-    if (localLooks) {
-      try {
-        return lookHere.look(request);
-      } catch (ActivityFailure f) {
-        if (!(f.getCause() instanceof ApplicationFailure af
-            && LookActivities.NOT_SERVED_HERE.equals(af.getType()))) {
-          throw f;
-        }
-      }
-    }
-    return look.look(request);
+    this.lookHere = Workflow.newLocalActivityStub(LookActivities.class, observeHere());
+    this.policyHere = Workflow.newLocalActivityStub(PolicyActivities.class, observeHere());
   }
 
   private ActivityOptions observe() {
@@ -112,6 +80,64 @@ final class GateActivities {
         .setRetryOptions(
             RetryOptions.newBuilder().setMaximumAttempts(LookActivities.ATTEMPTS).build())
         .build();
+  }
+
+  private static LocalActivityOptions observeHere() {
+    return LocalActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(60))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(3))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setMaximumAttempts(LookActivities.ATTEMPTS)
+                .setDoNotRetry(NotServedHere.TYPE)
+                .build())
+        .build();
+  }
+
+  /**
+   * Decided once per run, first thing in it: on replay the version call yields to other workflow
+   * threads, which only at the start of a run has nothing else to run. Runs from before local
+   * observations always used the queue (see replay tests); a call made before this ran uses it too.
+   */
+  void decideLocalObservations() {
+    localObservations =
+        Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+  }
+
+  /** A step's first hop (see {@link #nearby}). */
+  Look look(LookRequest request) {
+    return nearby(() -> lookHere.look(request), () -> look.look(request));
+  }
+
+  /**
+   * A policy check: PROPOSE outside a look, RECHECK right before the write (see {@link #nearby}).
+   */
+  PolicyDecision check(PolicyCheck check) {
+    return nearby(() -> policyHere.check(check), () -> policy.check(check));
+  }
+
+  /** The requester's proof, checked with the environment's keys (see {@link #nearby}). */
+  RequesterIdentity identify(RequesterCheck check) {
+    return nearby(() -> policyHere.identify(check), () -> policy.identify(check));
+  }
+
+  /**
+   * A call that only observes: a local activity when this workflow worker serves the environment
+   * (no task-queue hop; a crash that loses its marker just observes again), else on the
+   * environment's queue.
+   */
+  private <T> T nearby(Supplier<T> here, Supplier<T> onQueue) {
+    if (localObservations) {
+      try {
+        return here.get();
+      } catch (ActivityFailure f) {
+        if (!NotServedHere.is(f)) {
+          throw f;
+        }
+      }
+    }
+    return onQueue.get();
   }
 
   /** A write that cannot start promptly is not run later, after its re-check went stale. */

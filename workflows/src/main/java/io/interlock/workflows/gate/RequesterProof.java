@@ -24,7 +24,7 @@ final class RequesterProof {
     RequesterIdentity identity;
     try {
       identity =
-          act.policy.identify(
+          act.identify(
               new RequesterCheck(task.taskId(), task.requester(), task.environment(), proof));
     } catch (ActivityFailure f) {
       identity =

@@ -104,7 +104,7 @@ final class StepPolicy {
     try {
       ToolSpec spec =
           new ToolSpec(s.call.tool(), s.effect, s.idempotent, s.destructive, null, null, null);
-      return StepBudget.bounded(act.policy.check(request(s, stage, spec)));
+      return StepBudget.bounded(act.check(request(s, stage, spec)));
     } catch (ActivityFailure f) {
       return failClosed(act.describe(f), stage);
     }
