@@ -44,8 +44,18 @@ final class WorkloadController implements AutoCloseable {
   /** Per rollout (deployment uid): what it last looked like and when that changed. */
   private final Map<String, Map.Entry<String, Instant>> progress = new HashMap<>();
 
+  /**
+   * A quiet cluster (the last tick changed nothing and nothing was written since) is walked again
+   * only every this many steps, as a real controller resyncs: each walk copies every object under
+   * the store's lock, which the API's requests then wait for. Time alone can still change a quiet
+   * cluster (a progress deadline passing), so it is not skipped for good.
+   */
+  private static final int QUIET_RESYNC_STEPS = 10;
+
   private ScheduledExecutorService executor;
   private long podCount;
+  private long quietAtVersion = -1;
+  private int quietSteps;
 
   WorkloadController(ObjectStore store, Duration step, double deadlineScale, Clock clock) {
     this.store = store;
@@ -132,7 +142,12 @@ final class WorkloadController implements AutoCloseable {
 
   private void tickLogged() {
     try {
-      tick();
+      long version = store.resourceVersion();
+      if (version == quietAtVersion && ++quietSteps < QUIET_RESYNC_STEPS) {
+        return;
+      }
+      quietSteps = 0;
+      quietAtVersion = tick() ? -1 : store.resourceVersion();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "simulated controller tick failed", e);
     }
