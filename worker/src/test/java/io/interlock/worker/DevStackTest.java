@@ -64,6 +64,10 @@ class DevStackTest {
     assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
     String hash = step.path("callHash").asText();
     String ledger = "/apis/apps/v1/namespaces/payments/deployments/ledger";
+    // Step views show the proof rules too, not the keys the workflow checks proofs against.
+    assertThat(step.path("policy").path("proofs").path("mode").asText()).isEqualTo("required");
+    assertThat(step.path("policy").path("proofs").path("sshKeys").isEmpty()).isTrue();
+    assertThat(step.path("policy").path("proofs").path("issuers").isEmpty()).isTrue();
 
     // The inbox is fed by a fire-and-forget activity after the step starts waiting: wait for its
     // entry.

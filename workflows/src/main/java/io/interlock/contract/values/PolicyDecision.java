@@ -58,7 +58,9 @@ public record PolicyDecision(
         maxApprovalSeconds,
         verifyBudgetSeconds,
         overridableBy,
-        new ProofPolicy(proofs.mode(), null, null, proofs.maxProofSeconds(), proofs.batch()));
+        proofs == null
+            ? null
+            : new ProofPolicy(proofs.mode(), null, null, proofs.maxProofSeconds(), proofs.batch()));
   }
 
   /** A decision that carries no keys: every proof fails against it (fail closed). */

@@ -117,7 +117,19 @@ final class Step {
     return state;
   }
 
+  /** The step as callers see it: its policy decisions without the approvers' keys. */
   StepView view() {
+    return view(false);
+  }
+
+  /**
+   * The whole step, keys included, as the next run restores it (proofs are checked against them).
+   */
+  StepView carried() {
+    return view(true);
+  }
+
+  private StepView view(boolean keys) {
     return new StepView(
         stepId,
         call.tool(),
@@ -128,8 +140,8 @@ final class Step {
         destructive,
         callHash,
         preview,
-        policy,
-        recheck,
+        policy == null || keys ? policy : policy.withoutKeys(),
+        recheck == null || keys ? recheck : recheck.withoutKeys(),
         List.copyOf(approvals),
         List.copyOf(refusals),
         deadline,

@@ -206,10 +206,15 @@ final class StepQueue {
     return steps.stream().map(Step::view).toList();
   }
 
+  /** Every step whole, as continue-as-new carries them. */
+  List<StepView> carried() {
+    return steps.stream().map(Step::carried).toList();
+  }
+
   int openBytes() {
     return steps.stream()
         .filter(s -> !s.state().isFinal())
-        .mapToInt(s -> StepBudget.bytes(s.view()))
+        .mapToInt(s -> StepBudget.bytes(s.carried()))
         .sum();
   }
 
@@ -226,7 +231,7 @@ final class StepQueue {
         continue;
       }
       if (s.finishedBytes == 0) {
-        s.finishedBytes = StepBudget.bytes(s.view());
+        s.finishedBytes = StepBudget.bytes(s.carried());
       }
       if (newest) {
         newest = false;

@@ -76,7 +76,7 @@ final class TaskRuns {
     steps.keepBounded(true); // the next run carries open steps whole and finished ones compact
     TaskSnapshot snapshot =
         new TaskSnapshot(
-            steps.views(),
+            steps.carried(),
             audit.seq(),
             steps.nextNumber(),
             finishRequested,
