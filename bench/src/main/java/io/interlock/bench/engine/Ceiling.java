@@ -3,14 +3,18 @@ package io.interlock.bench.engine;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 
 /**
- * The ceiling for tasks/s: a workflow that runs, in a row and doing nothing else, as many empty
- * local activities and activities as the engine's path did.
+ * Ceilings measured on the same Temporal server: for tasks/s, a workflow that runs, in a row and
+ * doing nothing else, as many empty local activities and activities as the engine's path did; for a
+ * read, an update that runs one empty local activity (the engine's read is one such update whose
+ * local activity resolves, checks policy and reads).
  */
 final class Ceiling {
   static final String QUEUE = "bench-ceiling";
@@ -31,6 +35,44 @@ final class Ceiling {
   public interface Run {
     @WorkflowMethod
     int run(int activities, int localActivities);
+  }
+
+  /** A workflow that answers updates, each after one empty local activity, until it is told. */
+  @WorkflowInterface
+  public interface Ask {
+    @WorkflowMethod
+    void serve();
+
+    @UpdateMethod
+    int ask(int i);
+
+    @SignalMethod
+    void done();
+  }
+
+  public static class AskImpl implements Ask {
+    private final Noop localNoop =
+        Workflow.newLocalActivityStub(
+            Noop.class,
+            LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .build());
+    private boolean done;
+
+    @Override
+    public void serve() {
+      Workflow.await(() -> done);
+    }
+
+    @Override
+    public int ask(int i) {
+      return localNoop.noop(i);
+    }
+
+    @Override
+    public void done() {
+      done = true;
+    }
   }
 
   @ActivityInterface

@@ -189,9 +189,11 @@ public final class EngineBenchmark {
     Latency e = Latency.of("engine read (propose k8s.get over REST)", engine);
     Latency d = Latency.of("baseline: the same GET, direct (fabric8, warm)", direct);
     Latency k = Latency.of("baseline: kubectl get subprocess", kubectl);
+    Latency u = Latency.of("baseline: an update running one empty local activity", emptyUpdates());
     figure(e.line());
     figure(d.line());
     figure(k.line());
+    figure(u.line());
     figure(
         String.format(
             Locale.ROOT,
@@ -199,6 +201,43 @@ public final class EngineBenchmark {
                 + " >= 5x faster than kubectl)",
             e.p50() / d.p50(),
             k.p50() / e.p50()));
+  }
+
+  /**
+   * The Temporal floor under a read: the same server, an update whose handler runs one empty local
+   * activity, sent over the server's gRPC port by this process (the engine's read adds HTTP, the
+   * REST API's checks, the look's policy check and the GET).
+   */
+  private List<Double> emptyUpdates() throws Exception {
+    try (Temporal t = Temporal.connect(api)) {
+      WorkerFactory factory = WorkerFactory.newInstance(t.client);
+      var worker = factory.newWorker(Ceiling.QUEUE);
+      worker.registerWorkflowImplementationTypes(Ceiling.AskImpl.class);
+      worker.registerActivitiesImplementations(new Ceiling.NoopImpl());
+      factory.start();
+      try {
+        Ceiling.Ask ask =
+            t.client.newWorkflowStub(
+                Ceiling.Ask.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(Ceiling.QUEUE)
+                    .setWorkflowId("bench-ask-" + System.nanoTime())
+                    .build());
+        WorkflowClient.start(ask::serve);
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < o.reads + 20; i++) {
+          long t0 = System.nanoTime();
+          ask.ask(i);
+          if (i >= 20) {
+            ms.add(ms(t0));
+          }
+        }
+        ask.done();
+        return ms;
+      } finally {
+        factory.shutdownNow();
+      }
+    }
   }
 
   /** One write at a time: propose until it waits, then approval until the API server has it. */
