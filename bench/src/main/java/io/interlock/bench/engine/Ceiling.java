@@ -3,6 +3,9 @@ package io.interlock.bench.engine;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
@@ -51,12 +54,7 @@ final class Ceiling {
   }
 
   public static class AskImpl implements Ask {
-    private final Noop localNoop =
-        Workflow.newLocalActivityStub(
-            Noop.class,
-            LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .build());
+    private final Noop localNoop = localNoop();
     private boolean done;
 
     @Override
@@ -75,6 +73,23 @@ final class Ceiling {
     }
   }
 
+  /** The empty activity as a local one: a marker in the history, no task-queue hop. */
+  private static Noop localNoop() {
+    return Workflow.newLocalActivityStub(
+        Noop.class,
+        LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+  }
+
+  /** A worker in this process serving both ceiling workflows and the empty activity. */
+  static WorkerFactory worker(WorkflowClient client) {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(RunImpl.class, AskImpl.class);
+    worker.registerActivitiesImplementations(new NoopImpl());
+    factory.start();
+    return factory;
+  }
+
   @ActivityInterface
   public interface Noop {
     int noop(int i);
@@ -86,12 +101,7 @@ final class Ceiling {
             Noop.class,
             ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
-    private final Noop localNoop =
-        Workflow.newLocalActivityStub(
-            Noop.class,
-            LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .build());
+    private final Noop localNoop = localNoop();
 
     @Override
     public int run(int activities, int localActivities) {

@@ -210,11 +210,7 @@ public final class EngineBenchmark {
    */
   private List<Double> emptyUpdates() throws Exception {
     try (Temporal t = Temporal.connect(api)) {
-      WorkerFactory factory = WorkerFactory.newInstance(t.client);
-      var worker = factory.newWorker(Ceiling.QUEUE);
-      worker.registerWorkflowImplementationTypes(Ceiling.AskImpl.class);
-      worker.registerActivitiesImplementations(new Ceiling.NoopImpl());
-      factory.start();
+      WorkerFactory factory = Ceiling.worker(t.client);
       try {
         Ceiling.Ask ask =
             t.client.newWorkflowStub(
@@ -428,11 +424,7 @@ public final class EngineBenchmark {
    */
   private double ceiling(Ceiling.Shape k) throws Exception {
     try (Temporal t = Temporal.connect(api)) {
-      WorkerFactory factory = WorkerFactory.newInstance(t.client);
-      var worker = factory.newWorker(Ceiling.QUEUE);
-      worker.registerWorkflowImplementationTypes(Ceiling.RunImpl.class);
-      worker.registerActivitiesImplementations(new Ceiling.NoopImpl());
-      factory.start();
+      WorkerFactory factory = Ceiling.worker(t.client);
       try {
         long t0 = System.nanoTime();
         parallel(
