@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.google.protobuf.UnsafeByteOperations;
 import io.interlock.contract.values.CallerText;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverterException;
@@ -90,16 +91,22 @@ public final class StrictJsonPayloadConverter implements PayloadConverter {
    * first.
    */
   public static String notWellFormedUtf8(ByteBuffer bytes) {
+    // Protobuf's validator (Unicode's rules: no overlongs, no surrogates) runs without decoding;
+    // the decoder only finds the offset to report.
+    if (UnsafeByteOperations.unsafeWrap(bytes.duplicate()).isValidUtf8()) {
+      return null;
+    }
+    String at = "";
     try {
       StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(bytes);
-      return null;
     } catch (CharacterCodingException e) {
-      return "not well-formed UTF-8 (ill-formed bytes at offset " + bytes.position() + ")";
+      at = " (ill-formed bytes at offset " + bytes.position() + ")";
     }
+    return "not well-formed UTF-8" + at;
   }
 
   /**

@@ -377,17 +377,15 @@ public final class EngineBenchmark {
     return taskId;
   }
 
+  /** The step once final, by the API's own wait (the way an agent waits), never a busy poll. */
   private JsonNode awaitFinal(String task, String stepId) throws Exception {
     while (true) {
-      for (JsonNode s : api.get(Api.APPROVER, "/api/tasks/" + task).path("steps")) {
-        if (s.path("stepId").asText().equals(stepId)
-            && List.of(
-                    "VERIFIED", "VERIFICATION_FAILED", "FAILED", "BLOCKED", "REJECTED", "EXPIRED")
-                .contains(s.path("state").asText())) {
-          return s;
-        }
+      JsonNode s =
+          api.get(Api.APPROVER, "/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=30");
+      if (List.of("VERIFIED", "VERIFICATION_FAILED", "FAILED", "BLOCKED", "REJECTED", "EXPIRED")
+          .contains(s.path("state").asText())) {
+        return s;
       }
-      Thread.sleep(20);
     }
   }
 

@@ -11,6 +11,8 @@ import io.interlock.worker.api.ApiModels.TaskSummary;
 import io.interlock.worker.audit.AuditReport;
 import io.interlock.worker.audit.AuditService;
 import io.interlock.worker.auth.CurrentCaller;
+import io.interlock.worker.mcp.McpConfig;
+import io.interlock.worker.tasks.StepWatch;
 import io.interlock.worker.tasks.TaskService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -23,6 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -32,13 +35,22 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TasksResource {
   private final TaskService tasks;
+  private final StepWatch steps;
   private final AuditService audit;
   private final CurrentCaller caller;
+  private final int maxWaitSeconds;
 
-  public TasksResource(TaskService tasks, AuditService audit, CurrentCaller caller) {
+  public TasksResource(
+      TaskService tasks,
+      StepWatch steps,
+      AuditService audit,
+      CurrentCaller caller,
+      McpConfig waits) {
     this.tasks = tasks;
+    this.steps = steps;
     this.audit = audit;
     this.caller = caller;
+    this.maxWaitSeconds = waits.maxWaitSeconds();
   }
 
   @POST
@@ -72,6 +84,25 @@ public class TasksResource {
           "Propose a step (requester only); a READ returns its result, a WRITE returns awaiting approval")
   public StepView propose(@PathParam("id") String id, ToolCall call) {
     return tasks.propose(caller.get(), id, call);
+  }
+
+  @GET
+  @Path("/{id}/steps/{stepId}")
+  @Operation(
+      summary =
+          "One step; with waitSeconds=N, answered once the step is final (VERIFIED, FAILED, REJECTED, ...) or after N seconds, whichever comes first")
+  public StepView step(
+      @PathParam("id") String id,
+      @PathParam("stepId") String stepId,
+      @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds) {
+    if (waitSeconds < 0 || waitSeconds > maxWaitSeconds) {
+      throw ApiException.badRequest(
+          "waitSeconds must be between 0 and " + maxWaitSeconds,
+          "a wait holds the request open at most interlock.mcp.max-wait-seconds; got "
+              + waitSeconds,
+          "ask again after a wait ends; its answer's state says whether the step is final");
+    }
+    return steps.await(caller.get(), id, stepId, Duration.ofSeconds(waitSeconds));
   }
 
   @POST

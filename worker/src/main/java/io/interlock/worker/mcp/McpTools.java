@@ -17,13 +17,13 @@ import io.interlock.contract.views.TaskView;
 import io.interlock.worker.api.ApiException;
 import io.interlock.worker.api.ApiModels.StartTask;
 import io.interlock.worker.auth.Caller;
+import io.interlock.worker.tasks.StepWatch;
 import io.interlock.worker.tasks.TaskService;
 import io.interlock.worker.temporal.WorkerBootstrap;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,17 +40,22 @@ public class McpTools {
   static final String TASK_STATUS = "task_status";
   static final String WAIT_FOR_STEP = "wait_for_step";
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  private static final Duration POLL = Duration.ofMillis(300);
 
   private final WorkerBootstrap workers;
   private final TaskService tasks;
+  private final StepWatch steps;
   private final ObjectMapper mapper;
   private final McpConfig config;
 
   public McpTools(
-      WorkerBootstrap workers, TaskService tasks, ObjectMapper mapper, McpConfig config) {
+      WorkerBootstrap workers,
+      TaskService tasks,
+      StepWatch steps,
+      ObjectMapper mapper,
+      McpConfig config) {
     this.workers = workers;
     this.tasks = tasks;
+    this.steps = steps;
     this.mapper = mapper;
     this.config = config;
   }
@@ -369,17 +374,7 @@ public class McpTools {
               + shown(seconds)
               + ")");
     }
-    Instant until = Instant.now().plusSeconds(timeout);
-    StepView step = step(caller, taskId, stepId);
-    while (!step.state().isFinal() && Instant.now().isBefore(until)) {
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      step = step(caller, taskId, stepId);
-    }
+    StepView step = steps.await(caller, taskId, stepId, Duration.ofSeconds(timeout));
     ObjectNode out =
         JSON.objectNode()
             .put("taskId", taskId)
@@ -395,16 +390,6 @@ public class McpTools {
         bad
             ? stepId + " " + step.state() + (step.error() == null ? "" : ": " + step.error())
             : null);
-  }
-
-  private StepView step(Caller caller, String taskId, String stepId) {
-    return tasks.status(caller, taskId).steps().stream()
-        .filter(s -> s.stepId().equals(stepId))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                McpError.invalidParams(
-                    "task " + taskId + " has no step '" + CallerText.shown(stepId) + "'"));
   }
 
   /**

@@ -198,7 +198,11 @@ public class TaskService {
    * still claim it waits for approvals that can never run.
    */
   public TaskView status(Caller caller, String taskId) {
-    WorkflowExecutionInfo run = describe(taskId);
+    return status(caller, taskId, describe(taskId));
+  }
+
+  /** {@link #status(Caller, String)} for a run the caller has just described. */
+  TaskView status(Caller caller, String taskId, WorkflowExecutionInfo run) {
     if (ENDED_FROM_OUTSIDE.contains(run.getStatus())) {
       throw ended(caller, taskId, run.getExecution().getRunId());
     }
@@ -224,7 +228,8 @@ public class TaskService {
     return h;
   }
 
-  private WorkflowExecutionInfo describe(String taskId) {
+  /** The task's latest run as the server has it; never reaches the worker. */
+  WorkflowExecutionInfo describe(String taskId) {
     try {
       return client.newUntypedWorkflowStub(taskId).describe().getWorkflowExecutionInfo();
     } catch (RuntimeException e) {

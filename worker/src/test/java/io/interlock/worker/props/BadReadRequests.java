@@ -8,14 +8,14 @@ import net.jqwik.api.Arbitrary;
 
 /**
  * Task reads that have no answer but an error: an unknown task (ids with '#', '?', '/', '..', case,
- * invisible characters, over any limit), an audit format or history run or list limit that is not
- * one, a path or method the API does not have.
+ * invisible characters, over any limit) or step, an audit format or history run or list limit or
+ * step wait that is not one, a path or method the API does not have.
  */
 final class BadReadRequests {
   private BadReadRequests() {}
 
   static Arbitrary<BadRequest> all() {
-    return Arbitraries.oneOf(unknownTask(), badParameter(), noSuchEndpoint());
+    return Arbitraries.oneOf(unknownTask(), unknownStep(), badParameter(), noSuchEndpoint());
   }
 
   private static Arbitrary<BadRequest> unknownTask() {
@@ -29,13 +29,30 @@ final class BadReadRequests {
     return ids.filter(id -> !id.equals(".") && !id.equals(".."))
         .flatMap(
             id ->
-                Arbitraries.of("", "/audit", "/audit?format=md", "/history")
+                Arbitraries.of(
+                        "", "/audit", "/audit?format=md", "/history", "/steps/s1?waitSeconds=1")
                     .map(
                         tail ->
                             BadRequest.get(
                                 "unknown task '" + id + "'" + tail,
                                 ALICE,
                                 "/api/tasks/" + BadRequest.segment(id) + tail)));
+  }
+
+  /** A step the task does not have (the idle task has at most a few), waited for or not. */
+  private static Arbitrary<BadRequest> unknownStep() {
+    return Arbitraries.oneOf(
+            HostileBodyValues.hostileNames("s1"), Arbitraries.of("s999", "S1", "s01", "1", "s-1"))
+        .filter(id -> !id.equals(".") && !id.equals("..") && !id.equals("s1"))
+        .flatMap(
+            id ->
+                Arbitraries.of("", "?waitSeconds=1")
+                    .map(
+                        tail ->
+                            BadRequest.get(
+                                "unknown step '" + id + "'" + tail,
+                                ALICE,
+                                "/api/tasks/" + IDLE + "/steps/" + BadRequest.segment(id) + tail)));
   }
 
   private static Arbitrary<BadRequest> badParameter() {
@@ -62,6 +79,16 @@ final class BadReadRequests {
                         "history run '" + run + "'",
                         ALICE,
                         "/api/tasks/" + IDLE + "/history?run=" + BadRequest.segment(run))),
+        Arbitraries.oneOf(notAnInteger, Arbitraries.of("-1", "61", "3600", "2147483648"))
+            .map(
+                wait ->
+                    BadRequest.get(
+                        "step wait '" + wait + "'",
+                        ALICE,
+                        "/api/tasks/"
+                            + IDLE
+                            + "/steps/s1?waitSeconds="
+                            + BadRequest.segment(wait))),
         notAnInteger.map(
             limit ->
                 BadRequest.get(

@@ -74,10 +74,31 @@ class TaskReadAccessTest {
       assertThat(view.asString()).as(reader).contains(name, "rotate the ledger's credentials");
       given().auth().oauth2(reader).get("/api/tasks/" + task + "/audit").then().statusCode(200);
       given().auth().oauth2(reader).get("/api/tasks/" + task + "/history").then().statusCode(200);
+      assertThat(
+              given()
+                  .auth()
+                  .oauth2(reader)
+                  .get("/api/tasks/" + task + "/steps/s2")
+                  .then()
+                  .statusCode(200)
+                  .extract()
+                  .jsonPath()
+                  .getString("state"))
+          .as(reader)
+          .isEqualTo("AWAITING_APPROVAL");
     }
 
     for (String outsider : List.of(DAVE, OTHER_AGENT)) {
-      for (String path : List.of("", "/audit", "/audit?format=md", "/history", "/history?run=1")) {
+      for (String path :
+          List.of(
+              "",
+              "/audit",
+              "/audit?format=md",
+              "/history",
+              "/history?run=1",
+              "/steps/s2",
+              "/steps/s2?waitSeconds=1",
+              "/steps/s9")) {
         assertUnknown(
             given().auth().oauth2(outsider).get("/api/tasks/" + task + path),
             task,

@@ -1,0 +1,77 @@
+package io.interlock.worker.tasks;
+
+import io.interlock.contract.values.CallerText;
+import io.interlock.contract.views.StepView;
+import io.interlock.contract.views.TaskView;
+import io.interlock.worker.api.ApiException;
+import io.interlock.worker.auth.Caller;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One step of a task, now or once it has settled. Waiting describes the task, which never reaches
+ * the worker, and asks the worker again only when the history grew: a step changes only in a
+ * workflow task, and every workflow task adds events. So a thousand agents waiting cost describes,
+ * not status queries that each replay or ship a history.
+ */
+@ApplicationScoped
+public class StepWatch {
+  /** How often a wait looks at the task's history length. */
+  static final Duration LOOK_EVERY = Duration.ofMillis(100);
+
+  private final TaskService tasks;
+
+  public StepWatch(TaskService tasks) {
+    this.tasks = tasks;
+  }
+
+  /**
+   * The step once it is final (VERIFIED, FAILED, REJECTED, ...) or when {@code wait} runs out,
+   * whichever comes first; the same 404 as the task's for a caller who may not read it.
+   */
+  public StepView await(Caller caller, String taskId, String stepId, Duration wait) {
+    Instant until = Instant.now().plus(wait);
+    WorkflowExecutionInfo seen = tasks.describe(taskId);
+    StepView step = stepOf(tasks.status(caller, taskId, seen), stepId);
+    while (!step.state().isFinal() && Instant.now().isBefore(until)) {
+      try {
+        Thread.sleep(LOOK_EVERY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      WorkflowExecutionInfo now = tasks.describe(taskId);
+      if (sameHistory(seen, now)) {
+        continue;
+      }
+      seen = now;
+      step = stepOf(tasks.status(caller, taskId, now), stepId);
+    }
+    return step;
+  }
+
+  private static boolean sameHistory(WorkflowExecutionInfo a, WorkflowExecutionInfo b) {
+    return a.getExecution().getRunId().equals(b.getExecution().getRunId())
+        && a.getHistoryLength() == b.getHistoryLength()
+        && a.getStatus() == b.getStatus();
+  }
+
+  private static StepView stepOf(TaskView task, String stepId) {
+    return task.steps().stream()
+        .filter(s -> s.stepId().equals(stepId))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "task " + task.taskId() + " has no step '" + CallerText.shown(stepId) + "'",
+                    "its steps are "
+                        + (task.steps().isEmpty()
+                            ? "none yet"
+                            : task.steps().get(0).stepId()
+                                + " to "
+                                + task.steps().get(task.steps().size() - 1).stepId()),
+                    "GET /api/tasks/" + task.taskId() + " lists its steps and their ids"));
+  }
+}

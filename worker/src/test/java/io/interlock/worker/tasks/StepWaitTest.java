@@ -1,0 +1,194 @@
+package io.interlock.worker.tasks;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.interlock.worker.dev.DevStack;
+import io.interlock.worker.dev.InProcessClusterStarter;
+import io.interlock.worker.ui.TestDeployments;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/tasks/{id}/steps/{stepId}?waitSeconds=N}: the step, answered once it is final or
+ * when N runs out. A wait only reads: it adds nothing to the task's history, runs nothing, and a
+ * bad wait is a 4xx that changes nothing.
+ */
+@QuarkusTest
+class StepWaitTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String AGENT = "dev-incident-bot";
+  private static final String ALICE = "dev-alice";
+
+  @Inject DevStack dev;
+
+  @Test
+  @DisplayName("a wait started before the approval answers once, with the verified step")
+  void waitAnswersWhenTheStepSettles() throws Exception {
+    String name = TestDeployments.ready(dev, "wait");
+    String task = start();
+    JsonNode write = proposeScale(task, name, 3);
+    String stepId = write.path("stepId").asText();
+
+    CompletableFuture<Response> waited =
+        CompletableFuture.supplyAsync(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(AGENT)
+                    .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=60"));
+    Thread.sleep(300);
+    assertThat(waited).as("the wait is still open while the step awaits approval").isNotDone();
+    given()
+        .auth()
+        .oauth2(ALICE)
+        .contentType(ContentType.JSON)
+        .body(Map.of("callHash", write.path("callHash").asText()))
+        .post("/api/tasks/" + task + "/steps/" + stepId + "/approve")
+        .then()
+        .statusCode(200);
+
+    Response r = waited.get(90, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+    JsonNode step = JSON.readTree(r.asString());
+    assertThat(step.path("stepId").asText()).isEqualTo(stepId);
+    assertThat(step.path("state").asText()).isEqualTo("VERIFIED");
+    assertThat(step.path("verification").path("evidence")).isNotEmpty();
+    assertThat(mutations(name)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "waits on a pending step, many at once, answer AWAITING_APPROVAL and add nothing to the task's history")
+  void waitingOnlyReads() throws Exception {
+    String name = TestDeployments.ready(dev, "wait-idle");
+    String task = start();
+    String stepId = proposeScale(task, name, 4).path("stepId").asText();
+    int before = historyLength(task);
+
+    List<CompletableFuture<Response>> waits = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      waits.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  given()
+                      .auth()
+                      .oauth2(AGENT)
+                      .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=2")));
+    }
+    for (CompletableFuture<Response> w : waits) {
+      Response r = w.get(60, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+      assertThat(r.jsonPath().getString("state")).isEqualTo("AWAITING_APPROVAL");
+    }
+    assertThat(historyLength(task)).isEqualTo(before);
+    assertThat(mutations(name)).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "a wait out of range or not a number is a 400, an unknown step a 404 naming it; the task is unchanged")
+  void badWaitsAreRefused() throws Exception {
+    String name = TestDeployments.ready(dev, "wait-bad");
+    String task = start();
+    String stepId = proposeScale(task, name, 2).path("stepId").asText();
+    int before = historyLength(task);
+
+    for (String wait : List.of("-1", "61", "100000", "abc", "1.5")) {
+      Response r =
+          given()
+              .auth()
+              .oauth2(AGENT)
+              .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=" + wait);
+      assertThat(r.statusCode()).as(wait + ": " + r.asString()).isEqualTo(400);
+      assertErrorBody(r, wait);
+    }
+    Response unknown = given().auth().oauth2(AGENT).get("/api/tasks/" + task + "/steps/s9");
+    assertThat(unknown.statusCode()).as(unknown.asString()).isEqualTo(404);
+    assertThat(unknown.jsonPath().getString("error")).contains("has no step 's9'");
+    assertErrorBody(unknown, "s9");
+
+    assertThat(historyLength(task)).isEqualTo(before);
+    assertThat(
+            given()
+                .auth()
+                .oauth2(AGENT)
+                .get("/api/tasks/" + task + "/steps/" + stepId)
+                .jsonPath()
+                .getString("state"))
+        .isEqualTo("AWAITING_APPROVAL");
+    assertThat(mutations(name)).isZero();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static void assertErrorBody(Response r, String what) {
+    for (String field : List.of("error", "why", "next")) {
+      assertThat(r.jsonPath().getString(field)).as(what + " " + field).isNotBlank();
+    }
+  }
+
+  private static String start() {
+    String id = "wait-" + UUID.randomUUID();
+    given()
+        .auth()
+        .oauth2(AGENT)
+        .contentType(ContentType.JSON)
+        .body(Map.of("taskId", id, "environment", "staging", "goal", "wait for a step"))
+        .post("/api/tasks")
+        .then()
+        .statusCode(201);
+    return id;
+  }
+
+  private static JsonNode proposeScale(String task, String name, int replicas) throws Exception {
+    Response r =
+        given()
+            .auth()
+            .oauth2(AGENT)
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of(
+                    "tool",
+                    "k8s.scale",
+                    "args",
+                    Map.of("namespace", "shop", "name", name, "replicas", replicas)))
+            .post("/api/tasks/" + task + "/steps");
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+    JsonNode step = JSON.readTree(r.asString());
+    assertThat(step.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+    return step;
+  }
+
+  private static int historyLength(String task) throws Exception {
+    return JSON.readTree(
+            given()
+                .auth()
+                .oauth2(ALICE)
+                .get("/api/tasks/" + task + "/history")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
+        .path("events")
+        .size();
+  }
+
+  private long mutations(String name) {
+    return InProcessClusterStarter.of(dev).mutationLog().stream()
+        .filter(l -> l.contains("/deployments/" + name) && !l.startsWith("GET"))
+        .count();
+  }
+}
