@@ -58,6 +58,9 @@ final class GateActivities {
   /** Whether this run may observe locally (see {@link #decideLocalObservations}). */
   private boolean localObservations;
 
+  /** Version 2: one NOT_SERVED_HERE sends the rest of the run to the queue (1: asked each time). */
+  private boolean rememberNotServed;
+
   private final String environment;
   private final String queue;
 
@@ -100,9 +103,9 @@ final class GateActivities {
    * observations always used the queue (see replay tests); a call made before this ran uses it too.
    */
   void decideLocalObservations() {
-    localObservations =
-        Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
+    int version = Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 2);
+    localObservations = version != Workflow.DEFAULT_VERSION;
+    rememberNotServed = version >= 2;
   }
 
   /** A step's first hop (see {@link #nearby}). */
@@ -135,6 +138,8 @@ final class GateActivities {
         if (!NotServedHere.is(f)) {
           throw f;
         }
+        // This process does not serve the environment: the rest of the run asks the queue at once.
+        localObservations = !rememberNotServed;
       }
     }
     return onQueue.get();
