@@ -50,7 +50,8 @@ public final class ApprovalsEndToEndBenchmark {
       double pendingSeconds,
       int startErrors,
       List<Latency> latencies,
-      double rssMiB) {
+      double rssMiB,
+      double temporalRssMiB) {
     double tasksPerSecond() {
       return tasks / pendingSeconds;
     }
@@ -67,8 +68,11 @@ public final class ApprovalsEndToEndBenchmark {
     Path dir = Files.createTempDirectory("interlock-bench-");
     System.out.printf(
         Locale.ROOT,
-        "Interlock end-to-end benchmark: GET /api/approvals over HTTP, real dev server (%s), a fresh server per size%n",
-        jar);
+        "Interlock end-to-end benchmark: GET /api/approvals over HTTP, real dev server (%s), a fresh server per size; %s Temporal%n",
+        jar,
+        o.realTemporal
+            ? "real (temporal server start-dev, SQLite: histories outside Interlock)"
+            : "embedded (every history in the server's own heap)");
     System.out.printf(
         Locale.ROOT,
         "machine: %d cores, load average at start %s; %d concurrent POSTs; per request >= %d and >= 5 s of warm-up GETs, then %d timed GETs%n",
@@ -119,6 +123,10 @@ public final class ApprovalsEndToEndBenchmark {
         r.pendingSeconds,
         r.tasksPerSecond(),
         r.rssMiB);
+    if (r.temporalRssMiB >= 0) {
+      System.out.printf(
+          Locale.ROOT, "    (the Temporal server's own process: RSS %.0f MiB)%n", r.temporalRssMiB);
+    }
     if (r.startErrors > 0) {
       System.out.printf(
           Locale.ROOT,
@@ -135,7 +143,10 @@ public final class ApprovalsEndToEndBenchmark {
         "[bench] starting a dev server for %,d tasks (log %s)%n",
         n,
         dir.resolve("server.log"));
-    try (DevServer server = DevServer.start(jar, o.serverJvm, dir, http)) {
+    Files.createDirectories(dir);
+    List<String> jvm = new ArrayList<>(o.serverJvm);
+    try (TemporalDevServer temporal = o.realTemporal ? TemporalDevServer.start(dir) : null;
+        DevServer server = DevServer.start(jar, withTarget(jvm, temporal), dir, http)) {
       long t0 = System.nanoTime();
       int startErrors = createTasks(http, server.base, n, o.concurrency);
       double created = seconds(t0);
@@ -150,8 +161,22 @@ public final class ApprovalsEndToEndBenchmark {
       for (String request : o.paths) {
         latencies.add(measure(http, server.base, request, o.warmup, o.requests));
       }
-      return new Run(n, created, pending, startErrors, latencies, server.rssMiB());
+      return new Run(
+          n,
+          created,
+          pending,
+          startErrors,
+          latencies,
+          server.rssMiB(),
+          temporal == null ? -1 : temporal.rssMiB());
     }
+  }
+
+  private static List<String> withTarget(List<String> jvm, TemporalDevServer temporal) {
+    if (temporal != null) {
+      jvm.add(temporal.jvmOption());
+    }
+    return jvm;
   }
 
   /**

@@ -75,9 +75,13 @@ public final class DevServer implements AutoCloseable {
 
   /** Resident set size of the server process in MiB (Linux /proc), or -1 where unknown. */
   public double rssMiB() {
+    return rssMiB(process.pid());
+  }
+
+  /** Resident set size of a process in MiB (Linux /proc), or -1 where unknown. */
+  static double rssMiB(long pid) {
     try {
-      for (String line :
-          Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
         }
@@ -96,7 +100,7 @@ public final class DevServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

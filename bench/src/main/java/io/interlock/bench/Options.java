@@ -22,6 +22,8 @@ final class Options {
         --requests N        timed GETs per request (default 100)
         --path P            request to time, repeatable (default /api/approvals, /api/approvals/summary, /api/approvals?limit=50)
         --server-jvm ARG    extra JVM argument for the server, repeatable (e.g. --server-jvm -Xmx2g)
+        --real-temporal     run against the real Temporal server (temporal server start-dev, SQLite)
+                            instead of the embedded one: histories then live outside Interlock
       """;
 
   Path jar = Path.of("worker", "target-bench", "quarkus-app", "quarkus-run.jar");
@@ -33,6 +35,7 @@ final class Options {
   int requests = 100;
   List<String> paths = new ArrayList<>();
   List<String> serverJvm = new ArrayList<>();
+  boolean realTemporal;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -41,6 +44,10 @@ final class Options {
       if (a.equals("--help") || a.equals("-h")) {
         System.out.print(USAGE);
         System.exit(0);
+      }
+      if (a.equals("--real-temporal")) {
+        o.realTemporal = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         fail("option " + a + " needs a value");

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.interlock.bench.DevServer;
+import io.interlock.bench.TemporalDevServer;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -70,27 +71,10 @@ public final class EngineBenchmark {
     List<String> jvm = new ArrayList<>(o.serverJvm);
     jvm.add("-Dinterlock.dev.rollout-step=" + o.rolloutStep);
     jvm.add("-Dinterlock.verify-poll-interval=" + o.verifyPoll);
-    Process temporal = null;
+    TemporalDevServer temporal = null;
     if (o.realTemporal) {
-      int port = 17233 + (int) (ProcessHandle.current().pid() % 1000);
-      temporal =
-          new ProcessBuilder(
-                  "temporal",
-                  "server",
-                  "start-dev",
-                  "--headless",
-                  "--ip",
-                  "127.0.0.1",
-                  "--port",
-                  String.valueOf(port),
-                  "--db-filename",
-                  dir.resolve("temporal.db").toString(),
-                  "--log-level",
-                  "error")
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("temporal.log").toFile())
-              .start();
-      jvm.add("-Dinterlock.dev.temporal-target=127.0.0.1:" + port);
+      temporal = TemporalDevServer.start(dir);
+      jvm.add(temporal.jvmOption());
     }
     System.out.printf(
         Locale.ROOT,
@@ -113,7 +97,7 @@ public final class EngineBenchmark {
       new EngineBenchmark(api, k8s, dir.resolve("server").resolve("kubeconfig"), o).run(server);
     } finally {
       if (temporal != null) {
-        temporal.destroy();
+        temporal.close();
       }
     }
   }
