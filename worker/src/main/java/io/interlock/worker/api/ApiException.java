@@ -29,6 +29,10 @@ public class ApiException extends RuntimeException {
     return new ApiException(Response.Status.CONFLICT, ApiError.of(error, why, next));
   }
 
+  public static ApiException tooMany(String error, String why, String next) {
+    return new ApiException(Response.Status.TOO_MANY_REQUESTS, ApiError.of(error, why, next));
+  }
+
   public static ApiException unavailable(String error, String why, String next) {
     return new ApiException(Response.Status.SERVICE_UNAVAILABLE, ApiError.of(error, why, next));
   }

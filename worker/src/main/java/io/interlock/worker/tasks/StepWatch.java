@@ -9,6 +9,8 @@ import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * One step of a task, now or once it has settled. Waiting describes the task, which never reaches
@@ -21,7 +23,17 @@ public class StepWatch {
   /** How often a wait looks at the task's history length. */
   static final Duration LOOK_EVERY = Duration.ofMillis(100);
 
+  /**
+   * Waits hold a request thread each: one caller may hold this many, all callers together {@link
+   * #WAITS_IN_ALL}, well under the server's 200 request threads, so waits never starve requests.
+   */
+  static final int WAITS_PER_CALLER = 64;
+
+  static final int WAITS_IN_ALL = 128;
+
   private final TaskService tasks;
+  private final Semaphore waitsInAll = new Semaphore(WAITS_IN_ALL);
+  private final ConcurrentHashMap<String, Integer> waitsOpen = new ConcurrentHashMap<>();
 
   public StepWatch(TaskService tasks) {
     this.tasks = tasks;
@@ -32,6 +44,38 @@ public class StepWatch {
    * whichever comes first; the same 404 as the task's for a caller who may not read it.
    */
   public StepView await(Caller caller, String taskId, String stepId, Duration wait) {
+    if (wait.isZero()) {
+      return stepOf(tasks.status(caller, taskId), stepId);
+    }
+    String who = caller.user();
+    if (waitsOpen.merge(who, 1, Integer::sum) > WAITS_PER_CALLER) {
+      closed(who);
+      throw tooMany(who + " has " + WAITS_PER_CALLER + " waits open");
+    }
+    if (!waitsInAll.tryAcquire()) {
+      closed(who);
+      throw tooMany(WAITS_IN_ALL + " waits are open on this server");
+    }
+    try {
+      return watch(caller, taskId, stepId, wait);
+    } finally {
+      waitsInAll.release();
+      closed(who);
+    }
+  }
+
+  private void closed(String who) {
+    waitsOpen.computeIfPresent(who, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  private static ApiException tooMany(String why) {
+    return ApiException.tooMany(
+        "too many waits open",
+        why + ": each holds a request thread, so more would starve other requests",
+        "wait for one to end, or ask without waitSeconds");
+  }
+
+  private StepView watch(Caller caller, String taskId, String stepId, Duration wait) {
     Instant until = Instant.now().plus(wait);
     WorkflowExecutionInfo seen = tasks.describe(taskId);
     StepView step = stepOf(tasks.status(caller, taskId, seen), stepId);

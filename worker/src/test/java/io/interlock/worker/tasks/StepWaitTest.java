@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -78,22 +80,44 @@ class StepWaitTest {
     String stepId = proposeScale(task, name, 4).path("stepId").asText();
     int before = historyLength(task);
 
-    List<CompletableFuture<Response>> waits = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      waits.add(
-          CompletableFuture.supplyAsync(
-              () ->
-                  given()
-                      .auth()
-                      .oauth2(AGENT)
-                      .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=2")));
-    }
-    for (CompletableFuture<Response> w : waits) {
-      Response r = w.get(60, TimeUnit.SECONDS);
+    for (Response r : concurrently(20, AGENT, "/api/tasks/" + task + "/steps/" + stepId, 2)) {
       assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
       assertThat(r.jsonPath().getString("state")).isEqualTo("AWAITING_APPROVAL");
     }
     assertThat(historyLength(task)).isEqualTo(before);
+    assertThat(mutations(name)).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "one caller opening more waits than its share gets 429 for the rest, while other requests and later waits are served")
+  void waitsPerCallerAreBounded() throws Exception {
+    String name = TestDeployments.ready(dev, "wait-many");
+    String task = start();
+    String stepId = proposeScale(task, name, 4).path("stepId").asText();
+    int extra = 8;
+
+    List<Response> answers =
+        concurrently(
+            StepWatch.WAITS_PER_CALLER + extra,
+            AGENT,
+            "/api/tasks/" + task + "/steps/" + stepId,
+            10);
+    List<Response> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
+    assertThat(refused).hasSizeGreaterThanOrEqualTo(extra);
+    assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(r.asString()).isIn(200, 429));
+    for (Response r : refused) {
+      assertThat(r.jsonPath().getString("error")).isEqualTo("too many waits open");
+      assertErrorBody(r, "429");
+    }
+    // The refused waits changed nothing, and every permit came back: a new wait is served.
+    assertThat(
+            given()
+                .auth()
+                .oauth2(AGENT)
+                .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=1")
+                .statusCode())
+        .isEqualTo(200);
     assertThat(mutations(name)).isZero();
   }
 
@@ -133,6 +157,28 @@ class StepWaitTest {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** n waits of the same step at once, each on its own client thread, as they answered. */
+  private static List<Response> concurrently(int n, String token, String stepPath, int seconds)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<CompletableFuture<Response>> waits = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        waits.add(
+            CompletableFuture.supplyAsync(
+                () -> given().auth().oauth2(token).get(stepPath + "?waitSeconds=" + seconds),
+                pool));
+      }
+      List<Response> answers = new ArrayList<>();
+      for (CompletableFuture<Response> w : waits) {
+        answers.add(w.get(90, TimeUnit.SECONDS));
+      }
+      return answers;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   private static void assertErrorBody(Response r, String what) {
     for (String field : List.of("error", "why", "next")) {
