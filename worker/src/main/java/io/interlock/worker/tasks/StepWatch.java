@@ -20,8 +20,13 @@ import java.util.concurrent.Semaphore;
  */
 @ApplicationScoped
 public class StepWatch {
-  /** How often a wait looks at the task's history length. */
+  /**
+   * A wait looks at the task's history length this often after a change, backing off to {@link
+   * #LOOK_AT_MOST} while nothing happens (a human approval can take minutes).
+   */
   static final Duration LOOK_EVERY = Duration.ofMillis(100);
+
+  static final Duration LOOK_AT_MOST = Duration.ofMillis(400);
 
   /**
    * Waits hold a request thread each: one caller may hold this many, all callers together {@link
@@ -79,17 +84,21 @@ public class StepWatch {
     Instant until = Instant.now().plus(wait);
     WorkflowExecutionInfo seen = tasks.describe(taskId);
     StepView step = stepOf(tasks.status(caller, taskId, seen), stepId);
+    long pause = LOOK_EVERY.toMillis();
     while (!step.state().isFinal() && Instant.now().isBefore(until)) {
       try {
-        Thread.sleep(LOOK_EVERY.toMillis());
+        Thread.sleep(
+            Math.min(pause, Math.max(1, Duration.between(Instant.now(), until).toMillis())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
       WorkflowExecutionInfo now = tasks.describe(taskId);
       if (sameHistory(seen, now)) {
+        pause = Math.min(pause * 2, LOOK_AT_MOST.toMillis());
         continue;
       }
+      pause = LOOK_EVERY.toMillis();
       seen = now;
       step = stepOf(tasks.status(caller, taskId, now), stepId);
     }
