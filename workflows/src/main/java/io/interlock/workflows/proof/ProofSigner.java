@@ -35,7 +35,9 @@ public final class ProofSigner {
     JsonWebSignature jws = new JsonWebSignature();
     jws.setPayload(claims.toJson());
     jws.setKey(jwk.getPrivateKey());
-    jws.setAlgorithmHeaderValue(algorithm(jwk));
+    String alg = algorithm(jwk);
+    jws.setAlgorithmHeaderValue(alg);
+    jws.setProviderContext(EdDsaProvider.forAlgorithm(alg));
     jws.setHeader("typ", "JWT");
     if (jwk.getKeyId() != null) {
       jws.setKeyIdHeaderValue(jwk.getKeyId());
