@@ -10,9 +10,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * What an approval's signatures cost: Ed25519 sign and verify by Java 17's own provider (the
- * baseline) and by Bouncy Castle (what proofs use), in one run, and a whole JWS proof issued by the
- * API's signer. An approval signs once (the API's attestation) and verifies twice (the workflow,
- * then the re-check right before the write).
+ * baseline) and by Bouncy Castle (what the API signs with), in one run, and a whole JWS proof
+ * issued by the API's signer. An approval signs once (the API's attestation) and verifies twice
+ * (the workflow, then the re-check right before the write; both with the runtime's provider).
  */
 public final class Ed25519Benchmark {
   private static final int N = 300;

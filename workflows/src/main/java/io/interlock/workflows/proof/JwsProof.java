@@ -50,7 +50,6 @@ final class JwsProof {
                     AlgorithmIdentifiers.EDDSA,
                     AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
             .setVerificationKeyResolver(resolver)
-            .setJwsProviderContext(EdDsaProvider.forAlgorithm(alg))
             .setEvaluationTime(NumericDate.fromMilliseconds(nowMillis))
             .setAllowedClockSkewInSeconds(ProofVerifier.CLOCK_SKEW_SECONDS)
             .setExpectedIssuer(issuer)
