@@ -8,7 +8,7 @@ import org.jose4j.jca.ProviderContext;
 import org.jose4j.jws.AlgorithmIdentifiers;
 
 /**
- * Where the API signs EdDSA proofs: Bouncy Castle (already here for SSH proofs), 8-12 times faster
+ * Where the API signs EdDSA proofs: Bouncy Castle (already here for SSH proofs), 10-12 times faster
  * than Java 17's own Ed25519 (bench's Ed25519Benchmark). Ed25519 signatures are deterministic, so
  * the token is byte for byte the one the runtime's provider would make. Verification, which runs in
  * workflow code and on replay, stays with the runtime's provider. Other algorithms keep the
