@@ -146,7 +146,7 @@ public final class ApprovalsEndToEndBenchmark {
     Files.createDirectories(dir);
     List<String> jvm = new ArrayList<>(o.serverJvm);
     try (TemporalDevServer temporal = o.realTemporal ? TemporalDevServer.start(dir) : null;
-        DevServer server = DevServer.start(jar, withTarget(jvm, temporal), dir, http)) {
+        DevServer server = DevServer.start(jar, TemporalDevServer.jvm(jvm, temporal), dir, http)) {
       long t0 = System.nanoTime();
       int startErrors = createTasks(http, server.base, n, o.concurrency);
       double created = seconds(t0);
@@ -170,13 +170,6 @@ public final class ApprovalsEndToEndBenchmark {
           server.rssMiB(),
           temporal == null ? -1 : temporal.rssMiB());
     }
-  }
-
-  private static List<String> withTarget(List<String> jvm, TemporalDevServer temporal) {
-    if (temporal != null) {
-      jvm.add(temporal.jvmOption());
-    }
-    return jvm;
   }
 
   /**

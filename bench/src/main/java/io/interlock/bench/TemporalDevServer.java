@@ -2,6 +2,7 @@ package io.interlock.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,9 +42,12 @@ public final class TemporalDevServer implements AutoCloseable {
     return new TemporalDevServer(p, "127.0.0.1:" + port);
   }
 
-  /** The JVM option that points a dev server at it. */
-  public String jvmOption() {
-    return "-Dinterlock.dev.temporal-target=" + target;
+  /** A dev server's JVM options, pointed at {@code temporal} when there is one (else embedded). */
+  public static List<String> jvm(List<String> options, TemporalDevServer temporal) {
+    if (temporal != null) {
+      options.add("-Dinterlock.dev.temporal-target=" + temporal.target);
+    }
+    return options;
   }
 
   /** Resident set size of the Temporal process in MiB, or -1 where unknown. */

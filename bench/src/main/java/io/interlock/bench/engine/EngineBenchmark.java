@@ -71,11 +71,6 @@ public final class EngineBenchmark {
     List<String> jvm = new ArrayList<>(o.serverJvm);
     jvm.add("-Dinterlock.dev.rollout-step=" + o.rolloutStep);
     jvm.add("-Dinterlock.verify-poll-interval=" + o.verifyPoll);
-    TemporalDevServer temporal = null;
-    if (o.realTemporal) {
-      temporal = TemporalDevServer.start(dir);
-      jvm.add(temporal.jvmOption());
-    }
     System.out.printf(
         Locale.ROOT,
         "Interlock engine benchmark: %s Temporal, %d cores, load average at start %.2f, rollout"
@@ -86,7 +81,10 @@ public final class EngineBenchmark {
         o.rolloutStep,
         o.verifyPoll,
         dir);
-    try (DevServer server = DevServer.start(o.jar, jvm, dir.resolve("server"), http);
+    try (TemporalDevServer temporal = o.realTemporal ? TemporalDevServer.start(dir) : null;
+        DevServer server =
+            DevServer.start(
+                o.jar, TemporalDevServer.jvm(jvm, temporal), dir.resolve("server"), http);
         KubernetesClient k8s =
             new KubernetesClientBuilder()
                 .withConfig(
@@ -95,10 +93,6 @@ public final class EngineBenchmark {
                 .build()) {
       Api api = new Api(http, server.base);
       new EngineBenchmark(api, k8s, dir.resolve("server").resolve("kubeconfig"), o).run(server);
-    } finally {
-      if (temporal != null) {
-        temporal.close();
-      }
     }
   }
 

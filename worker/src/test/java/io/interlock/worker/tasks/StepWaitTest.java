@@ -45,12 +45,7 @@ class StepWaitTest {
     String stepId = write.path("stepId").asText();
 
     CompletableFuture<Response> waited =
-        CompletableFuture.supplyAsync(
-            () ->
-                given()
-                    .auth()
-                    .oauth2(AGENT)
-                    .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=60"));
+        CompletableFuture.supplyAsync(() -> step(task, stepId + "?waitSeconds=60"));
     Thread.sleep(300);
     assertThat(waited).as("the wait is still open while the step awaits approval").isNotDone();
     given()
@@ -111,13 +106,7 @@ class StepWaitTest {
       assertErrorBody(r, "429");
     }
     // The refused waits changed nothing, and every permit came back: a new wait is served.
-    assertThat(
-            given()
-                .auth()
-                .oauth2(AGENT)
-                .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=1")
-                .statusCode())
-        .isEqualTo(200);
+    assertThat(step(task, stepId + "?waitSeconds=1").statusCode()).isEqualTo(200);
     assertThat(mutations(name)).isZero();
   }
 
@@ -131,32 +120,26 @@ class StepWaitTest {
     int before = historyLength(task);
 
     for (String wait : List.of("-1", "61", "100000", "abc", "1.5")) {
-      Response r =
-          given()
-              .auth()
-              .oauth2(AGENT)
-              .get("/api/tasks/" + task + "/steps/" + stepId + "?waitSeconds=" + wait);
+      Response r = step(task, stepId + "?waitSeconds=" + wait);
       assertThat(r.statusCode()).as(wait + ": " + r.asString()).isEqualTo(400);
       assertErrorBody(r, wait);
     }
-    Response unknown = given().auth().oauth2(AGENT).get("/api/tasks/" + task + "/steps/s9");
+    Response unknown = step(task, "s9");
     assertThat(unknown.statusCode()).as(unknown.asString()).isEqualTo(404);
     assertThat(unknown.jsonPath().getString("error")).contains("has no step 's9'");
     assertErrorBody(unknown, "s9");
 
     assertThat(historyLength(task)).isEqualTo(before);
-    assertThat(
-            given()
-                .auth()
-                .oauth2(AGENT)
-                .get("/api/tasks/" + task + "/steps/" + stepId)
-                .jsonPath()
-                .getString("state"))
-        .isEqualTo("AWAITING_APPROVAL");
+    assertThat(step(task, stepId).jsonPath().getString("state")).isEqualTo("AWAITING_APPROVAL");
     assertThat(mutations(name)).isZero();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** The agent's GET of a step; {@code stepAndQuery} is the step id and any query after it. */
+  private static Response step(String task, String stepAndQuery) {
+    return given().auth().oauth2(AGENT).get("/api/tasks/" + task + "/steps/" + stepAndQuery);
+  }
 
   /** n waits of the same step at once, each on its own client thread, as they answered. */
   private static List<Response> concurrently(int n, String token, String stepPath, int seconds)

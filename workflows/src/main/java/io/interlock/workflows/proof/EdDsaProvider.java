@@ -48,12 +48,10 @@ final class EdDsaProvider {
 
   /** Added last, so nothing that asks without naming a provider gets another answer than before. */
   private static void register() {
-    Provider bc = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
-    if (bc == null) {
-      bc = new BouncyCastleProvider();
-      Security.addProvider(bc);
+    if (present() == null) {
+      Security.addProvider(new BouncyCastleProvider());
     }
-    registered = bc.getName();
+    registered = present();
   }
 
   private static String present() {
