@@ -8,27 +8,38 @@ import org.jose4j.jca.ProviderContext;
 import org.jose4j.jws.AlgorithmIdentifiers;
 
 /**
- * Where the API signs EdDSA proofs: Bouncy Castle (already here for SSH proofs), 10-12 times faster
- * than Java 17's own Ed25519 (bench's Ed25519Benchmark). Ed25519 signatures are deterministic, so
- * the token is byte for byte the one the runtime's provider would make. Verification, which runs in
- * workflow code and on replay, stays with the runtime's provider. Other algorithms keep the
- * runtime's defaults.
+ * Where EdDSA proofs are signed and verified: Bouncy Castle (already here for SSH proofs), 10-12
+ * times faster than Java 17's own Ed25519 (bench's Ed25519Benchmark). Ed25519 signatures are
+ * deterministic and verification has one answer, so either provider gives the same token and the
+ * same verdict. Only signing registers Bouncy Castle: building it takes over a second on a busy
+ * machine, and verification runs on workflow threads, where that trips the SDK's deadlock detector
+ * (it failed the replay of a committed history). Other algorithms keep the defaults.
  */
 final class EdDsaProvider {
   private static final AtomicBoolean REGISTERING = new AtomicBoolean();
-  private static volatile String registered = present();
 
   private EdDsaProvider() {}
 
   /**
-   * The provider context for {@code alg}: Bouncy Castle's signatures for EdDSA once it is
-   * registered, the runtime's until then.
+   * For the API's signer: Bouncy Castle's signatures for EdDSA once it is registered, the runtime's
+   * until then (the first call starts the registration).
    */
-  static ProviderContext forAlgorithm(String alg) {
+  static ProviderContext forSigning(String alg) {
+    return context(AlgorithmIdentifiers.EDDSA.equals(alg) ? ready() : null);
+  }
+
+  /**
+   * For verification: Bouncy Castle for EdDSA if something already registered it, else the
+   * runtime's. Never registers it, so no workflow thread waits for that.
+   */
+  static ProviderContext forVerifying(String alg) {
+    return context(AlgorithmIdentifiers.EDDSA.equals(alg) ? present() : null);
+  }
+
+  private static ProviderContext context(String signatureProvider) {
     ProviderContext context = new ProviderContext();
-    String name = AlgorithmIdentifiers.EDDSA.equals(alg) ? ready() : null;
-    if (name != null) {
-      context.getSuppliedKeyProviderContext().setSignatureProvider(name);
+    if (signatureProvider != null) {
+      context.getSuppliedKeyProviderContext().setSignatureProvider(signatureProvider);
     }
     return context;
   }
@@ -38,12 +49,13 @@ final class EdDsaProvider {
    * second on a busy machine, which no request should wait for.
    */
   private static String ready() {
-    if (registered == null && REGISTERING.compareAndSet(false, true)) {
+    String name = present();
+    if (name == null && REGISTERING.compareAndSet(false, true)) {
       Thread t = new Thread(EdDsaProvider::register, "interlock-bouncy-castle");
       t.setDaemon(true);
       t.start();
     }
-    return registered;
+    return name;
   }
 
   /** Added last, so nothing that asks without naming a provider gets another answer than before. */
@@ -51,7 +63,6 @@ final class EdDsaProvider {
     if (present() == null) {
       Security.addProvider(new BouncyCastleProvider());
     }
-    registered = present();
   }
 
   private static String present() {

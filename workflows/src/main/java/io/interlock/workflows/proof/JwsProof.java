@@ -50,6 +50,7 @@ final class JwsProof {
                     AlgorithmIdentifiers.EDDSA,
                     AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256))
             .setVerificationKeyResolver(resolver)
+            .setJwsProviderContext(EdDsaProvider.forVerifying(alg))
             .setEvaluationTime(NumericDate.fromMilliseconds(nowMillis))
             .setAllowedClockSkewInSeconds(ProofVerifier.CLOCK_SKEW_SECONDS)
             .setExpectedIssuer(issuer)

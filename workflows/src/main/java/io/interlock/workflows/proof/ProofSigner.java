@@ -37,7 +37,7 @@ public final class ProofSigner {
     jws.setKey(jwk.getPrivateKey());
     String alg = algorithm(jwk);
     jws.setAlgorithmHeaderValue(alg);
-    jws.setProviderContext(EdDsaProvider.forAlgorithm(alg));
+    jws.setProviderContext(EdDsaProvider.forSigning(alg));
     jws.setHeader("typ", "JWT");
     if (jwk.getKeyId() != null) {
       jws.setKeyIdHeaderValue(jwk.getKeyId());
