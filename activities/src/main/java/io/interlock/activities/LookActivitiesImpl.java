@@ -1,10 +1,11 @@
 package io.interlock.activities;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.interlock.activities.policy.AccessReview;
+import io.interlock.activities.policy.PolicyActivitiesImpl;
 import io.interlock.contract.activities.Look;
 import io.interlock.contract.activities.LookActivities;
 import io.interlock.contract.activities.LookRequest;
-import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.PolicyCheck;
 import io.interlock.contract.activities.ResolvedCall;
 import io.interlock.contract.activities.ToolActivities;
@@ -25,9 +26,9 @@ import io.temporal.failure.ApplicationFailure;
  */
 public final class LookActivitiesImpl implements LookActivities {
   private final ToolActivities tools;
-  private final PolicyActivities policy;
+  private final PolicyActivitiesImpl policy;
 
-  public LookActivitiesImpl(ToolActivities tools, PolicyActivities policy) {
+  public LookActivitiesImpl(ToolActivities tools, PolicyActivitiesImpl policy) {
     this.tools = tools;
     this.policy = policy;
   }
@@ -68,10 +69,13 @@ public final class LookActivitiesImpl implements LookActivities {
   }
 
   private Look previewThenCheck(LookRequest request, ResolvedCall resolved) {
+    // ACCESS and PROPOSE ask the same permissions milliseconds apart: the cluster answers once.
+    AccessReview reviews = AccessReview.once(policy.reviews());
     // The cluster authorizes a dry run like the write: a call the engine may not send is not sent.
     try {
       PolicyDecision access =
-          policy.check(check(request.proposeCheck(), PolicyStage.ACCESS, resolved.spec(), null));
+          policy.check(
+              check(request.proposeCheck(), PolicyStage.ACCESS, resolved.spec(), null), reviews);
       if (!access.allowed()) {
         return new Look(resolved, access, null, null, null, null, null, null);
       }
@@ -88,7 +92,8 @@ public final class LookActivitiesImpl implements LookActivities {
     try {
       PolicyDecision decision =
           policy.check(
-              check(request.proposeCheck(), PolicyStage.PROPOSE, resolved.spec(), preview));
+              check(request.proposeCheck(), PolicyStage.PROPOSE, resolved.spec(), preview),
+              reviews);
       return new Look(resolved, null, preview, null, decision, null, null, null);
     } catch (RuntimeException e) {
       return new Look(resolved, null, preview, null, null, reported(e), null, null);

@@ -203,6 +203,29 @@ class GateChangeControlTest {
     h.assertMutations(1);
   }
 
+  @Test
+  @DisplayName(
+      "a proposal asks the cluster once per permission (ACCESS and PROPOSE share the answer); the re-check asks afresh, so a permission withdrawn after approval blocks the write")
+  void accessReviewedOncePerLookAndAfreshAtRecheck() {
+    AgentTask task = h.start("agent:bot", "staging");
+    long before = h.cluster.accessReviews();
+    StepView s = task.propose(scale("web", 4));
+    assertThat(s.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(kinds(task, s.stepId()))
+        .contains(AuditKind.PREVIEWED, AuditKind.POLICY);
+    assertThat(h.cluster.accessReviews() - before).as("reviews for one proposal").isEqualTo(1);
+
+    h.cluster.denyPermission("update", "apps", "deployments", "shop");
+    approve(task, s, "alice");
+    StepView blocked = awaitStep(task, s.stepId(), v -> v.state().isFinal());
+    assertThat(blocked.state()).isEqualTo(StepState.BLOCKED);
+    assertThat(blocked.recheck().stage()).isEqualTo(PolicyStage.RECHECK);
+    assertThat(blocked.recheck().ruleId()).isEqualTo("rbac.ssar");
+    assertThat(h.cluster.accessReviews() - before).as("the re-check asked again").isEqualTo(2);
+    assertThat(h.replicas("web")).isEqualTo(2);
+    h.assertMutations(0);
+  }
+
   private static List<AuditKind> kinds(AgentTask task, String stepId) {
     return task.audit().stream()
         .filter(e -> stepId.equals(e.stepId()))

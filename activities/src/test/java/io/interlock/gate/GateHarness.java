@@ -7,12 +7,12 @@ import io.interlock.activities.LookActivitiesImpl;
 import io.interlock.activities.ServedEnvironments;
 import io.interlock.activities.ToolActivitiesImpl;
 import io.interlock.activities.k8s.KubernetesCatalog;
+import io.interlock.activities.policy.PolicyActivitiesImpl;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.secrets.SecretStores;
 import io.interlock.activities.tools.ToolContext;
 import io.interlock.activities.verify.VerificationPool;
 import io.interlock.contract.activities.LookActivities;
-import io.interlock.contract.activities.PolicyActivities;
 import io.interlock.contract.activities.ToolActivities;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.commands.ToolCall;
@@ -169,7 +169,7 @@ final class GateHarness implements AutoCloseable {
           tools.apply(
               environment,
               new ToolActivitiesImpl(KubernetesCatalog.registry(), ctx, verifications));
-      PolicyActivities envPolicy =
+      PolicyActivitiesImpl envPolicy =
           GateFixtures.policy(
               withIdentities, policyClock, environment, cluster, env.getWorkflowClient());
       LookActivities look = new LookActivitiesImpl(envTools, envPolicy);

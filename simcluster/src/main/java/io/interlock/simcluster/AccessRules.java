@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Answers SelfSubjectAccessReviews: everything is allowed except what a test denied. This is not
@@ -26,6 +27,7 @@ final class AccessRules {
   }
 
   private final List<Deny> denies = new CopyOnWriteArrayList<>();
+  private final AtomicLong answered = new AtomicLong();
 
   void deny(Deny rule) {
     denies.add(rule);
@@ -35,8 +37,13 @@ final class AccessRules {
     denies.clear();
   }
 
+  long answered() {
+    return answered.get();
+  }
+
   /** The review with its status filled in, as the API server returns it (not stored). */
   ObjectNode review(ObjectNode request) {
+    answered.incrementAndGet();
     ObjectNode out = request.deepCopy();
     out.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectAccessReview");
     ObjectTrees.meta(out).put("creationTimestamp", (String) null);

@@ -151,6 +151,11 @@ public final class SimulatedCluster implements AutoCloseable {
     access.deny(new AccessRules.Deny(verb, group, resource, namespace));
   }
 
+  /** SelfSubjectAccessReviews answered since start: how often a client asked what it may do. */
+  public long accessReviews() {
+    return access.answered();
+  }
+
   /** Removes every deny rule. */
   public void allowAll() {
     access.clear();

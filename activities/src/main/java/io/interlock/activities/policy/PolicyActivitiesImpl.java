@@ -89,10 +89,18 @@ public class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public PolicyDecision check(PolicyCheck check) {
+    return check(check, access);
+  }
+
+  /**
+   * {@link #check} asking the cluster through {@code reviews}: a look's ACCESS and PROPOSE checks
+   * share {@link AccessReview#once} of {@link #reviews()}.
+   */
+  public PolicyDecision check(PolicyCheck check, AccessReview reviews) {
     PolicyStage stage =
         check == null || check.stage() == null ? PolicyStage.PROPOSE : check.stage();
     try {
-      return new Evaluation(check, stage).run();
+      return new Evaluation(check, stage, reviews).run();
     } catch (RuntimeException e) {
       // Fail closed: a bug or bad input never lets a write through.
       return new PolicyDecision(
@@ -108,6 +116,11 @@ public class PolicyActivitiesImpl implements PolicyActivities {
           0,
           List.of());
     }
+  }
+
+  /** How this environment asks its cluster what the engine's credentials may do. */
+  public AccessReview reviews() {
+    return access;
   }
 
   @Override
@@ -148,6 +161,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
   private final class Evaluation {
     private final PolicyCheck check;
     private final PolicyStage stage;
+    private final AccessReview reviews;
     private final Instant now;
     private EnvironmentPolicy env;
     private ProofPolicy keys;
@@ -173,9 +187,10 @@ public class PolicyActivitiesImpl implements PolicyActivities {
      */
     private String breakGlassBy;
 
-    Evaluation(PolicyCheck check, PolicyStage stage) {
+    Evaluation(PolicyCheck check, PolicyStage stage, AccessReview reviews) {
       this.check = check;
       this.stage = stage;
+      this.reviews = reviews;
       this.now = clock.instant();
     }
 
@@ -694,7 +709,7 @@ public class PolicyActivitiesImpl implements PolicyActivities {
       for (AccessRequest r : needed) {
         AccessVerdict v;
         try {
-          v = access.review(r);
+          v = reviews.review(r);
         } catch (RuntimeException e) {
           return deny(
               "rbac.ssar",
