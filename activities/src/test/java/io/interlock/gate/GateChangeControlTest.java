@@ -211,8 +211,7 @@ class GateChangeControlTest {
     long before = h.cluster.accessReviews();
     StepView s = task.propose(scale("web", 4));
     assertThat(s.state()).isEqualTo(StepState.AWAITING_APPROVAL);
-    assertThat(kinds(task, s.stepId()))
-        .contains(AuditKind.PREVIEWED, AuditKind.POLICY);
+    assertThat(kinds(task, s.stepId())).contains(AuditKind.PREVIEWED, AuditKind.POLICY);
     assertThat(h.cluster.accessReviews() - before).as("reviews for one proposal").isEqualTo(1);
 
     h.cluster.denyPermission("update", "apps", "deployments", "shop");
