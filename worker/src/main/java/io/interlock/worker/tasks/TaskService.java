@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -212,20 +213,57 @@ public class TaskService {
   }
 
   /**
-   * Who the task belongs to, for a caller who may read it, asked of the task itself in constant
-   * size (once per chain, see {@link TaskHeaders}). A task ended from outside still answers; the
-   * command it was read for then gets the 410.
+   * Sends a command to the task's current run, for a caller who may read the task: {@code send}
+   * gets the task's header and a stub bound to that run. The run the API last saw is used without
+   * asking the server. If it has ended (continued as new, or the task closed) the server refuses
+   * the update without delivering it (a run ends only once every handler has finished), and the
+   * command goes once to the run the server names current.
    */
-  private TaskHeader header(Caller caller, String taskId) {
+  private <T> T toCurrentRun(
+      Caller caller, String taskId, BiFunction<TaskHeader, AgentTask, T> send) {
+    TaskHeaders.Known known = headers.known(taskId);
+    if (known != null) {
+      readers.require(caller, taskId, known.header().requester(), known.header().environment());
+      try {
+        return send.apply(known.header(), runStub(caller, taskId, known.runId()));
+      } catch (RuntimeException e) {
+        if (!notFound(e)) {
+          throw e;
+        }
+        headers.runEnded(taskId);
+      }
+    }
+    TaskHeaders.Known current = current(taskId);
+    readers.require(caller, taskId, current.header().requester(), current.header().environment());
+    try {
+      return send.apply(current.header(), runStub(caller, taskId, current.runId()));
+    } catch (RuntimeException e) {
+      throw notFound(e) ? ended(caller, taskId) : e;
+    }
+  }
+
+  /**
+   * The task's current run and its header, asked of the task itself in constant size (once per
+   * chain, see {@link TaskHeaders}). A task ended from outside still answers; the command it was
+   * read for then gets the 410.
+   */
+  private TaskHeaders.Known current(String taskId) {
     // A describe never reaches the worker; it confirms the id still names the chain read before.
-    String firstRunId = describe(taskId).getFirstRunId();
+    WorkflowExecutionInfo run = describe(taskId);
+    String firstRunId = run.getFirstRunId();
     TaskHeader h = headers.get(taskId, firstRunId);
     if (h == null) {
       h = query(taskId, AgentTask::header);
-      headers.put(h);
     }
-    readers.require(caller, taskId, h.requester(), h.environment());
-    return h;
+    // Cached only when the header is of the chain just described (not one that replaced it since).
+    if (h.taskRunId() != null && h.taskRunId().equals(firstRunId)) {
+      headers.put(h, run.getExecution().getRunId());
+    }
+    return new TaskHeaders.Known(h, run.getExecution().getRunId());
+  }
+
+  private AgentTask runStub(Caller caller, String taskId, String runId) {
+    return clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId, Optional.of(runId));
   }
 
   /** The task's latest run as the server has it; never reaches the worker. */
@@ -318,7 +356,11 @@ public class TaskService {
   }
 
   public StepView propose(Caller caller, String taskId, ToolCall call) {
-    TaskHeader task = header(caller, taskId);
+    return toCurrentRun(caller, taskId, (task, stub) -> propose(caller, taskId, call, task, stub));
+  }
+
+  private StepView propose(
+      Caller caller, String taskId, ToolCall call, TaskHeader task, AgentTask stub) {
     if (!task.requester().equals(caller.user())) {
       // Anyone else proposing could then approve their own step under the agent's name.
       throw ApiException.forbidden(
@@ -341,14 +383,11 @@ public class TaskService {
           new ApiError(
               "call too large", tooLarge, null, null, "nothing was proposed; the task goes on"));
     }
-    AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
       return stub.propose(call);
     } catch (WorkflowUpdateException e) {
       throw ApiException.conflict(
           "the task refused the step", reason(e), "read the reason; GET /api/tasks/" + taskId);
-    } catch (RuntimeException e) {
-      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 
@@ -401,7 +440,12 @@ public class TaskService {
   }
 
   private StepView decide(Caller caller, String taskId, Decision asked) {
-    TaskHeader header = header(caller, taskId);
+    return toCurrentRun(
+        caller, taskId, (header, stub) -> decide(caller, taskId, asked, header, stub));
+  }
+
+  private StepView decide(
+      Caller caller, String taskId, Decision asked, TaskHeader header, AgentTask stub) {
     // A step the inbox lists as waiting exists and has its deadline there; any other is looked up.
     String deadline =
         pending.forTask(taskId).stream()
@@ -410,15 +454,12 @@ public class TaskService {
             .map(PendingApproval::deadline)
             .orElseGet(() -> deadlineOf(status(caller, taskId), taskId, asked.stepId()));
     Decision decision = asked.proof() == null ? attest(header.taskRunId(), deadline, asked) : asked;
-    AgentTask stub = clients.of(caller.user()).newWorkflowStub(AgentTask.class, taskId);
     try {
       return stub.decide(decision);
     } catch (WorkflowUpdateException e) {
       String verb = decision.approve() ? "approval" : "rejection";
       throw ApiException.conflict(
           verb + " refused", reason(e), "read 'why'; the refusal is recorded in the task's audit");
-    } catch (RuntimeException e) {
-      throw notFound(e) ? ended(caller, taskId) : e;
     }
   }
 

@@ -356,7 +356,86 @@ class ClosedTaskTest {
     assertThat(reused.path("steps")).isEmpty();
   }
 
+  @Test
+  @DisplayName(
+      "a task that continues as new between two commands gets each command exactly once, on its current run: 30 reads across its runs, then the approval")
+  void commandsFollowTheTaskAcrossItsRuns() throws Exception {
+    String name = TestDeployments.ready(dev, "runs");
+    String task = "t-" + UUID.randomUUID();
+    // A short history limit: the task continues as new every few reads, after answering one.
+    withTemporal(
+        "sdk-incident-bot",
+        c ->
+            WorkflowClient.start(
+                c.newWorkflowStub(
+                        AgentTask.class,
+                        WorkflowOptions.newBuilder()
+                            .setTaskQueue(AgentTask.TASK_QUEUE)
+                            .setWorkflowId(task)
+                            .build())
+                    ::run,
+                new TaskRequest(
+                    "agent:incident-bot", "staging", "g", null, null, null, null, 100, null)));
+    Response write =
+        propose(
+            task,
+            Map.of(
+                "tool",
+                "k8s.scale",
+                "args",
+                Map.of("namespace", "shop", "name", name, "replicas", 3)));
+    assertThat(write.statusCode()).as(write.asString()).isEqualTo(200);
+    Map<String, Object> read =
+        Map.of(
+            "tool",
+            "k8s.get",
+            "args",
+            Map.of("namespace", "shop", "kind", "Deployment", "name", name));
+    for (int i = 0; i < 30; i++) {
+      Response r = propose(task, read);
+      assertThat(r.statusCode()).as("read %d: %s", i, r.asString()).isEqualTo(200);
+      assertThat(r.jsonPath().getString("state")).isEqualTo("SUCCEEDED");
+    }
+    given()
+        .auth()
+        .oauth2(ALICE)
+        .contentType(ContentType.JSON)
+        .body(Map.of("callHash", write.jsonPath().getString("callHash")))
+        .post("/api/tasks/" + task + "/steps/" + write.jsonPath().getString("stepId") + "/approve")
+        .then()
+        .statusCode(200);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> mutations(name) == 1 && "VERIFIED".equals(stepState(task, "s1")));
+
+    JsonNode audit =
+        JSON.readTree(
+            given()
+                .auth()
+                .oauth2(ALICE)
+                .get("/api/tasks/" + task + "/audit?format=json")
+                .asString());
+    assertThat(audit.path("entries").get(0).path("detail").path("runs").size())
+        .as("runs")
+        .isGreaterThanOrEqualTo(3);
+    long reads = 0;
+    for (JsonNode e : audit.path("entries")) {
+      reads += "READ".equals(e.path("kind").asText()) ? 1 : 0;
+    }
+    assertThat(reads).as("each read recorded once").isEqualTo(30);
+    assertThat(mutations(name)).isEqualTo(1);
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
+
+  private static String stepState(String task, String stepId) {
+    return given()
+        .auth()
+        .oauth2(AGENT)
+        .get("/api/tasks/" + task + "/steps/" + stepId)
+        .jsonPath()
+        .getString("state");
+  }
 
   private static void assertGone(Response r, String task, String what, String... whyContains) {
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(410);
