@@ -24,6 +24,7 @@ import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.AgentTaskOptions;
 import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
+import io.interlock.workflows.proof.ProofSigner;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
@@ -94,6 +95,8 @@ public class WorkerBootstrap {
   }
 
   void start(@Observes @Priority(100) StartupEvent event) {
+    // Every role signs or verifies proofs: the faster Ed25519 is ready before the first task.
+    ProofSigner.prepare();
     boolean api = config.roles().contains(InterlockConfig.Role.api);
     if (api) {
       searchAttributes.register();

@@ -20,6 +20,14 @@ import org.jose4j.lang.JoseException;
 public final class ProofSigner {
   private ProofSigner() {}
 
+  /**
+   * Starts registering the faster EdDSA provider on a daemon thread, so a process's first proofs
+   * are signed and verified with it too; for startup, never for workflow code.
+   */
+  public static void prepare() {
+    EdDsaProvider.forSigning(AlgorithmIdentifiers.EDDSA);
+  }
+
   /** A compact JWS over the statement: EdDSA for an Ed25519 key, ES256 for a P-256 key. */
   public static String issueJws(String issuer, String jwkPrivateJson, Statement statement) {
     PublicJsonWebKey jwk = privateJwk(jwkPrivateJson);
