@@ -2,7 +2,6 @@ package io.interlock.activities.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.interlock.activities.tools.ToolException;
@@ -31,21 +30,25 @@ public final class Writes {
     if (body.get("metadata") instanceof ObjectNode meta) {
       meta.remove("resourceVersion");
     }
-    HasMetadata typed = Json.typed(body, target.kind().type());
     for (int attempt = 1; ; attempt++) {
       try {
+        // One unconditional PUT as JSON: the typed client's update read the object first.
         return new DryRun(
-            Json.tree(client.resource(typed).dryRun().update()),
+            ApiRequests.send(
+                client,
+                "PUT",
+                target.kind().path(target.namespace(), target.name())
+                    + "?dryRun=All&fieldManager="
+                    + OwnWrite.FIELD_MANAGER,
+                "application/json",
+                Json.text(body)),
             "server-side dry-run (PUT ?dryRun=All) of the intended object");
       } catch (KubernetesClientException e) {
         if (NO_DRY_RUN.contains(e.getCode())) {
           return new DryRun(
               intended, "client-side: the server cannot dry-run (" + e.getCode() + ")");
         }
-        // The client fills in the latest resourceVersion; a controller's status write can still
-        // land
-        // between its read and the PUT (seen on a real API server). A dry run persists nothing:
-        // retry.
+        // A dry run persists nothing: a conflict with a write landing at that moment is retried.
         if (e.getCode() == 409 && attempt < DRY_RUN_ATTEMPTS) {
           continue;
         }
