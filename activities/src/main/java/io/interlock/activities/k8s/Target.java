@@ -1,10 +1,8 @@
 package io.interlock.activities.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.interlock.activities.secrets.DigestKey;
 import io.interlock.activities.tools.NameRule;
 import io.interlock.activities.tools.ToolArgs;
@@ -78,11 +76,6 @@ public record Target(Kind kind, String namespace, String name) {
 
   public String path() {
     return namespace == null ? name : namespace + "/" + name;
-  }
-
-  public Resource<HasMetadata> resource(KubernetesClient client) {
-    var op = kind.operation(client);
-    return namespace == null ? op.withName(name) : op.inNamespace(namespace).withName(name);
   }
 
   /**
