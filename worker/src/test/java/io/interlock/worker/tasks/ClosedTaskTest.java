@@ -58,14 +58,7 @@ class ClosedTaskTest {
   void terminatedTaskIsGone() throws Exception {
     String name = TestDeployments.ready(dev, "gone");
     String task = start();
-    Response proposed =
-        propose(
-            task,
-            Map.of(
-                "tool",
-                "k8s.scale",
-                "args",
-                Map.of("namespace", "shop", "name", name, "replicas", 3)));
+    Response proposed = propose(task, scale(name, 3));
     String hash = proposed.jsonPath().getString("callHash");
     withTemporal("operator@laptop", c -> c.newUntypedWorkflowStub(task).terminate("runaway agent"));
 
@@ -312,12 +305,7 @@ class ClosedTaskTest {
   void reusedTaskIdIsJudgedByItsNewChain() throws Exception {
     String name = TestDeployments.ready(dev, "reused");
     String task = start();
-    Map<String, Object> read =
-        Map.of(
-            "tool",
-            "k8s.get",
-            "args",
-            Map.of("namespace", "shop", "kind", "Deployment", "name", name));
+    Map<String, Object> read = get(name);
     // The API now knows whose task this id is (the header of this chain).
     propose(task, read).then().statusCode(200);
     withTemporal(
@@ -376,21 +364,9 @@ class ClosedTaskTest {
                     ::run,
                 new TaskRequest(
                     "agent:incident-bot", "staging", "g", null, null, null, null, 100, null)));
-    Response write =
-        propose(
-            task,
-            Map.of(
-                "tool",
-                "k8s.scale",
-                "args",
-                Map.of("namespace", "shop", "name", name, "replicas", 3)));
+    Response write = propose(task, scale(name, 3));
     assertThat(write.statusCode()).as(write.asString()).isEqualTo(200);
-    Map<String, Object> read =
-        Map.of(
-            "tool",
-            "k8s.get",
-            "args",
-            Map.of("namespace", "shop", "kind", "Deployment", "name", name));
+    Map<String, Object> read = get(name);
     for (int i = 0; i < 30; i++) {
       Response r = propose(task, read);
       assertThat(r.statusCode()).as("read %d: %s", i, r.asString()).isEqualTo(200);
@@ -460,6 +436,19 @@ class ClosedTaskTest {
         .then()
         .statusCode(201);
     return id;
+  }
+
+  private static Map<String, Object> scale(String name, int replicas) {
+    return Map.of(
+        "tool",
+        "k8s.scale",
+        "args",
+        Map.of("namespace", "shop", "name", name, "replicas", replicas));
+  }
+
+  private static Map<String, Object> get(String name) {
+    return Map.of(
+        "tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", name));
   }
 
   private static Response propose(String task, Map<String, Object> call) {
