@@ -125,7 +125,7 @@ final class ApiDispatcher extends Dispatcher {
             () -> {
               ObjectTrees.meta(out).put("resourceVersion", Long.toString(store.resourceVersion()));
               ArrayNode a = out.putArray("items");
-              store.list(t, p.namespace()).stream().filter(s::matches).forEach(a::add);
+              store.list(t, p.namespace(), s::matches).forEach(a::add);
               return a;
             });
     return respond(200, out);
@@ -271,7 +271,7 @@ final class ApiDispatcher extends Dispatcher {
           ObjectNode out =
               ObjectTrees.object().put("kind", t.kind() + "List").put("apiVersion", t.apiVersion());
           ArrayNode items = out.putArray("items");
-          store.list(t, p.namespace()).stream().filter(s::matches).forEach(items::add);
+          store.list(t, p.namespace(), s::matches).forEach(items::add);
           if (!isDryRun(p, options) && !items.isEmpty()) {
             for (JsonNode o : items) {
               JsonNode m = o.path("metadata");

@@ -22,7 +22,11 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The simulated etcd: every object as JSON, one resourceVersion counter for all of them, and a
@@ -85,17 +89,27 @@ final class ObjectStore {
 
   /** Objects of a type, in one namespace or (namespace null) all, ordered by namespace/name. */
   List<ObjectNode> list(ResourceType t, String namespace) {
+    return list(t, namespace, o -> true);
+  }
+
+  /** The objects {@code keep} accepts; only those are copied (a selector usually keeps few). */
+  List<ObjectNode> list(ResourceType t, String namespace, Predicate<? super JsonNode> keep) {
     return locked(
         () -> {
-          String prefix =
-              t.group() + "/" + t.plural() + "/" + (namespace == null ? "" : namespace + "/");
           List<ObjectNode> out = new ArrayList<>();
-          objects
-              .subMap(prefix, prefix + Character.MAX_VALUE)
-              .values()
-              .forEach(v -> out.add(v.deepCopy()));
+          stored(t, namespace).filter(keep).forEach(v -> out.add(v.deepCopy()));
           return out;
         });
+  }
+
+  /** How many objects of a type each value of {@code by} has, without copying any. */
+  Map<String, Long> tally(ResourceType t, Function<? super JsonNode, String> by) {
+    return locked(() -> stored(t, null).collect(Collectors.groupingBy(by, Collectors.counting())));
+  }
+
+  private Stream<ObjectNode> stored(ResourceType t, String namespace) {
+    String prefix = t.group() + "/" + t.plural() + "/" + (namespace == null ? "" : namespace + "/");
+    return objects.subMap(prefix, prefix + Character.MAX_VALUE).values().stream();
   }
 
   /** Objects of a type in a namespace whose ownerReferences name {@code ownerUid}, by name. */

@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,23 +47,37 @@ final class WorkloadController implements AutoCloseable {
   private final Map<String, Map.Entry<String, Instant>> progress = new HashMap<>();
 
   /**
-   * A quiet cluster (the last tick changed nothing and nothing was written since) is walked again
-   * only every this many steps, as a real controller resyncs: each walk copies every object under
-   * the store's lock, which the API's requests then wait for. Time alone can still change a quiet
-   * cluster (a progress deadline passing), so it is not skipped for good.
+   * Every this many steps (at least once a second) a tick walks the whole cluster, as a real
+   * controller resyncs: time alone can change what a walk decides (a progress deadline passing, a
+   * node freeing up). The ticks between reconcile only what changed since.
    */
-  private static final int QUIET_RESYNC_STEPS = 10;
+  private final int fullWalkSteps;
+
+  /** Objects written since the controller last looked at them, and their owners (store lock). */
+  private final Set<Ref> changed = new LinkedHashSet<>();
 
   private ScheduledExecutorService executor;
   private long podCount;
-  private long quietAtVersion = -1;
-  private int quietSteps;
+  private int stepsSinceFullWalk;
+
+  /** The kinds that own what they control (through ownerReferences). */
+  private static final List<ResourceType> CONTROLLERS =
+      List.of(
+          ResourceType.REPLICASET,
+          ResourceType.DEPLOYMENT,
+          ResourceType.STATEFULSET,
+          ResourceType.DAEMONSET);
+
+  /** An object the controller reconciles, by where the store keeps it. */
+  private record Ref(ResourceType type, String namespace, String name) {}
 
   WorkloadController(ObjectStore store, Duration step, double deadlineScale, Clock clock) {
     this.store = store;
     this.step = step;
     this.deadlineScale = deadlineScale;
     this.clock = clock;
+    this.fullWalkSteps = (int) Math.max(1, 1000 / Math.max(1, step.toMillis()));
+    store.addListener(this::noteChange);
   }
 
   /** Namespaces every cluster has, and Ready nodes node-1..node-N. */
@@ -142,12 +158,12 @@ final class WorkloadController implements AutoCloseable {
 
   private void tickLogged() {
     try {
-      long version = store.resourceVersion();
-      if (version == quietAtVersion && ++quietSteps < QUIET_RESYNC_STEPS) {
-        return;
+      if (++stepsSinceFullWalk >= fullWalkSteps) {
+        stepsSinceFullWalk = 0;
+        tick();
+      } else {
+        tickChanged();
       }
-      quietSteps = 0;
-      quietAtVersion = tick() ? -1 : store.resourceVersion();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "simulated controller tick failed", e);
     }
@@ -157,47 +173,93 @@ final class WorkloadController implements AutoCloseable {
   boolean tick() {
     return store.locked(
         () -> {
-          boolean changed = advancePods();
+          changed.clear();
+          Map<String, String> nodeIps = nodeIps();
+          boolean changedAny = false;
+          for (ObjectNode pod : store.list(ResourceType.POD, null)) {
+            changedAny |= advancePod(pod, nodeIps);
+          }
           for (ObjectNode rs : store.list(ResourceType.REPLICASET, null)) {
-            changed |= reconcileReplicaSet(rs);
+            changedAny |= reconcileReplicaSet(rs);
           }
           for (ObjectNode d : store.list(ResourceType.DEPLOYMENT, null)) {
-            changed |= reconcileDeployment(d);
+            changedAny |= reconcileDeployment(d);
           }
           for (ObjectNode s : store.list(ResourceType.STATEFULSET, null)) {
-            changed |= reconcileStatefulSet(s);
+            changedAny |= reconcileStatefulSet(s);
           }
           for (ObjectNode ds : store.list(ResourceType.DAEMONSET, null)) {
-            changed |= reconcileDaemonSet(ds);
+            changedAny |= reconcileDaemonSet(ds);
           }
-          return changed;
+          return changedAny;
         });
+  }
+
+  /**
+   * The same step over only what was written since it last looked, in the same order: a pod's
+   * change reaches its ReplicaSet and that one's Deployment within the step, as in a full walk.
+   */
+  private void tickChanged() {
+    store.locked(
+        () -> {
+          if (changed.isEmpty()) {
+            return;
+          }
+          List<ObjectNode> pods = take(ResourceType.POD);
+          Map<String, String> nodeIps = pods.isEmpty() ? Map.of() : nodeIps();
+          pods.forEach(pod -> advancePod(pod, nodeIps));
+          take(ResourceType.REPLICASET).forEach(this::reconcileReplicaSet);
+          take(ResourceType.DEPLOYMENT).forEach(this::reconcileDeployment);
+          take(ResourceType.STATEFULSET).forEach(this::reconcileStatefulSet);
+          take(ResourceType.DAEMONSET).forEach(this::reconcileDaemonSet);
+        });
+  }
+
+  /** Called under the store's lock for every write: the object and its owners need a look. */
+  private void noteChange(ObjectStore.Event e) {
+    JsonNode meta = e.object().path("metadata");
+    String ns = meta.path("namespace").asText(null);
+    changed.add(new Ref(e.resourceType(), ns, meta.path("name").asText()));
+    for (JsonNode owner : meta.path("ownerReferences")) {
+      CONTROLLERS.stream()
+          .filter(t -> t.kind().equals(owner.path("kind").asText()))
+          .findFirst()
+          .ifPresent(t -> changed.add(new Ref(t, ns, owner.path("name").asText())));
+    }
+  }
+
+  /** The changed objects of one type as they are now (deleted ones are gone), no longer marked. */
+  private List<ObjectNode> take(ResourceType t) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (Iterator<Ref> it = changed.iterator(); it.hasNext(); ) {
+      Ref r = it.next();
+      if (r.type().equals(t)) {
+        it.remove();
+        store.get(t, r.namespace(), r.name()).ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
   // ---- pods ----
 
-  private boolean advancePods() {
-    boolean changed = false;
-    Map<String, String> nodeIps = nodeIps();
-    for (ObjectNode pod : store.list(ResourceType.POD, null)) {
-      ObjectNode next = pod.deepCopy();
-      ObjectNode spec = ObjectTrees.child(next, "spec");
-      if (!spec.hasNonNull("nodeName")) {
-        Optional<String> node = pickNode();
-        if (node.isEmpty()) {
-          continue;
-        }
-        spec.put("nodeName", node.get());
+  private boolean advancePod(ObjectNode pod, Map<String, String> nodeIps) {
+    ObjectNode next = pod.deepCopy();
+    ObjectNode spec = ObjectTrees.child(next, "spec");
+    if (!spec.hasNonNull("nodeName")) {
+      Optional<String> node = pickNode();
+      if (node.isEmpty()) {
+        return false;
       }
-      String ip = pod.path("status").path("podIP").asText(null);
-      FailureInjection.advance(
-          next,
-          nodeIps.getOrDefault(spec.path("nodeName").asText(), "10.0.0.10"),
-          ip != null ? ip : nextPodIp(),
-          store.now());
-      changed |= save(ResourceType.POD, pod, next);
+      spec.put("nodeName", node.get());
     }
-    return changed;
+    String ip = pod.path("status").path("podIP").asText(null);
+    FailureInjection.advance(
+        next,
+        nodeIps.getOrDefault(spec.path("nodeName").asText(), "10.0.0.10"),
+        ip != null ? ip : nextPodIp(),
+        store.now());
+    return save(ResourceType.POD, pod, next);
   }
 
   private ObjectNode newPod(
@@ -764,14 +826,14 @@ final class WorkloadController implements AutoCloseable {
 
   /** The schedulable node with the fewest pods. */
   private Optional<String> pickNode() {
-    Map<String, Integer> load = new TreeMap<>();
+    Map<String, Long> pods =
+        store.tally(ResourceType.POD, p -> p.path("spec").path("nodeName").asText());
+    Map<String, Long> load = new TreeMap<>();
     for (ObjectNode n : store.list(ResourceType.NODE, null)) {
       if (!n.path("spec").path("unschedulable").asBoolean(false)) {
-        load.put(n.path("metadata").path("name").asText(), 0);
+        String name = n.path("metadata").path("name").asText();
+        load.put(name, pods.getOrDefault(name, 0L));
       }
-    }
-    for (ObjectNode p : store.list(ResourceType.POD, null)) {
-      load.computeIfPresent(p.path("spec").path("nodeName").asText(), (k, v) -> v + 1);
     }
     return load.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
   }
