@@ -10,13 +10,19 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.interlock.activities.tools.ToolException;
 import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.FailureType;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A Kubernetes kind the catalog knows, with its typed model class. */
 public record Kind(
     String name, String apiVersion, Class<? extends HasMetadata> type, boolean namespaced) {
 
   private static final Escaper SEGMENT = UrlEscapers.urlPathSegmentEscaper();
+
+  /** fabric8 derives a plural with regular expressions on every call; each path needs one. */
+  private static final Map<Class<?>, String> PLURALS = new ConcurrentHashMap<>();
+
   private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
 
   /** Deployments, StatefulSets and DaemonSets: things with a rollout. */
@@ -45,7 +51,7 @@ public record Kind(
     return base
         + ns
         + "/"
-        + HasMetadata.getPlural(type)
+        + PLURALS.computeIfAbsent(type, HasMetadata::getPlural)
         + (name == null ? "" : "/" + segment(name));
   }
 

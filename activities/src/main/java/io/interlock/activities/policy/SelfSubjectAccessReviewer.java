@@ -1,12 +1,18 @@
 package io.interlock.activities.policy;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.interlock.activities.k8s.ApiRequests;
+import io.interlock.activities.k8s.Json;
 
-/** {@link AccessReview} through a SelfSubjectAccessReview with the environment's own client. */
+/**
+ * {@link AccessReview} through a SelfSubjectAccessReview with the environment's own client, sent
+ * and read as JSON (every write's policy check asks one; the typed model cost more than the call).
+ */
 public final class SelfSubjectAccessReviewer implements AccessReview {
+  private static final String PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
   private final KubernetesClient client;
 
   public SelfSubjectAccessReviewer(KubernetesClient client) {
@@ -15,36 +21,41 @@ public final class SelfSubjectAccessReviewer implements AccessReview {
 
   @Override
   public AccessVerdict review(AccessRequest r) {
-    SelfSubjectAccessReview review =
-        new SelfSubjectAccessReviewBuilder()
-            .withNewSpec()
-            .withResourceAttributes(
-                new ResourceAttributesBuilder()
-                    .withVerb(r.verb())
-                    .withGroup(r.group())
-                    .withResource(r.resource())
-                    .withSubresource(r.subresource())
-                    .withNamespace(r.namespace())
-                    .withName(r.name())
-                    .build())
-            .endSpec()
-            .build();
-    SelfSubjectAccessReview answer =
-        client.authorization().v1().selfSubjectAccessReview().create(review);
-    if (answer == null || answer.getStatus() == null) {
+    ObjectNode review =
+        Json.object()
+            .put("apiVersion", "authorization.k8s.io/v1")
+            .put("kind", "SelfSubjectAccessReview");
+    ObjectNode attributes = review.putObject("spec").putObject("resourceAttributes");
+    putIfSet(attributes, "verb", r.verb());
+    putIfSet(attributes, "group", r.group());
+    putIfSet(attributes, "resource", r.resource());
+    putIfSet(attributes, "subresource", r.subresource());
+    putIfSet(attributes, "namespace", r.namespace());
+    putIfSet(attributes, "name", r.name());
+    JsonNode status =
+        ApiRequests.send(client, "POST", PATH, "application/json", review.toString())
+            .path("status");
+    if (!status.isObject()) {
       // No status is no permission: fail closed.
       return new AccessVerdict(false, "the cluster returned no access review status");
     }
     boolean allowed =
-        Boolean.TRUE.equals(answer.getStatus().getAllowed())
-            && !Boolean.TRUE.equals(answer.getStatus().getDenied());
-    String reason = answer.getStatus().getReason();
-    if (answer.getStatus().getEvaluationError() != null) {
-      reason =
-          (reason == null ? "" : reason + "; ")
-              + "evaluation error: "
-              + answer.getStatus().getEvaluationError();
+        status.path("allowed").asBoolean(false) && !status.path("denied").asBoolean(false);
+    String reason = textOrNull(status, "reason");
+    String error = textOrNull(status, "evaluationError");
+    if (error != null) {
+      reason = (reason == null ? "" : reason + "; ") + "evaluation error: " + error;
     }
     return new AccessVerdict(allowed, reason);
+  }
+
+  private static String textOrNull(JsonNode o, String field) {
+    return o.hasNonNull(field) ? o.get(field).asText() : null;
+  }
+
+  private static void putIfSet(ObjectNode o, String field, String value) {
+    if (value != null) {
+      o.put(field, value);
+    }
   }
 }

@@ -31,7 +31,7 @@ public final class EnvironmentLockClient {
    *     expiry)
    */
   public LockState lock(String environment, String who, String why, Instant until) {
-    reclaim(environment);
+    holder(environment); // a squatter on the lock id goes first
     EnvironmentLock stub = startingStub(environment);
     LockRequest request = new LockRequest(who, why, until == null ? null : until.toString());
     return WorkflowClient.executeUpdateWithStart(
@@ -43,7 +43,7 @@ public final class EnvironmentLockClient {
 
   /** Clears the lock of {@code environment}; harmless when it is not locked. */
   public LockState unlock(String environment, String who, String why) {
-    reclaim(environment);
+    holder(environment); // a squatter on the lock id goes first
     EnvironmentLock stub = startingStub(environment);
     return WorkflowClient.executeUpdateWithStart(
         stub::unlock,
@@ -53,11 +53,13 @@ public final class EnvironmentLockClient {
   }
 
   /**
-   * The lock as its workflow holds it; an environment never locked has no workflow and is unlocked.
+   * The lock as its workflow holds it; an environment never locked has no workflow and is unlocked
+   * (one describe says so: every policy check reads the lock, so a lock-free environment costs that
+   * one call, not a query that fails after it).
    */
   public LockState read(String environment) {
     try {
-      if (reclaim(environment)) {
+      if (holder(environment) != Holder.OURS) {
         return LockState.unlocked(environment);
       }
       return untyped(environment).query("state", LockState.class);
@@ -76,18 +78,25 @@ public final class EnvironmentLockClient {
     }
   }
 
+  /** Who holds the lock id: nobody, the lock workflow, or a squatter that was just removed. */
+  private enum Holder {
+    NONE,
+    OURS,
+    RECLAIMED
+  }
+
   /**
    * Any client in the namespace can start a workflow under {@code env-lock-<E>} before the real
    * lock workflow exists. Such a squatter is not a lock: it is terminated and the environment reads
-   * as unlocked (the id was free, so no lock was ever set). Returns true when one was removed.
+   * as unlocked (the id was free, so no lock was ever set).
    */
-  private boolean reclaim(String environment) {
+  private Holder holder(String environment) {
     WorkflowStub stub = untyped(environment);
     io.temporal.client.WorkflowExecutionDescription d;
     try {
       d = stub.describe();
     } catch (WorkflowNotFoundException e) {
-      return false;
+      return Holder.NONE;
     }
     var info = d.getWorkflowExecutionInfo();
     boolean running =
@@ -97,7 +106,7 @@ public final class EnvironmentLockClient {
         EnvironmentLock.TYPE.equals(info.getType().getName())
             && EnvironmentLock.TASK_QUEUE.equals(info.getTaskQueue());
     if (ours) {
-      return false;
+      return Holder.OURS;
     }
     if (running) {
       client
@@ -113,7 +122,7 @@ public final class EnvironmentLockClient {
                   + " took the lock id "
                   + EnvironmentLock.workflowId(environment));
     }
-    return true;
+    return Holder.RECLAIMED;
   }
 
   private WorkflowStub untyped(String environment) {
