@@ -78,6 +78,20 @@ public final class DevServer implements AutoCloseable {
     return rssMiB(process.pid());
   }
 
+  /** CPU time the server has used so far, in ms (its own threads, not its children's). */
+  public long cpuMillis() {
+    return cpuMillis(process.toHandle());
+  }
+
+  /** CPU time the processes the server started (the simulated cluster) have used so far, in ms. */
+  public long childrenCpuMillis() {
+    return process.descendants().mapToLong(DevServer::cpuMillis).sum();
+  }
+
+  static long cpuMillis(ProcessHandle p) {
+    return p.info().totalCpuDuration().map(d -> d.toMillis()).orElse(0L);
+  }
+
   /** Resident set size of a process in MiB (Linux /proc), or -1 where unknown. */
   static double rssMiB(long pid) {
     try {

@@ -50,6 +50,11 @@ public final class TemporalDevServer implements AutoCloseable {
     return options;
   }
 
+  /** CPU time the Temporal server has used so far, in ms. */
+  public long cpuMillis() {
+    return DevServer.cpuMillis(process.toHandle());
+  }
+
   /** Resident set size of the Temporal process in MiB, or -1 where unknown. */
   public double rssMiB() {
     return DevServer.rssMiB(process.pid());

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The engine's figures in one run against the real dev server, each beside a baseline measured in
@@ -56,6 +57,9 @@ public final class EngineBenchmark {
     System.out.println("  " + line);
     table.add(line);
   }
+
+  /** CPU used so far by the processes under test (set once they run). */
+  private Supplier<CpuUse> cpu;
 
   private EngineBenchmark(Api api, KubernetesClient k8s, Path kubeconfig, Options o) {
     this.api = api;
@@ -92,11 +96,13 @@ public final class EngineBenchmark {
                         Files.readString(dir.resolve("server").resolve("kubeconfig"))))
                 .build()) {
       Api api = new Api(http, server.base);
-      new EngineBenchmark(api, k8s, dir.resolve("server").resolve("kubeconfig"), o).run(server);
+      new EngineBenchmark(api, k8s, dir.resolve("server").resolve("kubeconfig"), o)
+          .run(server, temporal);
     }
   }
 
-  private void run(DevServer server) throws Exception {
+  private void run(DevServer server, TemporalDevServer temporal) throws Exception {
+    this.cpu = () -> CpuUse.now(server, temporal);
     if (o.phases.contains("reads")) {
       reads();
     }
@@ -229,6 +235,9 @@ public final class EngineBenchmark {
     return ask;
   }
 
+  /** Deployments the write warm-up cycles over. */
+  private static final int WARM_DEPLOYMENTS = 40;
+
   /**
    * One write at a time: propose until it waits, then approval until the API server has it, seen by
    * a watch (a GET loop would load the same 2 cores the engine runs on).
@@ -262,24 +271,30 @@ public final class EngineBenchmark {
   }
 
   /**
-   * Untimed gated writes, each on its own Deployment, approved one after another and all settled
-   * before the timed ones start: a running server has compiled its write path long before.
+   * Untimed gated writes before the timed ones start: a running server has compiled its write path
+   * long before (in-process, a scale's preview and Execute reach their steady time only after some
+   * 400 calls). They run in rounds over at most {@link #WARM_DEPLOYMENTS} Deployments, one write
+   * per Deployment per round, each round settled before the next changes the same objects again.
    */
   private void warmUpWrites() throws Exception {
-    List<String> names = readyDeployments("warm-", o.writeWarmup);
-    List<String[]> steps = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      String task = start("bench-warm-" + i);
-      JsonNode step = api.post(Api.AGENT, "/api/tasks/" + task + "/steps", scale(names.get(i), 2));
-      require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
-      api.post(
-          Api.APPROVER,
-          "/api/tasks/" + task + "/steps/" + step.path("stepId").asText() + "/approve",
-          Map.of("callHash", step.path("callHash").asText()));
-      steps.add(new String[] {task, step.path("stepId").asText()});
-    }
-    for (String[] s : steps) {
-      awaitFinal(s[0], s[1]);
+    List<String> names = readyDeployments("warm-", Math.min(WARM_DEPLOYMENTS, o.writeWarmup));
+    for (int done = 0, round = 0; done < o.writeWarmup; round++) {
+      List<String[]> steps = new ArrayList<>();
+      for (int i = 0; i < names.size() && done < o.writeWarmup; i++, done++) {
+        String task = start("bench-warm-" + done);
+        JsonNode step =
+            api.post(
+                Api.AGENT, "/api/tasks/" + task + "/steps", scale(names.get(i), 2 + round % 2));
+        require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
+        api.post(
+            Api.APPROVER,
+            "/api/tasks/" + task + "/steps/" + step.path("stepId").asText() + "/approve",
+            Map.of("callHash", step.path("callHash").asText()));
+        steps.add(new String[] {task, step.path("stepId").asText()});
+      }
+      for (String[] s : steps) {
+        awaitFinal(s[0], s[1]);
+      }
     }
   }
 
@@ -313,6 +328,7 @@ public final class EngineBenchmark {
     readyDeployments("t-", o.tasks);
     String[] stepIds = new String[o.tasks];
     String[] hashes = new String[o.tasks];
+    CpuUse c0 = cpu.get();
     long t0 = System.nanoTime();
     parallel(
         o.tasks,
@@ -324,8 +340,10 @@ public final class EngineBenchmark {
           hashes[i] = step.path("callHash").asText();
         });
     double toWaiting = o.tasks / secs(t0);
+    CpuUse waitingCpu = cpu.get().since(c0);
     Ceiling.Shape k = activitiesUntilWaiting("bench-t-0");
     double ceiling = ceiling(k);
+    CpuUse c1 = cpu.get();
     long t1 = System.nanoTime();
     parallel(
         o.tasks,
@@ -338,6 +356,7 @@ public final class EngineBenchmark {
           require(done, "VERIFIED".equals(done.path("state").asText()));
         });
     double toVerified = o.tasks / secs(t1);
+    CpuUse verifiedCpu = cpu.get().since(c1);
     figure(
         String.format(
             Locale.ROOT,
@@ -356,6 +375,8 @@ public final class EngineBenchmark {
             toVerified,
             o.rolloutStep,
             o.verifyPoll));
+    figure("  start -> AWAITING_APPROVAL: " + waitingCpu.perTask(o.tasks));
+    figure("  approve -> VERIFIED: " + verifiedCpu.perTask(o.tasks));
   }
 
   /** The audit report of a task of N reads against one of N/10, both finished. */
@@ -589,7 +610,7 @@ public final class EngineBenchmark {
     int writes = 30;
 
     /** Untimed gated writes before the timed ones, as the reads have 20: the JIT's first pass. */
-    int writeWarmup = 60;
+    int writeWarmup = 400;
 
     int tasks = 200;
     int concurrency = 50;
