@@ -67,6 +67,9 @@ public class WebhookNotifier implements ApprovalNotifier {
 
   @Override
   public void awaitingApproval(PendingApproval pending) {
+    if (url.isEmpty()) {
+      return; // no webhook: nothing to build (every gated write passes here)
+    }
     post(
         SlackMessage.awaitingApproval(pending, publicUrl),
         pending.taskId() + "/" + pending.stepId());
@@ -74,7 +77,7 @@ public class WebhookNotifier implements ApprovalNotifier {
 
   @Override
   public void settled(String taskId, String stepId, String state) {
-    if (settled) {
+    if (settled && url.isPresent()) {
       post(SlackMessage.settled(taskId, stepId, state, publicUrl), taskId + "/" + stepId);
     }
   }
