@@ -135,7 +135,7 @@ final class WorkloadController implements AutoCloseable {
               return t;
             });
     executor.scheduleWithFixedDelay(
-        this::tickLogged, step.toMillis(), step.toMillis(), TimeUnit.MILLISECONDS);
+        this::stepLogged, step.toMillis(), step.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -156,16 +156,21 @@ final class WorkloadController implements AutoCloseable {
     store.put(o);
   }
 
-  private void tickLogged() {
+  private void stepLogged() {
     try {
-      if (++stepsSinceFullWalk >= fullWalkSteps) {
-        stepsSinceFullWalk = 0;
-        tick();
-      } else {
-        tickChanged();
-      }
+      step();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "simulated controller tick failed", e);
+    }
+  }
+
+  /** One scheduled step: a full walk when one is due, else what changed since the last step. */
+  void step() {
+    if (++stepsSinceFullWalk >= fullWalkSteps) {
+      stepsSinceFullWalk = 0;
+      tick();
+    } else {
+      tickChanged();
     }
   }
 

@@ -502,4 +502,39 @@ class WorkloadControllerTest {
     }
     return ps.get(0).getStatus().getContainerStatuses().get(0);
   }
+
+  @Test
+  @DisplayName(
+      "between full walks, a step reconciles what was written and its owners: a scale rolls out without one")
+  void stepsBetweenFullWalksFollowWrites() {
+    ObjectStore store = new ObjectStore(java.time.Clock.systemUTC());
+    // A 10 ms step walks the whole cluster every 100 steps; the 30 below are all incremental.
+    WorkloadController controller =
+        new WorkloadController(store, Duration.ofMillis(10), 1.0, java.time.Clock.systemUTC());
+    controller.seedBaseline(2);
+    store.put(ObjectTrees.MAPPER.valueToTree(deployment("steps", "nginx", 1)));
+    controller.settle(50);
+    assertThat(readyReplicas(store, "steps")).isEqualTo(1);
+
+    var scaled = store.get(ResourceType.DEPLOYMENT, "default", "steps").orElseThrow();
+    ObjectTrees.child(scaled, "spec").put("replicas", 3);
+    store.put(scaled);
+    for (int i = 0; i < 30; i++) {
+      controller.step();
+    }
+
+    // The pods, their ReplicaSet and the Deployment's status all moved on incremental steps.
+    assertThat(readyReplicas(store, "steps")).isEqualTo(3);
+    assertThat(store.list(ResourceType.POD, "default", p -> FailureInjection.isReady(p)))
+        .hasSize(3);
+  }
+
+  private static int readyReplicas(ObjectStore store, String name) {
+    return store
+        .get(ResourceType.DEPLOYMENT, "default", name)
+        .orElseThrow()
+        .path("status")
+        .path("readyReplicas")
+        .asInt(0);
+  }
 }
