@@ -60,13 +60,13 @@ final class WorkloadController implements AutoCloseable {
   private long podCount;
   private int stepsSinceFullWalk;
 
-  /** The kinds that own what they control (through ownerReferences). */
-  private static final List<ResourceType> CONTROLLERS =
-      List.of(
-          ResourceType.REPLICASET,
-          ResourceType.DEPLOYMENT,
-          ResourceType.STATEFULSET,
-          ResourceType.DAEMONSET);
+  /** The kinds that own what they control (through ownerReferences), by kind. */
+  private static final Map<String, ResourceType> CONTROLLERS =
+      Map.of(
+          ResourceType.REPLICASET.kind(), ResourceType.REPLICASET,
+          ResourceType.DEPLOYMENT.kind(), ResourceType.DEPLOYMENT,
+          ResourceType.STATEFULSET.kind(), ResourceType.STATEFULSET,
+          ResourceType.DAEMONSET.kind(), ResourceType.DAEMONSET);
 
   /** An object the controller reconciles, by where the store keeps it. */
   private record Ref(ResourceType type, String namespace, String name) {}
@@ -226,10 +226,10 @@ final class WorkloadController implements AutoCloseable {
     String ns = meta.path("namespace").asText(null);
     changed.add(new Ref(e.resourceType(), ns, meta.path("name").asText()));
     for (JsonNode owner : meta.path("ownerReferences")) {
-      CONTROLLERS.stream()
-          .filter(t -> t.kind().equals(owner.path("kind").asText()))
-          .findFirst()
-          .ifPresent(t -> changed.add(new Ref(t, ns, owner.path("name").asText())));
+      ResourceType t = CONTROLLERS.get(owner.path("kind").asText());
+      if (t != null) {
+        changed.add(new Ref(t, ns, owner.path("name").asText()));
+      }
     }
   }
 

@@ -33,7 +33,7 @@ public final class SelfSubjectAccessReviewer implements AccessReview {
     putIfSet(attributes, "namespace", r.namespace());
     putIfSet(attributes, "name", r.name());
     JsonNode status =
-        ApiRequests.send(client, "POST", PATH, "application/json", review.toString())
+        ApiRequests.send(client, "POST", PATH, "application/json", Json.text(review))
             .path("status");
     if (!status.isObject()) {
       // No status is no permission: fail closed.

@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The engine's figures in one run against the real dev server, each beside a baseline measured in
@@ -58,14 +57,24 @@ public final class EngineBenchmark {
     table.add(line);
   }
 
-  /** CPU used so far by the processes under test (set once they run). */
-  private Supplier<CpuUse> cpu;
+  /** The processes under test: the server (with the simulated cluster), Temporal when apart. */
+  private final DevServer server;
 
-  private EngineBenchmark(Api api, KubernetesClient k8s, Path kubeconfig, Options o) {
+  private final TemporalDevServer temporal;
+
+  private EngineBenchmark(
+      Api api,
+      KubernetesClient k8s,
+      Path kubeconfig,
+      Options o,
+      DevServer server,
+      TemporalDevServer temporal) {
     this.api = api;
     this.k8s = k8s;
     this.kubeconfig = kubeconfig;
     this.o = o;
+    this.server = server;
+    this.temporal = temporal;
   }
 
   public static void main(String[] args) throws Exception {
@@ -96,13 +105,13 @@ public final class EngineBenchmark {
                         Files.readString(dir.resolve("server").resolve("kubeconfig"))))
                 .build()) {
       Api api = new Api(http, server.base);
-      new EngineBenchmark(api, k8s, dir.resolve("server").resolve("kubeconfig"), o)
-          .run(server, temporal);
+      new EngineBenchmark(
+              api, k8s, dir.resolve("server").resolve("kubeconfig"), o, server, temporal)
+          .run();
     }
   }
 
-  private void run(DevServer server, TemporalDevServer temporal) throws Exception {
-    this.cpu = () -> CpuUse.now(server, temporal);
+  private void run() throws Exception {
     if (o.phases.contains("reads")) {
       reads();
     }
@@ -328,7 +337,7 @@ public final class EngineBenchmark {
     readyDeployments("t-", o.tasks);
     String[] stepIds = new String[o.tasks];
     String[] hashes = new String[o.tasks];
-    CpuUse c0 = cpu.get();
+    CpuUse c0 = CpuUse.now(server, temporal);
     long t0 = System.nanoTime();
     parallel(
         o.tasks,
@@ -340,10 +349,10 @@ public final class EngineBenchmark {
           hashes[i] = step.path("callHash").asText();
         });
     double toWaiting = o.tasks / secs(t0);
-    CpuUse waitingCpu = cpu.get().since(c0);
+    CpuUse waitingCpu = CpuUse.now(server, temporal).since(c0);
     Ceiling.Shape k = activitiesUntilWaiting("bench-t-0");
     double ceiling = ceiling(k);
-    CpuUse c1 = cpu.get();
+    CpuUse c1 = CpuUse.now(server, temporal);
     long t1 = System.nanoTime();
     parallel(
         o.tasks,
@@ -356,7 +365,7 @@ public final class EngineBenchmark {
           require(done, "VERIFIED".equals(done.path("state").asText()));
         });
     double toVerified = o.tasks / secs(t1);
-    CpuUse verifiedCpu = cpu.get().since(c1);
+    CpuUse verifiedCpu = CpuUse.now(server, temporal).since(c1);
     figure(
         String.format(
             Locale.ROOT,

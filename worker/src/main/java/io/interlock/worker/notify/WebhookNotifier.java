@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,18 +68,22 @@ public class WebhookNotifier implements ApprovalNotifier {
 
   @Override
   public void awaitingApproval(PendingApproval pending) {
-    if (url.isEmpty()) {
-      return; // no webhook: nothing to build (every gated write passes here)
-    }
-    post(
-        SlackMessage.awaitingApproval(pending, publicUrl),
+    send(
+        () -> SlackMessage.awaitingApproval(pending, publicUrl),
         pending.taskId() + "/" + pending.stepId());
   }
 
   @Override
   public void settled(String taskId, String stepId, String state) {
-    if (settled && url.isPresent()) {
-      post(SlackMessage.settled(taskId, stepId, state, publicUrl), taskId + "/" + stepId);
+    if (settled) {
+      send(() -> SlackMessage.settled(taskId, stepId, state, publicUrl), taskId + "/" + stepId);
+    }
+  }
+
+  /** Builds the message only when there is a webhook to post it to (every gated write asks). */
+  private void send(Supplier<ObjectNode> body, String what) {
+    if (url.isPresent()) {
+      post(body.get(), what);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.commands.TaskRequest;
+import io.interlock.worker.ToolCalls;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
@@ -58,7 +59,7 @@ class ClosedTaskTest {
   void terminatedTaskIsGone() throws Exception {
     String name = TestDeployments.ready(dev, "gone");
     String task = start();
-    Response proposed = propose(task, scale(name, 3));
+    Response proposed = propose(task, ToolCalls.scale("shop", name, 3));
     String hash = proposed.jsonPath().getString("callHash");
     withTemporal("operator@laptop", c -> c.newUntypedWorkflowStub(task).terminate("runaway agent"));
 
@@ -305,7 +306,7 @@ class ClosedTaskTest {
   void reusedTaskIdIsJudgedByItsNewChain() throws Exception {
     String name = TestDeployments.ready(dev, "reused");
     String task = start();
-    Map<String, Object> read = get(name);
+    Map<String, Object> read = ToolCalls.getDeployment("shop", name);
     // The API now knows whose task this id is (the header of this chain).
     propose(task, read).then().statusCode(200);
     withTemporal(
@@ -364,9 +365,9 @@ class ClosedTaskTest {
                     ::run,
                 new TaskRequest(
                     "agent:incident-bot", "staging", "g", null, null, null, null, 100, null)));
-    Response write = propose(task, scale(name, 3));
+    Response write = propose(task, ToolCalls.scale("shop", name, 3));
     assertThat(write.statusCode()).as(write.asString()).isEqualTo(200);
-    Map<String, Object> read = get(name);
+    Map<String, Object> read = ToolCalls.getDeployment("shop", name);
     for (int i = 0; i < 30; i++) {
       Response r = propose(task, read);
       assertThat(r.statusCode()).as("read %d: %s", i, r.asString()).isEqualTo(200);
@@ -436,19 +437,6 @@ class ClosedTaskTest {
         .then()
         .statusCode(201);
     return id;
-  }
-
-  private static Map<String, Object> scale(String name, int replicas) {
-    return Map.of(
-        "tool",
-        "k8s.scale",
-        "args",
-        Map.of("namespace", "shop", "name", name, "replicas", replicas));
-  }
-
-  private static Map<String, Object> get(String name) {
-    return Map.of(
-        "tool", "k8s.get", "args", Map.of("namespace", "shop", "kind", "Deployment", "name", name));
   }
 
   private static Response propose(String task, Map<String, Object> call) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.interlock.worker.ToolCalls;
 import io.interlock.worker.audit.HashChain;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
@@ -212,7 +213,10 @@ class RealTemporalCliTest {
                 "historyLimit",
                 100,
                 "steps",
-                java.util.List.of(scale(name, 3), scale(name, 4), scale(name, 5))));
+                java.util.List.of(
+                    ToolCalls.scale("shop", name, 3),
+                    ToolCalls.scale("shop", name, 4),
+                    ToolCalls.scale("shop", name, 5))));
     temporal
         .run(
             "workflow",
@@ -326,14 +330,6 @@ class RealTemporalCliTest {
     assertThat(taskRecord(JSON.readTree(gap.out)).path("missingAuditSeq").size()).isPositive();
     // A task id next to the files used to swallow a file silently; now it is a usage error.
     assertThat(cli("audit", task, "--history", files.get(0)).code).isEqualTo(2);
-  }
-
-  private static Map<String, Object> scale(String name, int replicas) {
-    return Map.of(
-        "tool",
-        "k8s.scale",
-        "args",
-        Map.of("namespace", "shop", "name", name, "replicas", replicas));
   }
 
   private static JsonNode restStep(String task, String step) {
