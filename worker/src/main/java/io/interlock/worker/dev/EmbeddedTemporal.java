@@ -18,6 +18,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
   public EmbeddedTemporal(int port) {
     this.server = TestServer.createServer(true);
     try {
+      TimerLockLedger.install(server);
       this.proxy = new LoopbackGrpcProxy(server.getChannel(), HOST, port);
     } catch (RuntimeException e) {
       server.close();
@@ -32,6 +33,10 @@ public final class EmbeddedTemporal implements AutoCloseable {
   /** The server's in-process channel: no socket, no proxy, for this JVM's own clients. */
   public ManagedChannel channel() {
     return server.getChannel();
+  }
+
+  TestServer.InProcessTestServer server() {
+    return server;
   }
 
   public int port() {
