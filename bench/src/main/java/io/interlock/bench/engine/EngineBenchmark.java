@@ -132,8 +132,12 @@ public final class EngineBenchmark {
   /** Engine reads against the same object read directly and by kubectl. */
   private void reads() throws Exception {
     // Each path (engine, direct GET, the floor) first runs untimed on its own task or workflow.
-    String warm = start("bench-reads-warmup");
     for (int i = 0; i < o.readWarmup; i++) {
+      // A task takes 500 steps at most.
+      String warm = "bench-reads-warmup-" + i / 400;
+      if (i % 400 == 0) {
+        start(warm);
+      }
       api.post(Api.AGENT, "/api/tasks/" + warm + "/steps", READ);
     }
     String task = start("bench-reads");
@@ -307,6 +311,32 @@ public final class EngineBenchmark {
     }
   }
 
+  /**
+   * Untimed tasks along the timed path (start, propose, approve, VERIFIED) at the same concurrency,
+   * on their own Deployments: the JIT's pass over the task path, as the writes have theirs.
+   */
+  private void warmUpTasks() throws Exception {
+    List<String> names = readyDeployments("tw-", Math.min(o.tasks, o.taskWarmup));
+    for (int done = 0, round = 0; done < o.taskWarmup; done += names.size(), round++) {
+      int r = round;
+      parallel(
+          Math.min(names.size(), o.taskWarmup - done),
+          i -> {
+            String task = start("bench-tw-" + r + "-" + i);
+            JsonNode step =
+                api.post(
+                    Api.AGENT, "/api/tasks/" + task + "/steps", scale(names.get(i), 2 + r % 2));
+            require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
+            String stepId = step.path("stepId").asText();
+            api.post(
+                Api.APPROVER,
+                "/api/tasks/" + task + "/steps/" + stepId + "/approve",
+                Map.of("callHash", step.path("callHash").asText()));
+            awaitFinal(task, stepId);
+          });
+    }
+  }
+
   /** N new one-replica Deployments in shop, named prefix0..prefixN-1, once each is ready. */
   private List<String> readyDeployments(String prefix, int n) {
     List<String> names = new ArrayList<>();
@@ -334,6 +364,7 @@ public final class EngineBenchmark {
    * Deployment; the ceiling is a workflow with as many activities as the engine's path took.
    */
   private void throughput() throws Exception {
+    warmUpTasks();
     readyDeployments("t-", o.tasks);
     String[] stepIds = new String[o.tasks];
     String[] hashes = new String[o.tasks];
@@ -481,23 +512,29 @@ public final class EngineBenchmark {
     try (Temporal t = Temporal.connect(api)) {
       WorkerFactory factory = Ceiling.worker(t.client);
       try {
+        // As many untimed first, as the engine's path had.
+        ceilingRuns(t, k, o.taskWarmup);
         long t0 = System.nanoTime();
-        parallel(
-            o.tasks,
-            i ->
-                t.client
-                    .newWorkflowStub(
-                        Ceiling.Run.class,
-                        WorkflowOptions.newBuilder()
-                            .setTaskQueue(Ceiling.QUEUE)
-                            .setWorkflowId("bench-ceiling-" + i + "-" + System.nanoTime())
-                            .build())
-                    .run(k.remote(), k.local()));
+        ceilingRuns(t, k, o.tasks);
         return o.tasks / secs(t0);
       } finally {
         factory.shutdownNow();
       }
     }
+  }
+
+  private void ceilingRuns(Temporal t, Ceiling.Shape k, int n) throws Exception {
+    parallel(
+        n,
+        i ->
+            t.client
+                .newWorkflowStub(
+                    Ceiling.Run.class,
+                    WorkflowOptions.newBuilder()
+                        .setTaskQueue(Ceiling.QUEUE)
+                        .setWorkflowId("bench-ceiling-" + i + "-" + System.nanoTime())
+                        .build())
+                .run(k.remote(), k.local()));
   }
 
   private void parallel(int n, Body body) throws Exception {
@@ -613,7 +650,7 @@ public final class EngineBenchmark {
     int reads = 200;
 
     /** Untimed reads before the timed ones, on their own task: a running server is compiled. */
-    int readWarmup = 300;
+    int readWarmup = 1000;
 
     int kubectlRuns = 30;
     int writes = 30;
@@ -622,6 +659,10 @@ public final class EngineBenchmark {
     int writeWarmup = 400;
 
     int tasks = 200;
+
+    /** Untimed tasks start to VERIFIED before the timed ones (and as many ceiling workflows). */
+    int taskWarmup = 400;
+
     int concurrency = 50;
     int auditSteps = 500;
     String rolloutStep = "10ms";
@@ -660,6 +701,7 @@ public final class EngineBenchmark {
           case "--writes" -> o.writes = Integer.parseInt(v);
           case "--write-warmup" -> o.writeWarmup = Integer.parseInt(v);
           case "--tasks" -> o.tasks = Integer.parseInt(v);
+          case "--task-warmup" -> o.taskWarmup = Integer.parseInt(v);
           case "--concurrency" -> o.concurrency = Integer.parseInt(v);
           case "--audit-steps" -> o.auditSteps = Integer.parseInt(v);
           case "--rollout-step" -> o.rolloutStep = v;
@@ -670,7 +712,7 @@ public final class EngineBenchmark {
               throw new IllegalArgumentException(
                   "unknown option "
                       + flag
-                      + "; options: --jar --reads --read-warmup --kubectl-runs --writes --write-warmup --tasks"
+                      + "; options: --jar --reads --read-warmup --kubectl-runs --writes --write-warmup --tasks --task-warmup"
                       + " --concurrency"
                       + " --audit-steps --rollout-step --verify-poll --server-jvm --phases"
                       + " (reads,writes,tasks,audit) --real-temporal");
