@@ -73,6 +73,32 @@ final class Ceiling {
     }
   }
 
+  /** A workflow that waits for an approving update, then runs its activities empty and ends. */
+  @WorkflowInterface
+  public interface Approved {
+    @WorkflowMethod
+    int run(int activities, int localActivities);
+
+    @UpdateMethod
+    void approve();
+  }
+
+  public static class ApprovedImpl implements Approved {
+    private final RunImpl path = new RunImpl();
+    private boolean approved;
+
+    @Override
+    public int run(int activities, int localActivities) {
+      Workflow.await(() -> approved);
+      return path.run(activities, localActivities);
+    }
+
+    @Override
+    public void approve() {
+      approved = true;
+    }
+  }
+
   /** The empty activity as a local one: a marker in the history, no task-queue hop. */
   private static Noop localNoop() {
     return Workflow.newLocalActivityStub(
@@ -84,7 +110,7 @@ final class Ceiling {
   static WorkerFactory worker(WorkflowClient client) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(RunImpl.class, AskImpl.class);
+    worker.registerWorkflowImplementationTypes(RunImpl.class, AskImpl.class, ApprovedImpl.class);
     worker.registerActivitiesImplementations(new NoopImpl());
     factory.start();
     return factory;

@@ -12,6 +12,7 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
@@ -397,6 +398,8 @@ public final class EngineBenchmark {
         });
     double toVerified = o.tasks / secs(t1);
     CpuUse verifiedCpu = CpuUse.now(server, temporal).since(c1);
+    Ceiling.Shape approved = activitiesAfterApproval("bench-t-0");
+    double approvedCeiling = approvedCeiling(approved);
     figure(
         String.format(
             Locale.ROOT,
@@ -411,10 +414,15 @@ public final class EngineBenchmark {
     figure(
         String.format(
             Locale.ROOT,
-            "tasks/s approve -> VERIFIED: %.1f (rollout step %s, verify poll %s; goal >= 50/s)",
+            "tasks/s approve -> VERIFIED: %.1f (rollout step %s, verify poll %s); ceiling, a"
+                + " workflow approved by an update that then runs %s: %.1f/s; ratio %.2f (goal"
+                + " >= 50/s)",
             toVerified,
             o.rolloutStep,
-            o.verifyPoll));
+            o.verifyPoll,
+            approved,
+            approvedCeiling,
+            toVerified / approvedCeiling));
     figure("  start -> AWAITING_APPROVAL: " + waitingCpu.perTask(o.tasks));
     figure("  approve -> VERIFIED: " + verifiedCpu.perTask(o.tasks));
   }
@@ -502,6 +510,77 @@ public final class EngineBenchmark {
               .count();
       return new Ceiling.Shape((int) remote, (int) local);
     }
+  }
+
+  /** Activities the engine scheduled for a task from the approving update to its end. */
+  private Ceiling.Shape activitiesAfterApproval(String taskId) throws Exception {
+    try (Temporal t = Temporal.connect(api)) {
+      var events = t.client.fetchHistory(taskId).getEvents();
+      int remote = 0;
+      int local = 0;
+      boolean approved = false;
+      for (var e : events) {
+        approved |=
+            e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+                && e.getWorkflowExecutionUpdateAcceptedEventAttributes()
+                    .getAcceptedRequest()
+                    .getInput()
+                    .getName()
+                    .equals("decide");
+        if (!approved) {
+          continue;
+        }
+        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+          remote++;
+        } else if (e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+            && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
+          local++;
+        }
+      }
+      return new Ceiling.Shape(remote, local);
+    }
+  }
+
+  /**
+   * Tasks/s from an approving update to the end of a workflow that then runs the engine's
+   * activities empty: all started and waiting first, then approved at the same concurrency.
+   */
+  private double approvedCeiling(Ceiling.Shape k) throws Exception {
+    try (Temporal t = Temporal.connect(api)) {
+      WorkerFactory factory = Ceiling.worker(t.client);
+      try {
+        approvedRuns(t, k, o.taskWarmup);
+        return o.tasks / approvedRuns(t, k, o.tasks);
+      } finally {
+        factory.shutdownNow();
+      }
+    }
+  }
+
+  /** Seconds from the first approval to the last workflow's end. */
+  private double approvedRuns(Temporal t, Ceiling.Shape k, int n) throws Exception {
+    Ceiling.Approved[] runs = new Ceiling.Approved[n];
+    String prefix = "bench-approved-" + System.nanoTime() + "-";
+    parallel(
+        n,
+        i -> {
+          runs[i] =
+              t.client.newWorkflowStub(
+                  Ceiling.Approved.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(Ceiling.QUEUE)
+                      .setWorkflowId(prefix + i)
+                      .build());
+          WorkflowClient.start(runs[i]::run, k.remote(), k.local());
+        });
+    long t0 = System.nanoTime();
+    parallel(
+        n,
+        i -> {
+          runs[i].approve();
+          WorkflowStub.fromTyped(runs[i]).getResult(Integer.class);
+        });
+    return secs(t0);
   }
 
   /**
@@ -661,7 +740,7 @@ public final class EngineBenchmark {
     int tasks = 200;
 
     /** Untimed tasks start to VERIFIED before the timed ones (and as many ceiling workflows). */
-    int taskWarmup = 400;
+    int taskWarmup = 1000;
 
     int concurrency = 50;
     int auditSteps = 500;

@@ -8,17 +8,20 @@ import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
+import org.jboss.logging.Logger;
 
 /**
  * The Java test server's timer keeps a debugging ledger of time-skipping lock events in a {@link
- * LinkedList}. Every activity adds two entries that are never removed, and every change to a
- * workflow scans that list for the entry it removes: after a few thousand tasks each change walks
- * tens of thousands of nodes (12% of the dev server's CPU after 2,600 tasks, growing without
- * bound). This ledger keeps the last {@link #KEPT} entries in insertion order, removes in constant
- * time, and keeps the timer's own lock count (which is separate) the only thing that decides
- * anything.
+ * LinkedList}. Every activity leaves entries there that are never removed (four each), and every
+ * change to a workflow scans that list for the entry it removes: after a few thousand tasks each
+ * change walks tens of thousands of nodes (12% of the dev server's CPU after 2,600 tasks, growing
+ * without bound). This ledger keeps the last {@link #KEPT} entries in insertion order, removes in
+ * constant time, and keeps the timer's own lock count (which is separate) the only thing that
+ * decides anything.
  */
 final class TimerLockLedger extends LinkedList<Object> {
+  private static final Logger LOG = Logger.getLogger(TimerLockLedger.class);
+
   /** Entries kept for the timer's diagnostics; older ones are dropped. */
   static final int KEPT = 1_024;
 
@@ -33,9 +36,9 @@ final class TimerLockLedger extends LinkedList<Object> {
   }
 
   /**
-   * Puts this ledger in place of the server timer's own; nothing else about the server changes.
-   *
-   * @throws IllegalStateException when the server is not the version this was written against
+   * Puts this ledger in place of the server timer's own; nothing else about the server changes. A
+   * server that is not the version this was written against keeps its own ledger (and a warning
+   * says so): it works as before, only slower as it ages.
    */
   @SuppressWarnings("deprecation") // The only handle on the server's timer.
   static void install(TestServer.InProcessTestServer server) {
@@ -50,9 +53,11 @@ final class TimerLockLedger extends LinkedList<Object> {
       } finally {
         lock.unlock();
       }
-    } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
-      throw new IllegalStateException(
-          "the Temporal test server's timer is not the one TimerLockLedger knows: " + e, e);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warnf(
+          "the embedded Temporal's timer is not the one TimerLockLedger knows (%s): its lock"
+              + " ledger stays unbounded, so every workflow change slows as the server ages",
+          e);
     }
   }
 

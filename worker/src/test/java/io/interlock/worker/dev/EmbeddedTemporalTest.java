@@ -69,7 +69,7 @@ class EmbeddedTemporalTest {
       worker.registerActivitiesImplementations(new EchoImpl());
       factory.start();
       try {
-        // Each activity leaves two entries in the unpatched server's ledger: 2,000 in all.
+        // Each activity leaves four entries in the unpatched server's ledger: over 4,000 in all.
         int activities = TimerLockLedger.KEPT;
         long t0 = System.nanoTime();
         int sum =
