@@ -3,6 +3,8 @@ package io.interlock.bench.engine;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -12,6 +14,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Ceilings measured on the same Temporal server: for tasks/s, a workflow that runs, in a row and
@@ -26,6 +29,21 @@ final class Ceiling {
 
   /** The engine's path: activities on a task queue and local ones (markers, no queue hop). */
   record Shape(int remote, int local) {
+    /** The activities and local activities (markers) scheduled in these events. */
+    static Shape of(List<HistoryEvent> events) {
+      int remote = 0;
+      int local = 0;
+      for (HistoryEvent e : events) {
+        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+          remote++;
+        } else if (e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+            && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
+          local++;
+        }
+      }
+      return new Shape(remote, local);
+    }
+
     @Override
     public String toString() {
       return local == 0

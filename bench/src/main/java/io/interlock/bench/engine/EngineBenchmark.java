@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.interlock.bench.DevServer;
 import io.interlock.bench.TemporalDevServer;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -265,15 +266,10 @@ public final class EngineBenchmark {
         int replicas = 3 + i % 2;
         String task = start("bench-write-" + i);
         long t0 = System.nanoTime();
-        JsonNode step =
-            api.post(Api.AGENT, "/api/tasks/" + task + "/steps", scale("web", replicas));
+        JsonNode step = proposeScale(task, "web", replicas);
         propose.add(ms(t0));
-        require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
         long t1 = System.nanoTime();
-        api.post(
-            Api.APPROVER,
-            "/api/tasks/" + task + "/steps/" + step.path("stepId").asText() + "/approve",
-            Map.of("callHash", step.path("callHash").asText()));
+        approve(task, step);
         persisted.add((web.awaitReplicas(replicas, Duration.ofMinutes(1)) - t1) / 1e6);
         awaitFinal(task, step.path("stepId").asText());
       }
@@ -296,14 +292,8 @@ public final class EngineBenchmark {
       List<String[]> steps = new ArrayList<>();
       for (int i = 0; i < names.size() && done < o.writeWarmup; i++, done++) {
         String task = start("bench-warm-" + done);
-        JsonNode step =
-            api.post(
-                Api.AGENT, "/api/tasks/" + task + "/steps", scale(names.get(i), 2 + round % 2));
-        require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
-        api.post(
-            Api.APPROVER,
-            "/api/tasks/" + task + "/steps/" + step.path("stepId").asText() + "/approve",
-            Map.of("callHash", step.path("callHash").asText()));
+        JsonNode step = proposeScale(task, names.get(i), 2 + round % 2);
+        approve(task, step);
         steps.add(new String[] {task, step.path("stepId").asText()});
       }
       for (String[] s : steps) {
@@ -324,16 +314,9 @@ public final class EngineBenchmark {
           Math.min(names.size(), o.taskWarmup - done),
           i -> {
             String task = start("bench-tw-" + r + "-" + i);
-            JsonNode step =
-                api.post(
-                    Api.AGENT, "/api/tasks/" + task + "/steps", scale(names.get(i), 2 + r % 2));
-            require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
-            String stepId = step.path("stepId").asText();
-            api.post(
-                Api.APPROVER,
-                "/api/tasks/" + task + "/steps/" + stepId + "/approve",
-                Map.of("callHash", step.path("callHash").asText()));
-            awaitFinal(task, stepId);
+            JsonNode step = proposeScale(task, names.get(i), 2 + r % 2);
+            approve(task, step);
+            awaitFinal(task, step.path("stepId").asText());
           });
     }
   }
@@ -367,39 +350,31 @@ public final class EngineBenchmark {
   private void throughput() throws Exception {
     warmUpTasks();
     readyDeployments("t-", o.tasks);
-    String[] stepIds = new String[o.tasks];
-    String[] hashes = new String[o.tasks];
+    JsonNode[] steps = new JsonNode[o.tasks];
     CpuUse c0 = CpuUse.now(server, temporal);
     long t0 = System.nanoTime();
     parallel(
         o.tasks,
         i -> {
-          String task = start("bench-t-" + i);
-          JsonNode step = api.post(Api.AGENT, "/api/tasks/" + task + "/steps", scale("t-" + i, 2));
-          require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
-          stepIds[i] = step.path("stepId").asText();
-          hashes[i] = step.path("callHash").asText();
+          steps[i] = proposeScale(start("bench-t-" + i), "t-" + i, 2);
         });
     double toWaiting = o.tasks / secs(t0);
     CpuUse waitingCpu = CpuUse.now(server, temporal).since(c0);
-    Ceiling.Shape k = activitiesUntilWaiting("bench-t-0");
-    double ceiling = ceiling(k);
+    Ceiling.Shape k = Ceiling.Shape.of(history("bench-t-0"));
+    double ceiling = rate(k, this::ceilingRuns);
     CpuUse c1 = CpuUse.now(server, temporal);
     long t1 = System.nanoTime();
     parallel(
         o.tasks,
         i -> {
-          api.post(
-              Api.APPROVER,
-              "/api/tasks/bench-t-" + i + "/steps/" + stepIds[i] + "/approve",
-              Map.of("callHash", hashes[i]));
-          JsonNode done = awaitFinal("bench-t-" + i, stepIds[i]);
+          approve("bench-t-" + i, steps[i]);
+          JsonNode done = awaitFinal("bench-t-" + i, steps[i].path("stepId").asText());
           require(done, "VERIFIED".equals(done.path("state").asText()));
         });
     double toVerified = o.tasks / secs(t1);
     CpuUse verifiedCpu = CpuUse.now(server, temporal).since(c1);
-    Ceiling.Shape approved = activitiesAfterApproval("bench-t-0");
-    double approvedCeiling = approvedCeiling(approved);
+    Ceiling.Shape approved = Ceiling.Shape.of(afterApproval(history("bench-t-0")));
+    double approvedCeiling = rate(approved, this::approvedRuns);
     figure(
         String.format(
             Locale.ROOT,
@@ -457,6 +432,22 @@ public final class EngineBenchmark {
     figure(lines.get(1) + "   (goal <= 1 s)");
   }
 
+  /** Proposes a scale on the task and returns the step, which must wait for approval. */
+  private JsonNode proposeScale(String task, String deployment, int replicas) throws Exception {
+    JsonNode step =
+        api.post(Api.AGENT, "/api/tasks/" + task + "/steps", scale(deployment, replicas));
+    require(step, "AWAITING_APPROVAL".equals(step.path("state").asText()));
+    return step;
+  }
+
+  /** Approves the step, naming its call hash. */
+  private void approve(String task, JsonNode step) throws Exception {
+    api.post(
+        Api.APPROVER,
+        "/api/tasks/" + task + "/steps/" + step.path("stepId").asText() + "/approve",
+        Map.of("callHash", step.path("callHash").asText()));
+  }
+
   private String start(String taskId) throws Exception {
     api.post(
         Api.AGENT,
@@ -491,66 +482,43 @@ public final class EngineBenchmark {
     }
   }
 
-  /** Activities the engine scheduled for a task until its write waited for approval. */
-  private Ceiling.Shape activitiesUntilWaiting(String taskId) throws Exception {
+  private List<HistoryEvent> history(String taskId) throws Exception {
     try (Temporal t = Temporal.connect(api)) {
-      var events = t.client.fetchHistory(taskId).getEvents();
-      long remote =
-          events.stream()
-              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-              .count();
-      long local =
-          events.stream()
-              .filter(
-                  e ->
-                      e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-                          && e.getMarkerRecordedEventAttributes()
-                              .getMarkerName()
-                              .equals("LocalActivity"))
-              .count();
-      return new Ceiling.Shape((int) remote, (int) local);
+      return t.client.fetchHistory(taskId).getEvents();
     }
   }
 
-  /** Activities the engine scheduled for a task from the approving update to its end. */
-  private Ceiling.Shape activitiesAfterApproval(String taskId) throws Exception {
-    try (Temporal t = Temporal.connect(api)) {
-      var events = t.client.fetchHistory(taskId).getEvents();
-      int remote = 0;
-      int local = 0;
-      boolean approved = false;
-      for (var e : events) {
-        approved |=
-            e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
-                && e.getWorkflowExecutionUpdateAcceptedEventAttributes()
-                    .getAcceptedRequest()
-                    .getInput()
-                    .getName()
-                    .equals("decide");
-        if (!approved) {
-          continue;
-        }
-        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
-          remote++;
-        } else if (e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-            && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
-          local++;
-        }
+  /** The events from the approving {@code decide} update on. */
+  private static List<HistoryEvent> afterApproval(List<HistoryEvent> events) {
+    for (int i = 0; i < events.size(); i++) {
+      HistoryEvent e = events.get(i);
+      if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+          && e.getWorkflowExecutionUpdateAcceptedEventAttributes()
+              .getAcceptedRequest()
+              .getInput()
+              .getName()
+              .equals("decide")) {
+        return events.subList(i, events.size());
       }
-      return new Ceiling.Shape(remote, local);
     }
+    throw new IllegalStateException("no decide update in the history");
+  }
+
+  /** Runs of a ceiling workflow: n at the configured concurrency, the seconds timed. */
+  private interface CeilingRuns {
+    double run(Temporal t, Ceiling.Shape k, int n) throws Exception;
   }
 
   /**
-   * Tasks/s from an approving update to the end of a workflow that then runs the engine's
-   * activities empty: all started and waiting first, then approved at the same concurrency.
+   * Tasks/s of ceiling workflows running the engine's activities empty, at the same concurrency, on
+   * the same server, after as many untimed runs as the engine's path had.
    */
-  private double approvedCeiling(Ceiling.Shape k) throws Exception {
+  private double rate(Ceiling.Shape k, CeilingRuns runs) throws Exception {
     try (Temporal t = Temporal.connect(api)) {
       WorkerFactory factory = Ceiling.worker(t.client);
       try {
-        approvedRuns(t, k, o.taskWarmup);
-        return o.tasks / approvedRuns(t, k, o.tasks);
+        runs.run(t, k, o.taskWarmup);
+        return o.tasks / runs.run(t, k, o.tasks);
       } finally {
         factory.shutdownNow();
       }
@@ -583,26 +551,9 @@ public final class EngineBenchmark {
     return secs(t0);
   }
 
-  /**
-   * Tasks/s of a workflow running the engine's path's activities empty, at the same concurrency, on
-   * the same server.
-   */
-  private double ceiling(Ceiling.Shape k) throws Exception {
-    try (Temporal t = Temporal.connect(api)) {
-      WorkerFactory factory = Ceiling.worker(t.client);
-      try {
-        // As many untimed first, as the engine's path had.
-        ceilingRuns(t, k, o.taskWarmup);
-        long t0 = System.nanoTime();
-        ceilingRuns(t, k, o.tasks);
-        return o.tasks / secs(t0);
-      } finally {
-        factory.shutdownNow();
-      }
-    }
-  }
-
-  private void ceilingRuns(Temporal t, Ceiling.Shape k, int n) throws Exception {
+  /** Seconds for n workflows, each running the activities from its start. */
+  private double ceilingRuns(Temporal t, Ceiling.Shape k, int n) throws Exception {
+    long t0 = System.nanoTime();
     parallel(
         n,
         i ->
@@ -614,6 +565,7 @@ public final class EngineBenchmark {
                         .setWorkflowId("bench-ceiling-" + i + "-" + System.nanoTime())
                         .build())
                 .run(k.remote(), k.local()));
+    return secs(t0);
   }
 
   private void parallel(int n, Body body) throws Exception {

@@ -40,18 +40,14 @@ final class TimerLockLedger extends LinkedList<Object> {
    * server that is not the version this was written against keeps its own ledger (and a warning
    * says so): it works as before, only slower as it ages.
    */
-  @SuppressWarnings("deprecation") // The only handle on the server's timer.
   static void install(TestServer.InProcessTestServer server) {
     try {
-      Object service = server.getWorkflowService();
-      Object timer = field(service.getClass(), "selfAdvancingTimer").get(service);
-      Lock lock = (Lock) field(timer.getClass(), "lock").get(timer);
-      Field events = field(timer.getClass(), "lockEvents");
-      lock.lock();
+      Timer timer = Timer.of(server);
+      timer.lock().lock();
       try {
-        events.set(timer, new TimerLockLedger((Collection<?>) events.get(timer)));
+        timer.events().set(timer.timer(), new TimerLockLedger(timer.ledger()));
       } finally {
-        lock.unlock();
+        timer.lock().unlock();
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.warnf(
@@ -61,10 +57,33 @@ final class TimerLockLedger extends LinkedList<Object> {
     }
   }
 
-  private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-    Field f = type.getDeclaredField(name);
-    f.setAccessible(true);
-    return f;
+  /** The ledger the server's timer keeps now: this one once installed. */
+  static Collection<?> of(TestServer.InProcessTestServer server)
+      throws ReflectiveOperationException {
+    return Timer.of(server).ledger();
+  }
+
+  /** The server's timer, its lock and the field holding its ledger. */
+  private record Timer(Object timer, Lock lock, Field events) {
+    @SuppressWarnings("deprecation") // The only handle on the server's timer.
+    static Timer of(TestServer.InProcessTestServer server) throws ReflectiveOperationException {
+      Object service = server.getWorkflowService();
+      Object timer = field(service.getClass(), "selfAdvancingTimer").get(service);
+      return new Timer(
+          timer,
+          (Lock) field(timer.getClass(), "lock").get(timer),
+          field(timer.getClass(), "lockEvents"));
+    }
+
+    Collection<?> ledger() throws IllegalAccessException {
+      return (Collection<?>) events.get(timer);
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+      Field f = type.getDeclaredField(name);
+      f.setAccessible(true);
+      return f;
+    }
   }
 
   @Override

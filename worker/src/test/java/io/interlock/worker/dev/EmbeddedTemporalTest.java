@@ -14,7 +14,6 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
-import java.util.Collection;
 import org.junit.jupiter.api.Test;
 
 /** The embedded server over many activities: its timer's ledger stays bounded and time flows. */
@@ -81,7 +80,8 @@ class EmbeddedTemporalTest {
         assertThat(sum).isEqualTo(activities);
         // The durable timer ran on real time: neither skipped nor stuck.
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(300));
-        assertThat(ledgerSize(temporal)).isLessThanOrEqualTo(TimerLockLedger.KEPT);
+        assertThat(TimerLockLedger.of(temporal.server()))
+            .hasSizeLessThanOrEqualTo(TimerLockLedger.KEPT);
       } finally {
         factory.shutdownNow();
         stubs.shutdownNow();
@@ -101,16 +101,5 @@ class EmbeddedTemporalTest {
     assertThat(ledger).hasSize(TimerLockLedger.KEPT).doesNotContain(first);
     assertThat(ledger.remove(first)).isTrue();
     assertThat(ledger).hasSize(TimerLockLedger.KEPT);
-  }
-
-  @SuppressWarnings("deprecation")
-  private static int ledgerSize(EmbeddedTemporal temporal) throws Exception {
-    Object service = temporal.server().getWorkflowService();
-    var timerField = service.getClass().getDeclaredField("selfAdvancingTimer");
-    timerField.setAccessible(true);
-    Object timer = timerField.get(service);
-    var events = timer.getClass().getDeclaredField("lockEvents");
-    events.setAccessible(true);
-    return ((Collection<?>) events.get(timer)).size();
   }
 }
