@@ -127,16 +127,38 @@ class GateFirstHopTest {
         .doesNotContain("Preview");
   }
 
+  @Test
+  @DisplayName(
+      "given a write that waits and is approved, the inbox hears both as local activities of the workflow's worker (no activity task on the queue) and has the entry, then its settlement")
+  void inboxNoticesStayInTheWorker() {
+    AgentTask task = h.start("agent:bot", "staging");
+    var write = task.propose(GateHarness.scale("web", 5));
+    GateHarness.approve(task, write, "alice");
+    GateHarness.awaitStep(task, write.stepId(), v -> v.state().isFinal());
+    String taskId = WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
+    assertThat(allActivities(h, task))
+        .contains("local:AwaitingApproval", "local:Settled")
+        .doesNotContain("AwaitingApproval", "Settled");
+    assertThat(h.inbox.awaiting).extracting(p -> p.stepId()).containsExactly(write.stepId());
+    assertThat(h.inbox.settled).containsExactly(taskId + "/" + write.stepId() + "=APPROVED");
+  }
+
   private List<String> activities(AgentTask task) {
     return activities(h, task);
   }
 
   /** Activities in history order; a local one (a marker, no task queue) as {@code local:<type>}. */
   private static List<String> activities(GateHarness harness, AgentTask task) {
+    return allActivities(harness, task).stream()
+        .filter(name -> !name.matches("(local:)?(AwaitingApproval|Settled)"))
+        .toList();
+  }
+
+  private static List<String> allActivities(GateHarness harness, AgentTask task) {
     String id = WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
     return harness.client.fetchHistory(id).getEvents().stream()
         .map(GateFirstHopTest::activityType)
-        .filter(name -> name != null && !name.equals("AwaitingApproval") && !name.equals("Settled"))
+        .filter(name -> name != null)
         .toList();
   }
 

@@ -34,11 +34,11 @@ final class ApproverNotices {
             AuditTrail.now(),
             s.deadline);
     // Fire and forget: the inbox is bookkeeping and must never hold up the gate.
-    Async.procedure(act.inbox::awaitingApproval, pending);
+    Async.procedure(act.inbox()::awaitingApproval, pending);
   }
 
   void settled(Step s, StepState outcome) {
-    Async.procedure(act.inbox::settled, task.taskId(), s.stepId, outcome.name());
+    Async.procedure(act.inbox()::settled, task.taskId(), s.stepId, outcome.name());
     index.upsert(false);
   }
 }

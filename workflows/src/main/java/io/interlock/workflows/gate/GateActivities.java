@@ -30,7 +30,7 @@ final class GateActivities {
   private static final String LOCAL_OBSERVATIONS = "local-observations";
 
   /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
-  final InboxActivities inbox =
+  private final InboxActivities inboxOnQueue =
       Workflow.newActivityStub(
           InboxActivities.class,
           ActivityOptions.newBuilder()
@@ -40,6 +40,19 @@ final class GateActivities {
               // A few retries: the inbox is an index, losing one update is visible but harmless.
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
               .build());
+
+  /** The same notices in this worker: the inbox is the memory of the process running the gate. */
+  private final InboxActivities inboxHere =
+      Workflow.newLocalActivityStub(
+          InboxActivities.class,
+          LocalActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(10))
+              .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .build());
+
+  /** Version 3: inbox notices are local activities (older runs scheduled them on the queue). */
+  private boolean localInbox;
 
   /** Resolution, reads, previews and rollback planning observe only: retrying is harmless. */
   final ToolActivities tools;
@@ -103,9 +116,15 @@ final class GateActivities {
    * observations always used the queue (see replay tests); a call made before this ran uses it too.
    */
   void decideLocalObservations() {
-    int version = Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 2);
+    int version = Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 3);
     localObservations = version != Workflow.DEFAULT_VERSION;
     rememberNotServed = version >= 2;
+    localInbox = version >= 3;
+  }
+
+  /** The inbox's notices (see {@link #inboxHere}); decided with the observations, once per run. */
+  InboxActivities inbox() {
+    return localInbox ? inboxHere : inboxOnQueue;
   }
 
   /** A step's first hop (see {@link #nearby}). */
