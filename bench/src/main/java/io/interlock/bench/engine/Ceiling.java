@@ -18,9 +18,10 @@ import java.util.List;
 
 /**
  * Ceilings measured on the same Temporal server: for tasks/s, a workflow that runs, in a row and
- * doing nothing else, as many empty local activities and activities as the engine's path did; for a
- * read, an update that runs one empty local activity (the engine's read is one such update whose
- * local activity resolves, checks policy and reads).
+ * doing nothing else, as many empty local activities and activities as the engine's path did (from
+ * its start, and from an update sent after its start, as an agent's first propose is); for a read,
+ * an update that runs one empty local activity (the engine's read is one such update whose local
+ * activity resolves, checks policy and reads).
  */
 final class Ceiling {
   static final String QUEUE = "bench-ceiling";
@@ -91,6 +92,38 @@ final class Ceiling {
     }
   }
 
+  /**
+   * A workflow started, then sent one update that runs the activities empty and answers: the
+   * Temporal calls of an agent that starts a task and proposes its first step (an update).
+   */
+  @WorkflowInterface
+  public interface Proposed {
+    @WorkflowMethod
+    int run();
+
+    @UpdateMethod
+    int propose(int activities, int localActivities);
+  }
+
+  public static class ProposedImpl implements Proposed {
+    private final RunImpl path = new RunImpl();
+    private boolean proposed;
+    private int sum;
+
+    @Override
+    public int run() {
+      Workflow.await(() -> proposed);
+      return sum;
+    }
+
+    @Override
+    public int propose(int activities, int localActivities) {
+      sum = path.run(activities, localActivities);
+      proposed = true;
+      return sum;
+    }
+  }
+
   /** A workflow that waits for an approving update, then runs its activities empty and ends. */
   @WorkflowInterface
   public interface Approved {
@@ -128,7 +161,8 @@ final class Ceiling {
   static WorkerFactory worker(WorkflowClient client) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(RunImpl.class, AskImpl.class, ApprovedImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RunImpl.class, AskImpl.class, ApprovedImpl.class, ProposedImpl.class);
     worker.registerActivitiesImplementations(new NoopImpl());
     factory.start();
     return factory;

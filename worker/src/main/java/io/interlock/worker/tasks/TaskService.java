@@ -26,6 +26,7 @@ import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskRequests;
 import io.interlock.workflows.proof.Statement;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -166,7 +167,12 @@ public class TaskService {
             .build();
     AgentTask task = clients.of(caller.user()).newWorkflowStub(AgentTask.class, options);
     try {
-      WorkflowClient.start(task::run, request);
+      WorkflowExecution run = WorkflowClient.start(task::run, request);
+      // A new chain: its first run is this one, and its header is what this API just started it
+      // with, so the task's first commands need neither a describe nor a header query.
+      headers.put(
+          new TaskHeader(taskId, caller.user(), body.environment(), run.getRunId()),
+          run.getRunId());
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw ApiException.conflict(
           "task " + taskId + " already exists",
