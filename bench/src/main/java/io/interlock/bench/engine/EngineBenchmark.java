@@ -718,7 +718,9 @@ public final class EngineBenchmark {
 
     int tasks = 200;
 
-    /** Untimed tasks start to VERIFIED before the first phase (and as many runs of each ceiling). */
+    /**
+     * Untimed tasks start to VERIFIED before the first phase (and as many runs of each ceiling).
+     */
     int taskWarmup = 1000;
 
     int concurrency = 50;
