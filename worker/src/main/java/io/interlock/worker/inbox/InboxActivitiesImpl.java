@@ -6,9 +6,9 @@ import io.interlock.worker.tasks.TaskIndex;
 import org.jboss.logging.Logger;
 
 /**
- * The inbox activity on {@code interlock-tasks}: keeps the pending index and the task index up to
- * date, then notifies. A notifier failure is logged, never thrown: the workflow must not retry an
- * index update because a webhook was down.
+ * The inbox activity (a local activity of the gate's own worker on {@code interlock-tasks}): keeps
+ * the pending index and the task index up to date, then notifies. A notifier failure is logged,
+ * never thrown: the workflow must not retry an index update because a webhook was down.
  */
 public final class InboxActivitiesImpl implements InboxActivities {
   private static final Logger LOG = Logger.getLogger(InboxActivitiesImpl.class);

@@ -146,7 +146,9 @@ public class WorkerBootstrap {
       Worker control = factory.newWorker(AgentTask.TASK_QUEUE);
       control.registerWorkflowImplementationTypes(
           AgentTaskOptions.implementation(), AgentTaskImpl.class, EnvironmentLockImpl.class);
-      // Looks and policy checks of the environments this process serves run as local activities.
+      // Local activities of the workflows here: the inbox's notices, and the looks and policy
+      // checks
+      // of the environments this process serves.
       control.registerActivitiesImplementations(
           new InboxActivitiesImpl(pending, tasks, notifier), new ServedEnvironments(served));
     }

@@ -4,9 +4,9 @@ import io.interlock.contract.values.PendingApproval;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * Keeps the approvals inbox and sends notifications. A local activity of the worker that runs the
- * gate on {@code interlock-tasks} (runs from before that: scheduled on that queue); a failure here
- * never blocks or breaks a task.
+ * Keeps the approvals inbox and sends notifications: a local activity of the worker that runs the
+ * gate on {@code interlock-tasks}, which registers it (runs started before version 3 of {@code
+ * local-observations} schedule it on that queue). A failure here never blocks or breaks a task.
  */
 @ActivityInterface
 public interface InboxActivities {

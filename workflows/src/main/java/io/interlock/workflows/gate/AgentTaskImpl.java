@@ -84,7 +84,7 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskResult run(TaskRequest request) {
-    act.decideLocalObservations();
+    act.decideLocalCalls();
     audit.flush();
     audit.startWriter();
     index.upsert(true);
@@ -105,7 +105,8 @@ public class AgentTaskImpl implements AgentTask {
         if (gate.continueAsNewDue() && steps.isEmpty() && !finishRequested) {
           // A write proposal still resolving will enqueue and then wait for this loop: let it in
           // rather than wait for it (which it never could finish) before continuing as new.
-          Workflow.await(() -> Workflow.isEveryHandlerFinished() || !steps.isEmpty());
+          Workflow.await(
+              () -> (Workflow.isEveryHandlerFinished() && act.noticesDone()) || !steps.isEmpty());
           if (steps.isEmpty()) {
             continueAsNew();
           }
@@ -136,7 +137,7 @@ public class AgentTaskImpl implements AgentTask {
       }
       index.upsert(false);
     }
-    Workflow.await(Workflow::isEveryHandlerFinished);
+    Workflow.await(() -> Workflow.isEveryHandlerFinished() && act.noticesDone());
     steps.completed = true;
     audit.record(
         null,

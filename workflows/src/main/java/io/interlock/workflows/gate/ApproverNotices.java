@@ -33,12 +33,12 @@ final class ApproverNotices {
             s.policy.withoutKeys(),
             AuditTrail.now(),
             s.deadline);
-    // Fire and forget: the inbox is bookkeeping and must never hold up the gate.
-    Async.procedure(act.inbox()::awaitingApproval, pending);
+    // Not waited for: the inbox is bookkeeping and must never hold up the gate.
+    act.notice(inbox -> Async.procedure(inbox::awaitingApproval, pending));
   }
 
   void settled(Step s, StepState outcome) {
-    Async.procedure(act.inbox()::settled, task.taskId(), s.stepId, outcome.name());
+    act.notice(inbox -> Async.procedure(inbox::settled, task.taskId(), s.stepId, outcome.name()));
     index.upsert(false);
   }
 }

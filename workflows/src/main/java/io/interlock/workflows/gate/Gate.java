@@ -203,7 +203,9 @@ final class Gate {
               Duration.ofMillis(remaining),
               () ->
                   ApprovalDesk.decided(s)
-                      || (continueAsNewDue() && Workflow.isEveryHandlerFinished()));
+                      || (continueAsNewDue()
+                          && Workflow.isEveryHandlerFinished()
+                          && act.noticesDone()));
       if (!ApprovalDesk.decided(s)) {
         if (woke) {
           return StepState.AWAITING_APPROVAL;

@@ -21,12 +21,21 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The gate's activity stubs, each with the options its side effect calls for. */
 final class GateActivities {
+  /**
+   * Version 1: a step's looks and policy checks are local activities when this worker serves the
+   * environment; 2: one NOT_SERVED_HERE sends the rest of the run to the queue; 3: the inbox
+   * notices are local activities too.
+   */
   private static final String LOCAL_OBSERVATIONS = "local-observations";
 
   /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
@@ -41,18 +50,23 @@ final class GateActivities {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
               .build());
 
-  /** The same notices in this worker: the inbox is the memory of the process running the gate. */
+  /**
+   * The same notices in this worker: the inbox is the memory of the process running the gate. One
+   * short attempt: the notice runs inside the workflow task, and the inbox is bookkeeping.
+   */
   private final InboxActivities inboxHere =
       Workflow.newLocalActivityStub(
           InboxActivities.class,
           LocalActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(10))
-              .setScheduleToCloseTimeout(Duration.ofMinutes(1))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .setStartToCloseTimeout(Duration.ofSeconds(2))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
               .build());
 
   /** Version 3: inbox notices are local activities (older runs scheduled them on the queue). */
   private boolean localInbox;
+
+  /** Local notices sent and maybe not yet run (see {@link #noticesDone}). */
+  private final List<Promise<Void>> notices = new ArrayList<>();
 
   /** Resolution, reads, previews and rollback planning observe only: retrying is harmless. */
   final ToolActivities tools;
@@ -68,7 +82,7 @@ final class GateActivities {
 
   private final PolicyActivities policyHere;
 
-  /** Whether this run may observe locally (see {@link #decideLocalObservations}). */
+  /** Whether this run may observe locally (see {@link #decideLocalCalls}). */
   private boolean localObservations;
 
   /** Version 2: one NOT_SERVED_HERE sends the rest of the run to the queue (1: asked each time). */
@@ -115,16 +129,28 @@ final class GateActivities {
    * threads, which only at the start of a run has nothing else to run. Runs from before local
    * observations always used the queue (see replay tests); a call made before this ran uses it too.
    */
-  void decideLocalObservations() {
+  void decideLocalCalls() {
     int version = Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 3);
     localObservations = version != Workflow.DEFAULT_VERSION;
     rememberNotServed = version >= 2;
     localInbox = version >= 3;
   }
 
-  /** The inbox's notices (see {@link #inboxHere}); decided with the observations, once per run. */
-  InboxActivities inbox() {
-    return localInbox ? inboxHere : inboxOnQueue;
+  /** Sends an inbox notice without waiting for it (see {@link #inboxHere}). */
+  void notice(Functions.Func1<InboxActivities, Promise<Void>> send) {
+    Promise<Void> sent = send.apply(localInbox ? inboxHere : inboxOnQueue);
+    if (localInbox) {
+      notices.removeIf(Promise::isCompleted);
+      notices.add(sent);
+    }
+  }
+
+  /**
+   * Whether this run's local notices have all run. A run ends only once they have: the SDK does not
+   * run a local activity scheduled in the workflow task that completes or continues the run.
+   */
+  boolean noticesDone() {
+    return notices.stream().allMatch(Promise::isCompleted);
   }
 
   /** A step's first hop (see {@link #nearby}). */
