@@ -197,8 +197,9 @@ class RealTemporalCliTest {
     String path = "/apis/apps/v1/namespaces/shop/deployments/" + name;
     long before = mutationsOf(path);
     String task = "can-" + UUID.randomUUID().toString().substring(0, 8);
-    // The agent starts through its Temporal client; historyLimit 100 (the least) makes each write
-    // continue as new.
+    // The agent starts through its Temporal client; with historyLimit 100 (the least) the task
+    // continues as new while one of its later writes waits (a write adds some 35 events).
+    java.util.List<Integer> replicas = java.util.List.of(3, 4, 5, 6, 7);
     String input =
         JSON.writeValueAsString(
             Map.of(
@@ -213,10 +214,7 @@ class RealTemporalCliTest {
                 "historyLimit",
                 100,
                 "steps",
-                java.util.List.of(
-                    ToolCalls.scale("shop", name, 3),
-                    ToolCalls.scale("shop", name, 4),
-                    ToolCalls.scale("shop", name, 5))));
+                replicas.stream().map(r -> ToolCalls.scale("shop", name, r)).toList()));
     temporal
         .run(
             "workflow",
@@ -230,7 +228,8 @@ class RealTemporalCliTest {
             "--input",
             input)
         .ok();
-    for (String step : java.util.List.of("s1", "s2", "s3")) {
+    for (int i = 1; i <= replicas.size(); i++) {
+      String step = "s" + i;
       JsonNode waiting =
           await(step + " awaiting approval")
               .atMost(Duration.ofSeconds(60))
@@ -256,7 +255,7 @@ class RealTemporalCliTest {
                   s -> s.path("state").asText().matches("VERIFIED|FAILED|VERIFICATION_FAILED"));
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("VERIFIED");
     }
-    assertThat(mutationsOf(path)).isEqualTo(before + 3);
+    assertThat(mutationsOf(path)).isEqualTo(before + replicas.size());
 
     // The operator's export: every run from 'workflow list', then 'workflow show --run-id' per run.
     JsonNode runs =
@@ -309,7 +308,8 @@ class RealTemporalCliTest {
     assertThat(head.path("runs")).hasSize(runs.size());
     assertThat(head.has("missingAuditSeq")).as(head.toString()).isFalse();
     assertThat(head.path("state").asText()).isEqualTo("COMPLETED");
-    for (String step : java.util.List.of("s1", "s2", "s3")) {
+    for (int i = 1; i <= replicas.size(); i++) {
+      String step = "s" + i;
       assertThat(stepRecord(report, step).path("verification").path("verdict").asText())
           .as(step)
           .isEqualTo("VERIFIED");
