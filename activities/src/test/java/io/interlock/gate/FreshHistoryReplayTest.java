@@ -1,11 +1,11 @@
 package io.interlock.gate;
 
 import static io.interlock.gate.GateHarness.approve;
+import static io.interlock.gate.GateHarness.awaitClosed;
 import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
-import static org.awaitility.Awaitility.await;
 
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
@@ -16,7 +16,6 @@ import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -73,22 +72,6 @@ class FreshHistoryReplayTest {
         }
       }
     }
-  }
-
-  /**
-   * Waits for the task to close without getResult: a blocking getResult lets the test server skip
-   * time to the next timer of any workflow, and a jump of years expires the next task's proofs.
-   */
-  private static void awaitClosed(AgentTask task) {
-    WorkflowStub stub = WorkflowStub.fromTyped(task);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                org.assertj.core.api.Assertions.assertThat(stub.describe().getStatus())
-                    .isNotEqualTo(
-                        io.temporal.api.enums.v1.WorkflowExecutionStatus
-                            .WORKFLOW_EXECUTION_STATUS_RUNNING));
   }
 
   private static void write(Path file, String json) throws IOException {

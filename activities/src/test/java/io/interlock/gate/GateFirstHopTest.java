@@ -9,7 +9,6 @@ import io.interlock.workflows.AgentTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +138,7 @@ class GateFirstHopTest {
   }
 
   static List<String> allActivities(GateHarness harness, AgentTask task) {
-    String id = WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
-    return harness.client.fetchHistory(id).getEvents().stream()
+    return harness.client.fetchHistory(GateHarness.workflowId(task)).getEvents().stream()
         .map(GateFirstHopTest::activityType)
         .filter(name -> name != null)
         .toList();

@@ -27,9 +27,11 @@ import io.interlock.workflows.gate.AgentTaskImpl;
 import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.interlock.workflows.proof.Statement;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -232,6 +234,24 @@ final class GateHarness implements AutoCloseable {
 
   static ToolCall get(String name) {
     return new ToolCall("k8s.get", Map.of("namespace", "shop", "kind", "Deployment", "name", name));
+  }
+
+  static String workflowId(AgentTask task) {
+    return WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
+  }
+
+  /**
+   * Waits for the task to close without getResult: a blocking getResult lets the test server skip
+   * time to the next timer of any workflow, and a jump of years expires the next task's proofs.
+   */
+  static void awaitClosed(AgentTask task) {
+    WorkflowStub stub = WorkflowStub.fromTyped(task);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(stub.describe().getStatus())
+                    .isNotEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
   }
 
   /** An approval proven by the test issuer's signed token, as the Interlock API would send it. */

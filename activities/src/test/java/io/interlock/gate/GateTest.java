@@ -7,6 +7,7 @@ import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
 import static io.interlock.gate.GateHarness.step;
+import static io.interlock.gate.GateHarness.workflowId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -106,7 +107,7 @@ class GateTest {
   void approvedWriteExecutesOnceAndVerifies() {
     AgentTask task = h.start("agent:bot", "staging");
     StepView s = task.propose(scale("web", 5));
-    approve(h.client.newWorkflowStub(AgentTask.class, taskId(task)), s, "alice");
+    approve(h.client.newWorkflowStub(AgentTask.class, workflowId(task)), s, "alice");
     StepView done = awaitStep(task, s.stepId(), v -> v.state().isFinal());
     assertThat(done.state()).as("error: %s", done.error()).isEqualTo(StepState.VERIFIED);
     assertThat(done.verification().confidence()).isEqualTo(Confidence.HIGH);
@@ -435,7 +436,7 @@ class GateTest {
   void searchAttributes() {
     AgentTask task = h.start("agent:bot", "staging");
     task.propose(scale("web", 5));
-    var described = h.client.newUntypedWorkflowStub(taskId(task)).describe();
+    var described = h.client.newUntypedWorkflowStub(workflowId(task)).describe();
     assertThat(described.getTypedSearchAttributes().get(TaskSearchAttributes.TASK_STATE))
         .isEqualTo("AWAITING_APPROVAL");
     assertThat(described.getTypedSearchAttributes().get(TaskSearchAttributes.PENDING_STEPS))
@@ -455,10 +456,10 @@ class GateTest {
     for (int i = 0; i < 12; i++) {
       task.propose(get("web"));
     }
-    AgentTask latest = h.client.newWorkflowStub(AgentTask.class, taskId(task));
+    AgentTask latest = h.client.newWorkflowStub(AgentTask.class, workflowId(task));
     awaitStep(latest, s.stepId(), v -> true);
     String currentRun =
-        h.client.newUntypedWorkflowStub(taskId(task)).describe().getExecution().getRunId();
+        h.client.newUntypedWorkflowStub(workflowId(task)).describe().getExecution().getRunId();
     assertThat(currentRun).as("a new run after continue-as-new").isNotEqualTo(firstRun);
     StepView carried = step(latest.status(), s.stepId());
     assertThat(carried.state()).isEqualTo(StepState.AWAITING_APPROVAL);
@@ -468,7 +469,7 @@ class GateTest {
         .isEqualTo(StepState.VERIFIED);
     // The trail stays in each run's history (markers); the query answers for the current run only.
     List<String> firstRunMarkers =
-        h.client.fetchHistory(taskId(task), firstRun).getEvents().stream()
+        h.client.fetchHistory(workflowId(task), firstRun).getEvents().stream()
             .filter(e -> e.hasMarkerRecordedEventAttributes())
             .map(e -> AuditMarker.payloads(e.getMarkerRecordedEventAttributes()))
             .filter(p -> p != null) // local activities and versions are markers too
@@ -487,10 +488,6 @@ class GateTest {
                     .as("numbering continues across runs")
                     .isGreaterThan(firstRunMarkers.size()));
     h.assertMutations(1);
-  }
-
-  private static String taskId(AgentTask task) {
-    return WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
   }
 
   private static List<AuditKind> kinds(AgentTask task) {

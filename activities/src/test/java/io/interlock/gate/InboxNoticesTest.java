@@ -1,18 +1,20 @@
 package io.interlock.gate;
 
+import static io.interlock.gate.GateHarness.awaitClosed;
 import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
+import static io.interlock.gate.GateHarness.workflowId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.interlock.contract.commands.TaskRequest;
+import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.PendingApproval;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
@@ -43,47 +45,25 @@ class InboxNoticesTest {
         .contains("local:AwaitingApproval", "local:Settled")
         .doesNotContain("AwaitingApproval", "Settled");
     assertThat(h.inbox.awaiting).extracting(PendingApproval::stepId).containsOnly(write.stepId());
-    assertThat(h.inbox.settled).contains(idOf(task) + "/" + write.stepId() + "=APPROVED");
+    assertThat(h.inbox.settled).contains(workflowId(task) + "/" + write.stepId() + "=APPROVED");
   }
 
   @Test
   @DisplayName(
       "given a task that finishes when its plan is done and whose only write is rejected, the inbox hears the settlement sent in the workflow task that completes the run")
   void settlementInTheRunsLastTask() {
-    AgentTask task =
-        h.start(
-            new TaskRequest(
-                "agent:bot",
-                "staging",
-                "gate test",
-                List.of(scale("web", 5)),
-                null,
-                true,
-                null,
-                null,
-                null));
+    AgentTask task = h.start(request(List.of(scale("web", 5)), true, null));
     StepView s = awaitStep(task, "s1", v -> v.state() == StepState.AWAITING_APPROVAL);
     task.reject(TestIdentities.rejection(task, s, "bob", "not now"));
     awaitClosed(task);
-    assertThat(h.inbox.settled).containsOnly(idOf(task) + "/s1=REJECTED");
+    assertThat(h.inbox.settled).containsOnly(workflowId(task) + "/s1=REJECTED");
   }
 
   @Test
   @DisplayName(
       "given a write proposed once the history passed its limit, the run continues as new in the workflow task that made the write wait, and the inbox still hears that it waits")
   void awaitingNoticeInTheTaskThatContinuesAsNew() {
-    AgentTask task =
-        h.start(
-            new TaskRequest(
-                "agent:bot",
-                "staging",
-                "gate test",
-                List.of(),
-                null,
-                null,
-                null,
-                HISTORY_LIMIT,
-                null));
+    AgentTask task = h.start(request(List.of(), null, HISTORY_LIMIT));
     WorkflowStub stub = WorkflowStub.fromTyped(task);
     String firstRun = stub.getExecution().getRunId();
     // Reads until the next update's workflow task starts past the limit (its two events on top).
@@ -92,7 +72,7 @@ class InboxNoticesTest {
     }
     StepView write = task.propose(scale("web", 5));
     assertThat(write.state()).isEqualTo(StepState.AWAITING_APPROVAL);
-    List<HistoryEvent> first = h.client.fetchHistory(idOf(task), firstRun).getEvents();
+    List<HistoryEvent> first = h.client.fetchHistory(workflowId(task), firstRun).getEvents();
     // The write was proposed to, and waited in, the run that then continued as new.
     assertThat(first)
         .extracting(HistoryEvent::getEventType)
@@ -111,17 +91,9 @@ class InboxNoticesTest {
                     .contains(write.stepId()));
   }
 
-  private static String idOf(AgentTask task) {
-    return WorkflowStub.fromTyped(task).getExecution().getWorkflowId();
-  }
-
-  private static void awaitClosed(AgentTask task) {
-    WorkflowStub stub = WorkflowStub.fromTyped(task);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(stub.describe().getWorkflowExecutionInfo().getStatus())
-                    .isNotEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
+  private static TaskRequest request(
+      List<ToolCall> steps, Boolean finishWhenDone, Integer historyLimit) {
+    return new TaskRequest(
+        "agent:bot", "staging", "gate test", steps, null, finishWhenDone, null, historyLimit, null);
   }
 }

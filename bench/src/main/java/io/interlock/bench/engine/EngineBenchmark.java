@@ -540,13 +540,7 @@ public final class EngineBenchmark {
     parallel(
         n,
         i -> {
-          runs[i] =
-              t.client.newWorkflowStub(
-                  Ceiling.Approved.class,
-                  WorkflowOptions.newBuilder()
-                      .setTaskQueue(Ceiling.QUEUE)
-                      .setWorkflowId(prefix + i)
-                      .build());
+          runs[i] = t.client.newWorkflowStub(Ceiling.Approved.class, onCeilingQueue(prefix + i));
           WorkflowClient.start(runs[i]::run, k.remote(), k.local());
         });
     long t0 = System.nanoTime();
@@ -567,12 +561,7 @@ public final class EngineBenchmark {
         n,
         i -> {
           Ceiling.Proposed run =
-              t.client.newWorkflowStub(
-                  Ceiling.Proposed.class,
-                  WorkflowOptions.newBuilder()
-                      .setTaskQueue(Ceiling.QUEUE)
-                      .setWorkflowId(prefix + i)
-                      .build());
+              t.client.newWorkflowStub(Ceiling.Proposed.class, onCeilingQueue(prefix + i));
           WorkflowClient.start(run::run);
           run.propose(k.remote(), k.local());
         });
@@ -588,12 +577,16 @@ public final class EngineBenchmark {
             t.client
                 .newWorkflowStub(
                     Ceiling.Run.class,
-                    WorkflowOptions.newBuilder()
-                        .setTaskQueue(Ceiling.QUEUE)
-                        .setWorkflowId("bench-ceiling-" + i + "-" + System.nanoTime())
-                        .build())
+                    onCeilingQueue("bench-ceiling-" + i + "-" + System.nanoTime()))
                 .run(k.remote(), k.local()));
     return secs(t0);
+  }
+
+  private static WorkflowOptions onCeilingQueue(String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(Ceiling.QUEUE)
+        .setWorkflowId(workflowId)
+        .build();
   }
 
   private void parallel(int n, Body body) throws Exception {

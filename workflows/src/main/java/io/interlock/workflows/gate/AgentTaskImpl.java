@@ -105,8 +105,7 @@ public class AgentTaskImpl implements AgentTask {
         if (gate.continueAsNewDue() && steps.isEmpty() && !finishRequested) {
           // A write proposal still resolving will enqueue and then wait for this loop: let it in
           // rather than wait for it (which it never could finish) before continuing as new.
-          Workflow.await(
-              () -> (Workflow.isEveryHandlerFinished() && act.noticesDone()) || !steps.isEmpty());
+          Workflow.await(() -> gate.quiet() || !steps.isEmpty());
           if (steps.isEmpty()) {
             continueAsNew();
           }
@@ -137,7 +136,7 @@ public class AgentTaskImpl implements AgentTask {
       }
       index.upsert(false);
     }
-    Workflow.await(() -> Workflow.isEveryHandlerFinished() && act.noticesDone());
+    Workflow.await(gate::quiet);
     steps.completed = true;
     audit.record(
         null,

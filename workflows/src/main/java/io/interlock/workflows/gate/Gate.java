@@ -106,6 +106,14 @@ final class Gate {
     }
   }
 
+  /**
+   * Whether the run may end now: no handler still running and every local inbox notice run (the SDK
+   * does not run a local activity scheduled in the workflow task that ends the run).
+   */
+  boolean quiet() {
+    return Workflow.isEveryHandlerFinished() && act.noticesDone();
+  }
+
   boolean continueAsNewDue() {
     return Workflow.getInfo().isContinueAsNewSuggested()
         || Workflow.getInfo().getHistoryLength() > task.historyLimit();
@@ -201,11 +209,7 @@ final class Gate {
       boolean woke =
           Workflow.await(
               Duration.ofMillis(remaining),
-              () ->
-                  ApprovalDesk.decided(s)
-                      || (continueAsNewDue()
-                          && Workflow.isEveryHandlerFinished()
-                          && act.noticesDone()));
+              () -> ApprovalDesk.decided(s) || (continueAsNewDue() && quiet()));
       if (!ApprovalDesk.decided(s)) {
         if (woke) {
           return StepState.AWAITING_APPROVAL;

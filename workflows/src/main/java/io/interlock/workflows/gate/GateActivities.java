@@ -145,10 +145,7 @@ final class GateActivities {
     }
   }
 
-  /**
-   * Whether this run's local notices have all run. A run ends only once they have: the SDK does not
-   * run a local activity scheduled in the workflow task that completes or continues the run.
-   */
+  /** Whether this run's local notices have all run (see {@link Gate#quiet}). */
   boolean noticesDone() {
     return notices.stream().allMatch(Promise::isCompleted);
   }
