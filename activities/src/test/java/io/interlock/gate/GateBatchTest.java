@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.interlock.contract.commands.BatchDecision;
 import io.interlock.contract.commands.ToolCall;
 import io.interlock.contract.values.ApprovalProof;
@@ -145,11 +147,8 @@ class GateBatchTest {
         .deployments()
         .inNamespace("shop")
         .withName("cart")
-        .edit(
-            x -> {
-              x.getSpec().setReplicas(1);
-              return x;
-            });
+        // A merge patch without resourceVersion: the controller is still rolling the new one out.
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":1}}");
     long before = h.mutations();
     ps.forEach(p -> p.task().batch(d));
     for (Pending p : ps) {
