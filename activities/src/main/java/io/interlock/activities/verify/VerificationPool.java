@@ -58,7 +58,11 @@ public final class VerificationPool implements AutoCloseable {
   public Verification start(Duration budget, Duration interval, Supplier<Observation> observe) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Pending p =
-        new Pending(ctx.getTaskToken(), new VerificationRun(clock, budget, interval), observe);
+        new Pending(
+            ctx.getTaskToken(),
+            new VerificationRun(clock, budget, interval),
+            observe,
+            clock.millis());
     ctx.doNotCompleteOnReturn();
     submit(p);
     return null;
@@ -143,12 +147,17 @@ public final class VerificationPool implements AutoCloseable {
     final byte[] token;
     final VerificationRun run;
     final Supplier<Observation> observe;
-    long lastBeat = Long.MIN_VALUE / 2;
+    long lastBeat;
 
-    Pending(byte[] token, VerificationRun run, Supplier<Observation> observe) {
+    /**
+     * @param startedAt the attempt's start, which the server just recorded: the first heartbeat is
+     *     due a {@link #HEARTBEAT_EVERY} later, so a verification settled within it sends none
+     */
+    Pending(byte[] token, VerificationRun run, Supplier<Observation> observe, long startedAt) {
       this.token = token;
       this.run = run;
       this.observe = observe;
+      this.lastBeat = startedAt;
     }
   }
 }
