@@ -90,6 +90,10 @@ public final class ApiModels {
       String deadline,
       boolean canApprove) {
     public static PendingView of(PendingApproval p, String user) {
+      return of(p, canApprove(p, user));
+    }
+
+    static PendingView of(PendingApproval p, boolean canApprove) {
       return new PendingView(
           p.taskId(),
           p.stepId(),
@@ -104,7 +108,7 @@ public final class ApiModels {
           p.policy(),
           p.since(),
           p.deadline(),
-          canApprove(p, user));
+          canApprove);
     }
 
     /**

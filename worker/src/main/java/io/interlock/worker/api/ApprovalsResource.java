@@ -1,6 +1,5 @@
 package io.interlock.worker.api;
 
-import io.interlock.contract.values.PendingApproval;
 import io.interlock.worker.api.ApiModels.BatchRequest;
 import io.interlock.worker.api.ApiModels.BatchResult;
 import io.interlock.worker.api.ApiModels.PendingSummary;
@@ -17,8 +16,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Pending approvals across the tasks the caller may read, from the in-memory inbox (no visibility
@@ -31,9 +35,15 @@ public class ApprovalsResource {
   private final CurrentCaller caller;
   private final TaskReaders readers;
   private final BatchService batches;
+  private final PendingListJson listJson;
 
   public ApprovalsResource(
-      PendingIndex pending, CurrentCaller caller, TaskReaders readers, BatchService batches) {
+      PendingIndex pending,
+      CurrentCaller caller,
+      TaskReaders readers,
+      BatchService batches,
+      PendingListJson listJson) {
+    this.listJson = listJson;
     this.pending = pending;
     this.caller = caller;
     this.readers = readers;
@@ -54,9 +64,15 @@ public class ApprovalsResource {
   @Operation(
       summary =
           "Writes waiting for approval in tasks the caller may read, oldest first; canApprove says whether the caller may approve each")
-  public List<PendingView> list(@QueryParam("limit") @DefaultValue("10000") int limit) {
+  @APIResponse(
+      responseCode = "200",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = PendingView.class)))
+  public Response list(@QueryParam("limit") @DefaultValue("10000") int limit) {
     String user = caller.get().isAgent() ? "" : caller.get().user();
-    return readable(limit).stream().map(p -> PendingView.of(p, user)).toList();
+    return Response.ok(listJson.of(readable(limit), user), MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   @GET
@@ -66,11 +82,11 @@ public class ApprovalsResource {
           "The same list without diff, policy and callHash: what an inbox row shows, at about 40% of the bytes")
   public List<PendingSummary> summary(@QueryParam("limit") @DefaultValue("10000") int limit) {
     String user = caller.get().isAgent() ? "" : caller.get().user();
-    return readable(limit).stream().map(p -> PendingSummary.of(p, user)).toList();
+    return readable(limit).stream().map(e -> PendingSummary.of(e.approval(), user)).toList();
   }
 
-  private List<PendingApproval> readable(int limit) {
+  private List<PendingIndex.Entry> readable(int limit) {
     TaskReaders.ReadScope scope = readers.scopeOf(caller.get());
-    return pending.list(Math.max(1, limit), p -> scope.covers(p.requester(), p.environment()));
+    return pending.entries(Math.max(1, limit), p -> scope.covers(p.requester(), p.environment()));
   }
 }

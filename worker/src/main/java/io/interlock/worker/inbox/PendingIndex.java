@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -17,28 +18,57 @@ import java.util.function.Predicate;
  */
 @ApplicationScoped
 public class PendingIndex {
-  private final Map<String, PendingApproval> byKey = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListMap<String, PendingApproval> bySince =
-      new ConcurrentSkipListMap<>();
+  private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, Entry> bySince = new ConcurrentSkipListMap<>();
+
+  /**
+   * A pending approval and, once a list asked for it, its JSON: an entry never changes (a new
+   * report replaces it), so it is rendered once, not on every list.
+   */
+  public static final class Entry {
+    private final PendingApproval approval;
+    private volatile byte[] rendered;
+
+    Entry(PendingApproval approval) {
+      this.approval = approval;
+    }
+
+    public PendingApproval approval() {
+      return approval;
+    }
+
+    /** The rendering {@code render} makes of this entry, made at most once per entry or so. */
+    public byte[] rendered(Function<PendingApproval, byte[]> render) {
+      byte[] r = rendered;
+      if (r == null) {
+        // Two lists at once may both render it: the same bytes, so either may be kept.
+        r = render.apply(approval);
+        rendered = r;
+      }
+      return r;
+    }
+  }
 
   public void put(PendingApproval p) {
     String key = key(p.taskId(), p.stepId());
-    PendingApproval old = byKey.put(key, p);
+    Entry e = new Entry(p);
+    Entry old = byKey.put(key, e);
     if (old != null) {
-      bySince.remove(order(old));
+      bySince.remove(order(old.approval));
     }
-    bySince.put(order(p), p);
+    bySince.put(order(p), e);
   }
 
   public void remove(String taskId, String stepId) {
-    PendingApproval old = byKey.remove(key(taskId, stepId));
+    Entry old = byKey.remove(key(taskId, stepId));
     if (old != null) {
-      bySince.remove(order(old));
+      bySince.remove(order(old.approval));
     }
   }
 
   public void removeTask(String taskId) {
     byKey.values().stream()
+        .map(Entry::approval)
         .filter(p -> p.taskId().equals(taskId))
         .toList()
         .forEach(p -> remove(p.taskId(), p.stepId()));
@@ -51,13 +81,18 @@ public class PendingIndex {
 
   /** Oldest first; at most {@code limit} of the entries {@code shown} accepts. */
   public List<PendingApproval> list(int limit, Predicate<PendingApproval> shown) {
-    List<PendingApproval> out = new ArrayList<>(Math.min(limit, bySince.size()));
-    for (PendingApproval p : bySince.values()) {
+    return entries(limit, shown).stream().map(Entry::approval).toList();
+  }
+
+  /** As {@link #list(int, Predicate)}, with each entry's memoized rendering at hand. */
+  public List<Entry> entries(int limit, Predicate<PendingApproval> shown) {
+    List<Entry> out = new ArrayList<>(Math.min(limit, bySince.size()));
+    for (Entry e : bySince.values()) {
       if (out.size() >= limit) {
         break;
       }
-      if (shown.test(p)) {
-        out.add(p);
+      if (shown.test(e.approval)) {
+        out.add(e);
       }
     }
     return out;
@@ -65,6 +100,7 @@ public class PendingIndex {
 
   public List<PendingApproval> forTask(String taskId) {
     return byKey.values().stream()
+        .map(Entry::approval)
         .filter(p -> p.taskId().equals(taskId))
         .sorted(Comparator.comparing(PendingApproval::stepId))
         .toList();
