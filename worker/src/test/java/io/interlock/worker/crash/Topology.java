@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.interlock.worker.FreePorts;
 import io.interlock.worker.dev.DemoKeys;
 import io.interlock.worker.dev.SimClusterProcess;
 import io.interlock.worker.temporal.TemporalCli;
@@ -12,7 +13,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +93,7 @@ final class Topology implements AutoCloseable {
     // checks share them.
     keysHome = Path.of(System.getProperty("user.home")).toAbsolutePath();
     DemoKeys.ensure(keysHome.resolve(".interlock/keys"), List.of("alice", "bob", "carol", "dave"));
-    int[] ports = freePorts(6);
+    int[] ports = FreePorts.of(6);
     temporalTarget = "127.0.0.1:" + ports[0];
     api = "http://127.0.0.1:" + ports[3];
     workerHttp = "http://127.0.0.1:" + ports[5];
@@ -359,23 +359,6 @@ final class Topology implements AutoCloseable {
       return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
     } catch (IOException e) {
       throw new AssertionError("not JSON: " + body);
-    }
-  }
-
-  private static int[] freePorts(int n) {
-    ServerSocket[] sockets = new ServerSocket[n];
-    int[] ports = new int[n];
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
-      }
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

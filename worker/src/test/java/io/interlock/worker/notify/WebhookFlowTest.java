@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.interlock.worker.FreePorts;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.dev.InProcessClusterStarter;
 import io.interlock.worker.ui.TestDeployments;
@@ -17,7 +18,6 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -68,11 +68,8 @@ class WebhookFlowTest {
   static synchronized int port() {
     String p = System.getProperty(PORT_PROPERTY);
     if (p == null) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        p = String.valueOf(s.getLocalPort());
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      // The receiver binds it only once the app started: a port-0 pick could be taken by then.
+      p = String.valueOf(FreePorts.of(1)[0]);
       System.setProperty(PORT_PROPERTY, p);
     }
     return Integer.parseInt(p);

@@ -2,10 +2,10 @@ package io.interlock.worker.temporal;
 
 import static org.awaitility.Awaitility.await;
 
+import io.interlock.worker.FreePorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +59,7 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
               + version.trim()
               + "; run ./interlock test");
     }
-    int[] ports = freePorts(4);
+    int[] ports = FreePorts.of(4);
     String address = "127.0.0.1:" + ports[0];
     List<String> cmd =
         new ArrayList<>(
@@ -191,23 +191,6 @@ public class TemporalCliDevServer implements QuarkusTestResourceLifecycleManager
         // a temp dir left behind is harmless
       }
       dir = null;
-    }
-  }
-
-  private static int[] freePorts(int n) {
-    ServerSocket[] sockets = new ServerSocket[n];
-    int[] ports = new int[n];
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
-      }
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
