@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,6 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class FreePorts {
   private static final int LOWEST = 10_000;
+
+  /** Ports handed out in this JVM: a later call never returns one of them again. */
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {}
 
@@ -30,6 +35,9 @@ public final class FreePorts {
             throw new IllegalStateException("no free port in " + LOWEST + ".." + below);
           }
           int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
+          if (!GIVEN.add(port)) {
+            continue;
+          }
           try {
             held[i] = new ServerSocket(port);
             ports[i] = port;

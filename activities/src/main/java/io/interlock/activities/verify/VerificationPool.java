@@ -57,12 +57,14 @@ public final class VerificationPool implements AutoCloseable {
    */
   public Verification start(Duration budget, Duration interval, Supplier<Observation> observe) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
+    // The attempt started when the server says (the budget may have taken a read to work out).
+    long sinceStart = Math.max(0, System.currentTimeMillis() - ctx.getInfo().getStartedTimestamp());
     Pending p =
         new Pending(
             ctx.getTaskToken(),
             new VerificationRun(clock, budget, interval),
             observe,
-            clock.millis());
+            clock.millis() - sinceStart);
     ctx.doNotCompleteOnReturn();
     submit(p);
     return null;
@@ -150,8 +152,8 @@ public final class VerificationPool implements AutoCloseable {
     long lastBeat;
 
     /**
-     * @param startedAt the attempt's start, which the server just recorded: the first heartbeat is
-     *     due a {@link #HEARTBEAT_EVERY} later, so a verification settled within it sends none
+     * @param startedAt the attempt's start, which the server recorded: the first heartbeat is due a
+     *     {@link #HEARTBEAT_EVERY} later, so a verification settled within it sends none
      */
     Pending(byte[] token, VerificationRun run, Supplier<Observation> observe, long startedAt) {
       this.token = token;

@@ -22,12 +22,16 @@ public class PendingIndex {
   private final ConcurrentSkipListMap<String, Entry> bySince = new ConcurrentSkipListMap<>();
 
   /**
-   * A pending approval and, once a list asked for it, its JSON: an entry never changes (a new
-   * report replaces it), so it is rendered once, not on every list.
+   * A pending approval and, once a list asked for it, its JSON (some 1.5 KB, dropped with the
+   * entry): an entry never changes (a new report replaces it), so it is rendered once, not on every
+   * list.
    */
   public static final class Entry {
     private final PendingApproval approval;
-    private volatile byte[] rendered;
+    private volatile Rendering rendering;
+
+    /** Bytes and the function that made them: another function renders anew. */
+    private record Rendering(Function<PendingApproval, byte[]> by, byte[] bytes) {}
 
     Entry(PendingApproval approval) {
       this.approval = approval;
@@ -37,15 +41,18 @@ public class PendingIndex {
       return approval;
     }
 
-    /** The rendering {@code render} makes of this entry, made at most once per entry or so. */
+    /**
+     * What {@code render} makes of this entry, made once per entry and function; the caller must
+     * not change the array.
+     */
     public byte[] rendered(Function<PendingApproval, byte[]> render) {
-      byte[] r = rendered;
-      if (r == null) {
+      Rendering r = rendering;
+      if (r == null || r.by() != render) {
         // Two lists at once may both render it: the same bytes, so either may be kept.
-        r = render.apply(approval);
-        rendered = r;
+        r = new Rendering(render, render.apply(approval));
+        rendering = r;
       }
-      return r;
+      return r.bytes();
     }
   }
 
