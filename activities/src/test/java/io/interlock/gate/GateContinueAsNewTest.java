@@ -101,8 +101,9 @@ class GateContinueAsNewTest {
           .isIn(StepState.AWAITING_APPROVAL, StepState.PROPOSED);
       StepView waiting =
           GateHarness.awaitState(task, proposed.stepId(), StepState.AWAITING_APPROVAL);
+      // A bound on liveness, not a timing: as the waits above, generous for a loaded machine.
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
                   assertThat(
