@@ -87,13 +87,16 @@ class GateContinueAsNewTest {
           .as("the write is in its resolve activity")
           .isTrue();
       // Signals grow the history past the limit while the write resolves: continue-as-new falls due
-      // idle.
+      // idle. A set number: they stay buffered until the held workflow task is heartbeat, so a loop
+      // on the history's length sent tens of thousands on a fast machine.
       WorkflowStub raw = slow.client.newUntypedWorkflowStub(id);
-      while (historyLength(slow, id, firstRun) <= 110) {
+      int needed = 111 - historyLength(slow, id, firstRun);
+      for (int i = 0; i < needed; i++) {
         raw.signal(
             "approve",
             java.util.Map.of("stepId", "s999", "callHash", "sha256:none", "approver", "mallory"));
       }
+      await().atMost(Duration.ofSeconds(30)).until(() -> historyLength(slow, id, firstRun) > 110);
       held[0].release.countDown();
       StepView proposed = write.get(30, TimeUnit.SECONDS);
       assertThat(proposed.state())
