@@ -7,16 +7,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The time the policy sees, moved by the test (a freeze that begins while an approval is pending).
+ * A clock the test moves: the time the policy sees (a freeze that begins while an approval is
+ * pending), or the verification pool's (a heartbeat falling due).
  */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
   private volatile Instant now;
 
-  MovableClock(Instant start) {
+  public MovableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

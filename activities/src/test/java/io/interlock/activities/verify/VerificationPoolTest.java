@@ -7,6 +7,7 @@ import io.interlock.activities.tools.Observation;
 import io.interlock.contract.values.Confidence;
 import io.interlock.contract.values.Verdict;
 import io.interlock.contract.values.Verification;
+import io.interlock.gate.MovableClock;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
@@ -22,15 +23,11 @@ import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -66,28 +63,8 @@ class VerificationPoolTest {
     }
   }
 
-  /** A clock the test moves: the pool reads it to decide when a heartbeat is due. */
-  private static final class MovedClock extends Clock {
-    final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-02T00:00:00Z").toEpochMilli());
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  }
-
   private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
-  private final MovedClock clock = new MovedClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T00:00:00Z"));
   private final VerificationPool pool =
       new VerificationPool(env.getWorkflowClient().newActivityCompletionClient(), clock, 2);
 
@@ -130,7 +107,7 @@ class VerificationPoolTest {
         .as("no heartbeat before one is due: " + quiet)
         .isFalse();
 
-    clock.millis.addAndGet(VerificationPool.HEARTBEAT_EVERY.toMillis() + 1_000);
+    clock.advance(VerificationPool.HEARTBEAT_EVERY.plusSeconds(1));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(pending(run).hasHeartbeatDetails()).isTrue());

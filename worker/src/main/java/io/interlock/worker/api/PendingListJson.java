@@ -38,7 +38,6 @@ public class PendingListJson {
    */
   public StreamingOutput of(List<PendingIndex.Entry> entries, String user) {
     List<byte[]> opened = entries.stream().map(e -> e.rendered(open)).toList();
-    List<PendingApproval> approvals = entries.stream().map(PendingIndex.Entry::approval).toList();
     return out -> {
       out.write('[');
       for (int i = 0; i < opened.size(); i++) {
@@ -46,7 +45,7 @@ public class PendingListJson {
           out.write(',');
         }
         out.write(opened.get(i));
-        out.write(PendingView.canApprove(approvals.get(i), user) ? CAN : CANNOT);
+        out.write(PendingView.canApprove(entries.get(i).approval(), user) ? CAN : CANNOT);
       }
       out.write(']');
     };
