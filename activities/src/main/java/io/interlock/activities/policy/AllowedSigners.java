@@ -1,9 +1,12 @@
 package io.interlock.activities.policy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,15 +19,37 @@ import java.util.TreeMap;
 final class AllowedSigners {
   private AllowedSigners() {}
 
+  /**
+   * Parsed files by their exact text, as {@link JwkSet} keeps issuer keys: every policy check reads
+   * the file (so a removed key counts at once); parsing it again is what a change-free read skips.
+   */
+  private static final Map<String, Map<String, List<String>>> PARSED =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<String>>> e) {
+              return size() > 32;
+            }
+          });
+
   static Map<String, List<String>> read(Path file) {
-    Map<String, List<String>> out = new TreeMap<>();
-    List<String> lines;
+    String text;
     try {
-      lines = Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
-    } catch (IOException e) {
-      return out;
+      text = Files.isRegularFile(file) ? Files.readString(file) : "";
+    } catch (IOException | UncheckedIOException e) {
+      return Map.of();
     }
-    for (String raw : lines) {
+    Map<String, List<String>> known = PARSED.get(text);
+    if (known == null) {
+      known = parse(text);
+      PARSED.put(text, known);
+    }
+    return known;
+  }
+
+  private static Map<String, List<String>> parse(String text) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String raw : text.lines().toList()) {
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
@@ -47,7 +72,9 @@ final class AllowedSigners {
         out.computeIfAbsent(user, u -> new ArrayList<>()).add(t[k] + " " + t[k + 1]);
       }
     }
-    return out;
+    Map<String, List<String>> frozen = new TreeMap<>();
+    out.forEach((user, keys) -> frozen.put(user, List.copyOf(keys)));
+    return Collections.unmodifiableMap(frozen);
   }
 
   private static boolean keyType(String s) {

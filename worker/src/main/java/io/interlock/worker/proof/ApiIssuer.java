@@ -22,6 +22,7 @@ public class ApiIssuer {
   static final long VALID_SECONDS = 300;
 
   private final InterlockConfig config;
+  private volatile ProofSigner.IssuerKey key;
 
   public ApiIssuer(InterlockConfig config) {
     this.config = config;
@@ -53,8 +54,21 @@ public class ApiIssuer {
   public record Window(String issuedAt, String expiresAt) {}
 
   public ApprovalProof sign(Statement statement) {
-    String token = ProofSigner.issueJws(name(), privateJwk(), statement);
+    String token = ProofSigner.issueJws(name(), key(privateJwk()), statement);
     return ApprovalProof.jws(token, statement.issuedAt(), statement.expiresAt());
+  }
+
+  /**
+   * The key parsed once per key text: the reference is read at every signature, so a rotated key
+   * signs the next proof.
+   */
+  private ProofSigner.IssuerKey key(String json) {
+    ProofSigner.IssuerKey k = key;
+    if (k == null || !k.json().equals(json) || !k.settled()) {
+      k = ProofSigner.IssuerKey.of(json);
+      key = k;
+    }
+    return k;
   }
 
   private String privateJwk() {

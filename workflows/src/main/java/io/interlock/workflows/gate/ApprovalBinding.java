@@ -4,6 +4,7 @@ import static io.interlock.workflows.gate.AuditTrail.detail;
 
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.StepState;
+import io.interlock.workflows.CanonicalJson;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -21,7 +22,9 @@ final class ApprovalBinding {
     }
     s.deadlineMillis = Workflow.currentTimeMillis() + timeout * 1000;
     s.deadline = Instant.ofEpochMilli(s.deadlineMillis).toString();
-    s.callHash = CallHash.of(s, task.taskRunId(), task.environment());
+    // The canonical call once: the hash is taken over it and the audit shows it.
+    String canonicalCall = CallHash.canonicalJson(s, task.taskRunId(), task.environment());
+    s.callHash = CanonicalJson.sha256(canonicalCall);
     audit.record(
         s.stepId,
         AuditKind.AWAITING_APPROVAL,
@@ -38,7 +41,7 @@ final class ApprovalBinding {
             "breakGlassNeeded",
             ApprovalRules.needsBreakGlass(s),
             "canonicalCall",
-            CallHash.canonicalJson(s, task.taskRunId(), task.environment())));
+            canonicalCall));
     return AuditKind.AWAITING_APPROVAL.leadsTo();
   }
 }

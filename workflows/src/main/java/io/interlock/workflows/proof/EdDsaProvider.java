@@ -1,7 +1,11 @@
 package io.interlock.workflows.proof;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Security;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.jose4j.jca.ProviderContext;
@@ -34,6 +38,27 @@ final class EdDsaProvider {
    */
   static ProviderContext forVerifying(String alg) {
     return context(AlgorithmIdentifiers.EDDSA.equals(alg) ? present() : null);
+  }
+
+  /**
+   * The signing key as the EdDSA provider's own key object when that provider is registered (it
+   * keeps what it derives from the key across signatures), else as given.
+   */
+  static PrivateKey signingKey(String alg, PrivateKey key) {
+    Provider bc = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
+    if (!AlgorithmIdentifiers.EDDSA.equals(alg) || bc == null) {
+      return key;
+    }
+    try {
+      return KeyFactory.getInstance("Ed25519", bc)
+          .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      return key; // the runtime's key signs the same; only slower
+    }
+  }
+
+  static boolean isProviderKey(PrivateKey key) {
+    return key.getClass().getName().startsWith("org.bouncycastle.");
   }
 
   private static ProviderContext context(String signatureProvider) {

@@ -1,5 +1,6 @@
 package io.interlock.workflows.proof;
 
+import java.security.PrivateKey;
 import java.time.Instant;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
@@ -30,7 +31,11 @@ public final class ProofSigner {
 
   /** A compact JWS over the statement: EdDSA for an Ed25519 key, ES256 for a P-256 key. */
   public static String issueJws(String issuer, String jwkPrivateJson, Statement statement) {
-    PublicJsonWebKey jwk = privateJwk(jwkPrivateJson);
+    return issueJws(issuer, IssuerKey.of(jwkPrivateJson), statement);
+  }
+
+  /** {@link #issueJws(String, String, Statement)} with a key parsed once, for a signer's reuse. */
+  public static String issueJws(String issuer, IssuerKey key, Statement statement) {
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer);
     claims.setSubject(statement.identity());
@@ -42,19 +47,43 @@ public final class ProofSigner {
 
     JsonWebSignature jws = new JsonWebSignature();
     jws.setPayload(claims.toJson());
-    jws.setKey(jwk.getPrivateKey());
-    String alg = algorithm(jwk);
-    jws.setAlgorithmHeaderValue(alg);
-    jws.setProviderContext(EdDsaProvider.forSigning(alg));
+    jws.setKey(key.signingKey());
+    jws.setAlgorithmHeaderValue(key.alg());
+    jws.setProviderContext(EdDsaProvider.forSigning(key.alg()));
     jws.setHeader("typ", "JWT");
-    if (jwk.getKeyId() != null) {
-      jws.setKeyIdHeaderValue(jwk.getKeyId());
+    if (key.kid() != null) {
+      jws.setKeyIdHeaderValue(key.kid());
     }
     try {
       return jws.getCompactSerialization();
     } catch (JoseException e) {
       throw new IllegalArgumentException(
           "could not sign with the issuer key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An issuer's private key, parsed and checked once. An Ed25519 key is held as Bouncy Castle's own
+   * once that provider is registered: it keeps the public half it derives, which every signature
+   * needs, where a runtime key is converted (and the public half derived again) on each signature.
+   */
+  public record IssuerKey(String json, PrivateKey signingKey, String alg, String kid) {
+    public static IssuerKey of(String jwkPrivateJson) {
+      PublicJsonWebKey jwk = privateJwk(jwkPrivateJson);
+      String alg = algorithm(jwk);
+      return new IssuerKey(
+          jwkPrivateJson, EdDsaProvider.signingKey(alg, jwk.getPrivateKey()), alg, jwk.getKeyId());
+    }
+
+    /** Names the key, never its private parts. */
+    @Override
+    public String toString() {
+      return "IssuerKey[" + alg + (kid == null ? "" : ", kid " + kid) + "]";
+    }
+
+    /** False while an Ed25519 key waits for its provider's registration: parse it again later. */
+    public boolean settled() {
+      return !AlgorithmIdentifiers.EDDSA.equals(alg) || EdDsaProvider.isProviderKey(signingKey);
     }
   }
 

@@ -93,6 +93,37 @@ class EdDsaProviderTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "an issuer key parsed once signs with the provider's own key, token for token what the JWK text signs, and never shows its private part")
+  void parsedIssuerKeySignsAsTheText() throws Exception {
+    assertThat(registeredBySigning()).isEqualTo("BC");
+    String jwk = ProofSigner.newEd25519Jwk("api-1");
+    ProofSigner.IssuerKey key = ProofSigner.IssuerKey.of(jwk);
+    assertThat(key.settled()).as("held as Bouncy Castle's key once it is registered").isTrue();
+    assertThat(key.signingKey().getClass().getName()).startsWith("org.bouncycastle.");
+    assertThat(key.toString()).isEqualTo("IssuerKey[EdDSA, kid api-1]").doesNotContain("\"d\"");
+    Statement st =
+        Statement.request(
+            "task-1", "agent:bot", "staging", "2026-12-01T11:59:00Z", "2026-12-01T12:09:00Z");
+    String token = ProofSigner.issueJws("interlock-api", key, st);
+    assertThat(ProofSigner.issueJws("interlock-api", key, st)).isEqualTo(token);
+    Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
+    try {
+      // Parsed while Bouncy Castle is away: the runtime's key, same signature, parsed again later.
+      ProofSigner.IssuerKey early = ProofSigner.IssuerKey.of(jwk);
+      assertThat(early.settled()).isFalse();
+      assertThat(ProofSigner.issueJws("interlock-api", early, st)).isEqualTo(token);
+    } finally {
+      Security.addProvider(new BouncyCastleProvider());
+    }
+    ProofPolicy keys =
+        new ProofPolicy(
+            null, Map.of(), Map.of("interlock-api", List.of(ProofSigner.publicJwk(jwk))), 3600);
+    ProofVerdict v = verify(token, st, keys);
+    assertThat(v.verified()).as(v.problem()).isTrue();
+  }
+
   private static ProofVerdict verify(String token, Statement st, ProofPolicy keys) {
     return ProofVerifier.verify(
         ApprovalProof.jws(token, st.issuedAt(), st.expiresAt()),
