@@ -78,6 +78,23 @@ public final class DevServer implements AutoCloseable {
     return rssMiB(process.pid());
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Runs {@code jcmd <server> args}: a flight recording of one phase, for a profile. */
+  public void jcmd(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(String.valueOf(process.pid()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + out);
+    }
+  }
+
   /** CPU time the server has used so far, in ms (its own threads, not its children's). */
   public long cpuMillis() {
     return cpuMillis(process.toHandle());

@@ -11,6 +11,7 @@ import java.util.Locale;
  * bounds the rate the machine's cores allow whatever the engine's latency.
  */
 record CpuUse(long server, long cluster, long temporal, long client) {
+  static final CpuUse ZERO = new CpuUse(0, 0, 0, 0);
 
   static CpuUse now(DevServer server, TemporalDevServer temporal) {
     return new CpuUse(
@@ -28,6 +29,14 @@ record CpuUse(long server, long cluster, long temporal, long client) {
         cluster - before.cluster,
         temporal - before.temporal,
         client - before.client);
+  }
+
+  CpuUse plus(CpuUse other) {
+    return new CpuUse(
+        server + other.server,
+        cluster + other.cluster,
+        temporal + other.temporal,
+        client + other.client);
   }
 
   /** Per task, and the rate at which all cores would be busy with it. */

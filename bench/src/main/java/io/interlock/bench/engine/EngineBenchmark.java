@@ -348,66 +348,171 @@ public final class EngineBenchmark {
   }
 
   /**
-   * Tasks/s to AWAITING_APPROVAL and approve to VERIFIED, N tasks at C concurrent, each on its own
-   * Deployment; the ceiling is a workflow with as many activities as the engine's path took.
+   * Tasks/s to AWAITING_APPROVAL and approve to VERIFIED, in rounds of N tasks at C concurrent,
+   * each on its own Deployment; each round times the engine and then the ceilings (a workflow with
+   * as many activities as the engine's path took) on the same server, so a ratio compares runs
+   * seconds apart, whatever the machine's speed did over the minutes of the whole run. The figures
+   * are the rounds' medians.
    */
   private void throughput() throws Exception {
-    readyDeployments("t-", o.tasks);
-    JsonNode[] steps = new JsonNode[o.tasks];
-    CpuUse c0 = CpuUse.now(server, temporal);
-    long t0 = System.nanoTime();
-    parallel(
-        o.tasks,
-        i -> {
-          steps[i] = proposeScale(start("bench-t-" + i), "t-" + i, 2);
-        });
-    double toWaiting = o.tasks / secs(t0);
-    CpuUse waitingCpu = CpuUse.now(server, temporal).since(c0);
-    Ceiling.Shape k = Ceiling.Shape.of(history("bench-t-0"));
-    double ceiling = rate(k, this::proposedRuns);
-    double startOnly = rate(k, this::ceilingRuns);
-    CpuUse c1 = CpuUse.now(server, temporal);
-    long t1 = System.nanoTime();
-    parallel(
-        o.tasks,
-        i -> {
-          approve("bench-t-" + i, steps[i]);
-          JsonNode done = awaitFinal("bench-t-" + i, steps[i].path("stepId").asText());
-          require(done, "VERIFIED".equals(done.path("state").asText()));
-        });
-    double toVerified = o.tasks / secs(t1);
-    CpuUse verifiedCpu = CpuUse.now(server, temporal).since(c1);
-    Ceiling.Shape approved = Ceiling.Shape.of(afterApproval(history("bench-t-0")));
-    double approvedCeiling = rate(approved, this::approvedRuns);
+    List<String> names = readyDeployments("t-", o.tasks);
+    Rounds waiting = new Rounds();
+    Rounds verified = new Rounds();
+    CpuUse waitingCpu = CpuUse.ZERO;
+    CpuUse verifiedCpu = CpuUse.ZERO;
+    ThreadCpu waitingThreads = ThreadCpu.ZERO;
+    Ceiling.Shape k = null;
+    Ceiling.Shape approved = null;
+    try (Temporal t = Temporal.connect(api)) {
+      WorkerFactory factory = Ceiling.worker(t.client);
+      try {
+        for (int r = 0; r < o.rounds; r++) {
+          String prefix = "bench-t-" + r + "-";
+          int replicas = 2 + r % 2;
+          JsonNode[] steps = new JsonNode[o.tasks];
+          if (o.jfr != null && r == o.rounds - 1) {
+            server.jcmd("JFR.start", "name=tasks", "settings=profile");
+          }
+          CpuUse c0 = CpuUse.now(server, temporal);
+          ThreadCpu threads0 = ThreadCpu.of(server.pid());
+          long t0 = System.nanoTime();
+          parallel(
+              o.tasks,
+              i -> {
+                steps[i] = proposeScale(start(prefix + i), names.get(i), replicas);
+              });
+          double toWaiting = o.tasks / secs(t0);
+          waitingCpu = waitingCpu.plus(CpuUse.now(server, temporal).since(c0));
+          waitingThreads = waitingThreads.plus(ThreadCpu.of(server.pid()).since(threads0));
+          if (o.jfr != null && r == o.rounds - 1) {
+            server.jcmd("JFR.stop", "name=tasks", "filename=" + o.jfr.toAbsolutePath());
+          }
+          if (k == null) {
+            k = Ceiling.Shape.of(history(prefix + 0));
+            // The ceilings' own warm-up: as many untimed runs as the engine's path had.
+            proposedRuns(t, k, o.taskWarmup);
+            ceilingRuns(t, k, o.taskWarmup);
+          }
+          waiting.add(
+              toWaiting,
+              o.tasks / proposedRuns(t, k, o.tasks),
+              o.tasks / ceilingRuns(t, k, o.tasks));
+
+          CpuUse c1 = CpuUse.now(server, temporal);
+          long t1 = System.nanoTime();
+          parallel(
+              o.tasks,
+              i -> {
+                approve(prefix + i, steps[i]);
+                JsonNode done = awaitFinal(prefix + i, steps[i].path("stepId").asText());
+                require(done, "VERIFIED".equals(done.path("state").asText()));
+              });
+          double toVerified = o.tasks / secs(t1);
+          verifiedCpu = verifiedCpu.plus(CpuUse.now(server, temporal).since(c1));
+          if (approved == null) {
+            approved = Ceiling.Shape.of(afterApproval(history(prefix + 0)));
+            approvedRuns(t, approved, o.taskWarmup);
+          }
+          verified.add(toVerified, o.tasks / approvedRuns(t, approved, o.tasks), 0);
+          System.out.printf(
+              Locale.ROOT,
+              "  round %d: start -> AWAITING %.1f/s, ceiling %.1f/s (ratio %.2f), start-only"
+                  + " %.1f/s; approve -> VERIFIED %.1f/s, ceiling %.1f/s (ratio %.2f)%n",
+              r + 1,
+              toWaiting,
+              waiting.ceiling.get(r),
+              waiting.ratio(r),
+              waiting.startOnly.get(r),
+              toVerified,
+              verified.ceiling.get(r),
+              verified.ratio(r));
+        }
+      } finally {
+        factory.shutdownNow();
+      }
+    }
+    int timed = o.rounds * o.tasks;
     figure(
         String.format(
             Locale.ROOT,
-            "tasks/s start -> AWAITING_APPROVAL: %.1f (%d tasks, %d concurrent); ceiling, a"
-                + " workflow started, then sent an update that runs %s: %.1f/s; ratio %.2f (goal"
-                + " >= 50/s, >= 0.7); the same activities run from its start, no update: %.1f/s;"
-                + " ratio %.2f",
-            toWaiting,
+            "tasks/s start -> AWAITING_APPROVAL: %.1f (median of %d rounds of %d tasks, %d"
+                + " concurrent); ceiling, a workflow started, then sent an update that runs %s:"
+                + " %.1f/s; ratio %.2f (goal >= 50/s, >= 0.7; rounds %s); the same activities run"
+                + " from its start, no update: %.1f/s; ratio %.2f",
+            Rounds.median(waiting.engine),
+            o.rounds,
             o.tasks,
             o.concurrency,
             k,
-            ceiling,
-            toWaiting / ceiling,
-            startOnly,
-            toWaiting / startOnly));
+            Rounds.median(waiting.ceiling),
+            waiting.medianRatio(),
+            waiting.ratios(),
+            Rounds.median(waiting.startOnly),
+            waiting.medianStartOnlyRatio()));
     figure(
         String.format(
             Locale.ROOT,
             "tasks/s approve -> VERIFIED: %.1f (rollout step %s, verify poll %s); ceiling, a"
                 + " workflow approved by an update that then runs %s: %.1f/s; ratio %.2f (goal"
-                + " >= 50/s)",
-            toVerified,
+                + " >= 50/s; rounds %s)",
+            Rounds.median(verified.engine),
             o.rolloutStep,
             o.verifyPoll,
             approved,
-            approvedCeiling,
-            toVerified / approvedCeiling));
-    figure("  start -> AWAITING_APPROVAL: " + waitingCpu.perTask(o.tasks));
-    figure("  approve -> VERIFIED: " + verifiedCpu.perTask(o.tasks));
+            Rounds.median(verified.ceiling),
+            verified.medianRatio(),
+            verified.ratios()));
+    figure("  start -> AWAITING_APPROVAL: " + waitingCpu.perTask(timed));
+    figure("  start -> AWAITING_APPROVAL: " + waitingThreads.perTask(timed, 8));
+    figure("  approve -> VERIFIED: " + verifiedCpu.perTask(timed));
+  }
+
+  /** Each round's engine rate and its ceilings' (start-only 0 where not taken). */
+  private static final class Rounds {
+    final List<Double> engine = new ArrayList<>();
+    final List<Double> ceiling = new ArrayList<>();
+    final List<Double> startOnly = new ArrayList<>();
+
+    void add(double engineRate, double ceilingRate, double startOnlyRate) {
+      engine.add(engineRate);
+      ceiling.add(ceilingRate);
+      startOnly.add(startOnlyRate);
+    }
+
+    double ratio(int r) {
+      return engine.get(r) / ceiling.get(r);
+    }
+
+    double medianRatio() {
+      List<Double> r = new ArrayList<>();
+      for (int i = 0; i < engine.size(); i++) {
+        r.add(ratio(i));
+      }
+      return median(r);
+    }
+
+    double medianStartOnlyRatio() {
+      List<Double> r = new ArrayList<>();
+      for (int i = 0; i < engine.size(); i++) {
+        r.add(engine.get(i) / startOnly.get(i));
+      }
+      return median(r);
+    }
+
+    String ratios() {
+      List<String> r = new ArrayList<>();
+      for (int i = 0; i < engine.size(); i++) {
+        r.add(String.format(Locale.ROOT, "%.2f", ratio(i)));
+      }
+      return String.join(" ", r);
+    }
+
+    static double median(List<Double> values) {
+      List<Double> v = new ArrayList<>(values);
+      Collections.sort(v);
+      int n = v.size();
+      return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
   }
 
   /** The audit report of a task of N reads against one of N/10, both finished. */
@@ -515,22 +620,6 @@ public final class EngineBenchmark {
   /** Runs of a ceiling workflow: n at the configured concurrency, the seconds timed. */
   private interface CeilingRuns {
     double run(Temporal t, Ceiling.Shape k, int n) throws Exception;
-  }
-
-  /**
-   * Tasks/s of ceiling workflows running the engine's activities empty, at the same concurrency, on
-   * the same server, after as many untimed runs as the engine's path had.
-   */
-  private double rate(Ceiling.Shape k, CeilingRuns runs) throws Exception {
-    try (Temporal t = Temporal.connect(api)) {
-      WorkerFactory factory = Ceiling.worker(t.client);
-      try {
-        runs.run(t, k, o.taskWarmup);
-        return o.tasks / runs.run(t, k, o.tasks);
-      } finally {
-        factory.shutdownNow();
-      }
-    }
   }
 
   /** Seconds from the first approval to the last workflow's end. */
@@ -712,6 +801,9 @@ public final class EngineBenchmark {
 
     int tasks = 200;
 
+    /** Rounds of N tasks, each timed beside its own ceilings; the figures are their medians. */
+    int rounds = 5;
+
     /**
      * Untimed tasks start to VERIFIED before the first phase (and as many runs of each ceiling).
      */
@@ -727,6 +819,9 @@ public final class EngineBenchmark {
     String verifyPoll = "1s";
 
     boolean realTemporal;
+
+    /** Where to write a flight recording of the server over the timed start → AWAITING tasks. */
+    Path jfr;
 
     /** Which figures to take (all by default): a quick look at one while changing the engine. */
     List<String> phases = List.of("reads", "writes", "tasks", "audit");
@@ -755,6 +850,7 @@ public final class EngineBenchmark {
           case "--writes" -> o.writes = Integer.parseInt(v);
           case "--write-warmup" -> o.writeWarmup = Integer.parseInt(v);
           case "--tasks" -> o.tasks = Integer.parseInt(v);
+          case "--rounds" -> o.rounds = Integer.parseInt(v);
           case "--task-warmup" -> o.taskWarmup = Integer.parseInt(v);
           case "--concurrency" -> o.concurrency = Integer.parseInt(v);
           case "--audit-steps" -> o.auditSteps = Integer.parseInt(v);
@@ -762,13 +858,14 @@ public final class EngineBenchmark {
           case "--verify-poll" -> o.verifyPoll = v;
           case "--server-jvm" -> o.serverJvm.add(v);
           case "--phases" -> o.phases = List.of(v.split(","));
+          case "--jfr" -> o.jfr = Path.of(v);
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + flag
-                      + "; options: --jar --reads --read-warmup --kubectl-runs --writes --write-warmup --tasks --task-warmup"
+                      + "; options: --jar --reads --read-warmup --kubectl-runs --writes --write-warmup --tasks --rounds --task-warmup"
                       + " --concurrency"
-                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases"
+                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases --jfr"
                       + " (reads,writes,tasks,audit) --real-temporal");
         }
       }
