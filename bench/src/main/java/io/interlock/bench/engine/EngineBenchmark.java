@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -82,15 +83,27 @@ public final class EngineBenchmark {
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
     Path dir = Files.createTempDirectory("interlock-engine-bench");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 by default, as agents' clients speak it to an http:// URL (curl, Python, Node); the
+    // JDK's client would otherwise upgrade to cleartext HTTP/2, which few of them do.
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(o.http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     List<String> jvm = new ArrayList<>(o.serverJvm);
     jvm.add("-Dinterlock.dev.rollout-step=" + o.rolloutStep);
     jvm.add("-Dinterlock.verify-poll-interval=" + o.verifyPoll);
+    if (o.jfr != null) {
+      // Recording from launch: starting one later changes the JVM's tool state, which throws
+      // away compiled code, so the window would profile a JVM compiling again.
+      jvm.add("-XX:StartFlightRecording=name=bench,maxage=30m,settings=" + o.jfrSettings);
+    }
     System.out.printf(
         Locale.ROOT,
-        "Interlock engine benchmark: %s Temporal, %d cores, load average at start %.2f, rollout"
-            + " step %s, verify poll %s (log %s)%n",
+        "Interlock engine benchmark: %s Temporal, REST over %s, %d cores, load average at start"
+            + " %.2f, rollout step %s, verify poll %s (log %s)%n",
         o.realTemporal ? "real (temporal server start-dev, SQLite)" : "embedded (Java test server)",
+        o.http2 ? "cleartext HTTP/2" : "HTTP/1.1",
         Runtime.getRuntime().availableProcessors(),
         load(),
         o.rolloutStep,
@@ -370,9 +383,7 @@ public final class EngineBenchmark {
           String prefix = "bench-t-" + r + "-";
           int replicas = 2 + r % 2;
           JsonNode[] steps = new JsonNode[o.tasks];
-          if (o.jfr != null && r == o.rounds - 1) {
-            server.jcmd("JFR.start", "name=tasks", "settings=profile");
-          }
+          Instant windowStart = Instant.now();
           CpuUse c0 = CpuUse.now(server, temporal);
           ThreadCpu threads0 = ThreadCpu.of(server.pid());
           long t0 = System.nanoTime();
@@ -385,7 +396,15 @@ public final class EngineBenchmark {
           waitingCpu = waitingCpu.plus(CpuUse.now(server, temporal).since(c0));
           waitingThreads = waitingThreads.plus(ThreadCpu.of(server.pid()).since(threads0));
           if (o.jfr != null && r == o.rounds - 1) {
-            server.jcmd("JFR.stop", "name=tasks", "filename=" + o.jfr.toAbsolutePath());
+            Instant windowEnd = Instant.now();
+            // The dump holds whole chunks: filter its events to the window printed here.
+            server.jcmd(
+                "JFR.dump",
+                "name=bench",
+                "begin=" + windowStart,
+                "end=" + windowEnd,
+                "filename=" + o.jfr.toAbsolutePath());
+            System.out.printf("  recorded: %s, window %s .. %s%n", o.jfr, windowStart, windowEnd);
           }
           if (k == null) {
             k = Ceiling.Shape.of(history(prefix + 0));
@@ -820,8 +839,17 @@ public final class EngineBenchmark {
 
     boolean realTemporal;
 
-    /** Where to write a flight recording of the server over the timed start → AWAITING tasks. */
+    /** REST over cleartext HTTP/2 (the JDK client's upgrade) instead of HTTP/1.1. */
+    boolean http2;
+
+    /**
+     * Where to write a flight recording of the server over the last round's start → AWAITING (the
+     * server records from its launch; this window is cut out of it).
+     */
     Path jfr;
+
+    /** The recording's settings: a JDK name (profile) or a .jfc file (finer sampling). */
+    String jfrSettings = "profile";
 
     /** Which figures to take (all by default): a quick look at one while changing the engine. */
     List<String> phases = List.of("reads", "writes", "tasks", "audit");
@@ -836,6 +864,10 @@ public final class EngineBenchmark {
         String flag = a.remove(a.size() - 1);
         if (flag.equals("--real-temporal")) {
           o.realTemporal = true;
+          continue;
+        }
+        if (flag.equals("--http2")) {
+          o.http2 = true;
           continue;
         }
         if (a.isEmpty()) {
@@ -859,14 +891,15 @@ public final class EngineBenchmark {
           case "--server-jvm" -> o.serverJvm.add(v);
           case "--phases" -> o.phases = List.of(v.split(","));
           case "--jfr" -> o.jfr = Path.of(v);
+          case "--jfr-settings" -> o.jfrSettings = v;
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + flag
                       + "; options: --jar --reads --read-warmup --kubectl-runs --writes --write-warmup --tasks --rounds --task-warmup"
                       + " --concurrency"
-                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases --jfr"
-                      + " (reads,writes,tasks,audit) --real-temporal");
+                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases --jfr --jfr-settings"
+                      + " (reads,writes,tasks,audit) --real-temporal --http2");
         }
       }
       return o;
