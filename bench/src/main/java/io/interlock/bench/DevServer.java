@@ -90,7 +90,7 @@ public final class DevServer implements AutoCloseable {
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
+    if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + out);
     }
   }

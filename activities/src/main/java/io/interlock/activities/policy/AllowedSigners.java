@@ -1,7 +1,6 @@
 package io.interlock.activities.policy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ final class AllowedSigners {
     String text;
     try {
       text = Files.isRegularFile(file) ? Files.readString(file) : "";
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) { // unreadable or not UTF-8: no keys from it
       return Map.of();
     }
     Map<String, List<String>> known = PARSED.get(text);

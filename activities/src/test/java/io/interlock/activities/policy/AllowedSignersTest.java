@@ -32,6 +32,18 @@ class AllowedSignersTest {
   }
 
   @Test
+  @DisplayName("a file that is not UTF-8 trusts no key")
+  void notUtf8TrustsNothing(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("allowed_signers");
+    byte[] text = ("alice " + ALICE + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad = java.util.Arrays.copyOf(text, text.length + 2);
+    bad[text.length] = (byte) 0xC3; // a lone lead byte, then a newline
+    bad[text.length + 1] = '\n';
+    Files.write(file, bad);
+    assertThat(AllowedSigners.read(file)).isEmpty();
+  }
+
+  @Test
   @DisplayName("the kept parse cannot be changed by a caller, and other namespaces are left out")
   void keptParseIsReadOnly(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("allowed_signers");

@@ -10,15 +10,19 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * CPU time (ms) of a process's threads by name, digits dropped (so one pool is one line), from
- * Linux's /proc: what each part of the server (HTTP, Temporal, workflows, activities) costs.
+ * CPU time (ms) of a process's threads, by thread id, from Linux's /proc; a window's difference is
+ * grouped by each thread's name at its end, digits dropped (so one pool is one line). Temporal's
+ * workflow threads rename themselves per workflow, so they are one group.
  */
-record ThreadCpu(Map<String, Long> millis) {
+record ThreadCpu(Map<Long, Named> threads) {
   static final ThreadCpu ZERO = new ThreadCpu(Map.of());
   private static final long TICKS_PER_SECOND = 100;
 
+  /** A thread's name and CPU time so far. */
+  record Named(String name, long millis) {}
+
   static ThreadCpu of(long pid) {
-    Map<String, Long> m = new HashMap<>();
+    Map<Long, Named> m = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
       for (Path t : tasks.toList()) {
         try {
@@ -27,7 +31,9 @@ record ThreadCpu(Map<String, Long> millis) {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
-          m.merge(name.replaceAll("\\d+", "N"), ticks * 1000 / TICKS_PER_SECOND, Long::sum);
+          m.put(
+              Long.parseLong(t.getFileName().toString()),
+              new Named(group(name), ticks * 1000 / TICKS_PER_SECOND));
         } catch (IOException | RuntimeException gone) {
           // The thread ended between the listing and the read.
         }
@@ -38,27 +44,53 @@ record ThreadCpu(Map<String, Long> millis) {
     return new ThreadCpu(m);
   }
 
+  private static String group(String name) {
+    return name.startsWith("workflow") ? "workflow threads" : name.replaceAll("\\d+", "N");
+  }
+
+  /** Each live thread's CPU since {@code before} (threads that ended in between are not here). */
   ThreadCpu since(ThreadCpu before) {
-    Map<String, Long> m = new HashMap<>(millis);
-    before.millis.forEach((k, v) -> m.merge(k, -v, Long::sum));
+    Map<Long, Named> m = new HashMap<>();
+    threads.forEach(
+        (tid, now) -> {
+          Named then = before.threads.get(tid);
+          m.put(tid, new Named(now.name(), now.millis() - (then == null ? 0 : then.millis())));
+        });
     return new ThreadCpu(m);
   }
 
+  /** Windows added up; a thread id reused across windows adds to the later name. */
   ThreadCpu plus(ThreadCpu other) {
-    Map<String, Long> m = new HashMap<>(millis);
-    other.millis.forEach((k, v) -> m.merge(k, v, Long::sum));
+    Map<Long, Named> m = new HashMap<>(threads);
+    // Thread ids of different windows are kept apart: negative keys never collide with /proc's.
+    long offset = -1L - m.size();
+    for (Named n : other.threads.values()) {
+      m.put(offset--, n);
+    }
     return new ThreadCpu(m);
   }
 
-  /** The busiest thread groups, per task. */
-  String perTask(int tasks, int top) {
-    return millis.entrySet().stream()
-        .filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(top)
-        .map(
-            e ->
-                String.format(Locale.ROOT, "%s %.2f ms", e.getKey(), (double) e.getValue() / tasks))
-        .collect(Collectors.joining(", ", "server CPU per task by thread: ", ""));
+  /**
+   * The busiest groups per task, and what the process used beyond them (threads that ended inside
+   * the windows, and rounding).
+   */
+  String perTask(int tasks, int top, long processMillis) {
+    Map<String, Long> groups = new HashMap<>();
+    threads.values().forEach(n -> groups.merge(n.name(), n.millis(), Long::sum));
+    long listed = groups.values().stream().mapToLong(Long::longValue).sum();
+    String shown =
+        groups.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(top)
+            .map(
+                e ->
+                    String.format(
+                        Locale.ROOT, "%s %.2f ms", e.getKey(), (double) e.getValue() / tasks))
+            .collect(Collectors.joining(", ", "server CPU per task by thread: ", ""));
+    return shown
+        + String.format(
+            Locale.ROOT,
+            "; ended threads and the rest %.2f ms",
+            (double) (processMillis - listed) / tasks);
   }
 }

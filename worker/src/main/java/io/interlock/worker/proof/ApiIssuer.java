@@ -22,7 +22,16 @@ public class ApiIssuer {
   static final long VALID_SECONDS = 300;
 
   private final InterlockConfig config;
-  private volatile ProofSigner.IssuerKey key;
+
+  /** The key last parsed, with the text it was parsed from (compared at every signature). */
+  private volatile Parsed parsed;
+
+  private record Parsed(String text, ProofSigner.IssuerKey key) {
+    @Override
+    public String toString() {
+      return key.toString();
+    }
+  }
 
   public ApiIssuer(InterlockConfig config) {
     this.config = config;
@@ -63,20 +72,20 @@ public class ApiIssuer {
    * signs the next proof.
    */
   private ProofSigner.IssuerKey key(String json) {
-    ProofSigner.IssuerKey k = key;
-    if (k == null || !k.json().equals(json) || !k.settled()) {
-      k = ProofSigner.IssuerKey.of(json);
-      key = k;
+    Parsed p = parsed;
+    if (p == null || !p.text().equals(json) || !p.key().heldByProvider()) {
+      p = new Parsed(json, ProofSigner.IssuerKey.of(json));
+      parsed = p;
     }
-    return k;
+    return p.key();
   }
 
   private String privateJwk() {
     String ref = config.api().signingKey();
     try {
-      Optional<String> key = KeyReference.read(ref);
-      if (key.isPresent()) {
-        return key.get();
+      Optional<String> jwk = KeyReference.read(ref);
+      if (jwk.isPresent()) {
+        return jwk.get();
       }
     } catch (IllegalArgumentException e) {
       // reported below, without the key's contents

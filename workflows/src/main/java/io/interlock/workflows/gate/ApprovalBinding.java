@@ -4,7 +4,6 @@ import static io.interlock.workflows.gate.AuditTrail.detail;
 
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.values.StepState;
-import io.interlock.workflows.CanonicalJson;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -24,7 +23,7 @@ final class ApprovalBinding {
     s.deadline = Instant.ofEpochMilli(s.deadlineMillis).toString();
     // The canonical call once: the hash is taken over it and the audit shows it.
     String canonicalCall = CallHash.canonicalJson(s, task.taskRunId(), task.environment());
-    s.callHash = CanonicalJson.sha256(canonicalCall);
+    s.callHash = CallHash.ofCanonical(canonicalCall);
     audit.record(
         s.stepId,
         AuditKind.AWAITING_APPROVAL,

@@ -37,6 +37,11 @@ public final class CallHash {
   }
 
   public static String of(Step step, String taskRunId, String environment) {
-    return CanonicalJson.sha256(canonicalJson(step, taskRunId, environment));
+    return ofCanonical(canonicalJson(step, taskRunId, environment));
+  }
+
+  /** The hash of a canonical call already built (by {@link #canonicalJson}). */
+  static String ofCanonical(String canonicalCall) {
+    return CanonicalJson.sha256(canonicalCall);
   }
 }

@@ -5,6 +5,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Security;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -50,8 +51,11 @@ final class EdDsaProvider {
       return key;
     }
     try {
-      return KeyFactory.getInstance("Ed25519", bc)
-          .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+      PrivateKey own =
+          KeyFactory.getInstance("Ed25519", bc)
+              .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+      // The JWS library signs only with an EdECPrivateKey, which the provider's key is on Java 15+.
+      return own instanceof EdECPrivateKey ? own : key;
     } catch (GeneralSecurityException e) {
       return key; // the runtime's key signs the same; only slower
     }

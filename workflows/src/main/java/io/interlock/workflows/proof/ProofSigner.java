@@ -67,23 +67,48 @@ public final class ProofSigner {
    * once that provider is registered: it keeps the public half it derives, which every signature
    * needs, where a runtime key is converted (and the public half derived again) on each signature.
    */
-  public record IssuerKey(String json, PrivateKey signingKey, String alg, String kid) {
+  public static final class IssuerKey {
+    private final PrivateKey signingKey;
+    private final String alg;
+    private final String kid;
+
+    private IssuerKey(PrivateKey signingKey, String alg, String kid) {
+      this.signingKey = signingKey;
+      this.alg = alg;
+      this.kid = kid;
+    }
+
+    /** Parses and checks a private OKP (Ed25519) or EC (P-256) JWK. */
     public static IssuerKey of(String jwkPrivateJson) {
       PublicJsonWebKey jwk = privateJwk(jwkPrivateJson);
       String alg = algorithm(jwk);
-      return new IssuerKey(
-          jwkPrivateJson, EdDsaProvider.signingKey(alg, jwk.getPrivateKey()), alg, jwk.getKeyId());
+      return new IssuerKey(EdDsaProvider.signingKey(alg, jwk.getPrivateKey()), alg, jwk.getKeyId());
+    }
+
+    /**
+     * False while an Ed25519 key is the runtime's because the faster provider was not registered
+     * yet: parse it again later.
+     */
+    public boolean heldByProvider() {
+      return !AlgorithmIdentifiers.EDDSA.equals(alg) || EdDsaProvider.isProviderKey(signingKey);
+    }
+
+    String alg() {
+      return alg;
+    }
+
+    String kid() {
+      return kid;
+    }
+
+    PrivateKey signingKey() {
+      return signingKey;
     }
 
     /** Names the key, never its private parts. */
     @Override
     public String toString() {
       return "IssuerKey[" + alg + (kid == null ? "" : ", kid " + kid) + "]";
-    }
-
-    /** False while an Ed25519 key waits for its provider's registration: parse it again later. */
-    public boolean settled() {
-      return !AlgorithmIdentifiers.EDDSA.equals(alg) || EdDsaProvider.isProviderKey(signingKey);
     }
   }
 

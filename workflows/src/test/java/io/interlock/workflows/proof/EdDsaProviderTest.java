@@ -100,7 +100,9 @@ class EdDsaProviderTest {
     assertThat(registeredBySigning()).isEqualTo("BC");
     String jwk = ProofSigner.newEd25519Jwk("api-1");
     ProofSigner.IssuerKey key = ProofSigner.IssuerKey.of(jwk);
-    assertThat(key.settled()).as("held as Bouncy Castle's key once it is registered").isTrue();
+    assertThat(key.heldByProvider())
+        .as("held as Bouncy Castle's key once it is registered")
+        .isTrue();
     assertThat(key.signingKey().getClass().getName()).startsWith("org.bouncycastle.");
     assertThat(key.toString()).isEqualTo("IssuerKey[EdDSA, kid api-1]").doesNotContain("\"d\"");
     Statement st =
@@ -112,7 +114,7 @@ class EdDsaProviderTest {
     try {
       // Parsed while Bouncy Castle is away: the runtime's key, same signature, parsed again later.
       ProofSigner.IssuerKey early = ProofSigner.IssuerKey.of(jwk);
-      assertThat(early.settled()).isFalse();
+      assertThat(early.heldByProvider()).isFalse();
       assertThat(ProofSigner.issueJws("interlock-api", early, st)).isEqualTo(token);
     } finally {
       Security.addProvider(new BouncyCastleProvider());
