@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,18 +17,8 @@ import java.util.TreeMap;
 final class AllowedSigners {
   private AllowedSigners() {}
 
-  /**
-   * Parsed files by their exact text, as {@link JwkSet} keeps issuer keys: every policy check reads
-   * the file (so a removed key counts at once); parsing it again is what a change-free read skips.
-   */
-  private static final Map<String, Map<String, List<String>>> PARSED =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<String>>> e) {
-              return size() > 32;
-            }
-          });
+  private static final ParsedByText<Map<String, List<String>>> PARSED =
+      new ParsedByText<>(AllowedSigners::parse);
 
   static Map<String, List<String>> read(Path file) {
     String text;
@@ -38,12 +27,7 @@ final class AllowedSigners {
     } catch (IOException e) { // unreadable or not UTF-8: no keys from it
       return Map.of();
     }
-    Map<String, List<String>> known = PARSED.get(text);
-    if (known == null) {
-      known = parse(text);
-      PARSED.put(text, known);
-    }
-    return known;
+    return PARSED.of(text);
   }
 
   private static Map<String, List<String>> parse(String text) {

@@ -1,10 +1,7 @@
 package io.interlock.activities.policy;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
@@ -15,27 +12,11 @@ import org.jose4j.lang.JoseException;
 final class JwkSet {
   private JwkSet() {}
 
-  /**
-   * Parsed key files by their exact text: every policy check reads the issuers' files (so a rotated
-   * key counts at once) and parsing them, not reading them, was the cost.
-   */
-  private static final Map<String, List<String>> PARSED =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-              return size() > 32;
-            }
-          });
+  private static final ParsedByText<List<String>> PARSED =
+      new ParsedByText<>(json -> List.copyOf(parse(json)));
 
   static List<String> publicKeys(String json) {
-    List<String> known = PARSED.get(json);
-    if (known != null) {
-      return known;
-    }
-    List<String> parsed = List.copyOf(parse(json));
-    PARSED.put(json, parsed);
-    return parsed;
+    return PARSED.of(json);
   }
 
   private static List<String> parse(String json) {

@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The engine's figures in one run against the real dev server, each beside a baseline measured in
@@ -388,15 +389,9 @@ public final class EngineBenchmark {
           // From the second round on, every other round times the ceilings first: neither side
           // always meets the garbage and compilation the other left.
           boolean ceilingsFirst = r % 2 == 1;
-          double[] ceilings = new double[2];
-          if (ceilingsFirst) {
-            CpuUse cc = CpuUse.now(server, temporal);
-            ceilings[0] = o.tasks / proposedRuns(t, k, o.tasks);
-            ceilingCpu = ceilingCpu.plus(CpuUse.now(server, temporal).since(cc));
-            ceilings[1] = o.tasks / ceilingRuns(t, k, o.tasks);
-          }
+          Ceilings ceilings = ceilingsFirst ? ceilings(t, k) : null;
           Instant windowStart = Instant.now();
-          ThreadCpu threads0 = ThreadCpu.of(server.pid());
+          Map<Long, ThreadCpu.Named> threads0 = ThreadCpu.snapshot(server.pid());
           CpuUse c0 = CpuUse.now(server, temporal);
           long t0 = System.nanoTime();
           parallel(
@@ -406,7 +401,8 @@ public final class EngineBenchmark {
               });
           double seconds = secs(t0);
           CpuUse used = CpuUse.now(server, temporal).since(c0);
-          waitingThreads = waitingThreads.plus(ThreadCpu.of(server.pid()).since(threads0));
+          waitingThreads =
+              waitingThreads.plus(ThreadCpu.between(threads0, ThreadCpu.snapshot(server.pid())));
           waitingCpu = waitingCpu.plus(used);
           waitingSeconds += seconds;
           double toWaiting = o.tasks / seconds;
@@ -432,17 +428,12 @@ public final class EngineBenchmark {
                 "round " + (r + 1) + "'s path ran " + shape + ", the first round's " + k);
           }
           if (!ceilingsFirst) {
-            CpuUse cc = CpuUse.now(server, temporal);
-            ceilings[0] = o.tasks / proposedRuns(t, k, o.tasks);
-            ceilingCpu = ceilingCpu.plus(CpuUse.now(server, temporal).since(cc));
-            ceilings[1] = o.tasks / ceilingRuns(t, k, o.tasks);
+            ceilings = ceilings(t, k);
           }
-          waiting.add(toWaiting, ceilings[0], ceilings[1]);
+          waiting.add(toWaiting, ceilings.proposed(), ceilings.startOnly());
+          ceilingCpu = ceilingCpu.plus(ceilings.proposedCpu());
 
-          double approvedCeiling = 0;
-          if (ceilingsFirst) {
-            approvedCeiling = o.tasks / approvedRuns(t, approved, o.tasks);
-          }
+          double approvedCeiling = ceilingsFirst ? o.tasks / approvedRuns(t, approved, o.tasks) : 0;
           CpuUse c1 = CpuUse.now(server, temporal);
           long t1 = System.nanoTime();
           parallel(
@@ -523,6 +514,16 @@ public final class EngineBenchmark {
     figure("  approve -> VERIFIED: " + verifiedCpu.perTask(timed));
   }
 
+  /** One round's start → AWAITING ceilings: rates, and the CPU of the started-then-updated runs. */
+  private record Ceilings(double proposed, double startOnly, CpuUse proposedCpu) {}
+
+  private Ceilings ceilings(Temporal t, Ceiling.Shape k) throws Exception {
+    CpuUse before = CpuUse.now(server, temporal);
+    double proposed = o.tasks / proposedRuns(t, k, o.tasks);
+    CpuUse cpu = CpuUse.now(server, temporal).since(before);
+    return new Ceilings(proposed, o.tasks / ceilingRuns(t, k, o.tasks), cpu);
+  }
+
   /** Each round's engine rate and its ceilings' (start-only 0 where not taken). */
   private static final class Rounds {
     final List<Double> engine = new ArrayList<>();
@@ -539,28 +540,27 @@ public final class EngineBenchmark {
       return engine.get(r) / ceiling.get(r);
     }
 
-    double medianRatio() {
+    /** Each round's engine rate over the given ceiling's. */
+    private List<Double> ratiosTo(List<Double> ceilings) {
       List<Double> r = new ArrayList<>();
       for (int i = 0; i < engine.size(); i++) {
-        r.add(ratio(i));
+        r.add(engine.get(i) / ceilings.get(i));
       }
-      return median(r);
+      return r;
+    }
+
+    double medianRatio() {
+      return median(ratiosTo(ceiling));
     }
 
     double medianStartOnlyRatio() {
-      List<Double> r = new ArrayList<>();
-      for (int i = 0; i < engine.size(); i++) {
-        r.add(engine.get(i) / startOnly.get(i));
-      }
-      return median(r);
+      return median(ratiosTo(startOnly));
     }
 
     String ratios() {
-      List<String> r = new ArrayList<>();
-      for (int i = 0; i < engine.size(); i++) {
-        r.add(String.format(Locale.ROOT, "%.2f", ratio(i)));
-      }
-      return String.join(" ", r);
+      return ratiosTo(ceiling).stream()
+          .map(x -> String.format(Locale.ROOT, "%.2f", x))
+          .collect(Collectors.joining(" "));
     }
 
     static double median(List<Double> values) {

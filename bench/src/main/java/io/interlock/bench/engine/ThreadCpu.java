@@ -10,18 +10,19 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * CPU time (ms) of a process's threads, by thread id, from Linux's /proc; a window's difference is
- * grouped by each thread's name at its end, digits dropped (so one pool is one line). Temporal's
- * workflow threads rename themselves per workflow, so they are one group.
+ * CPU time (ms) a process's threads used in windows, by thread group: each thread's difference (by
+ * thread id, from Linux's /proc) under its name at the window's end, digits dropped (so one pool is
+ * one line). Temporal's workflow threads rename themselves per workflow: one group.
  */
-record ThreadCpu(Map<Long, Named> threads) {
+record ThreadCpu(Map<String, Long> groups) {
   static final ThreadCpu ZERO = new ThreadCpu(Map.of());
   private static final long TICKS_PER_SECOND = 100;
 
-  /** A thread's name and CPU time so far. */
-  record Named(String name, long millis) {}
+  /** A thread's group and CPU time so far. */
+  record Named(String group, long millis) {}
 
-  static ThreadCpu of(long pid) {
+  /** Every live thread of the process now, by thread id. */
+  static Map<Long, Named> snapshot(long pid) {
     Map<Long, Named> m = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
       for (Path t : tasks.toList()) {
@@ -41,33 +42,28 @@ record ThreadCpu(Map<Long, Named> threads) {
     } catch (IOException notLinux) {
       // No /proc here: no breakdown.
     }
-    return new ThreadCpu(m);
+    return m;
   }
 
   private static String group(String name) {
     return name.startsWith("workflow") ? "workflow threads" : name.replaceAll("\\d+", "N");
   }
 
-  /** Each live thread's CPU since {@code before} (threads that ended in between are not here). */
-  ThreadCpu since(ThreadCpu before) {
-    Map<Long, Named> m = new HashMap<>();
-    threads.forEach(
+  /** The window between two snapshots (threads that ended in between are not in it). */
+  static ThreadCpu between(Map<Long, Named> before, Map<Long, Named> after) {
+    Map<String, Long> g = new HashMap<>();
+    after.forEach(
         (tid, now) -> {
-          Named then = before.threads.get(tid);
-          m.put(tid, new Named(now.name(), now.millis() - (then == null ? 0 : then.millis())));
+          Named then = before.get(tid);
+          g.merge(now.group(), now.millis() - (then == null ? 0 : then.millis()), Long::sum);
         });
-    return new ThreadCpu(m);
+    return new ThreadCpu(g);
   }
 
-  /** Windows added up; a thread id reused across windows adds to the later name. */
   ThreadCpu plus(ThreadCpu other) {
-    Map<Long, Named> m = new HashMap<>(threads);
-    // Thread ids of different windows are kept apart: negative keys never collide with /proc's.
-    long offset = -1L - m.size();
-    for (Named n : other.threads.values()) {
-      m.put(offset--, n);
-    }
-    return new ThreadCpu(m);
+    Map<String, Long> g = new HashMap<>(groups);
+    other.groups.forEach((k, v) -> g.merge(k, v, Long::sum));
+    return new ThreadCpu(g);
   }
 
   /**
@@ -75,8 +71,6 @@ record ThreadCpu(Map<Long, Named> threads) {
    * the windows, and rounding).
    */
   String perTask(int tasks, int top, long processMillis) {
-    Map<String, Long> groups = new HashMap<>();
-    threads.values().forEach(n -> groups.merge(n.name(), n.millis(), Long::sum));
     long listed = groups.values().stream().mapToLong(Long::longValue).sum();
     String shown =
         groups.entrySet().stream()
