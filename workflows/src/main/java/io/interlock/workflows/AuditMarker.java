@@ -5,10 +5,13 @@ import io.interlock.contract.views.AuditEntry;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.MarkerRecordedEventAttributes;
 import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * How an audit entry travels in a history: as the value of a side-effect marker. The workflow
- * writes and every reader reads through here, so the SDK's marker layout is named in one place.
+ * How audit entries travel in a history: as the value of a side-effect marker, one entry (runs of
+ * older code) or a JSON array of them. The workflow writes and every reader reads through here, so
+ * the SDK's marker layout is named in one place.
  */
 public final class AuditMarker {
   /**
@@ -26,6 +29,12 @@ public final class AuditMarker {
     Workflow.sideEffect(AuditEntry.class, () -> entry);
   }
 
+  /** Records the entries, in order, as one marker (a command: call from workflow code only). */
+  public static void write(List<AuditEntry> entries) {
+    AuditEntry[] batch = entries.toArray(AuditEntry[]::new);
+    Workflow.sideEffect(AuditEntry[].class, () -> batch);
+  }
+
   /** The payloads of the marker's value, or null when the marker cannot carry an audit entry. */
   public static Payloads payloads(MarkerRecordedEventAttributes marker) {
     if (!NAME.equals(marker.getMarkerName()) || !marker.containsDetails(DATA)) {
@@ -39,5 +48,23 @@ public final class AuditMarker {
    */
   public static boolean isEntry(JsonNode value) {
     return value != null && value.hasNonNull("seq") && value.hasNonNull("kind");
+  }
+
+  /**
+   * The audit entries a decoded marker value carries, in order: itself, the entries of a batch, or
+   * none (another side effect).
+   */
+  public static List<JsonNode> entries(JsonNode value) {
+    if (value != null && value.isArray()) {
+      List<JsonNode> entries = new ArrayList<>();
+      value.forEach(
+          v -> {
+            if (isEntry(v)) {
+              entries.add(v);
+            }
+          });
+      return entries;
+    }
+    return isEntry(value) ? List.of(value) : List.of();
   }
 }

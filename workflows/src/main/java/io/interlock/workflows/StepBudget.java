@@ -1,10 +1,11 @@
 package io.interlock.workflows;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.values.CallerText;
 import io.interlock.contract.values.PolicyDecision;
 import io.interlock.contract.values.Preview;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -37,10 +38,28 @@ public final class StepBudget {
   private StepBudget() {}
 
   public static int bytes(Object value) {
+    // Counted as written: the budget needs the size, never the bytes.
+    var counted = new ByteCount();
     try {
-      return JSON.writeValueAsBytes(value).length;
-    } catch (JsonProcessingException e) {
+      JSON.writeValue(counted, value);
+      return counted.size > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) counted.size;
+    } catch (IOException e) {
       return Integer.MAX_VALUE; // what cannot be measured never fits
+    }
+  }
+
+  /** An output stream that keeps only how many bytes went through it. */
+  private static final class ByteCount extends OutputStream {
+    private long size;
+
+    @Override
+    public void write(int b) {
+      size++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      size += len;
     }
   }
 

@@ -2,12 +2,14 @@ package io.interlock.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.interlock.contract.values.AuditKind;
 import io.interlock.contract.views.AuditEntry;
 import io.interlock.workflows.gate.AgentTaskImpl;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DataConverter;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,9 +30,9 @@ import org.junit.jupiter.api.Test;
  * non-deterministic change fails the build of this module. They are written elsewhere, where their
  * activities run: {@code gate/} by activities' FreshHistoryReplayTest
  * (-Dinterlock.histories.write=true), {@code dev-server/} by the worker's DevStackTest
- * (-Dhistories.write=true). {@code gate-v2/} holds the same three tasks written by the code of
- * version 2 of local-observations (b9a88eb: inbox notices on the queue), as runs still open then
- * replay.
+ * (-Dhistories.write=true). {@code gate-v2/} and {@code gate-v3/} hold the same three tasks written
+ * by the code of versions 2 (b9a88eb: inbox notices on the queue) and 3 (one audit marker per
+ * entry) of the run's version (see RunVersion), as runs still open then replay.
  */
 class HistoryReplayTest {
   private static final Path HISTORIES = Path.of("src/test/resources/histories");
@@ -37,12 +40,12 @@ class HistoryReplayTest {
 
   private static List<Path> histories() throws Exception {
     List<Path> files = new ArrayList<>();
-    for (String dir : List.of("gate", "gate-v2", "dev-server")) {
+    for (String dir : List.of("gate", "gate-v0", "gate-v2", "gate-v3", "dev-server")) {
       try (Stream<Path> s = Files.list(HISTORIES.resolve(dir))) {
         files.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
       }
     }
-    assertThat(files).as("fixture histories in %s", HISTORIES).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(files).as("fixture histories in %s", HISTORIES).hasSizeGreaterThanOrEqualTo(15);
     return files;
   }
 
@@ -63,6 +66,64 @@ class HistoryReplayTest {
 
   @Test
   @DisplayName(
+      "in every committed history each audit entry is in a marker exactly once, numbered 1, 2, 3... in order")
+  void everyEntryMarkedOnceInOrder() throws Exception {
+    for (Path file : histories()) {
+      List<Long> seqs = new ArrayList<>();
+      for (HistoryEvent e : WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
+        for (JsonNode entry : entriesOf(e)) {
+          seqs.add(entry.get("seq").asLong());
+        }
+      }
+      assertThat(seqs)
+          .as("%s: the audit entries' numbers, in history order", file)
+          .isNotEmpty()
+          .isEqualTo(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a run of the current version writes one audit marker per workflow task, whatever its local activities")
+  void oneAuditMarkerPerWorkflowTask() throws Exception {
+    try (Stream<Path> s = Files.list(HISTORIES.resolve("gate"))) {
+      for (Path file : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        int markers = 0;
+        int entries = 0;
+        int inThisTask = 0;
+        for (HistoryEvent e :
+            WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
+          if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+            inThisTask = 0;
+          }
+          List<JsonNode> carried = entriesOf(e);
+          if (!carried.isEmpty()) {
+            markers++;
+            entries += carried.size();
+            inThisTask++;
+            assertThat(inThisTask)
+                .as("%s event %d: audit markers after one workflow task", file, e.getEventId())
+                .isEqualTo(1);
+          }
+        }
+        assertThat(markers).as("%s: markers for %d entries", file, entries).isLessThan(entries);
+      }
+    }
+  }
+
+  /** The audit entries a history event carries (none unless it is an audit marker). */
+  private static List<JsonNode> entriesOf(HistoryEvent e) throws Exception {
+    Payloads data =
+        e.hasMarkerRecordedEventAttributes()
+            ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes())
+            : null;
+    return data == null
+        ? List.of()
+        : AuditMarker.entries(JSON.readTree(data.getPayloads(0).getData().toByteArray()));
+  }
+
+  @Test
+  @DisplayName(
       "every audit marker of the committed histories reads as a typed AuditEntry and writes back the same")
   void auditMarkersKeepTheirWireForm() throws Exception {
     DataConverter converter = AgentTaskOptions.dataConverter();
@@ -75,17 +136,25 @@ class HistoryReplayTest {
             e.hasMarkerRecordedEventAttributes()
                 ? AuditMarker.payloads(e.getMarkerRecordedEventAttributes())
                 : null;
-        if (data == null
-            || !AuditMarker.isEntry(JSON.readTree(data.getPayloads(0).getData().toByteArray()))) {
+        JsonNode value =
+            data == null ? null : JSON.readTree(data.getPayloads(0).getData().toByteArray());
+        if (AuditMarker.entries(value).isEmpty()) {
           continue;
         }
         Payload recorded = data.getPayloads(0);
-        AuditEntry typed = converter.fromPayload(recorded, AuditEntry.class, AuditEntry.class);
+        // One entry (runs of older code) or a batch of them (see AuditTrail#flush).
+        Class<?> type = value.isArray() ? AuditEntry[].class : AuditEntry.class;
+        Object typed = converter.fromPayload(recorded, type, type);
         assertThat(converter.toPayload(typed).orElseThrow().getData())
             .as("%s event %d re-encoded", file.getFileName(), e.getEventId())
             .isEqualTo(recorded.getData());
-        seen.add(typed.kind());
-        entries++;
+        List<AuditEntry> read =
+            typed instanceof AuditEntry[] batch ? List.of(batch) : List.of((AuditEntry) typed);
+        assertThat(read)
+            .as("%s event %d: typed entries", file.getFileName(), e.getEventId())
+            .hasSameSizeAs(AuditMarker.entries(value));
+        read.forEach(a -> seen.add(a.kind()));
+        entries += read.size();
       }
     }
     assertThat(entries).as("audit markers in %s", files).isGreaterThan(100);

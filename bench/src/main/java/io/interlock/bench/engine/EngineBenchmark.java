@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.interlock.bench.DevServer;
 import io.interlock.bench.TemporalDevServer;
+import io.interlock.contract.commands.TaskRequest;
+import io.interlock.contract.commands.ToolCall;
+import io.interlock.contract.values.StepState;
+import io.interlock.workflows.AgentTask;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -372,6 +376,8 @@ public final class EngineBenchmark {
     List<String> names = readyDeployments("t-", o.tasks);
     Rounds waiting = new Rounds();
     Rounds verified = new Rounds();
+    Rounds viaSdk = new Rounds();
+    CpuUse sdkCpu = CpuUse.ZERO;
     CpuUse waitingCpu = CpuUse.ZERO;
     CpuUse verifiedCpu = CpuUse.ZERO;
     ThreadCpu waitingThreads = ThreadCpu.ZERO;
@@ -418,6 +424,14 @@ public final class EngineBenchmark {
             System.out.printf("  recorded: %s, window %s .. %s%n", o.jfr, windowStart, windowEnd);
           }
           Ceiling.Shape shape = Ceiling.Shape.of(history(prefix + 0));
+          if (r == 0) {
+            // The SDK path's own warm-up, as many untimed tasks as the REST path had.
+            for (int done = 0; done < o.taskWarmup; done += o.tasks) {
+              sdkPath(t, "bench-sw-" + done + "-", names, replicas + 2, shape);
+            }
+          }
+          SdkPath sdk = sdkPath(t, "bench-s-" + r + "-", names, replicas + 2, shape);
+          sdkCpu = sdkCpu.plus(sdk.cpu());
           if (k == null) {
             k = shape;
             // The ceilings' own warm-up: as many untimed runs as the engine's path had.
@@ -431,6 +445,7 @@ public final class EngineBenchmark {
             ceilings = ceilings(t, k);
           }
           waiting.add(toWaiting, ceilings.proposed(), ceilings.startOnly());
+          viaSdk.add(sdk.rate(), ceilings.proposed(), 0);
           ceilingCpu = ceilingCpu.plus(ceilings.proposedCpu());
 
           double approvedCeiling = ceilingsFirst ? o.tasks / approvedRuns(t, approved, o.tasks) : 0;
@@ -456,12 +471,15 @@ public final class EngineBenchmark {
           System.out.printf(
               Locale.ROOT,
               "  round %d: start -> AWAITING %.1f/s, ceiling %.1f/s (ratio %.2f), start-only"
-                  + " %.1f/s; approve -> VERIFIED %.1f/s, ceiling %.1f/s (ratio %.2f)%n",
+                  + " %.1f/s, through the Temporal SDK %.1f/s (ratio %.2f); approve -> VERIFIED"
+                  + " %.1f/s, ceiling %.1f/s (ratio %.2f)%n",
               r + 1,
               toWaiting,
               waiting.ceiling.get(r),
               waiting.ratio(r),
               waiting.startOnly.get(r),
+              sdk.rate(),
+              viaSdk.ratio(r),
               toVerified,
               verified.ceiling.get(r),
               verified.ratio(r));
@@ -491,6 +509,16 @@ public final class EngineBenchmark {
     figure(
         String.format(
             Locale.ROOT,
+            "  start -> AWAITING_APPROVAL through the Temporal SDK (no REST; start, then the"
+                + " propose update, as the ceiling is driven): %.1f tasks/s; ratio (the rounds'"
+                + " median) %.2f (rounds %s); %s",
+            Rounds.median(viaSdk.engine),
+            viaSdk.medianRatio(),
+            viaSdk.ratios(),
+            sdkCpu.perTask(timed)));
+    figure(
+        String.format(
+            Locale.ROOT,
             "tasks/s approve -> VERIFIED: %.1f (rollout step %s, verify poll %s); ceiling, a"
                 + " workflow approved by an update that then runs %s: %.1f/s; ratio (the rounds' median) %.2f (goal"
                 + " >= 50/s; rounds %s)",
@@ -512,6 +540,63 @@ public final class EngineBenchmark {
     figure(
         "  start -> AWAITING_APPROVAL: " + waitingThreads.perTask(timed, 8, waitingCpu.server()));
     figure("  approve -> VERIFIED: " + verifiedCpu.perTask(timed));
+  }
+
+  /** The engine's start → AWAITING driven through the Temporal SDK: its rate and CPU. */
+  private record SdkPath(double rate, CpuUse cpu) {}
+
+  /**
+   * The same tasks started and proposed to with a Temporal client, as an agent using the SDK does
+   * and as the ceiling is driven: the REST surface's share is the difference. The requester is a
+   * claim here (staging accepts one; REST starts carry the API's signed attestation), so this path
+   * skips one signature and its check. The tasks are terminated after the timing: they would
+   * otherwise wait for approvals and share the server with the rounds after.
+   */
+  private SdkPath sdkPath(
+      Temporal t, String prefix, List<String> names, int replicas, Ceiling.Shape restShape)
+      throws Exception {
+    CpuUse before = CpuUse.now(server, temporal);
+    long t0 = System.nanoTime();
+    parallel(
+        o.tasks,
+        i -> {
+          AgentTask task =
+              t.client.newWorkflowStub(
+                  AgentTask.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(prefix + i)
+                      .setTaskQueue(AgentTask.TASK_QUEUE)
+                      .build());
+          WorkflowClient.start(
+              task::run,
+              new TaskRequest(
+                  "agent:incident-bot",
+                  "staging",
+                  "benchmark",
+                  null,
+                  86_400L,
+                  null,
+                  null,
+                  null,
+                  null));
+          var step = task.propose(new ToolCall("k8s.scale", scaleArgs(names.get(i), replicas)));
+          if (step.state() != StepState.AWAITING_APPROVAL) {
+            throw new IllegalStateException("unexpected answer through the SDK: " + step);
+          }
+        });
+    double rate = o.tasks / secs(t0);
+    CpuUse cpu = CpuUse.now(server, temporal).since(before);
+    Ceiling.Shape shape = Ceiling.Shape.of(history(prefix + 0));
+    if (!shape.equals(restShape)) {
+      throw new IllegalStateException("the SDK path ran " + shape + ", the REST path " + restShape);
+    }
+    parallel(
+        o.tasks,
+        i ->
+            t.client
+                .newUntypedWorkflowStub(prefix + i)
+                .terminate("benchmark: timed, not approved"));
+    return new SdkPath(rate, cpu);
   }
 
   /** One round's start → AWAITING ceilings: rates, and the CPU of the started-then-updated runs. */
@@ -787,11 +872,11 @@ public final class EngineBenchmark {
   }
 
   private static Map<String, Object> scale(String name, int replicas) {
-    return Map.of(
-        "tool",
-        "k8s.scale",
-        "args",
-        Map.of("kind", "Deployment", "namespace", "shop", "name", name, "replicas", replicas));
+    return Map.of("tool", "k8s.scale", "args", scaleArgs(name, replicas));
+  }
+
+  private static Map<String, Object> scaleArgs(String name, int replicas) {
+    return Map.of("kind", "Deployment", "namespace", "shop", "name", name, "replicas", replicas);
   }
 
   private static Deployment deployment(String name) {

@@ -246,10 +246,13 @@ public final class AuditReport {
     private void marker(HistoryEvent e) {
       var a = e.getMarkerRecordedEventAttributes();
       Payloads data = AuditMarker.payloads(a);
-      JsonNode v = data == null ? null : HistoryEvents.first(data);
-      if (!AuditMarker.isEntry(v)) {
-        return; // a marker that is not an audit entry
+      // A marker that is not an audit entry carries none.
+      for (JsonNode v : AuditMarker.entries(data == null ? null : HistoryEvents.first(data))) {
+        entry(e, v);
       }
+    }
+
+    private void entry(HistoryEvent e, JsonNode v) {
       ObjectNode entry = JSON.createObjectNode();
       entry.set("at", v.path("at"));
       entry.set("kind", v.get("kind"));

@@ -84,9 +84,13 @@ public class AgentTaskImpl implements AgentTask {
 
   @Override
   public TaskResult run(TaskRequest request) {
-    act.decideLocalCalls();
-    audit.flush();
-    audit.startWriter();
+    RunVersion version = RunVersion.decide();
+    act.decideLocalCalls(version);
+    audit.markInBatches(version.auditInBatches());
+    if (!version.auditInBatches()) {
+      audit.flush(); // older runs marked the init constructor's entries here, one by one
+    }
+    audit.startWriter(act::localWork);
     index.upsert(true);
     if (requesterIdentity == null) {
       // Nothing runs for a requester the environment requires proof of until the proof checks out.

@@ -11,9 +11,11 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -41,6 +43,15 @@ final class AuditTrail {
    */
   static final long MARKER_BYTES_PER_TASK = 1 << 20;
 
+  /**
+   * Entries one marker carries, beyond its first: far below the payload limits (2 MB refused, 512
+   * KB warned), while a task's entries usually make one marker per flush.
+   */
+  static final long BYTES_PER_MARKER = 256 << 10;
+
+  /** One marker per flush (a marker costs the SDK a workflow thread), else one per entry. */
+  private boolean inBatches;
+
   private final ArrayDeque<AuditEntry> unmarked = new ArrayDeque<>();
   private final ArrayDeque<Integer> unmarkedSizes = new ArrayDeque<>();
 
@@ -51,6 +62,11 @@ final class AuditTrail {
 
   void initialized() {
     initializing = false;
+  }
+
+  /** Set by the run before its first flush (see {@link RunVersion#auditInBatches}). */
+  void markInBatches(boolean inBatches) {
+    this.inBatches = inBatches;
   }
 
   long seq() {
@@ -82,18 +98,23 @@ final class AuditTrail {
     }
     unmarked.addLast(entry);
     unmarkedSizes.addLast(size);
-    log.info("task={} step={} {} by {}", taskId, stepId, kind, actor);
+    // The history is the record; a log line per entry cost a twelfth of the workflow's CPU.
+    log.debug("task={} step={} {} by {}", taskId, stepId, kind, actor);
   }
 
   /**
    * One long-lived thread writes audit markers, so a signal handler never blocks on a side effect:
-   * a burst of signals then costs one short-lived thread each, never thousands of waiting ones.
+   * a burst of signals then costs one short-lived thread each, never thousands of waiting ones. In
+   * batches, it waits while {@code localWork} says local activities still run in this workflow
+   * task, so a task's entries make one marker, not one per stretch between them; the workflow task
+   * completes only after its local activities, so every entry still lands in the task recording it
+   * (unless a local activity outlasts the task's timeout: then in the next).
    */
-  void startWriter() {
+  void startWriter(BooleanSupplier localWork) {
     Async.procedure(
         () -> {
           while (true) {
-            Workflow.await(() -> !unmarked.isEmpty());
+            Workflow.await(() -> !unmarked.isEmpty() && !(inBatches && localWork.getAsBoolean()));
             flush();
           }
         });
@@ -102,8 +123,8 @@ final class AuditTrail {
   /**
    * Writes the entries not yet in the history as markers, oldest first, at most {@link
    * #MARKER_BYTES_PER_TASK} per workflow task (a 1 ms timer ends the task between chunks): the
-   * history alone carries the whole trail. Whichever thread flushes takes from the head, so the
-   * order holds when the writer and the main thread both flush.
+   * history alone carries the whole trail. Whichever thread flushes takes from the head before it
+   * writes, so the order holds when the writer and the main thread both flush.
    */
   void flush() {
     long written = 0;
@@ -113,8 +134,20 @@ final class AuditTrail {
         written = 0;
         continue;
       }
-      AuditMarker.write(unmarked.removeFirst());
-      written += unmarkedSizes.removeFirst();
+      if (!inBatches) {
+        AuditMarker.write(unmarked.removeFirst());
+        written += unmarkedSizes.removeFirst();
+        continue;
+      }
+      List<AuditEntry> batch = new ArrayList<>();
+      long bytes = 0;
+      while (!unmarked.isEmpty()
+          && (batch.isEmpty() || bytes + unmarkedSizes.peekFirst() <= BYTES_PER_MARKER)) {
+        batch.add(unmarked.removeFirst());
+        bytes += unmarkedSizes.removeFirst();
+      }
+      AuditMarker.write(batch);
+      written += bytes;
     }
   }
 

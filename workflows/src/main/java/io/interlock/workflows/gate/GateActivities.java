@@ -31,13 +31,6 @@ import java.util.function.Supplier;
 
 /** The gate's activity stubs, each with the options its side effect calls for. */
 final class GateActivities {
-  /**
-   * Version 1: a step's looks and policy checks are local activities when this worker serves the
-   * environment; 2: one NOT_SERVED_HERE sends the rest of the run to the queue; 3: the inbox
-   * notices are local activities too.
-   */
-  private static final String LOCAL_OBSERVATIONS = "local-observations";
-
   /** Inbox/notification bookkeeping: best effort, a failure never blocks the task. */
   private final InboxActivities inboxOnQueue =
       Workflow.newActivityStub(
@@ -62,7 +55,7 @@ final class GateActivities {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
               .build());
 
-  /** Version 3: inbox notices are local activities (older runs scheduled them on the queue). */
+  /** Inbox notices are local activities (see {@link RunVersion}). */
   private boolean localInbox;
 
   /** Local notices sent and maybe not yet run (see {@link #noticesDone}). */
@@ -85,7 +78,10 @@ final class GateActivities {
   /** Whether this run may observe locally (see {@link #decideLocalCalls}). */
   private boolean localObservations;
 
-  /** Version 2: one NOT_SERVED_HERE sends the rest of the run to the queue (1: asked each time). */
+  /** Local observations running now (several handlers may each wait for one). */
+  private int observingHere;
+
+  /** One NOT_SERVED_HERE sends the rest of the run to the queue (see {@link RunVersion}). */
   private boolean rememberNotServed;
 
   private final String environment;
@@ -125,15 +121,13 @@ final class GateActivities {
   }
 
   /**
-   * Decided once per run, first thing in it: on replay the version call yields to other workflow
-   * threads, which only at the start of a run has nothing else to run. Runs from before local
-   * observations always used the queue (see replay tests); a call made before this ran uses it too.
+   * Where this run's observations and notices go: runs from before local observations always used
+   * the queue (see replay tests); a call made before this ran uses it too.
    */
-  void decideLocalCalls() {
-    int version = Workflow.getVersion(LOCAL_OBSERVATIONS, Workflow.DEFAULT_VERSION, 3);
-    localObservations = version != Workflow.DEFAULT_VERSION;
-    rememberNotServed = version >= 2;
-    localInbox = version >= 3;
+  void decideLocalCalls(RunVersion version) {
+    localObservations = version.localObservations();
+    rememberNotServed = version.rememberNotServed();
+    localInbox = version.localInbox();
   }
 
   /** Sends an inbox notice without waiting for it (see {@link #inboxHere}). */
@@ -143,6 +137,11 @@ final class GateActivities {
       notices.removeIf(Promise::isCompleted);
       notices.add(sent);
     }
+  }
+
+  /** Whether a local activity of this run is still running (see {@link AuditTrail#startWriter}). */
+  boolean localWork() {
+    return observingHere > 0 || !noticesDone();
   }
 
   /** Whether this run's local notices have all run (see {@link Gate#quiet}). */
@@ -174,6 +173,7 @@ final class GateActivities {
    */
   private <T> T nearby(Supplier<T> here, Supplier<T> onQueue) {
     if (localObservations) {
+      observingHere++;
       try {
         return here.get();
       } catch (ActivityFailure f) {
@@ -182,6 +182,8 @@ final class GateActivities {
         }
         // This process does not serve the environment: the rest of the run asks the queue at once.
         localObservations = !rememberNotServed;
+      } finally {
+        observingHere--;
       }
     }
     return onQueue.get();
