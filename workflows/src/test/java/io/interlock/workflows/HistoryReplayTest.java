@@ -84,19 +84,35 @@ class HistoryReplayTest {
 
   @Test
   @DisplayName(
-      "a run of the current version writes one audit marker per workflow task, whatever its local activities")
+      "a run of the current version writes one audit marker per workflow task, whatever its local activities, and marks EXECUTING before it schedules the write")
   void oneAuditMarkerPerWorkflowTask() throws Exception {
     try (Stream<Path> s = Files.list(HISTORIES.resolve("gate"))) {
       for (Path file : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
         int markers = 0;
         int entries = 0;
         int inThisTask = 0;
+        int executing = 0;
         for (HistoryEvent e :
             WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
           if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
             inThisTask = 0;
           }
+          if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+              && e.getActivityTaskScheduledEventAttributes()
+                  .getActivityType()
+                  .getName()
+                  .equals("Execute")) {
+            assertThat(executing)
+                .as(
+                    "%s event %d: EXECUTING entries in the history before the write",
+                    file, e.getEventId())
+                .isPositive();
+            executing--;
+          }
           List<JsonNode> carried = entriesOf(e);
+          executing +=
+              (int)
+                  carried.stream().filter(n -> n.path("kind").asText().equals("EXECUTING")).count();
           if (!carried.isEmpty()) {
             markers++;
             entries += carried.size();

@@ -24,11 +24,11 @@ import java.util.TreeMap;
 
 /**
  * The audit record of one task, built from its workflow history alone (every run of the workflow
- * id, oldest first). The workflow writes each audit entry into its history as a SideEffect marker;
- * this report groups those entries by step (in seq order) and pairs each approval, rejection and
- * refusal with the signal or update event that caused it, so it shows both the approver the payload
- * claims and the identity the Temporal server recorded. Entries are hash-chained ({@link
- * HashChain}).
+ * id, oldest first). The workflow writes its audit entries into its history as SideEffect markers
+ * (one entry each, or one workflow task's entries as an array); this report groups those entries by
+ * step (in seq order) and pairs each approval, rejection and refusal with the signal or update
+ * event that caused it, so it shows both the approver the payload claims and the identity the
+ * Temporal server recorded. Entries are hash-chained ({@link HashChain}).
  *
  * <p>Export: {@link #toJson()} (verifiable with {@link HashChain#verify}) and {@link
  * #toMarkdown()}.

@@ -52,6 +52,14 @@ final class AuditTrail {
   /** One marker per flush (a marker costs the SDK a workflow thread), else one per entry. */
   private boolean inBatches;
 
+  /** The workflow task (its started event's id) that recorded the oldest unmarked entry. */
+  private long unmarkedSince;
+
+  /** In batches: marker bytes written in workflow task {@link #markedIn}, by whichever thread. */
+  private long markedBytes;
+
+  private long markedIn;
+
   private final ArrayDeque<AuditEntry> unmarked = new ArrayDeque<>();
   private final ArrayDeque<Integer> unmarkedSizes = new ArrayDeque<>();
 
@@ -96,6 +104,9 @@ final class AuditTrail {
       kept.removeFirst();
       keptBytes -= keptSizes.removeFirst();
     }
+    if (unmarked.isEmpty()) {
+      unmarkedSince = Workflow.getInfo().getHistoryLength();
+    }
     unmarked.addLast(entry);
     unmarkedSizes.addLast(size);
     // The history is the record; a log line per entry cost a twelfth of the workflow's CPU.
@@ -105,28 +116,78 @@ final class AuditTrail {
   /**
    * One long-lived thread writes audit markers, so a signal handler never blocks on a side effect:
    * a burst of signals then costs one short-lived thread each, never thousands of waiting ones. In
-   * batches, it waits while {@code localWork} says local activities still run in this workflow
-   * task, so a task's entries make one marker, not one per stretch between them; the workflow task
-   * completes only after its local activities, so every entry still lands in the task recording it
-   * (unless a local activity outlasts the task's timeout: then in the next).
+   * batches, while {@code localWork} says local activities still run it waits, but only within the
+   * workflow task that recorded the oldest unmarked entry: a task's entries make one marker, not
+   * one per stretch between local activities, and no caller's slow local activities hold them
+   * longer than that task (which ends early only when a local activity outlasts its timeout).
    */
   void startWriter(BooleanSupplier localWork) {
     Async.procedure(
         () -> {
           while (true) {
-            Workflow.await(() -> !unmarked.isEmpty() && !(inBatches && localWork.getAsBoolean()));
+            Workflow.await(
+                () ->
+                    !unmarked.isEmpty()
+                        && !(inBatches
+                            && localWork.getAsBoolean()
+                            && Workflow.getInfo().getHistoryLength() == unmarkedSince));
             flush();
           }
         });
   }
 
   /**
+   * In batches, the entries up to a write go into the history in the workflow task that schedules
+   * it, whatever local work runs beside it (older runs marked them as the writer found them).
+   */
+  void flushBeforeWrite() {
+    if (inBatches) {
+      flush();
+    }
+  }
+
+  /**
    * Writes the entries not yet in the history as markers, oldest first, at most {@link
-   * #MARKER_BYTES_PER_TASK} per workflow task (a 1 ms timer ends the task between chunks): the
-   * history alone carries the whole trail. Whichever thread flushes takes from the head before it
-   * writes, so the order holds when the writer and the main thread both flush.
+   * #MARKER_BYTES_PER_TASK} per workflow task (a 1 ms timer ends the task between chunks; an entry
+   * larger than that goes alone): the history alone carries the whole trail. Whichever thread
+   * flushes takes from the head before it writes, so the order holds when the writer and the main
+   * thread both flush, and in batches both count against one budget per workflow task.
    */
   void flush() {
+    if (!inBatches) {
+      flushOneByOne();
+      return;
+    }
+    while (!unmarked.isEmpty()) {
+      long task = Workflow.getInfo().getHistoryLength();
+      if (task != markedIn) {
+        markedIn = task;
+        markedBytes = 0;
+      }
+      if (markedBytes > 0 && markedBytes + unmarkedSizes.peekFirst() > MARKER_BYTES_PER_TASK) {
+        Workflow.sleep(Duration.ofMillis(1));
+        continue;
+      }
+      List<AuditEntry> batch = new ArrayList<>();
+      long bytes = 0;
+      while (!unmarked.isEmpty()) {
+        long size = unmarkedSizes.peekFirst();
+        if (!batch.isEmpty()
+            && (bytes + size > BYTES_PER_MARKER
+                || markedBytes + bytes + size > MARKER_BYTES_PER_TASK)) {
+          break;
+        }
+        batch.add(unmarked.removeFirst());
+        unmarkedSizes.removeFirst();
+        bytes += size;
+      }
+      markedBytes += bytes; // before the write, which may yield to the other flushing thread
+      AuditMarker.write(batch);
+    }
+  }
+
+  /** How runs before batches wrote their markers: kept exactly, so their histories replay. */
+  private void flushOneByOne() {
     long written = 0;
     while (!unmarked.isEmpty()) {
       if (written >= MARKER_BYTES_PER_TASK) {
@@ -134,20 +195,8 @@ final class AuditTrail {
         written = 0;
         continue;
       }
-      if (!inBatches) {
-        AuditMarker.write(unmarked.removeFirst());
-        written += unmarkedSizes.removeFirst();
-        continue;
-      }
-      List<AuditEntry> batch = new ArrayList<>();
-      long bytes = 0;
-      while (!unmarked.isEmpty()
-          && (batch.isEmpty() || bytes + unmarkedSizes.peekFirst() <= BYTES_PER_MARKER)) {
-        batch.add(unmarked.removeFirst());
-        bytes += unmarkedSizes.removeFirst();
-      }
-      AuditMarker.write(batch);
-      written += bytes;
+      AuditMarker.write(unmarked.removeFirst());
+      written += unmarkedSizes.removeFirst();
     }
   }
 

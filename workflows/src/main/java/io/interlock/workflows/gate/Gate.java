@@ -257,6 +257,7 @@ final class Gate {
   }
 
   private StepState execute(Step s) {
+    audit.flushBeforeWrite();
     try {
       s.execution =
           act.writer(s.idempotent)

@@ -78,7 +78,10 @@ final class GateActivities {
   /** Whether this run may observe locally (see {@link #decideLocalCalls}). */
   private boolean localObservations;
 
-  /** Local observations running now (several handlers may each wait for one). */
+  /**
+   * Local observations running now (several handlers may each wait for one); counted around {@link
+   * #nearby}'s synchronous calls: an asynchronous one would need counting where it completes.
+   */
   private int observingHere;
 
   /** One NOT_SERVED_HERE sends the rest of the run to the queue (see {@link RunVersion}). */
