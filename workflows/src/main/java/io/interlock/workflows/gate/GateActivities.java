@@ -55,8 +55,8 @@ final class GateActivities {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
               .build());
 
-  /** Inbox notices are local activities (see {@link RunVersion}). */
-  private boolean localInbox;
+  /** What this run's version does (see {@link #decideLocalCalls}); the queue until decided. */
+  private RunVersion version = new RunVersion(Workflow.DEFAULT_VERSION);
 
   /** Local notices sent and maybe not yet run (see {@link #noticesDone}). */
   private final List<Promise<Void>> notices = new ArrayList<>();
@@ -83,9 +83,6 @@ final class GateActivities {
    * #nearby}'s synchronous calls: an asynchronous one would need counting where it completes.
    */
   private int observingHere;
-
-  /** One NOT_SERVED_HERE sends the rest of the run to the queue (see {@link RunVersion}). */
-  private boolean rememberNotServed;
 
   private final String environment;
   private final String queue;
@@ -128,15 +125,14 @@ final class GateActivities {
    * the queue (see replay tests); a call made before this ran uses it too.
    */
   void decideLocalCalls(RunVersion version) {
+    this.version = version;
     localObservations = version.localObservations();
-    rememberNotServed = version.rememberNotServed();
-    localInbox = version.localInbox();
   }
 
   /** Sends an inbox notice without waiting for it (see {@link #inboxHere}). */
   void notice(Functions.Func1<InboxActivities, Promise<Void>> send) {
-    Promise<Void> sent = send.apply(localInbox ? inboxHere : inboxOnQueue);
-    if (localInbox) {
+    Promise<Void> sent = send.apply(version.localInbox() ? inboxHere : inboxOnQueue);
+    if (version.localInbox()) {
       notices.removeIf(Promise::isCompleted);
       notices.add(sent);
     }
@@ -184,7 +180,7 @@ final class GateActivities {
           throw f;
         }
         // This process does not serve the environment: the rest of the run asks the queue at once.
-        localObservations = !rememberNotServed;
+        localObservations = !version.rememberNotServed();
       } finally {
         observingHere--;
       }
