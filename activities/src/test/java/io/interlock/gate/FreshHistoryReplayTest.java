@@ -7,6 +7,7 @@ import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
 
+import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.gate.AgentTaskImpl;
@@ -16,6 +17,7 @@ import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,14 @@ class FreshHistoryReplayTest {
       "fresh histories of approved, rejected and rolled-back tasks replay; optionally saved as fixtures")
   void freshHistoriesReplay() throws Exception {
     try (GateHarness h = new GateHarness()) {
-      AgentTask approved = h.start("agent:bot", "staging", get("web"));
+      // Started as the REST API starts a task: with its open update.
+      String approvedId = "task-" + java.util.UUID.randomUUID();
+      AgentTask approved = h.unstarted(approvedId);
+      GateHarness.open(
+          approved,
+          h.proven(
+              approvedId,
+              new TaskRequest("agent:bot", "staging", "gate test", List.of(get("web")))));
       StepView s = approved.propose(scale("web", 4));
       approve(approved, s, "alice");
       awaitStep(approved, s.stepId(), v -> v.state().isFinal());

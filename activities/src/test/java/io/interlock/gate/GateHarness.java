@@ -28,10 +28,14 @@ import io.interlock.workflows.lock.EnvironmentLockImpl;
 import io.interlock.workflows.proof.Statement;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -192,32 +196,47 @@ final class GateHarness implements AutoCloseable {
   /** Starts with a requester proof from the test issuer unless the request carries one. */
   AgentTask start(TaskRequest request) {
     String workflowId = "task-" + UUID.randomUUID();
-    if (request.requesterProof() == null) {
-      Instant now = policyClock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      request =
-          request.withRequesterProof(
-              TestIdentities.jws(
-                  Statement.request(
-                      workflowId,
-                      request.requester(),
-                      request.environment(),
-                      now.toString(),
-                      now.plusSeconds(600).toString())));
-    }
-    return startAs(workflowId, request);
+    return startAs(
+        workflowId, request.requesterProof() == null ? proven(workflowId, request) : request);
+  }
+
+  /** The request with a requester proof from the test issuer, bound to this workflow id. */
+  TaskRequest proven(String workflowId, TaskRequest request) {
+    Instant now = policyClock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    return request.withRequesterProof(
+        TestIdentities.jws(
+            Statement.request(
+                workflowId,
+                request.requester(),
+                request.environment(),
+                now.toString(),
+                now.plusSeconds(600).toString())));
   }
 
   /** Starts exactly this request (no proof added). */
   AgentTask startAs(String workflowId, TaskRequest request) {
-    AgentTask task =
-        client.newWorkflowStub(
-            AgentTask.class,
-            WorkflowOptions.newBuilder()
-                .setTaskQueue(AgentTask.TASK_QUEUE)
-                .setWorkflowId(workflowId)
-                .build());
+    AgentTask task = unstarted(workflowId);
     WorkflowClient.start(task::run, request);
     return task;
+  }
+
+  /** A stub for a task not started yet; starting it with a taken id fails, as over REST. */
+  AgentTask unstarted(String workflowId) {
+    return client.newWorkflowStub(
+        AgentTask.class,
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(AgentTask.TASK_QUEUE)
+            .setWorkflowId(workflowId)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .build());
+  }
+
+  /** Starts the task with its {@code open} update in one call, as the REST API does. */
+  static TaskView open(AgentTask task, TaskRequest request) {
+    return WorkflowClient.executeUpdateWithStart(
+        task::open,
+        UpdateOptions.<TaskView>newBuilder().setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
+        new WithStartWorkflowOperation<>(task::run, request));
   }
 
   static ToolCall scale(String name, int replicas) {

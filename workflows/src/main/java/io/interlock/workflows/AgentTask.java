@@ -36,6 +36,17 @@ public interface AgentTask {
   @WorkflowMethod(name = TYPE)
   TaskResult run(TaskRequest request);
 
+  /**
+   * The start's answer, sent with the start (update-with-start): the task's status once the
+   * environment's worker has identified the requester. Refused once the requester is known or the
+   * task was opened, so it adds to a history only at its start, in bounded size.
+   */
+  @UpdateMethod(name = "open")
+  TaskView open();
+
+  @UpdateValidatorMethod(updateName = "open")
+  void validateOpen();
+
   /** Add a step. A READ returns after it ran; a WRITE returns once it awaits approval or halted. */
   @UpdateMethod(name = "propose")
   StepView propose(ToolCall call);

@@ -26,10 +26,12 @@ import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskRequests;
 import io.interlock.workflows.proof.Statement;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -39,6 +41,8 @@ import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -164,22 +168,41 @@ public class TaskService {
             // A task id names one task for good: a finished one is never silently restarted.
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .build();
     AgentTask task = clients.of(caller.user()).newWorkflowStub(AgentTask.class, options);
+    TaskView opened;
     try {
-      WorkflowExecution run = WorkflowClient.start(task::run, request);
-      // A new chain: its first run is this one, and its header is what this API just started it
-      // with, so the task's first commands need neither a describe nor a header query.
-      headers.put(
-          new TaskHeader(taskId, caller.user(), body.environment(), run.getRunId()),
-          run.getRunId());
+      // One call starts the task and gets its first answer (the requester's verdict among it).
+      opened =
+          WorkflowClient.executeUpdateWithStart(
+              task::open,
+              UpdateOptions.<TaskView>newBuilder()
+                  .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                  .build(),
+              new WithStartWorkflowOperation<>(task::run, request));
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw ApiException.conflict(
-          "task " + taskId + " already exists",
-          "a task id names one task for good: a finished one is never started again",
-          "leave taskId out to get a fresh one");
+      throw taskExists(taskId);
+    } catch (WorkflowUpdateException | WorkflowUpdateTimeoutOrCancelledException e) {
+      // Started, not answered (a refused requester fails the task at once): the query says why.
+      opened = null;
+    } catch (WorkflowServiceException e) {
+      // Servers answer a taken id inside the multi-operation's failure or as the call's status.
+      if (e.getCause() instanceof WorkflowExecutionAlreadyStarted
+          || (e.getCause() instanceof StatusRuntimeException s
+              && s.getStatus().getCode() == Status.Code.ALREADY_EXISTS)) {
+        throw taskExists(taskId);
+      }
+      throw e;
     }
+    String runId = WorkflowStub.fromTyped(task).getExecution().getRunId();
+    // A new chain: its first run is this one, and its header is what this API just started it
+    // with, so the task's first commands need neither a describe nor a header query.
+    headers.put(new TaskHeader(taskId, caller.user(), body.environment(), runId), runId);
     index.started(taskId, caller.user(), body.environment(), body.goal());
+    if (opened != null) {
+      return opened;
+    }
     try {
       return query(taskId);
     } catch (WorkflowQueryException | WorkflowServiceException e) {
@@ -197,6 +220,13 @@ public class TaskService {
           null,
           null);
     }
+  }
+
+  private static ApiException taskExists(String taskId) {
+    return ApiException.conflict(
+        "task " + taskId + " already exists",
+        "a task id names one task for good: a finished one is never started again",
+        "leave taskId out to get a fresh one");
   }
 
   /**

@@ -50,6 +50,9 @@ public class AgentTaskImpl implements AgentTask {
   private final Proposals proposals;
   private boolean finishRequested;
 
+  /** An {@code open} update was accepted: the start has had its answer. */
+  private boolean opened;
+
   /**
    * Who asked, as proven; null until the environment's worker verified it (nothing runs before).
    */
@@ -153,6 +156,24 @@ public class AgentTaskImpl implements AgentTask {
   }
 
   @Override
+  public void validateOpen() {
+    if (requesterIdentity != null || opened) {
+      throw new IllegalStateException(
+          "open answers a task's start only: task "
+              + task.taskId()
+              + " was opened or its requester identified already; query status instead");
+    }
+  }
+
+  @Override
+  public TaskView open() {
+    opened = true;
+    Workflow.await(() -> requesterIdentity != null);
+    requireRequesterAccepted();
+    return status();
+  }
+
+  @Override
   public void validatePropose(ToolCall call) {
     steps.checkProposal(call, task.taskId(), steps.completed || finishRequested);
   }
@@ -160,12 +181,16 @@ public class AgentTaskImpl implements AgentTask {
   @Override
   public StepView propose(ToolCall call) {
     Workflow.await(() -> requesterIdentity != null);
+    requireRequesterAccepted();
+    return proposals.propose(call);
+  }
+
+  private void requireRequesterAccepted() {
     if (!requesterIdentity.accepted()) {
       throw ApplicationFailure.newFailure(
           "the requester of task " + task.taskId() + " is not proven; nothing runs",
           "REQUESTER_UNPROVEN");
     }
-    return proposals.propose(call);
   }
 
   @Override

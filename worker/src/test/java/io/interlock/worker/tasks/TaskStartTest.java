@@ -1,0 +1,139 @@
+package io.interlock.worker.tasks;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.interlock.contract.views.TaskView;
+import io.interlock.worker.dev.DevStack;
+import io.interlock.workflows.AgentTask;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /api/tasks} starts the task and gets its first answer in one Temporal call (the
+ * {@code open} update sent with the start): the answer carries the requester's verdict; a taken id
+ * is a 409 that leaves the task it names alone; the agent's own {@code open} is refused.
+ */
+@QuarkusTest
+class TaskStartTest {
+  private static final String AGENT = "dev-incident-bot";
+
+  @Inject DevStack dev;
+
+  @Test
+  @DisplayName(
+      "a start over REST answers with the requester's verdict from the task itself, in one open update of its first workflow task")
+  void startAnswersWithTheVerdict() {
+    String id = "t-" + UUID.randomUUID();
+    Response r = start(id, "first");
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+    assertThat(r.jsonPath().getString("taskId")).isEqualTo(id);
+    assertThat(r.jsonPath().getString("state")).isEqualTo("RUNNING");
+    assertThat(r.jsonPath().getBoolean("requesterProof.verified")).isTrue();
+    assertThat(r.jsonPath().getString("requesterProof.kind")).isEqualTo("jws");
+    withTemporal(
+        "history-reader",
+        c -> assertThat(opens(c.fetchHistory(id).getEvents())).as("open updates").isEqualTo(1));
+  }
+
+  // ---- attacks ------------------------------------------------------------------------------
+
+  @Test
+  @DisplayName(
+      "a start naming a running task's id is a 409 with error, why and next; the task keeps its goal and one open")
+  void takenIdRefused() {
+    String id = "t-" + UUID.randomUUID();
+    assertThat(start(id, "first").statusCode()).isEqualTo(201);
+    Response again = start(id, "second");
+    assertThat(again.statusCode()).as(again.asString()).isEqualTo(409);
+    assertThat(again.jsonPath().getString("error")).isEqualTo("task " + id + " already exists");
+    assertThat(again.jsonPath().getString("why")).contains("names one task for good");
+    assertThat(again.jsonPath().getString("next")).contains("leave taskId out");
+    withTemporal(
+        "history-reader",
+        c -> {
+          assertThat(opens(c.fetchHistory(id).getEvents())).isEqualTo(1);
+          assertThat(c.newWorkflowStub(AgentTask.class, id).status().goal()).isEqualTo("first");
+        });
+    assertThat(given().auth().oauth2(AGENT).get("/api/tasks/" + id).jsonPath().getString("goal"))
+        .isEqualTo("first");
+  }
+
+  @Test
+  @DisplayName(
+      "an agent's own open update after a REST start is refused by the validator: no second answer in the history, the task unchanged")
+  void agentsOpenRefused() {
+    String id = "t-" + UUID.randomUUID();
+    assertThat(start(id, "first").statusCode()).isEqualTo(201);
+    withTemporal(
+        "agent-sdk",
+        c -> {
+          AgentTask task = c.newWorkflowStub(AgentTask.class, id);
+          for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(task::open)
+                .isInstanceOf(WorkflowUpdateException.class)
+                .rootCause()
+                .hasMessageContaining("open answers a task's start only");
+          }
+          List<HistoryEvent> events = c.fetchHistory(id).getEvents();
+          assertThat(opens(events)).isEqualTo(1);
+          assertThat(events)
+              .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+          TaskView status = task.status();
+          assertThat(status.goal()).isEqualTo("first");
+          assertThat(status.steps()).isEmpty();
+        });
+  }
+
+  private static Response start(String id, String goal) {
+    return given()
+        .auth()
+        .oauth2(AGENT)
+        .contentType(ContentType.JSON)
+        .body(Map.of("taskId", id, "environment", "staging", "goal", goal))
+        .post("/api/tasks");
+  }
+
+  private static long opens(List<HistoryEvent> events) {
+    return events.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .filter(
+            e ->
+                e.getWorkflowExecutionUpdateAcceptedEventAttributes()
+                    .getAcceptedRequest()
+                    .getInput()
+                    .getName()
+                    .equals("open"))
+        .count();
+  }
+
+  /** A Temporal client of its own, as an SDK agent or an operator holds one. */
+  private void withTemporal(String identity, Consumer<WorkflowClient> use) {
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(dev.temporal().target()).build());
+    try {
+      use.accept(
+          WorkflowClient.newInstance(
+              stubs, WorkflowClientOptions.newBuilder().setIdentity(identity).build()));
+    } finally {
+      stubs.shutdown();
+    }
+  }
+}
