@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.interlock.contract.views.AuditEntry;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.MarkerRecordedEventAttributes;
+import io.temporal.common.converter.RawValue;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,8 @@ public final class AuditMarker {
 
   static final String DATA = "data";
 
+  private static final StrictJsonPayloadConverter JSON = new StrictJsonPayloadConverter();
+
   private AuditMarker() {}
 
   /** Records the entry in the history (a command: call from workflow code only). */
@@ -32,7 +35,9 @@ public final class AuditMarker {
   /** Records the entries, in order, as one marker (a command: call from workflow code only). */
   public static void write(List<AuditEntry> entries) {
     AuditEntry[] batch = entries.toArray(AuditEntry[]::new);
-    Workflow.sideEffect(AuditEntry[].class, () -> batch);
+    // Converted here, once, as the task's data converter would: a RawValue is recorded as it is,
+    // where any other value is converted to JSON and then read back from it.
+    Workflow.sideEffect(RawValue.class, () -> new RawValue(JSON.toData(batch).orElseThrow()));
   }
 
   /** The payloads of the marker's value, or null when the marker cannot carry an audit entry. */
