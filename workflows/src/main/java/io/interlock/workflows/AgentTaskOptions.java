@@ -10,6 +10,10 @@ import io.temporal.worker.WorkflowImplementationOptions;
  * same in production and in tests.
  */
 public final class AgentTaskOptions {
+  private static final DataConverter DATA_CONVERTER =
+      DefaultDataConverter.newDefaultInstance()
+          .withPayloadConverterOverrides(new StrictJsonPayloadConverter());
+
   private AgentTaskOptions() {}
 
   /**
@@ -26,7 +30,6 @@ public final class AgentTaskOptions {
    * How Interlock's clients and workers convert payloads: the SDK's defaults, JSON read strictly.
    */
   public static DataConverter dataConverter() {
-    return DefaultDataConverter.newDefaultInstance()
-        .withPayloadConverterOverrides(new StrictJsonPayloadConverter());
+    return DATA_CONVERTER;
   }
 }

@@ -23,8 +23,6 @@ public final class AuditMarker {
 
   static final String DATA = "data";
 
-  private static final StrictJsonPayloadConverter JSON = new StrictJsonPayloadConverter();
-
   private AuditMarker() {}
 
   /** Records the entry in the history (a command: call from workflow code only). */
@@ -35,9 +33,11 @@ public final class AuditMarker {
   /** Records the entries, in order, as one marker (a command: call from workflow code only). */
   public static void write(List<AuditEntry> entries) {
     AuditEntry[] batch = entries.toArray(AuditEntry[]::new);
-    // Converted here, once, as the task's data converter would: a RawValue is recorded as it is,
-    // where any other value is converted to JSON and then read back from it.
-    Workflow.sideEffect(RawValue.class, () -> new RawValue(JSON.toData(batch).orElseThrow()));
+    // Converted here, once, by the task's own converter: a RawValue is recorded as it is, where
+    // any other value is converted to JSON and then read back from it.
+    Workflow.sideEffect(
+        RawValue.class,
+        () -> new RawValue(AgentTaskOptions.dataConverter().toPayload(batch).orElseThrow()));
   }
 
   /** The payloads of the marker's value, or null when the marker cannot carry an audit entry. */

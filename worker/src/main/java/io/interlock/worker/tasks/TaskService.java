@@ -26,14 +26,12 @@ import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskRequests;
 import io.interlock.workflows.proof.Statement;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.client.UpdateOptions;
-import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
@@ -41,8 +39,6 @@ import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.client.WorkflowUpdateStage;
-import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -173,29 +169,11 @@ public class TaskService {
     AgentTask task = clients.of(caller.user()).newWorkflowStub(AgentTask.class, options);
     TaskView opened;
     try {
-      // One call starts the task and gets its first answer (the requester's verdict among it).
-      opened =
-          WorkflowClient.executeUpdateWithStart(
-              task::open,
-              UpdateOptions.<TaskView>newBuilder()
-                  .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-                  .build(),
-              new WithStartWorkflowOperation<>(task::run, request));
-    } catch (WorkflowExecutionAlreadyStarted e) {
+      opened = TaskOpening.open(task, request, TaskOpening.ANSWER_WAIT);
+    } catch (TaskOpening.Taken e) {
       throw taskExists(taskId);
-    } catch (WorkflowUpdateException | WorkflowUpdateTimeoutOrCancelledException e) {
-      // Started, not answered (a refused requester fails the task at once): the query says why.
-      opened = null;
-    } catch (WorkflowServiceException e) {
-      // Servers answer a taken id inside the multi-operation's failure or as the call's status.
-      if (e.getCause() instanceof WorkflowExecutionAlreadyStarted
-          || (e.getCause() instanceof StatusRuntimeException s
-              && s.getStatus().getCode() == Status.Code.ALREADY_EXISTS)) {
-        throw taskExists(taskId);
-      }
-      throw e;
     }
-    String runId = WorkflowStub.fromTyped(task).getExecution().getRunId();
+    String runId = startedRun(task, taskId);
     // A new chain: its first run is this one, and its header is what this API just started it
     // with, so the task's first commands need neither a describe nor a header query.
     headers.put(new TaskHeader(taskId, caller.user(), body.environment(), runId), runId);
@@ -219,6 +197,30 @@ public class TaskService {
           List.of(),
           null,
           null);
+    }
+  }
+
+  /**
+   * The run the start made: the stub knows it once the server answered the start; a start whose
+   * answer timed out is looked up (a start that never happened is a 503: nothing runs).
+   */
+  private String startedRun(AgentTask task, String taskId) {
+    WorkflowExecution run = WorkflowStub.fromTyped(task).getExecution();
+    if (run != null && !run.getRunId().isEmpty()) {
+      return run.getRunId();
+    }
+    try {
+      return describe(taskId).getExecution().getRunId();
+    } catch (ApiException e) {
+      throw ApiException.unavailable(
+          "the task did not start",
+          "the Temporal server did not start task "
+              + taskId
+              + " within "
+              + TaskOpening.ANSWER_WAIT.toSeconds()
+              + " s",
+          "send the same request again (the id is still free); if it keeps failing, check the"
+              + " Temporal server and the workers");
     }
   }
 

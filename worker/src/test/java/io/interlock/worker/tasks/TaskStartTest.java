@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.workflows.AgentTask;
@@ -11,19 +12,24 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code POST /api/tasks} starts the task and gets its first answer in one Temporal call (the
@@ -98,6 +104,44 @@ class TaskStartTest {
           TaskView status = task.status();
           assertThat(status.goal()).isEqualTo("first");
           assertThat(status.steps()).isEmpty();
+        });
+  }
+
+  @Test
+  @Timeout(120) // liveness, not speed: without its bound the SDK would resend the start for good
+  @DisplayName(
+      "with no worker to answer, the start and open call returns after its bound with no answer; the task exists and its id is taken")
+  void unansweredStartIsBounded() {
+    String id = "t-" + UUID.randomUUID();
+    withTemporal(
+        "interlock-api:test",
+        c -> {
+          // A task queue no worker polls: the start is stored, its open never accepted.
+          AgentTask task =
+              c.newWorkflowStub(
+                  AgentTask.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(id)
+                      .setTaskQueue("interlock-test-unpolled")
+                      .setWorkflowIdConflictPolicy(
+                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                      .build());
+          TaskRequest request = new TaskRequest("agent:incident-bot", "staging", "unpolled", null);
+          assertThat(TaskOpening.open(task, request, Duration.ofSeconds(2))).isNull();
+          assertThat(c.newUntypedWorkflowStub(id).describe().getStatus())
+              .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+          AgentTask again =
+              c.newWorkflowStub(
+                  AgentTask.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(id)
+                      .setTaskQueue("interlock-test-unpolled")
+                      .setWorkflowIdConflictPolicy(
+                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                      .build());
+          assertThatThrownBy(() -> TaskOpening.open(again, request, Duration.ofSeconds(2)))
+              .isInstanceOf(TaskOpening.Taken.class);
+          c.newUntypedWorkflowStub(id).terminate("test: nobody polls its queue");
         });
   }
 
