@@ -9,6 +9,7 @@ import io.interlock.workflows.AgentTask;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A task started together with its {@code open} update: the start and the task's first answer in
  * one Temporal call, waiting a bounded time (with no worker polling, the SDK would resend the call
- * until one accepted the update).
+ * until one accepted the update). A server without update-with-start gets a plain start.
  */
 final class TaskOpening {
   /** How long a start waits for its answer; past it the start answers without it. */
@@ -34,6 +35,15 @@ final class TaskOpening {
             t.setDaemon(true);
             return t;
           });
+
+  private static TaskView startOnly(Context bounded, AgentTask task, TaskRequest request) {
+    try {
+      bounded.run(() -> WorkflowClient.start(task::run, request));
+      return null;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new Taken(e);
+    }
+  }
 
   /** The task id names a task already. */
   static final class Taken extends RuntimeException {
@@ -70,10 +80,16 @@ final class TaskOpening {
       if (e.getCause() instanceof WorkflowUpdateTimeoutOrCancelledException) {
         return null;
       }
+      Status.Code code =
+          e.getCause() instanceof StatusRuntimeException s ? s.getStatus().getCode() : null;
       // The SDK rebuilds a refused start from the status code alone, whichever server refused it.
-      if (e.getCause() instanceof StatusRuntimeException s
-          && s.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+      if (code == Status.Code.ALREADY_EXISTS) {
         throw new Taken(e);
+      }
+      if (code == Status.Code.UNIMPLEMENTED || code == Status.Code.PERMISSION_DENIED) {
+        // A server without update-with-start (older, or with ExecuteMultiOperation turned off):
+        // a plain start, answered by the caller's status query as before.
+        return startOnly(bounded, task, request);
       }
       throw e;
     } catch (RuntimeException e) {

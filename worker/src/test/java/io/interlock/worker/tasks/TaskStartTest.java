@@ -4,6 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.dev.DevStack;
@@ -143,6 +150,73 @@ class TaskStartTest {
               .isInstanceOf(TaskOpening.Taken.class);
           c.newUntypedWorkflowStub(id).terminate("test: nobody polls its queue");
         });
+  }
+
+  @Test
+  @DisplayName(
+      "against a server without update-with-start (ExecuteMultiOperation unimplemented) the task gets a plain start and runs; its id is then taken")
+  void serverWithoutUpdateWithStart() {
+    String id = "t-" + UUID.randomUUID();
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(dev.temporal().target())
+                .setGrpcClientInterceptors(List.of(new NoMultiOperation()))
+                .build());
+    try {
+      WorkflowClient old =
+          WorkflowClient.newInstance(
+              stubs, WorkflowClientOptions.newBuilder().setIdentity("interlock-api:test").build());
+      TaskRequest request = new TaskRequest("agent:incident-bot", "staging", "old server", null);
+      assertThat(TaskOpening.open(stub(old, id), request, Duration.ofSeconds(10))).isNull();
+      assertThat(old.newWorkflowStub(AgentTask.class, id).status().goal()).isEqualTo("old server");
+      assertThatThrownBy(() -> TaskOpening.open(stub(old, id), request, Duration.ofSeconds(10)))
+          .isInstanceOf(TaskOpening.Taken.class);
+      old.newUntypedWorkflowStub(id).terminate("test done");
+    } finally {
+      stubs.shutdown();
+    }
+  }
+
+  private static AgentTask stub(WorkflowClient c, String id) {
+    return c.newWorkflowStub(
+        AgentTask.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(id)
+            .setTaskQueue(AgentTask.TASK_QUEUE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .build());
+  }
+
+  /** Answers ExecuteMultiOperation as a server that predates it does. */
+  private static final class NoMultiOperation implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      if (!"ExecuteMultiOperation".equals(method.getBareMethodName())) {
+        return next.newCall(method, options);
+      }
+      return new ClientCall<>() {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          listener.onClose(
+              Status.UNIMPLEMENTED.withDescription("unknown method ExecuteMultiOperation"),
+              new Metadata());
+        }
+
+        @Override
+        public void request(int n) {}
+
+        @Override
+        public void cancel(String message, Throwable cause) {}
+
+        @Override
+        public void halfClose() {}
+
+        @Override
+        public void sendMessage(Q message) {}
+      };
+    }
   }
 
   private static Response start(String id, String goal) {
