@@ -36,15 +36,6 @@ final class TaskOpening {
             return t;
           });
 
-  private static TaskView startOnly(Context bounded, AgentTask task, TaskRequest request) {
-    try {
-      bounded.run(() -> WorkflowClient.start(task::run, request));
-      return null;
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new Taken(e);
-    }
-  }
-
   /** The task id names a task already. */
   static final class Taken extends RuntimeException {
     Taken(Throwable cause) {
@@ -98,6 +89,16 @@ final class TaskOpening {
       throw new IllegalStateException(e);
     } finally {
       bounded.cancel(null);
+    }
+  }
+
+  /** A plain start, for a server without update-with-start; no answer. */
+  private static TaskView startOnly(Context bounded, AgentTask task, TaskRequest request) {
+    try {
+      bounded.run(() -> WorkflowClient.start(task::run, request));
+      return null;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new Taken(e);
     }
   }
 }

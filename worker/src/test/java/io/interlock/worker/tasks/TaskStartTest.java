@@ -47,6 +47,9 @@ import org.junit.jupiter.api.Timeout;
 class TaskStartTest {
   private static final String AGENT = "dev-incident-bot";
 
+  /** A task queue no worker polls: a start there is stored, its open never accepted. */
+  private static final String UNPOLLED = "interlock-test-unpolled";
+
   @Inject DevStack dev;
 
   @Test
@@ -123,30 +126,13 @@ class TaskStartTest {
     withTemporal(
         "interlock-api:test",
         c -> {
-          // A task queue no worker polls: the start is stored, its open never accepted.
-          AgentTask task =
-              c.newWorkflowStub(
-                  AgentTask.class,
-                  WorkflowOptions.newBuilder()
-                      .setWorkflowId(id)
-                      .setTaskQueue("interlock-test-unpolled")
-                      .setWorkflowIdConflictPolicy(
-                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                      .build());
+          AgentTask task = stub(c, id, UNPOLLED);
           TaskRequest request = new TaskRequest("agent:incident-bot", "staging", "unpolled", null);
           assertThat(TaskOpening.open(task, request, Duration.ofSeconds(2))).isNull();
           assertThat(c.newUntypedWorkflowStub(id).describe().getStatus())
               .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
-          AgentTask again =
-              c.newWorkflowStub(
-                  AgentTask.class,
-                  WorkflowOptions.newBuilder()
-                      .setWorkflowId(id)
-                      .setTaskQueue("interlock-test-unpolled")
-                      .setWorkflowIdConflictPolicy(
-                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                      .build());
-          assertThatThrownBy(() -> TaskOpening.open(again, request, Duration.ofSeconds(2)))
+          assertThatThrownBy(
+                  () -> TaskOpening.open(stub(c, id, UNPOLLED), request, Duration.ofSeconds(2)))
               .isInstanceOf(TaskOpening.Taken.class);
           c.newUntypedWorkflowStub(id).terminate("test: nobody polls its queue");
         });
@@ -168,9 +154,15 @@ class TaskStartTest {
           WorkflowClient.newInstance(
               stubs, WorkflowClientOptions.newBuilder().setIdentity("interlock-api:test").build());
       TaskRequest request = new TaskRequest("agent:incident-bot", "staging", "old server", null);
-      assertThat(TaskOpening.open(stub(old, id), request, Duration.ofSeconds(10))).isNull();
+      assertThat(
+              TaskOpening.open(
+                  stub(old, id, AgentTask.TASK_QUEUE), request, Duration.ofSeconds(10)))
+          .isNull();
       assertThat(old.newWorkflowStub(AgentTask.class, id).status().goal()).isEqualTo("old server");
-      assertThatThrownBy(() -> TaskOpening.open(stub(old, id), request, Duration.ofSeconds(10)))
+      assertThatThrownBy(
+              () ->
+                  TaskOpening.open(
+                      stub(old, id, AgentTask.TASK_QUEUE), request, Duration.ofSeconds(10)))
           .isInstanceOf(TaskOpening.Taken.class);
       old.newUntypedWorkflowStub(id).terminate("test done");
     } finally {
@@ -178,12 +170,13 @@ class TaskStartTest {
     }
   }
 
-  private static AgentTask stub(WorkflowClient c, String id) {
+  /** A stub for a task not started yet, as the API makes one: a taken id fails the start. */
+  private static AgentTask stub(WorkflowClient c, String id, String queue) {
     return c.newWorkflowStub(
         AgentTask.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId(id)
-            .setTaskQueue(AgentTask.TASK_QUEUE)
+            .setTaskQueue(queue)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .build());
   }
