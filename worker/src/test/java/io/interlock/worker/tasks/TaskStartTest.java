@@ -93,7 +93,7 @@ class TaskStartTest {
 
   @Test
   @DisplayName(
-      "an agent's own open update after a REST start is refused by the validator: no second answer in the history, the task unchanged")
+      "an agent's own open update after a REST start, alone, in a row or with junk or oversized arguments, is refused by the validator: no second answer in the history, the task unchanged")
   void agentsOpenRefused() {
     String id = "t-" + UUID.randomUUID();
     assertThat(start(id, "first").statusCode()).isEqualTo(201);
@@ -106,6 +106,12 @@ class TaskStartTest {
                 .isInstanceOf(WorkflowUpdateException.class)
                 .rootCause()
                 .hasMessageContaining("open answers a task's start only");
+          }
+          // As plain JSON from another client: arguments it does not take, oversized or not JSON.
+          var raw = c.newUntypedWorkflowStub(id);
+          for (Object junk : List.of(Map.of("taskId", "another"), "x".repeat(1_000_000), 42)) {
+            assertThatThrownBy(() -> raw.update("open", TaskView.class, junk))
+                .isInstanceOf(WorkflowUpdateException.class);
           }
           List<HistoryEvent> events = c.fetchHistory(id).getEvents();
           assertThat(opens(events)).isEqualTo(1);
