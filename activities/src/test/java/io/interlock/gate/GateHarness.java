@@ -36,6 +36,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -222,12 +223,18 @@ final class GateHarness implements AutoCloseable {
 
   /** A stub for a task not started yet; starting it with a taken id fails, as over REST. */
   AgentTask unstarted(String workflowId) {
+    return unstarted(workflowId, null);
+  }
+
+  /** {@link #unstarted(String)}, its start carrying these search attributes (null: none). */
+  AgentTask unstarted(String workflowId, SearchAttributes indexed) {
     return client.newWorkflowStub(
         AgentTask.class,
         WorkflowOptions.newBuilder()
             .setTaskQueue(AgentTask.TASK_QUEUE)
             .setWorkflowId(workflowId)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setTypedSearchAttributes(indexed)
             .build());
   }
 

@@ -25,6 +25,7 @@ import io.interlock.worker.proof.ApiIssuer;
 import io.interlock.worker.temporal.ClientsByIdentity;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskRequests;
+import io.interlock.workflows.TaskSearchAttributes;
 import io.interlock.workflows.proof.Statement;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -165,6 +166,9 @@ public class TaskService {
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            // Indexed from its start: listable at once, and its run has nothing to upsert.
+            .setTypedSearchAttributes(
+                TaskSearchAttributes.atStart(body.environment(), caller.user()))
             .build();
     AgentTask task = clients.of(caller.user()).newWorkflowStub(AgentTask.class, options);
     TaskView opened;
@@ -377,15 +381,11 @@ public class TaskService {
       WorkflowExecutionDescription d = client.newUntypedWorkflowStub(taskId).describe();
       WorkflowExecutionStatus s = d.getWorkflowExecutionInfo().getStatus();
       if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        String state =
-            d.getTypedSearchAttributes()
-                .get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE);
+        String state = d.getTypedSearchAttributes().get(TaskSearchAttributes.TASK_STATE);
         return state == null ? "RUNNING" : state;
       }
       return s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
-          ? Optional.ofNullable(
-                  d.getTypedSearchAttributes()
-                      .get(io.interlock.workflows.TaskSearchAttributes.TASK_STATE))
+          ? Optional.ofNullable(d.getTypedSearchAttributes().get(TaskSearchAttributes.TASK_STATE))
               .orElse("COMPLETED")
           : s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.views.TaskView;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.TaskSearchAttributes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -25,6 +26,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -65,7 +67,27 @@ class TaskStartTest {
     assertThat(r.jsonPath().getString("requesterProof.kind")).isEqualTo("jws");
     withTemporal(
         "history-reader",
-        c -> assertThat(opens(c.fetchHistory(id).getEvents())).as("open updates").isEqualTo(1));
+        c -> {
+          List<HistoryEvent> events = c.fetchHistory(id).getEvents();
+          assertThat(opens(events)).as("open updates").isEqualTo(1);
+          // Indexed by its start, so listable at once; the run found nothing to upsert.
+          assertThat(
+                  events
+                      .get(0)
+                      .getWorkflowExecutionStartedEventAttributes()
+                      .getSearchAttributes()
+                      .getIndexedFieldsMap())
+              .containsKeys("InterlockTaskState", "InterlockEnvironment", "InterlockRequester");
+          assertThat(events)
+              .noneMatch(
+                  e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+          assertThat(
+                  WorkflowStub.fromTyped(c.newWorkflowStub(AgentTask.class, id))
+                      .describe()
+                      .getTypedSearchAttributes()
+                      .get(TaskSearchAttributes.REQUESTER))
+              .isEqualTo("agent:incident-bot");
+        });
   }
 
   // ---- attacks ------------------------------------------------------------------------------

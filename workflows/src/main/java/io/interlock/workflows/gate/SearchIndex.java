@@ -1,8 +1,12 @@
 package io.interlock.workflows.gate;
 
 import io.interlock.workflows.TaskSearchAttributes;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.workflow.Workflow;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps the task's search attributes (state, pending steps) current, upserting only on a change.
@@ -17,7 +21,10 @@ final class SearchIndex {
     this.steps = steps;
   }
 
-  /** The first upsert of a run also names the environment and the requester. */
+  /**
+   * The first upsert of a run also names the environment and the requester, unless the run was
+   * started with exactly these values ({@link TaskSearchAttributes#atStart}, as the API does).
+   */
   void upsert(boolean first) {
     String state = steps.taskState().name();
     List<String> pending = steps.pending();
@@ -26,16 +33,56 @@ final class SearchIndex {
       return;
     }
     last = key;
-    if (first) {
-      Workflow.upsertTypedSearchAttributes(
-          TaskSearchAttributes.TASK_STATE.valueSet(state),
-          TaskSearchAttributes.PENDING_STEPS.valueSet(pending),
-          TaskSearchAttributes.ENVIRONMENT.valueSet(task.environment()),
-          TaskSearchAttributes.REQUESTER.valueSet(task.requester()));
-    } else {
-      Workflow.upsertTypedSearchAttributes(
-          TaskSearchAttributes.TASK_STATE.valueSet(state),
-          TaskSearchAttributes.PENDING_STEPS.valueSet(pending));
+    SearchAttributeUpdate<?>[] updates =
+        first
+            ? new SearchAttributeUpdate<?>[] {
+              TaskSearchAttributes.TASK_STATE.valueSet(state),
+              TaskSearchAttributes.PENDING_STEPS.valueSet(pending),
+              TaskSearchAttributes.ENVIRONMENT.valueSet(task.environment()),
+              TaskSearchAttributes.REQUESTER.valueSet(task.requester())
+            }
+            : new SearchAttributeUpdate<?>[] {
+              TaskSearchAttributes.TASK_STATE.valueSet(state),
+              TaskSearchAttributes.PENDING_STEPS.valueSet(pending)
+            };
+    if (first && startCarries(updates)) {
+      return; // an upsert would change nothing and cost an event
     }
+    Workflow.upsertTypedSearchAttributes(updates);
+  }
+
+  /**
+   * Whether this run started with every value of {@code updates} (an empty list as absent): read
+   * from the start event, so a replay decides the same. Compared as encoded, since decoding a
+   * keyword list is the SDK's slow path, and an unexpected value simply means an upsert.
+   */
+  @SuppressWarnings("deprecation") // the raw attributes the run started with
+  private static boolean startCarries(SearchAttributeUpdate<?>[] updates) {
+    var started = Workflow.getInfo().getSearchAttributes();
+    if (started == null) {
+      return false;
+    }
+    Map<String, Payload> carried = started.getIndexedFieldsMap();
+    for (SearchAttributeUpdate<?> u : updates) {
+      Object value = u.getValue().orElse(null);
+      Payload have = carried.get(u.getKey().getName());
+      if (value instanceof List<?> list && list.isEmpty()) {
+        if (have != null && !encoded(list).equals(have.getData().toStringUtf8())) {
+          return false;
+        }
+      } else if (have == null || !encoded(value).equals(have.getData().toStringUtf8())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A value's data as the SDK encodes a search attribute (the standard JSON converter). */
+  private static String encoded(Object value) {
+    return DefaultDataConverter.STANDARD_INSTANCE
+        .toPayload(value)
+        .orElseThrow()
+        .getData()
+        .toStringUtf8();
   }
 }

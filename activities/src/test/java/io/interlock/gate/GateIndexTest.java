@@ -1,0 +1,123 @@
+package io.interlock.gate;
+
+import static io.interlock.gate.GateHarness.scale;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interlock.contract.commands.TaskRequest;
+import io.interlock.contract.values.StepState;
+import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.TaskSearchAttributes;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import java.util.List;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task's search attributes (its state, pending steps, environment and requester) are an index
+ * operators and the inbox list by. The API sets them at the start, so a task is listable at once
+ * and its run upserts only when a value changes; whatever values a start carries, the run's first
+ * workflow task leaves the index saying what the task is.
+ */
+class GateIndexTest {
+  @AutoClose private final GateHarness h = new GateHarness();
+
+  @Test
+  @DisplayName(
+      "a task started with its index, as the API does, upserts nothing until its first write waits")
+  void indexedAtStart() {
+    String id = "task-indexed";
+    AgentTask task = h.unstarted(id, TaskSearchAttributes.atStart("prod", "agent:bot"));
+    GateHarness.open(task, h.proven(id, new TaskRequest("agent:bot", "prod", "indexed", null)));
+
+    assertThat(upserts(id)).isEmpty();
+    assertThat(index(id).get(TaskSearchAttributes.TASK_STATE)).isEqualTo("RUNNING");
+
+    assertThat(task.propose(scale("web", 4)).state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(upserts(id)).hasSize(1);
+    SearchAttributes index = index(id);
+    assertThat(index.get(TaskSearchAttributes.TASK_STATE)).isEqualTo("AWAITING_APPROVAL");
+    assertThat(index.get(TaskSearchAttributes.PENDING_STEPS)).containsExactly("s1");
+    assertThat(index.get(TaskSearchAttributes.ENVIRONMENT)).isEqualTo("prod");
+    assertThat(index.get(TaskSearchAttributes.REQUESTER)).isEqualTo("agent:bot");
+    h.assertMutations(0);
+  }
+
+  @Test
+  @DisplayName("a task started without an index upserts it in its first workflow task")
+  void indexedByTheRun() {
+    String id = "task-unindexed";
+    AgentTask task = h.unstarted(id);
+    GateHarness.open(task, h.proven(id, new TaskRequest("agent:bot", "prod", "plain", null)));
+
+    assertThat(upserts(id)).hasSize(1);
+    assertThat(index(id).get(TaskSearchAttributes.REQUESTER)).isEqualTo("agent:bot");
+    assertThat(index(id).get(TaskSearchAttributes.ENVIRONMENT)).isEqualTo("prod");
+  }
+
+  // ---- attacks ------------------------------------------------------------------------------
+
+  @Test
+  @DisplayName(
+      "an agent's start that carries a forged index (another requester, a state, pending steps, or one value off) is overwritten in the first workflow task")
+  void forgedIndexOverwritten() {
+    List<SearchAttributes> forged =
+        List.of(
+            SearchAttributes.newBuilder()
+                .set(TaskSearchAttributes.TASK_STATE, "COMPLETED")
+                .set(TaskSearchAttributes.PENDING_STEPS, List.of("s9"))
+                .set(TaskSearchAttributes.ENVIRONMENT, "staging")
+                .set(TaskSearchAttributes.REQUESTER, "alice")
+                .build(),
+            // Right but for one pending step an approver would be sent to.
+            SearchAttributes.newBuilder()
+                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
+                .set(TaskSearchAttributes.PENDING_STEPS, List.of("s1"))
+                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
+                .set(TaskSearchAttributes.REQUESTER, "agent:bot")
+                .build(),
+            // Right but for the requester.
+            TaskSearchAttributes.atStart("prod", "agent:other"),
+            // Right but for the state.
+            SearchAttributes.newBuilder()
+                .set(TaskSearchAttributes.TASK_STATE, "AWAITING_APPROVAL")
+                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
+                .set(TaskSearchAttributes.REQUESTER, "agent:bot")
+                .build(),
+            // Only some of the values.
+            SearchAttributes.newBuilder().set(TaskSearchAttributes.TASK_STATE, "RUNNING").build());
+    for (int i = 0; i < forged.size(); i++) {
+      String id = "task-forged-" + i;
+      AgentTask task = h.unstarted(id, forged.get(i));
+      GateHarness.open(task, h.proven(id, new TaskRequest("agent:bot", "prod", "forged", null)));
+
+      assertThat(upserts(id)).as("start %d", i).hasSize(1);
+      SearchAttributes index = index(id);
+      assertThat(index.get(TaskSearchAttributes.TASK_STATE)).as("start %d", i).isEqualTo("RUNNING");
+      assertThat(index.get(TaskSearchAttributes.PENDING_STEPS)).as("start %d", i).isNullOrEmpty();
+      assertThat(index.get(TaskSearchAttributes.ENVIRONMENT)).as("start %d", i).isEqualTo("prod");
+      assertThat(index.get(TaskSearchAttributes.REQUESTER))
+          .as("start %d", i)
+          .isEqualTo("agent:bot");
+      // The task itself never read the index: it answers and gates as any other.
+      assertThat(task.status().requester()).isEqualTo("agent:bot");
+      assertThat(task.status().steps()).isEmpty();
+    }
+    h.assertMutations(0);
+  }
+
+  private List<HistoryEvent> upserts(String id) {
+    return h.client.fetchHistory(id).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+        .toList();
+  }
+
+  private SearchAttributes index(String id) {
+    return WorkflowStub.fromTyped(h.client.newWorkflowStub(AgentTask.class, id))
+        .describe()
+        .getTypedSearchAttributes();
+  }
+}
