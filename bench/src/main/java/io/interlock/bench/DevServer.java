@@ -78,6 +78,11 @@ public final class DevServer implements AutoCloseable {
     return rssMiB(process.pid());
   }
 
+  /** The server's log file (its folder holds what a run writes beside it). */
+  public Path log() {
+    return log;
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -399,7 +399,13 @@ public final class EngineBenchmark {
           Ceilings ceilings = ceilingsFirst ? ceilings(t, k) : null;
           // The SDK path too: first in the rounds that time the ceilings first, else after REST.
           SdkPath sdk =
-              ceilingsFirst ? sdkPath(t, "bench-s-" + r + "-", names, replicas + 2, k) : null;
+              ceilingsFirst
+                  ? sdkPath(t, "bench-s-" + r + "-", names, replicas + 2, k, profiler(r))
+                  : null;
+          ProfilerWindow profiler = profiler(r);
+          if (profiler != null) {
+            profiler.start();
+          }
           Instant windowStart = Instant.now();
           Map<Long, ThreadCpu.Named> threads0 = ThreadCpu.snapshot(server.pid());
           CpuUse c0 = CpuUse.now(server, temporal);
@@ -411,6 +417,9 @@ public final class EngineBenchmark {
               });
           double seconds = secs(t0);
           CpuUse used = CpuUse.now(server, temporal).since(c0);
+          if (profiler != null) {
+            profiler.stop(server.log().resolveSibling("rest-window.collapsed"));
+          }
           waitingThreads =
               waitingThreads.plus(ThreadCpu.between(threads0, ThreadCpu.snapshot(server.pid())));
           waitingCpu = waitingCpu.plus(used);
@@ -431,11 +440,11 @@ public final class EngineBenchmark {
           if (r == 0) {
             // The SDK path's own warm-up, as many untimed tasks as the REST path had.
             for (int done = 0; done < o.taskWarmup; done += o.tasks) {
-              sdkPath(t, "bench-sw-" + done + "-", names, replicas + 2, shape);
+              sdkPath(t, "bench-sw-" + done + "-", names, replicas + 2, shape, null);
             }
           }
           if (sdk == null) {
-            sdk = sdkPath(t, "bench-s-" + r + "-", names, replicas + 2, shape);
+            sdk = sdkPath(t, "bench-s-" + r + "-", names, replicas + 2, shape, profiler(r));
           }
           sdkCpu = sdkCpu.plus(sdk.cpu());
           if (k == null) {
@@ -559,8 +568,16 @@ public final class EngineBenchmark {
    * approver, so they leave the inbox as the REST path's do.
    */
   private SdkPath sdkPath(
-      Temporal t, String prefix, List<String> names, int replicas, Ceiling.Shape restShape)
+      Temporal t,
+      String prefix,
+      List<String> names,
+      int replicas,
+      Ceiling.Shape restShape,
+      ProfilerWindow profiler)
       throws Exception {
+    if (profiler != null) {
+      profiler.start();
+    }
     CpuUse before = CpuUse.now(server, temporal);
     long t0 = System.nanoTime();
     StepView[] steps = new StepView[o.tasks];
@@ -594,6 +611,9 @@ public final class EngineBenchmark {
         });
     double rate = o.tasks / secs(t0);
     CpuUse cpu = CpuUse.now(server, temporal).since(before);
+    if (profiler != null) {
+      profiler.stop(server.log().resolveSibling("sdk-window.collapsed"));
+    }
     Ceiling.Shape shape = Ceiling.Shape.of(history(prefix + 0));
     if (!shape.equals(restShape)) {
       throw new IllegalStateException("the SDK path ran " + shape + ", the REST path " + restShape);
@@ -606,6 +626,13 @@ public final class EngineBenchmark {
                 "/api/tasks/" + prefix + i + "/steps/" + steps[i].stepId() + "/reject",
                 Map.of("callHash", steps[i].callHash(), "reason", "benchmark: timed, not run")));
     return new SdkPath(rate, cpu);
+  }
+
+  /** The last round's profiler when {@code --async-profiler} names one, else null. */
+  private ProfilerWindow profiler(int round) {
+    return o.asyncProfiler != null && round == o.rounds - 1
+        ? new ProfilerWindow(server.pid(), o.asyncProfiler)
+        : null;
   }
 
   /** One round's start → AWAITING ceilings: rates, and the CPU of the started-then-updated runs. */
@@ -982,6 +1009,12 @@ public final class EngineBenchmark {
     /** The recording's settings: a JDK name (profile) or a .jfc file (finer sampling). */
     String jfrSettings = "profile";
 
+    /**
+     * async-profiler's library: the server is profiled over the last round's REST and SDK-path
+     * start → AWAITING windows (collapsed stacks next to the server's log).
+     */
+    Path asyncProfiler;
+
     /** Which figures to take (all by default): a quick look at one while changing the engine. */
     List<String> phases = List.of("reads", "writes", "tasks", "audit");
 
@@ -1023,13 +1056,14 @@ public final class EngineBenchmark {
           case "--phases" -> o.phases = List.of(v.split(","));
           case "--jfr" -> o.jfr = Path.of(v);
           case "--jfr-settings" -> o.jfrSettings = v;
+          case "--async-profiler" -> o.asyncProfiler = Path.of(v);
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + flag
                       + "; options: --jar --reads --read-warmup --kubectl-runs --writes --write-warmup --tasks --rounds --task-warmup"
                       + " --concurrency"
-                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases --jfr --jfr-settings"
+                      + " --audit-steps --rollout-step --verify-poll --server-jvm --phases --jfr --jfr-settings --async-profiler"
                       + " (reads,writes,tasks,audit) --real-temporal --http2");
         }
       }
