@@ -6,10 +6,12 @@ import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
+import io.interlock.workflows.TaskSearchAttributes;
 import io.interlock.workflows.gate.AgentTaskImpl;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -25,19 +27,22 @@ import org.junit.jupiter.api.Test;
  * Fresh histories of approved, rejected and rolled-back tasks (the real activities against the
  * simulated cluster) replay against the current workflow code; with
  * -Dinterlock.histories.write=true they become the committed fixtures the workflows module replays
- * (workflows/src/test/resources/histories/gate: review and commit them).
+ * (workflows/src/test/resources/histories/gate, and gate-continued for the run of a task that
+ * continued as new: review and commit them).
  */
 class FreshHistoryReplayTest {
   private static final Path FIXTURES = Path.of("../workflows/src/test/resources/histories/gate");
+  private static final Path CONTINUED = FIXTURES.resolveSibling("gate-continued");
 
   @Test
   @DisplayName(
       "fresh histories of approved, rejected and rolled-back tasks replay; optionally saved as fixtures")
   void freshHistoriesReplay() throws Exception {
     try (GateHarness h = new GateHarness()) {
-      // Started as the REST API starts a task: with its open update.
+      // Started as the REST API starts a task: indexed, with its open update.
       String approvedId = "task-" + java.util.UUID.randomUUID();
-      AgentTask approved = h.unstarted(approvedId);
+      AgentTask approved =
+          h.unstarted(approvedId, TaskSearchAttributes.atStart("staging", "agent:bot"));
       GateHarness.open(
           approved,
           h.proven(
@@ -66,9 +71,34 @@ class FreshHistoryReplayTest {
       rolledBack.finish();
       awaitClosed(rolledBack);
 
+      // A task that continues as new: its next run starts carrying the index the last one had.
+      String continuedId = "task-" + java.util.UUID.randomUUID();
+      AgentTask continued = h.unstarted(continuedId);
+      GateHarness.open(
+          continued,
+          h.proven(
+              continuedId,
+              new TaskRequest(
+                  "agent:bot", "staging", "gate test", null, null, null, null, 100, null)));
+      String firstRun = runOf(h, continuedId);
+      for (int i = 0; i < 60 && runOf(h, continuedId).equals(firstRun); i++) {
+        continued.propose(get("web"));
+      }
+      assertThat(runOf(h, continuedId)).as("continued as new").isNotEqualTo(firstRun);
+      continued.propose(get("web"));
+      continued.finish();
+      awaitClosed(continued);
+
       for (var entry :
           java.util.Map.of(
-                  "approved-scale", approved, "rejected-plan", rejected, "rollback", rolledBack)
+                  "approved-scale",
+                  approved,
+                  "rejected-plan",
+                  rejected,
+                  "rollback",
+                  rolledBack,
+                  "continued",
+                  continued)
               .entrySet()) {
         String id = WorkflowStub.fromTyped(entry.getValue()).getExecution().getWorkflowId();
         WorkflowExecutionHistory history = h.client.fetchHistory(id);
@@ -77,10 +107,16 @@ class FreshHistoryReplayTest {
         WorkflowReplayer.replayWorkflowExecution(
             WorkflowExecutionHistory.fromJson(history.toJson(true)), AgentTaskImpl.class);
         if (Boolean.getBoolean("interlock.histories.write")) {
-          write(FIXTURES.resolve(entry.getKey() + ".json"), history.toJson(true));
+          // A continued run alone is not a task's whole record: kept apart from the audit fixtures.
+          Path dir = entry.getValue() == continued ? CONTINUED : FIXTURES;
+          write(dir.resolve(entry.getKey() + ".json"), history.toJson(true));
         }
       }
     }
+  }
+
+  private static String runOf(GateHarness h, String workflowId) {
+    return h.client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
   }
 
   private static void write(Path file, String json) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.values.StepState;
+import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskSearchAttributes;
 import io.temporal.api.enums.v1.EventType;
@@ -58,6 +59,34 @@ class GateIndexTest {
     assertThat(index(id).get(TaskSearchAttributes.ENVIRONMENT)).isEqualTo("prod");
   }
 
+  @Test
+  @DisplayName(
+      "a run continued as new starts with its index carried over and upserts only what then changes")
+  void continuedRunKeepsItsIndex() {
+    String id = "task-index-continued";
+    AgentTask task = h.unstarted(id, TaskSearchAttributes.atStart("prod", "agent:bot"));
+    GateHarness.open(
+        task,
+        h.proven(
+            id, new TaskRequest("agent:bot", "prod", "long", null, null, null, null, 100, null)));
+    String firstRun = runOf(id);
+    for (int i = 0; i < 60 && runOf(id).equals(firstRun); i++) {
+      task.propose(GateHarness.get("web"));
+    }
+    assertThat(runOf(id)).as("continued as new").isNotEqualTo(firstRun);
+    task.propose(GateHarness.get("web"));
+    assertThat(upserts(id)).as("upserts in the continued run").isEmpty();
+
+    StepView write = task.propose(scale("web", 4));
+    assertThat(write.state()).isEqualTo(StepState.AWAITING_APPROVAL);
+    assertThat(upserts(id)).hasSize(1);
+    SearchAttributes index = index(id);
+    assertThat(index.get(TaskSearchAttributes.TASK_STATE)).isEqualTo("AWAITING_APPROVAL");
+    assertThat(index.get(TaskSearchAttributes.PENDING_STEPS)).containsExactly(write.stepId());
+    assertThat(index.get(TaskSearchAttributes.REQUESTER)).isEqualTo("agent:bot");
+    h.assertMutations(0);
+  }
+
   // ---- attacks ------------------------------------------------------------------------------
 
   @Test
@@ -107,6 +136,10 @@ class GateIndexTest {
       assertThat(task.status().steps()).isEmpty();
     }
     h.assertMutations(0);
+  }
+
+  private String runOf(String id) {
+    return h.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
   }
 
   private List<HistoryEvent> upserts(String id) {

@@ -28,11 +28,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Determinism: the committed histories of real tasks replay against the current workflow code, so a
  * non-deterministic change fails the build of this module. They are written elsewhere, where their
- * activities run: {@code gate/} by activities' FreshHistoryReplayTest
- * (-Dinterlock.histories.write=true), {@code dev-server/} by the worker's DevStackTest
- * (-Dhistories.write=true). {@code gate-v2/} and {@code gate-v3/} hold the same three tasks written
- * by the code of versions 2 (b9a88eb: inbox notices on the queue) and 3 (one audit marker per
- * entry) of the run's version (see RunVersion), as runs still open then replay.
+ * activities run: {@code gate/} and {@code gate-continued/} (one run of a task that continued as
+ * new) by activities' FreshHistoryReplayTest (-Dinterlock.histories.write=true), {@code
+ * dev-server/} by the worker's DevStackTest (-Dhistories.write=true). {@code gate-v2/}, {@code
+ * gate-v3/} and {@code gate-v4/} hold the same tasks written by the code of versions 2 (b9a88eb:
+ * inbox notices on the queue), 3 (one audit marker per entry) and 4 (22a2c0c: every run upserts its
+ * index first, a continued one too, though it starts carrying it) of the run's version (see
+ * RunVersion), as runs still open then replay.
  */
 class HistoryReplayTest {
   private static final Path HISTORIES = Path.of("src/test/resources/histories");
@@ -40,12 +42,14 @@ class HistoryReplayTest {
 
   private static List<Path> histories() throws Exception {
     List<Path> files = new ArrayList<>();
-    for (String dir : List.of("gate", "gate-v0", "gate-v2", "gate-v3", "dev-server")) {
+    for (String dir :
+        List.of(
+            "gate", "gate-continued", "gate-v0", "gate-v2", "gate-v3", "gate-v4", "dev-server")) {
       try (Stream<Path> s = Files.list(HISTORIES.resolve(dir))) {
         files.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
       }
     }
-    assertThat(files).as("fixture histories in %s", HISTORIES).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(files).as("fixture histories in %s", HISTORIES).hasSizeGreaterThanOrEqualTo(20);
     return files;
   }
 
@@ -66,19 +70,29 @@ class HistoryReplayTest {
 
   @Test
   @DisplayName(
-      "in every committed history each audit entry is in a marker exactly once, numbered 1, 2, 3... in order")
+      "in every committed history each audit entry is in a marker exactly once, numbered 1, 2, 3... in order (a continued run from where its last run stopped)")
   void everyEntryMarkedOnceInOrder() throws Exception {
     for (Path file : histories()) {
+      List<HistoryEvent> events =
+          WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents();
       List<Long> seqs = new ArrayList<>();
-      for (HistoryEvent e : WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
+      for (HistoryEvent e : events) {
         for (JsonNode entry : entriesOf(e)) {
           seqs.add(entry.get("seq").asLong());
         }
       }
+      boolean continued =
+          !events
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId()
+              .isEmpty();
+      long first = continued && !seqs.isEmpty() ? seqs.get(0) : 1;
+      assertThat(first).as("%s: the first entry's number", file).isPositive();
       assertThat(seqs)
           .as("%s: the audit entries' numbers, in history order", file)
           .isNotEmpty()
-          .isEqualTo(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+          .isEqualTo(LongStream.range(first, first + seqs.size()).boxed().toList());
     }
   }
 
@@ -86,44 +100,46 @@ class HistoryReplayTest {
   @DisplayName(
       "a run of the current version writes one audit marker per workflow task, whatever its local activities, and marks EXECUTING before it schedules the write")
   void oneAuditMarkerPerWorkflowTask() throws Exception {
-    try (Stream<Path> s = Files.list(HISTORIES.resolve("gate"))) {
-      for (Path file : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        int markers = 0;
-        int entries = 0;
-        int inThisTask = 0;
-        int executing = 0;
-        for (HistoryEvent e :
-            WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
-          if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
-            inThisTask = 0;
-          }
-          if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-              && e.getActivityTaskScheduledEventAttributes()
-                  .getActivityType()
-                  .getName()
-                  .equals("Execute")) {
-            assertThat(executing)
-                .as(
-                    "%s event %d: EXECUTING entries in the history before the write",
-                    file, e.getEventId())
-                .isPositive();
-            executing--;
-          }
-          List<JsonNode> carried = entriesOf(e);
-          executing +=
-              (int)
-                  carried.stream().filter(n -> n.path("kind").asText().equals("EXECUTING")).count();
-          if (!carried.isEmpty()) {
-            markers++;
-            entries += carried.size();
-            inThisTask++;
-            assertThat(inThisTask)
-                .as("%s event %d: audit markers after one workflow task", file, e.getEventId())
-                .isEqualTo(1);
-          }
-        }
-        assertThat(markers).as("%s: markers for %d entries", file, entries).isLessThan(entries);
+    List<Path> current = new ArrayList<>();
+    for (String dir : List.of("gate", "gate-continued")) {
+      try (Stream<Path> s = Files.list(HISTORIES.resolve(dir))) {
+        current.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
       }
+    }
+    for (Path file : current) {
+      int markers = 0;
+      int entries = 0;
+      int inThisTask = 0;
+      int executing = 0;
+      for (HistoryEvent e : WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+          inThisTask = 0;
+        }
+        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            && e.getActivityTaskScheduledEventAttributes()
+                .getActivityType()
+                .getName()
+                .equals("Execute")) {
+          assertThat(executing)
+              .as(
+                  "%s event %d: EXECUTING entries in the history before the write",
+                  file, e.getEventId())
+              .isPositive();
+          executing--;
+        }
+        List<JsonNode> carried = entriesOf(e);
+        executing +=
+            (int) carried.stream().filter(n -> n.path("kind").asText().equals("EXECUTING")).count();
+        if (!carried.isEmpty()) {
+          markers++;
+          entries += carried.size();
+          inThisTask++;
+          assertThat(inThisTask)
+              .as("%s event %d: audit markers after one workflow task", file, e.getEventId())
+              .isEqualTo(1);
+        }
+      }
+      assertThat(markers).as("%s: markers for %d entries", file, entries).isLessThan(entries);
     }
   }
 

@@ -94,6 +94,7 @@ public class AgentTaskImpl implements AgentTask {
       audit.flush(); // older runs marked the init constructor's entries here, one by one
     }
     audit.startWriter(act::localWork);
+    index.indexFromStart(version.indexFromStart());
     index.upsert(true);
     if (requesterIdentity == null) {
       // Nothing runs for a requester the environment requires proof of until the proof checks out.

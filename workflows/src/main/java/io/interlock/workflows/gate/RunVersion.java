@@ -11,13 +11,14 @@ import io.temporal.workflow.Workflow;
  *     queue; 1: looks and policy checks are local activities when this worker serves the
  *     environment; 2: one NOT_SERVED_HERE sends the rest of the run to the queue; 3: inbox notices
  *     are local activities too; 4: audit entries go into the history one marker per flush, not one
- *     per entry
+ *     per entry; 5: a run whose start already carries its index skips its first upsert (runs of
+ *     older code continued as new carry it too, yet upserted: they must replay as they ran)
  */
 record RunVersion(int value) {
   /** Named for the first change it versioned; histories carry the name, so it stays. */
   private static final String CHANGE_ID = "local-observations";
 
-  static final int LATEST = 4;
+  static final int LATEST = 5;
 
   static RunVersion decide() {
     return new RunVersion(Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, LATEST));
@@ -37,5 +38,9 @@ record RunVersion(int value) {
 
   boolean auditInBatches() {
     return value >= 4;
+  }
+
+  boolean indexFromStart() {
+    return value >= 5;
   }
 }

@@ -16,14 +16,23 @@ final class SearchIndex {
   private final StepQueue steps;
   private String last;
 
+  /** Whether the first upsert may be skipped (see {@link RunVersion#indexFromStart}). */
+  private boolean indexFromStart;
+
   SearchIndex(TaskContext task, StepQueue steps) {
     this.task = task;
     this.steps = steps;
   }
 
+  /** Set by the run before its first upsert. */
+  void indexFromStart(boolean allowed) {
+    this.indexFromStart = allowed;
+  }
+
   /**
    * The first upsert of a run also names the environment and the requester, unless the run was
-   * started with exactly these values ({@link TaskSearchAttributes#atStart}, as the API does).
+   * started with exactly these values ({@link TaskSearchAttributes#atStart}, as the API does, or
+   * carried over by continue-as-new) and its version allows the skip.
    */
   void upsert(boolean first) {
     String state = steps.taskState().name();
@@ -45,7 +54,7 @@ final class SearchIndex {
               TaskSearchAttributes.TASK_STATE.valueSet(state),
               TaskSearchAttributes.PENDING_STEPS.valueSet(pending)
             };
-    if (first && startCarries(updates)) {
+    if (first && indexFromStart && startCarries(updates)) {
       return; // an upsert would change nothing and cost an event
     }
     Workflow.upsertTypedSearchAttributes(updates);
