@@ -3,14 +3,17 @@ package io.interlock.gate;
 import static io.interlock.gate.GateHarness.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.values.StepState;
 import io.interlock.contract.views.StepView;
 import io.interlock.workflows.AgentTask;
 import io.interlock.workflows.TaskSearchAttributes;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
@@ -91,7 +94,7 @@ class GateIndexTest {
 
   @Test
   @DisplayName(
-      "an agent's start that carries a forged index (another requester, a state, pending steps, or one value off) is overwritten in the first workflow task")
+      "an agent's start that carries a forged index (another requester, a state, pending steps, one value off, the right bytes under another encoding or type) is overwritten in the first workflow task")
   void forgedIndexOverwritten() {
     List<SearchAttributes> forged =
         List.of(
@@ -117,7 +120,31 @@ class GateIndexTest {
                 .set(TaskSearchAttributes.REQUESTER, "agent:bot")
                 .build(),
             // Only some of the values.
-            SearchAttributes.newBuilder().set(TaskSearchAttributes.TASK_STATE, "RUNNING").build());
+            SearchAttributes.newBuilder().set(TaskSearchAttributes.TASK_STATE, "RUNNING").build(),
+            // The right bytes under another encoding: the server reads them as no value at all.
+            SearchAttributes.newBuilder()
+                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
+                .set(TaskSearchAttributes.REQUESTER, "agent:bot")
+                .set(
+                    SearchAttributeKey.forUntyped(TaskSearchAttributes.ENVIRONMENT.getName()),
+                    raw("\"prod\"", "binary/null", null))
+                .build(),
+            // The right JSON under another type, which breaks every typed read of the index.
+            SearchAttributes.newBuilder()
+                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
+                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
+                .set(
+                    SearchAttributeKey.forUntyped(TaskSearchAttributes.REQUESTER.getName()),
+                    raw("\"agent:bot\"", "json/plain", "Int"))
+                .build(),
+            // The right value followed by more JSON.
+            SearchAttributes.newBuilder()
+                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
+                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
+                .set(
+                    SearchAttributeKey.forUntyped(TaskSearchAttributes.REQUESTER.getName()),
+                    raw("\"agent:bot\" \"alice\"", "json/plain", null))
+                .build());
     for (int i = 0; i < forged.size(); i++) {
       String id = "task-forged-" + i;
       AgentTask task = h.unstarted(id, forged.get(i));
@@ -136,6 +163,18 @@ class GateIndexTest {
       assertThat(task.status().steps()).isEmpty();
     }
     h.assertMutations(0);
+  }
+
+  /** A search attribute's payload as an agent may hand it to the server, metadata and all. */
+  private static Payload raw(String data, String encoding, String type) {
+    Payload.Builder p =
+        Payload.newBuilder()
+            .setData(ByteString.copyFromUtf8(data))
+            .putMetadata("encoding", ByteString.copyFromUtf8(encoding));
+    if (type != null) {
+      p.putMetadata("type", ByteString.copyFromUtf8(type));
+    }
+    return p.build();
   }
 
   private String runOf(String id) {

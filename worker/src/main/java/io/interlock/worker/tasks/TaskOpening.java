@@ -43,6 +43,13 @@ final class TaskOpening {
     }
   }
 
+  /** The server refused the start as built (an unregistered search attribute, say); nothing ran. */
+  static final class Refused extends RuntimeException {
+    Refused(StatusRuntimeException cause) {
+      super(cause.getStatus().getDescription(), cause);
+    }
+  }
+
   private TaskOpening() {}
 
   /**
@@ -51,6 +58,7 @@ final class TaskOpening {
    * started or not, which the caller asks the server.
    *
    * @throws Taken when the id names a task already (nothing started)
+   * @throws Refused when the server refused the start as built (nothing started)
    */
   static TaskView open(AgentTask task, TaskRequest request, Duration wait) {
     // A deadline on the gRPC context bounds every call the SDK makes for this one.
@@ -76,6 +84,9 @@ final class TaskOpening {
       // The SDK rebuilds a refused start from the status code alone, whichever server refused it.
       if (code == Status.Code.ALREADY_EXISTS) {
         throw new Taken(e);
+      }
+      if (code == Status.Code.INVALID_ARGUMENT) {
+        throw new Refused((StatusRuntimeException) e.getCause());
       }
       if (code == Status.Code.UNIMPLEMENTED || code == Status.Code.PERMISSION_DENIED) {
         // A server without update-with-start (older, or with ExecuteMultiOperation turned off):

@@ -176,6 +176,13 @@ public class TaskService {
       opened = TaskOpening.open(task, request, TaskOpening.ANSWER_WAIT);
     } catch (TaskOpening.Taken e) {
       throw taskExists(taskId);
+    } catch (TaskOpening.Refused e) {
+      throw ApiException.unavailable(
+          "the Temporal server refused to start the task",
+          "it answered: " + e.getMessage(),
+          "nothing started; if it names a search attribute, register Interlock's four"
+              + " (the worker does at start-up unless interlock.temporal.register-search-attributes"
+              + " is false; README: Against a real Temporal server)");
     }
     String runId = startedRun(task, taskId);
     // A new chain: its first run is this one, and its header is what this API just started it

@@ -25,9 +25,12 @@ import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.inject.Inject;
@@ -196,6 +199,38 @@ class TaskStartTest {
     } finally {
       stubs.shutdown();
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a start the server refuses as built (a search attribute it does not know) fails at once as refused; nothing starts")
+  void startRefusedByTheServer() {
+    String id = "t-" + UUID.randomUUID();
+    withTemporal(
+        "interlock-api:test",
+        c -> {
+          AgentTask task =
+              c.newWorkflowStub(
+                  AgentTask.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(id)
+                      .setTaskQueue(AgentTask.TASK_QUEUE)
+                      .setWorkflowIdConflictPolicy(
+                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                      .setTypedSearchAttributes(
+                          SearchAttributes.newBuilder()
+                              .set(SearchAttributeKey.forKeyword("InterlockNotRegistered"), "x")
+                              .build())
+                      .build());
+          TaskRequest request = new TaskRequest("agent:incident-bot", "staging", "refused", null);
+          assertThatThrownBy(() -> TaskOpening.open(task, request, Duration.ofSeconds(10)))
+              .isInstanceOf(TaskOpening.Refused.class)
+              .hasMessageContaining("InterlockNotRegistered");
+          assertThatThrownBy(() -> c.newUntypedWorkflowStub(id).describe())
+              .isInstanceOf(WorkflowNotFoundException.class);
+        });
+    // The API goes on starting tasks.
+    assertThat(start("t-" + UUID.randomUUID(), "after").statusCode()).isEqualTo(201);
   }
 
   /** A stub for a task not started yet, as the API makes one: a taken id fails the start. */

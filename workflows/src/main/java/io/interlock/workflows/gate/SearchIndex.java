@@ -1,10 +1,15 @@
 package io.interlock.workflows.gate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.interlock.workflows.StrictJsonPayloadConverter;
 import io.interlock.workflows.TaskSearchAttributes;
 import io.temporal.api.common.v1.Payload;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.workflow.Workflow;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +19,14 @@ import java.util.Map;
 final class SearchIndex {
   private final TaskContext task;
   private final StepQueue steps;
+  private static final ObjectMapper JSON = StrictJsonPayloadConverter.strict(new ObjectMapper());
+
+  /** How Temporal names a search attribute's type in its payload's metadata. */
+  private static final Map<IndexedValueType, String> TYPE_NAMES =
+      Map.of(
+          IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, "Keyword",
+          IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST, "KeywordList");
+
   private String last;
 
   /** Whether the first upsert may be skipped (see {@link RunVersion#indexFromStart}). */
@@ -62,8 +75,8 @@ final class SearchIndex {
 
   /**
    * Whether this run started with every value of {@code updates} (an empty list as absent): read
-   * from the start event, so a replay decides the same. Compared as encoded, since decoding a
-   * keyword list is the SDK's slow path, and an unexpected value simply means an upsert.
+   * from the start event, so a replay decides the same. Any other encoding, type or value (an
+   * agent's own start can carry anything) simply means an upsert.
    */
   @SuppressWarnings("deprecation") // the raw attributes the run started with
   private static boolean startCarries(SearchAttributeUpdate<?>[] updates) {
@@ -75,23 +88,31 @@ final class SearchIndex {
     for (SearchAttributeUpdate<?> u : updates) {
       Object value = u.getValue().orElse(null);
       Payload have = carried.get(u.getKey().getName());
-      if (value instanceof List<?> list && list.isEmpty()) {
-        if (have != null && !encoded(list).equals(have.getData().toStringUtf8())) {
-          return false;
-        }
-      } else if (have == null || !encoded(value).equals(have.getData().toStringUtf8())) {
+      boolean none = value instanceof List<?> list && list.isEmpty();
+      if (have == null ? !none : !holds(have, u.getKey(), value)) {
         return false;
       }
     }
     return true;
   }
 
-  /** A value's data as the SDK encodes a search attribute (the standard JSON converter). */
-  private static String encoded(Object value) {
-    return DefaultDataConverter.STANDARD_INSTANCE
-        .toPayload(value)
-        .orElseThrow()
-        .getData()
-        .toStringUtf8();
+  /**
+   * Whether a payload is this value as JSON, typed as the key is or untyped (the server then types
+   * it). Compared as values, not bytes: the decision must not hang on how an encoder escapes.
+   */
+  private static boolean holds(Payload have, SearchAttributeKey<?> key, Object value) {
+    if (!"json/plain"
+        .equals(have.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8())) {
+      return false;
+    }
+    ByteString type = have.getMetadataMap().get("type");
+    if (type != null && !type.toStringUtf8().equals(TYPE_NAMES.get(key.getValueType()))) {
+      return false;
+    }
+    try {
+      return JSON.readTree(have.getData().toByteArray()).equals(JSON.valueToTree(value));
+    } catch (IOException e) {
+      return false; // not one JSON value (or not UTF-8): the upsert replaces it
+    }
   }
 }
