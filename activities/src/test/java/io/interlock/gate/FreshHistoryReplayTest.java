@@ -6,7 +6,6 @@ import static io.interlock.gate.GateHarness.awaitStep;
 import static io.interlock.gate.GateHarness.get;
 import static io.interlock.gate.GateHarness.scale;
 import static io.interlock.gate.GateHarness.setImage;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interlock.contract.commands.TaskRequest;
 import io.interlock.contract.views.StepView;
@@ -80,12 +79,7 @@ class FreshHistoryReplayTest {
               continuedId,
               new TaskRequest(
                   "agent:bot", "staging", "gate test", null, null, null, null, 100, null)));
-      String firstRun = runOf(h, continuedId);
-      for (int i = 0; i < 60 && runOf(h, continuedId).equals(firstRun); i++) {
-        continued.propose(get("web"));
-      }
-      assertThat(runOf(h, continuedId)).as("continued as new").isNotEqualTo(firstRun);
-      continued.propose(get("web"));
+      h.readUntilContinued(continued, continuedId);
       continued.finish();
       awaitClosed(continued);
 
@@ -113,10 +107,6 @@ class FreshHistoryReplayTest {
         }
       }
     }
-  }
-
-  private static String runOf(GateHarness h, String workflowId) {
-    return h.client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
   }
 
   private static void write(Path file, String json) throws IOException {

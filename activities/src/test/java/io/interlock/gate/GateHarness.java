@@ -221,6 +221,23 @@ final class GateHarness implements AutoCloseable {
     return task;
   }
 
+  /**
+   * Proposes reads to a task (started with a small history limit) until it continues as new, then
+   * one more, so its current run has answered a step.
+   */
+  void readUntilContinued(AgentTask task, String workflowId) {
+    String firstRun = runOf(workflowId);
+    for (int i = 0; i < 60 && runOf(workflowId).equals(firstRun); i++) {
+      task.propose(get("web"));
+    }
+    assertThat(runOf(workflowId)).as("continued as new").isNotEqualTo(firstRun);
+    task.propose(get("web"));
+  }
+
+  private String runOf(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+  }
+
   /** A stub for a task not started yet; starting it with a taken id fails, as over REST. */
   AgentTask unstarted(String workflowId) {
     return unstarted(workflowId, null);

@@ -72,12 +72,7 @@ class GateIndexTest {
         task,
         h.proven(
             id, new TaskRequest("agent:bot", "prod", "long", null, null, null, null, 100, null)));
-    String firstRun = runOf(id);
-    for (int i = 0; i < 60 && runOf(id).equals(firstRun); i++) {
-      task.propose(GateHarness.get("web"));
-    }
-    assertThat(runOf(id)).as("continued as new").isNotEqualTo(firstRun);
-    task.propose(GateHarness.get("web"));
+    h.readUntilContinued(task, id);
     assertThat(upserts(id)).as("upserts in the continued run").isEmpty();
 
     StepView write = task.propose(scale("web", 4));
@@ -98,51 +93,30 @@ class GateIndexTest {
   void forgedIndexOverwritten() {
     List<SearchAttributes> forged =
         List.of(
-            SearchAttributes.newBuilder()
-                .set(TaskSearchAttributes.TASK_STATE, "COMPLETED")
-                .set(TaskSearchAttributes.PENDING_STEPS, List.of("s9"))
-                .set(TaskSearchAttributes.ENVIRONMENT, "staging")
-                .set(TaskSearchAttributes.REQUESTER, "alice")
-                .build(),
+            forged("COMPLETED", List.of("s9"), "staging", "alice").build(),
             // Right but for one pending step an approver would be sent to.
-            SearchAttributes.newBuilder()
-                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
-                .set(TaskSearchAttributes.PENDING_STEPS, List.of("s1"))
-                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
-                .set(TaskSearchAttributes.REQUESTER, "agent:bot")
-                .build(),
+            forged("RUNNING", List.of("s1"), "prod", "agent:bot").build(),
             // Right but for the requester.
             TaskSearchAttributes.atStart("prod", "agent:other"),
             // Right but for the state.
-            SearchAttributes.newBuilder()
-                .set(TaskSearchAttributes.TASK_STATE, "AWAITING_APPROVAL")
-                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
-                .set(TaskSearchAttributes.REQUESTER, "agent:bot")
-                .build(),
+            forged("AWAITING_APPROVAL", null, "prod", "agent:bot").build(),
             // Only some of the values.
-            SearchAttributes.newBuilder().set(TaskSearchAttributes.TASK_STATE, "RUNNING").build(),
+            forged("RUNNING", null, null, null).build(),
             // The right bytes under another encoding: the server reads them as no value at all.
-            SearchAttributes.newBuilder()
-                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
-                .set(TaskSearchAttributes.REQUESTER, "agent:bot")
+            forged("RUNNING", null, null, "agent:bot")
                 .set(
-                    SearchAttributeKey.forUntyped(TaskSearchAttributes.ENVIRONMENT.getName()),
-                    raw("\"prod\"", "binary/null", null))
+                    untyped(TaskSearchAttributes.ENVIRONMENT), raw("\"prod\"", "binary/null", null))
                 .build(),
             // The right JSON under another type, which breaks every typed read of the index.
-            SearchAttributes.newBuilder()
-                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
-                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
+            forged("RUNNING", null, "prod", null)
                 .set(
-                    SearchAttributeKey.forUntyped(TaskSearchAttributes.REQUESTER.getName()),
+                    untyped(TaskSearchAttributes.REQUESTER),
                     raw("\"agent:bot\"", "json/plain", "Int"))
                 .build(),
             // The right value followed by more JSON.
-            SearchAttributes.newBuilder()
-                .set(TaskSearchAttributes.TASK_STATE, "RUNNING")
-                .set(TaskSearchAttributes.ENVIRONMENT, "prod")
+            forged("RUNNING", null, "prod", null)
                 .set(
-                    SearchAttributeKey.forUntyped(TaskSearchAttributes.REQUESTER.getName()),
+                    untyped(TaskSearchAttributes.REQUESTER),
                     raw("\"agent:bot\" \"alice\"", "json/plain", null))
                 .build());
     for (int i = 0; i < forged.size(); i++) {
@@ -165,6 +139,29 @@ class GateIndexTest {
     h.assertMutations(0);
   }
 
+  /** A start's index as an agent may set it: each value typed, null ones left out. */
+  private static SearchAttributes.Builder forged(
+      String state, List<String> pending, String environment, String requester) {
+    SearchAttributes.Builder b = SearchAttributes.newBuilder();
+    if (state != null) {
+      b.set(TaskSearchAttributes.TASK_STATE, state);
+    }
+    if (pending != null) {
+      b.set(TaskSearchAttributes.PENDING_STEPS, pending);
+    }
+    if (environment != null) {
+      b.set(TaskSearchAttributes.ENVIRONMENT, environment);
+    }
+    if (requester != null) {
+      b.set(TaskSearchAttributes.REQUESTER, requester);
+    }
+    return b;
+  }
+
+  private static SearchAttributeKey<Payload> untyped(SearchAttributeKey<?> key) {
+    return SearchAttributeKey.forUntyped(key.getName());
+  }
+
   /** A search attribute's payload as an agent may hand it to the server, metadata and all. */
   private static Payload raw(String data, String encoding, String type) {
     Payload.Builder p =
@@ -175,10 +172,6 @@ class GateIndexTest {
       p.putMetadata("type", ByteString.copyFromUtf8(type));
     }
     return p.build();
-  }
-
-  private String runOf(String id) {
-    return h.client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
   }
 
   private List<HistoryEvent> upserts(String id) {

@@ -41,15 +41,20 @@ class HistoryReplayTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static List<Path> histories() throws Exception {
+    List<Path> files =
+        jsonIn("gate", "gate-continued", "gate-v0", "gate-v2", "gate-v3", "gate-v4", "dev-server");
+    assertThat(files).as("fixture histories in %s", HISTORIES).hasSizeGreaterThanOrEqualTo(20);
+    return files;
+  }
+
+  /** The histories in these folders of {@link #HISTORIES}, each folder's sorted by name. */
+  private static List<Path> jsonIn(String... dirs) throws Exception {
     List<Path> files = new ArrayList<>();
-    for (String dir :
-        List.of(
-            "gate", "gate-continued", "gate-v0", "gate-v2", "gate-v3", "gate-v4", "dev-server")) {
+    for (String dir : dirs) {
       try (Stream<Path> s = Files.list(HISTORIES.resolve(dir))) {
         files.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
       }
     }
-    assertThat(files).as("fixture histories in %s", HISTORIES).hasSizeGreaterThanOrEqualTo(20);
     return files;
   }
 
@@ -100,13 +105,7 @@ class HistoryReplayTest {
   @DisplayName(
       "a run of the current version writes one audit marker per workflow task, whatever its local activities, and marks EXECUTING before it schedules the write")
   void oneAuditMarkerPerWorkflowTask() throws Exception {
-    List<Path> current = new ArrayList<>();
-    for (String dir : List.of("gate", "gate-continued")) {
-      try (Stream<Path> s = Files.list(HISTORIES.resolve(dir))) {
-        current.addAll(s.filter(p -> p.toString().endsWith(".json")).sorted().toList());
-      }
-    }
-    for (Path file : current) {
+    for (Path file : jsonIn("gate", "gate-continued")) {
       int markers = 0;
       int entries = 0;
       int inThisTask = 0;

@@ -74,16 +74,7 @@ class TaskStartTest {
           List<HistoryEvent> events = c.fetchHistory(id).getEvents();
           assertThat(opens(events)).as("open updates").isEqualTo(1);
           // Indexed by its start, so listable at once; the run found nothing to upsert.
-          assertThat(
-                  events
-                      .get(0)
-                      .getWorkflowExecutionStartedEventAttributes()
-                      .getSearchAttributes()
-                      .getIndexedFieldsMap())
-              .containsKeys("InterlockTaskState", "InterlockEnvironment", "InterlockRequester");
-          assertThat(events)
-              .noneMatch(
-                  e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+          IndexedStart.assertIndexedAtStart(events);
           assertThat(
                   WorkflowStub.fromTyped(c.newWorkflowStub(AgentTask.class, id))
                       .describe()
@@ -210,17 +201,12 @@ class TaskStartTest {
         "interlock-api:test",
         c -> {
           AgentTask task =
-              c.newWorkflowStub(
-                  AgentTask.class,
-                  WorkflowOptions.newBuilder()
-                      .setWorkflowId(id)
-                      .setTaskQueue(AgentTask.TASK_QUEUE)
-                      .setWorkflowIdConflictPolicy(
-                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                      .setTypedSearchAttributes(
-                          SearchAttributes.newBuilder()
-                              .set(SearchAttributeKey.forKeyword("InterlockNotRegistered"), "x")
-                              .build())
+              stub(
+                  c,
+                  id,
+                  AgentTask.TASK_QUEUE,
+                  SearchAttributes.newBuilder()
+                      .set(SearchAttributeKey.forKeyword("InterlockNotRegistered"), "x")
                       .build());
           TaskRequest request = new TaskRequest("agent:incident-bot", "staging", "refused", null);
           assertThatThrownBy(() -> TaskOpening.open(task, request, Duration.ofSeconds(10)))
@@ -235,12 +221,19 @@ class TaskStartTest {
 
   /** A stub for a task not started yet, as the API makes one: a taken id fails the start. */
   private static AgentTask stub(WorkflowClient c, String id, String queue) {
+    return stub(c, id, queue, null);
+  }
+
+  /** {@link #stub(WorkflowClient, String, String)}, its start carrying this index (null: none). */
+  private static AgentTask stub(
+      WorkflowClient c, String id, String queue, SearchAttributes indexed) {
     return c.newWorkflowStub(
         AgentTask.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId(id)
             .setTaskQueue(queue)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setTypedSearchAttributes(indexed)
             .build());
   }
 

@@ -11,14 +11,13 @@ import io.interlock.worker.audit.HashChain;
 import io.interlock.worker.cli.InterlockCli;
 import io.interlock.worker.dev.DevStack;
 import io.interlock.worker.dev.InProcessClusterStarter;
+import io.interlock.worker.tasks.IndexedStart;
 import io.interlock.worker.ui.TestDeployments;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -28,7 +27,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -176,26 +174,8 @@ class RealTemporalCliTest {
         temporal.run("workflow", "show", "--workflow-id", task, "--output", "json").ok().out());
     // The real server keeps the index the API started the task with as the run compares it: the
     // run upserts nothing before its first step changes the state.
-    List<HistoryEvent> events =
-        WorkflowExecutionHistory.fromJson(Files.readString(history)).getEvents();
-    assertThat(
-            events
-                .get(0)
-                .getWorkflowExecutionStartedEventAttributes()
-                .getSearchAttributes()
-                .getIndexedFieldsMap())
-        .containsKeys("InterlockTaskState", "InterlockEnvironment", "InterlockRequester");
-    assertThat(
-            events.stream()
-                .takeWhile(
-                    e ->
-                        e.getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
-                            || !e.getWorkflowExecutionUpdateAcceptedEventAttributes()
-                                .getAcceptedRequest()
-                                .getInput()
-                                .getName()
-                                .equals("propose")))
-        .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+    IndexedStart.assertIndexedAtStart(
+        WorkflowExecutionHistory.fromJson(Files.readString(history)).getEvents());
     Cli audit = cli("audit", "--history", history.toString(), "--format", "json");
     assertThat(audit.code).as(audit.err).isZero();
     JsonNode report = JSON.readTree(audit.out);

@@ -94,8 +94,7 @@ public class AgentTaskImpl implements AgentTask {
       audit.flush(); // older runs marked the init constructor's entries here, one by one
     }
     audit.startWriter(act::localWork);
-    index.indexFromStart(version.indexFromStart());
-    index.upsert(true);
+    index.upsertFirst(version.indexFromStart());
     if (requesterIdentity == null) {
       // Nothing runs for a requester the environment requires proof of until the proof checks out.
       requesterIdentity = RequesterProof.identify(task, requesterProof, act, audit);
@@ -142,7 +141,7 @@ public class AgentTaskImpl implements AgentTask {
       if (step.state().halts()) {
         gate.halt(step);
       }
-      index.upsert(false);
+      index.upsert();
     }
     Workflow.await(gate::quiet);
     steps.completed = true;
@@ -152,7 +151,7 @@ public class AgentTaskImpl implements AgentTask {
         ENGINE,
         detail("state", steps.taskState(), "haltedBy", steps.haltedBy));
     audit.flush();
-    index.upsert(false);
+    index.upsert();
     return new TaskResult(task.taskId(), steps.taskState(), steps.haltedBy, steps.views());
   }
 

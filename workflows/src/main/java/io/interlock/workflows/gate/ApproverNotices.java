@@ -17,7 +17,7 @@ final class ApproverNotices {
   }
 
   void awaiting(Step s) {
-    index.upsert(false);
+    index.upsert();
     PendingApproval pending =
         new PendingApproval(
             task.taskId(),
@@ -39,6 +39,6 @@ final class ApproverNotices {
 
   void settled(Step s, StepState outcome) {
     act.notice(inbox -> Async.procedure(inbox::settled, task.taskId(), s.stepId, outcome.name()));
-    index.upsert(false);
+    index.upsert();
   }
 }

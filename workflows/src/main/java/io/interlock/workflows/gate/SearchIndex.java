@@ -17,8 +17,6 @@ import java.util.Map;
  * Keeps the task's search attributes (state, pending steps) current, upserting only on a change.
  */
 final class SearchIndex {
-  private final TaskContext task;
-  private final StepQueue steps;
   private static final ObjectMapper JSON = StrictJsonPayloadConverter.strict(new ObjectMapper());
 
   /** How Temporal names a search attribute's type in its payload's metadata. */
@@ -27,27 +25,31 @@ final class SearchIndex {
           IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, "Keyword",
           IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST, "KeywordList");
 
+  private final TaskContext task;
+  private final StepQueue steps;
   private String last;
-
-  /** Whether the first upsert may be skipped (see {@link RunVersion#indexFromStart}). */
-  private boolean indexFromStart;
 
   SearchIndex(TaskContext task, StepQueue steps) {
     this.task = task;
     this.steps = steps;
   }
 
-  /** Set by the run before its first upsert. */
-  void indexFromStart(boolean allowed) {
-    this.indexFromStart = allowed;
+  /**
+   * A run's first upsert also names the environment and the requester. With {@code skipIfCarried}
+   * ({@link RunVersion#indexFromStart}) it is skipped when the run started with exactly these
+   * values ({@link TaskSearchAttributes#atStart}, as the API does, or carried over by
+   * continue-as-new).
+   */
+  void upsertFirst(boolean skipIfCarried) {
+    upsert(true, skipIfCarried);
   }
 
-  /**
-   * The first upsert of a run also names the environment and the requester, unless the run was
-   * started with exactly these values ({@link TaskSearchAttributes#atStart}, as the API does, or
-   * carried over by continue-as-new) and its version allows the skip.
-   */
-  void upsert(boolean first) {
+  /** The state and pending steps, when they changed since the last upsert. */
+  void upsert() {
+    upsert(false, false);
+  }
+
+  private void upsert(boolean first, boolean skipIfCarried) {
     String state = steps.taskState().name();
     List<String> pending = steps.pending();
     String key = state + pending;
@@ -67,7 +69,7 @@ final class SearchIndex {
               TaskSearchAttributes.TASK_STATE.valueSet(state),
               TaskSearchAttributes.PENDING_STEPS.valueSet(pending)
             };
-    if (first && indexFromStart && startCarries(updates)) {
+    if (skipIfCarried && startCarries(updates)) {
       return; // an upsert would change nothing and cost an event
     }
     Workflow.upsertTypedSearchAttributes(updates);
