@@ -89,7 +89,7 @@ class GateIndexTest {
 
   @Test
   @DisplayName(
-      "an agent's start that carries a forged index (another requester, a state, pending steps, one value off, the right bytes under another encoding or type) is overwritten in the first workflow task")
+      "an agent's start that carries a forged index (another requester, a state, pending steps, one value off, 1 MB, the right bytes under another encoding or type) is overwritten in the first workflow task")
   void forgedIndexOverwritten() {
     List<SearchAttributes> forged =
         List.of(
@@ -113,6 +113,8 @@ class GateIndexTest {
                     untyped(TaskSearchAttributes.REQUESTER),
                     raw("\"agent:bot\"", "json/plain", "Int"))
                 .build(),
+            // An oversized value, read once and replaced.
+            forged("RUNNING", null, "prod", "agent:bot" + " ".repeat(1_000_000)).build(),
             // The right value followed by more JSON.
             forged("RUNNING", null, "prod", null)
                 .set(
